@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { loadSettings } from '../config/load-settings.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { ApiError, createApiClient, type ApiClient } from './api-client.ts';
+import { formatEventLine, formatOperation, formatOperationLine } from './format-operation.ts';
+import { startMender } from '../server/start-mender.ts';
+
+const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
+
+function client(): ApiClient {
+  return createApiClient(loadSettings().settings);
+}
+
+function print(json: boolean, value: unknown, text: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}
+
+/** Follows an operation's events until it needs a human or ends; prints progress lines. */
+async function waitFor(api: ApiClient, id: string, json: boolean): Promise<Record<string, unknown>> {
+  let current = await api.request<Record<string, unknown>>('GET', `/api/operations/${id}`);
+  if (!waitStatuses.has(String(current.status))) {
+    await api.stream(`/api/events?operation=${encodeURIComponent(id)}`, undefined, (event) => {
+      const data = event.data as { type: string; data: Record<string, unknown>; at: string };
+      if (!json) process.stderr.write(`${formatEventLine(data)}\n`);
+      const to = data.data.to;
+      return !(typeof to === 'string' && waitStatuses.has(to));
+    });
+    current = await api.request<Record<string, unknown>>('GET', `/api/operations/${id}`);
+  }
+  return current;
+}
+
+const program = new Command();
+program.name('mender').description('Mender: from a bug report to a verified, approvable change.').showHelpAfterError();
+
+program
+  .command('start')
+  .description('start Mender (server and workers in one process) on the configured host and port')
+  .action(async () => {
+    const running = await startMender(loadSettings());
+    process.stdout.write(`Mender is listening on ${running.url} (API token in ${path.join(loadSettings().settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`);
+    const stop = async () => {
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
+const repo = program.command('repo').description('registered repositories');
+repo
+  .command('add <path>')
+  .description('register a local git checkout')
+  .option('--name <name>', 'name to refer to it by (default: the folder name)')
+  .option('--default-branch <branch>', 'branch changes are merged into (default: the checked-out branch)')
+  .option('--test <command>', 'override the detected test command')
+  .option('--json', 'machine-readable output')
+  .action(async (folder: string, options: { name?: string; defaultBranch?: string; test?: string; json?: boolean }) => {
+    const absolute = path.resolve(folder);
+    const body = { name: options.name ?? path.basename(absolute), path: absolute, defaultBranch: options.defaultBranch, commands: options.test ? { test: options.test } : undefined };
+    const result = await client().request<{ name: string; path: string; defaultBranch: string; detectedCommands: Record<string, string> }>('POST', '/api/repos', body);
+    print(!!options.json, result, () => `registered ${result.name} (${result.path}, default branch ${result.defaultBranch})\n${Object.entries(result.detectedCommands).map(([kind, command]) => `  ${kind}: ${command}`).join('\n')}`);
+  });
+repo
+  .command('list')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const result = await client().request<{ repos: { name: string; path: string; defaultBranch: string }[] }>('GET', '/api/repos');
+    print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
+  });
+
+for (const type of ['fix', 'debug', 'implement', 'refactor'] as const) {
+  program
+    .command(`${type} <description>`)
+    .description(`start a ${type} operation`)
+    .requiredOption('--repo <name>', 'registered repository')
+    .option('--error <message>', 'the error message, as error context')
+    .option('--stack <trace>', 'a stack trace, as error context')
+    .option('--wait', 'show live progress until the operation needs a human or ends')
+    .option('--json', 'machine-readable output')
+    .action(async (description: string, options: { repo: string; error?: string; stack?: string; wait?: boolean; json?: boolean }) => {
+      const api = client();
+      const errorContext = options.error ? { message: options.error, stack: options.stack } : undefined;
+      const created = await api.request<{ id: string; status: string }>('POST', '/api/operations', { type, description, repo: options.repo, errorContext });
+      if (!options.wait) return print(!!options.json, created, () => `${created.id} ${created.status}\nfollow it: mender status ${created.id}`);
+      if (!options.json) process.stderr.write(`${created.id} queued\n`);
+      const final = await waitFor(api, created.id, !!options.json);
+      print(!!options.json, final, () => formatOperation(final as never));
+      if (final.status === 'failed') process.exitCode = 1;
+    });
+}
+
+program
+  .command('status <id>')
+  .option('--wait', 'follow until it needs a human or ends')
+  .option('--json', 'machine-readable output')
+  .action(async (id: string, options: { wait?: boolean; json?: boolean }) => {
+    const api = client();
+    const operation = options.wait ? await waitFor(api, id, !!options.json) : await api.request<Record<string, unknown>>('GET', `/api/operations/${id}`);
+    print(!!options.json, operation, () => formatOperation(operation as never));
+  });
+
+program
+  .command('list')
+  .option('--status <status>', 'only this status')
+  .option('--repo <name>', 'only this repository')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { status?: string; repo?: string; json?: boolean }) => {
+    const query = new URLSearchParams(Object.entries({ status: options.status, repo: options.repo }).filter((entry): entry is [string, string] => !!entry[1]));
+    const result = await client().request<{ operations: Parameters<typeof formatOperationLine>[0][] }>('GET', `/api/operations?${query}`);
+    print(!!options.json, result, () => result.operations.map(formatOperationLine).join('\n') || 'no operations');
+  });
+
+program
+  .command('diff <id>')
+  .description('the change as a unified diff')
+  .action(async (id: string) => {
+    process.stdout.write(await client().text(`/api/operations/${id}/diff`));
+  });
+
+const decisions = [
+  ['approve', 'approve the plan or the change that waits for approval', false],
+  ['reject', 'reject the plan or the change', false],
+  ['request-changes', 'send the plan or change back with feedback (the coder runs again)', true],
+  ['cancel', 'cancel the operation', false],
+  ['retry', 'start a failed, rejected or cancelled operation again', false],
+] as const;
+for (const [name, description, needsComment] of decisions) {
+  const command = program.command(`${name} <id>`).description(description).option('--json', 'machine-readable output');
+  if (name !== 'retry') command.option('--comment <text>', needsComment ? 'what should change (required)' : 'a comment for the record');
+  command.action(async (id: string, options: { comment?: string; json?: boolean }) => {
+    if (needsComment && !options.comment) throw new ApiError(400, `${name} needs --comment "what should change"`);
+    const result = await client().request<{ id: string; status: string }>('POST', `/api/operations/${id}/${name}`, options.comment ? { comment: options.comment } : {});
+    print(!!options.json, result, () => `${result.id} ${result.status}`);
+  });
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ApiError || error instanceof ConfigError) {
+    process.stderr.write(`mender: ${error.message}\n`);
+    process.exit(error instanceof ApiError && error.status === 0 ? 3 : 1);
+  }
+  throw error;
+}

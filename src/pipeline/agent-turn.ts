@@ -1,0 +1,92 @@
+import { APICallError, RetryError } from 'ai';
+import { runToolLoop, type ToolLoopResult } from '../agent/tool-loop.ts';
+import type { ModelRole } from '../agent/model-spec.ts';
+import type { Tool, ToolContext } from '../tools/tool.ts';
+import { OperationFailure } from './pipeline-errors.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+
+export interface AgentTurnOptions {
+  role: ModelRole;
+  operationId: string;
+  system: string;
+  prompt: string;
+  tools: Tool[];
+  stopTools: string[];
+  toolContext: ToolContext;
+}
+
+export interface UsageTotals {
+  [role: string]: { inputTokens: number; outputTokens: number; calls: number; model: string };
+}
+
+/**
+ * One model turn for an operation: the role's model, its tools, every tool call and model call
+ * on the timeline, tokens added to the operation's usage.
+ */
+export async function runAgentTurn(context: PipelineContext, options: AgentTurnOptions): Promise<ToolLoopResult> {
+  const roleModel = context.modelFor(options.role);
+  const modelName = `${roleModel.spec.provider}:${roleModel.spec.model}`;
+  const { operations, metrics, settings } = context;
+  await operations.event(options.operationId, options.role, { type: 'agent.started', data: { role: options.role, model: modelName } });
+  try {
+    const result = await runToolLoop({
+      model: roleModel.model,
+      system: options.system,
+      prompt: options.prompt,
+      tools: options.tools,
+      stopTools: options.stopTools,
+      maxSteps: settings.maxSteps,
+      maxRetries: settings.modelRetries,
+      context: options.toolContext,
+      redactor: context.redactor,
+      outputLimitChars: settings.toolOutputLimitChars,
+      onToolCall: (record) =>
+        operations.event(options.operationId, options.role, {
+          type: 'tool.called',
+          data: { tool: record.name, input: summarizeInput(record.input), ok: record.ok, errorCode: record.errorCode, durationMs: record.durationMs },
+        }),
+      onStep: async (usage) => {
+        metrics.modelCalls.inc({ role: options.role });
+        metrics.modelTokens.inc({ role: options.role, kind: 'input' }, usage.inputTokens);
+        metrics.modelTokens.inc({ role: options.role, kind: 'output' }, usage.outputTokens);
+        await addUsage(context, options.operationId, options.role, modelName, usage.inputTokens, usage.outputTokens);
+      },
+    });
+    await operations.event(options.operationId, options.role, { type: 'agent.finished', data: { role: options.role, steps: result.steps, stoppedWith: result.stoppedWith?.name ?? null, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } });
+    return result;
+  } catch (error) {
+    if (options.toolContext.signal.aborted) throw error;
+    throw new OperationFailure(describeModelError(error, options.role, modelName, settings.modelBaseUrl));
+  }
+}
+
+async function addUsage(context: PipelineContext, operationId: string, role: string, model: string, inputTokens: number, outputTokens: number): Promise<void> {
+  const operation = await context.operations.get(operationId);
+  const usage = { ...(operation.usage as UsageTotals) };
+  const current = usage[role] ?? { inputTokens: 0, outputTokens: 0, calls: 0, model };
+  usage[role] = { inputTokens: current.inputTokens + inputTokens, outputTokens: current.outputTokens + outputTokens, calls: current.calls + 1, model };
+  await context.operations.patch(operationId, { usage });
+}
+
+/** Tool inputs on the timeline: file contents are summarised, not copied whole. */
+function summarizeInput(input: unknown): unknown {
+  if (!input || typeof input !== 'object') return input;
+  return Object.fromEntries(
+    Object.entries(input).map(([key, value]) => [key, typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value]),
+  );
+}
+
+function describeModelError(error: unknown, role: string, model: string, baseUrl: string | undefined): string {
+  const where = `the ${role} model ${model}${baseUrl ? ` at ${baseUrl}` : ''}`;
+  if (RetryError.isInstance(error)) {
+    const last = error.lastError;
+    const detail = APICallError.isInstance(last) && last.statusCode ? `HTTP ${last.statusCode}: ${last.message}` : last instanceof Error ? last.message : String(last);
+    return `${where} failed after ${error.errors.length} attempts with backoff; last error: ${detail}. Check that the endpoint is up and MENDER_MODEL / MENDER_MODEL_BASE_URL / MENDER_MODEL_API_KEY are right.`;
+  }
+  if (APICallError.isInstance(error)) {
+    return `${where} refused the request (HTTP ${error.statusCode ?? 'no status'}): ${error.message}. Check MENDER_MODEL_API_KEY and the model name.`;
+  }
+  if (error instanceof OperationFailure) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${where} failed: ${message}`;
+}

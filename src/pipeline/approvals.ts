@@ -1,0 +1,24 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../store/database.ts';
+import { approvals } from '../store/schema.ts';
+import type { ApprovalGate, ApprovalLevel } from './operation-types.ts';
+
+export interface ApprovalRequest {
+  id: string;
+  operationId: string;
+  gate: ApprovalGate;
+  requiredLevel: ApprovalLevel;
+}
+
+/** Opens a gate's approval record (one undecided per gate). */
+export async function requestApproval(executor: Executor, request: ApprovalRequest): Promise<void> {
+  await executor.insert(approvals).values(request);
+}
+
+/** Records the decision on the open approval of a gate, if there is one. */
+export async function decideApproval(executor: Executor, operationId: string, gate: ApprovalGate, decision: 'approved' | 'rejected' | 'changes_requested' | 'cancelled', decidedBy: string, comment: string | undefined): Promise<void> {
+  await executor
+    .update(approvals)
+    .set({ decision, decidedBy, comment: comment ?? null, decidedAt: new Date() })
+    .where(and(eq(approvals.operationId, operationId), eq(approvals.gate, gate), isNull(approvals.decision)));
+}

@@ -1,0 +1,58 @@
+import { runGit } from '../workspace/git.ts';
+
+export interface ChangedFile {
+  path: string;
+  status: 'added' | 'modified' | 'deleted' | 'renamed';
+  isTest: boolean;
+}
+
+// Dependencies are linked into worktrees, never part of a change.
+export const excludeDependencies = [':(exclude)node_modules', ':(exclude)**/node_modules'];
+
+const testPath = /(^|\/)(test|tests|__tests__|spec|specs)\/|\.(test|spec)\.[cm]?[jt]sx?$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$/;
+
+export function isTestFile(path: string): boolean {
+  return testPath.test(path);
+}
+
+/** Stages everything in the worktree and lists what differs from the base commit. */
+export async function changedFiles(root: string, baseCommit: string): Promise<ChangedFile[]> {
+  await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
+  const result = await runGit(root, ['diff', '--cached', '--name-status', '--no-renames', baseCommit, '--', '.', ...excludeDependencies]);
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [code, ...rest] = line.split('\t');
+      const path = rest.join('\t');
+      const status = code === 'A' ? 'added' : code === 'D' ? 'deleted' : code?.startsWith('R') ? 'renamed' : 'modified';
+      return { path, status, isTest: isTestFile(path) } satisfies ChangedFile;
+    });
+}
+
+/** The staged change against the base commit as a unified diff. */
+export async function stagedDiff(root: string, baseCommit: string): Promise<string> {
+  await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
+  return (await runGit(root, ['diff', '--cached', '--no-color', baseCommit, '--', '.', ...excludeDependencies])).stdout;
+}
+
+export interface DiffStats {
+  files: number;
+  insertions: number;
+  deletions: number;
+}
+
+export async function diffStats(root: string, from: string, to?: string): Promise<DiffStats> {
+  const range = to ? [from, to] : ['--cached', from];
+  const result = await runGit(root, ['diff', '--numstat', ...range, '--', '.', ...excludeDependencies]);
+  let insertions = 0;
+  let deletions = 0;
+  let files = 0;
+  for (const line of result.stdout.split('\n').filter(Boolean)) {
+    const [added, removed] = line.split('\t');
+    files += 1;
+    insertions += Number(added) || 0;
+    deletions += Number(removed) || 0;
+  }
+  return { files, insertions, deletions };
+}

@@ -1,0 +1,112 @@
+import { coderPrompt, coderSystemPrompt } from '../agent/coder-prompt.ts';
+import { finishTool } from '../agent/plan-tools.ts';
+import type { Plan } from '../agent/plan.ts';
+import { describeTask, type ErrorContext } from '../agent/task-context.ts';
+import { createPathPolicy } from '../safety/path-policy.ts';
+import { buildToolset } from '../tools/toolset.ts';
+import { runAgentTurn } from './agent-turn.ts';
+import { OperationFailure } from './pipeline-errors.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import { loadOperationRepo, toolContextFor, type OperationRepo } from './operation-workspace.ts';
+import type { OperationRow } from './operation-store.ts';
+import { trackEdits } from './tracked-tools.ts';
+import { collectBaseline, verifyChange, type AttemptEvidence, type BaselineEvidence } from './verify-change.ts';
+import { reviewAndPropose } from './review-step.ts';
+
+export interface OperationEvidence {
+  baseline?: BaselineEvidence;
+  attempts?: AttemptEvidence[];
+  /** The attempt that verified: red before, green after. */
+  red?: AttemptEvidence['red'];
+  green?: AttemptEvidence['green'];
+  checks?: AttemptEvidence['checks'];
+  flags?: string[];
+}
+
+const resumableStatuses = ['executing', 'verifying', 'reviewing'] as const;
+
+/**
+ * Execution: a fresh worktree, the baseline suite, then coder → verify attempts until the
+ * pipeline's own red → green evidence holds or the attempts run out; then review and proposal.
+ */
+export async function executeOperation(context: PipelineContext, operationId: string, signal: AbortSignal): Promise<void> {
+  const { operations } = context;
+  let operation = await operations.get(operationId);
+  if (!(resumableStatuses as readonly string[]).includes(operation.status)) return;
+  if (operation.status !== 'executing') {
+    // A process died mid-way: the worktree is disposable, so execution starts over from durable state.
+    operation = await operations.transition(operationId, { from: resumableStatuses, to: 'executing', actor: 'mender', event: { type: 'execution.resumed', data: { attempts: operation.attempts } } });
+  }
+  const repo = await loadOperationRepo(context, operation.repoId);
+  const startPoint = operation.headCommit ?? operation.baseCommit;
+  if (!startPoint || !operation.branch || !operation.plan) throw new OperationFailure('the operation has no plan or base commit; retry it to plan again');
+  const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch, startPoint, resetBranch: true });
+  let keepBranch = operation.headCommit !== null;
+  try {
+    await operations.event(operationId, 'mender', { type: 'worktree.created', data: { branch: operation.branch, startPoint } });
+    const evidence: OperationEvidence = { ...(operation.evidence as OperationEvidence) };
+    if (!evidence.baseline) {
+      evidence.baseline = await context.metrics.timeStep('baseline', () => collectBaseline(root, repo.commands, context.checks, signal));
+      await operations.patch(operationId, { evidence });
+      await operations.event(operationId, 'mender', { type: 'baseline.recorded', data: { command: evidence.baseline.command, passed: evidence.baseline.passed, failed: evidence.baseline.failed } });
+    }
+    const verified = await runAttempts(context, operation, repo, root, evidence, signal);
+    if (!verified) return;
+    keepBranch = await reviewAndPropose(context, operationId, repo, root, signal);
+  } finally {
+    await context.worktrees.remove(repo.path, operationId);
+    if (!keepBranch) await context.forge.deleteBranch(repo.path, operation.branch);
+  }
+}
+
+async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<boolean> {
+  const { operations, settings } = context;
+  const operationId = initial.id;
+  const policy = createPathPolicy({ root });
+  const plan = initial.plan as Plan;
+  const task = describeTask({ type: initial.type, description: initial.description, errorContext: initial.errorContext as ErrorContext | null });
+  let previousFailure: string | undefined;
+  for (let attempt = initial.attempts + 1; attempt <= initial.maxAttempts; attempt += 1) {
+    await operations.patch(operationId, { attempts: attempt });
+    await operations.event(operationId, 'mender', { type: 'attempt.started', data: { attempt, of: initial.maxAttempts } });
+    const { tools, tracker } = trackEdits(buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands }), root);
+    await context.metrics.timeStep('code', () =>
+      runAgentTurn(context, {
+        role: 'coder',
+        operationId,
+        system: coderSystemPrompt,
+        prompt: coderPrompt({ task, planMarkdown: initial.planMarkdown ?? JSON.stringify(plan), instructions: undefined, testCommand: repo.commands.test, attempt, maxAttempts: initial.maxAttempts, previousFailure, humanFeedback: initial.feedback ?? undefined }),
+        tools: [...tools, finishTool],
+        stopTools: [finishTool.name],
+        toolContext: toolContextFor(context, operationId, root, signal),
+      }),
+    );
+    await operations.transition(operationId, { from: ['executing'], to: 'verifying', actor: 'mender', event: { type: 'verification.started', data: { attempt } } });
+    const result = await context.metrics.timeStep('verify', () =>
+      verifyChange({ root, baseCommit: initial.baseCommit!, operationType: initial.type, attempt, commands: repo.commands, checks: context.checks, baseline: evidence.baseline!, testEditsAfterSource: tracker.testEditsAfterSource, signal }),
+    );
+    evidence.attempts = [...(evidence.attempts ?? []), result];
+    if (result.verified) {
+      Object.assign(evidence, { red: result.red, green: result.green, checks: result.checks, flags: result.flags });
+      await operations.transition(operationId, {
+        from: ['verifying'],
+        to: 'reviewing',
+        actor: 'mender',
+        patch: { evidence },
+        event: { type: 'verification.passed', data: { attempt, red: result.red.status, newlyFailing: result.red.newlyFailing, green: result.green.status, flags: result.flags } },
+      });
+      return true;
+    }
+    previousFailure = `${result.reason}${result.green.run?.failures.length ? `\nFailing tests:\n${result.green.run.failures.map((failure) => `- ${failure.id}: ${failure.message ?? ''}`).join('\n')}` : ''}`;
+    const last = attempt >= initial.maxAttempts;
+    await operations.transition(operationId, {
+      from: ['verifying'],
+      to: last ? 'failed' : 'executing',
+      actor: 'mender',
+      patch: last ? { evidence, failureReason: `the change did not verify after ${attempt} attempt(s): ${result.reason}` } : { evidence },
+      event: { type: last ? 'operation.failed' : 'verification.failed', data: { attempt, reason: result.reason, red: result.red.status, green: result.green.status } },
+    });
+    if (last) return false;
+  }
+  throw new OperationFailure(`no attempts left (${initial.attempts} of ${initial.maxAttempts} used); retry the operation to start again`);
+}

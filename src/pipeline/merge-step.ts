@@ -1,0 +1,66 @@
+import { runGit } from '../workspace/git.ts';
+import { OperationFailure } from './pipeline-errors.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import { loadOperationRepo, type OperationRepo } from './operation-workspace.ts';
+import type { OperationEvidence } from './execute-step.ts';
+import { summarizeRun } from './verify-change.ts';
+import type { OperationRow } from './operation-store.ts';
+
+/**
+ * Merging an approved change: fast-forward when the default branch has not moved; else rebase
+ * onto it and verify again, failing with the conflicting files when it no longer applies.
+ */
+export async function mergeOperation(context: PipelineContext, operationId: string, signal: AbortSignal): Promise<void> {
+  const { operations, forge } = context;
+  const operation = await operations.get(operationId);
+  if (operation.status !== 'merging') return;
+  const repo = await loadOperationRepo(context, operation.repoId);
+  let base = operation.baseCommit!;
+  let head = operation.headCommit!;
+  let outcome = await forge.fastForward(repo.path, repo.defaultBranch, base, head);
+  if (!outcome.ok && outcome.moved) {
+    await operations.event(operationId, 'mender', { type: 'merge.rebasing', data: { reason: outcome.reason } });
+    const rebased = await rebaseAndVerify(context, operation, repo, outcome.moved.head, signal);
+    base = outcome.moved.head;
+    head = rebased;
+    outcome = await forge.fastForward(repo.path, repo.defaultBranch, base, head);
+  }
+  if (!outcome.ok) throw new OperationFailure(`merge failed: ${outcome.reason}`);
+  const mergeCommit = outcome.mergeCommit;
+  await operations.transition(operationId, {
+    from: ['merging'],
+    to: 'merged',
+    actor: 'mender',
+    patch: { mergeCommit, headCommit: head, baseCommit: base },
+    event: { type: 'change.merged', data: { into: repo.defaultBranch, mergeCommit, method: outcome.method } },
+    alsoInTransaction: (executor) => forge.closeChangeRequest(executor, operationId, 'merged', mergeCommit),
+  });
+  await forge.deleteBranch(repo.path, operation.branch!);
+  // No deployment is configured for the local forge: a merged change is done.
+  await operations.transition(operationId, { from: ['merged'], to: 'done', actor: 'mender', event: { type: 'operation.done', data: { deployment: 'not configured' } } });
+}
+
+async function rebaseAndVerify(context: PipelineContext, operation: OperationRow, repo: OperationRepo, newBase: string, signal: AbortSignal): Promise<string> {
+  const root = await context.worktrees.create({ repoPath: repo.path, operationId: operation.id, branch: operation.branch!, startPoint: operation.headCommit!, resetBranch: true });
+  try {
+    const rebase = await runGit(root, ['rebase', '--quiet', newBase], { allowFailure: true });
+    if (rebase.exitCode !== 0) {
+      const conflicts = (await runGit(root, ['diff', '--name-only', '--diff-filter=U'], { allowFailure: true })).stdout.trim().split('\n').filter(Boolean);
+      await runGit(root, ['rebase', '--abort'], { allowFailure: true });
+      throw new OperationFailure(`${repo.defaultBranch} moved and the change no longer applies: conflict in ${conflicts.join(', ') || 'the change'}; retry the operation to plan it again on the new ${repo.defaultBranch}`);
+    }
+    const run = await context.checks.runTests(root, repo.commands, signal);
+    const evidence = operation.evidence as OperationEvidence;
+    const baselineFailing = new Set(evidence.baseline?.failingIds ?? []);
+    const newFailures = run ? run.report.failures.map((failure) => failure.id).filter((id) => !baselineFailing.has(id)) : [];
+    if (run && (newFailures.length > 0 || (!run.report.structured && run.exitCode !== 0))) {
+      throw new OperationFailure(`${repo.defaultBranch} moved; after rebasing, tests fail: ${newFailures.slice(0, 5).join(', ') || `exit ${run.exitCode}`}`);
+    }
+    const rebasedHead = (await runGit(root, ['rev-parse', 'HEAD'])).stdout.trim();
+    await context.operations.patch(operation.id, { evidence: { ...evidence, rebased: { onto: newBase, head: rebasedHead, run: run ? summarizeRun(run) : undefined } } });
+    await context.operations.event(operation.id, 'mender', { type: 'merge.reverified', data: { onto: newBase, head: rebasedHead, passed: run?.report.passed ?? 0 } });
+    return rebasedHead;
+  } finally {
+    await context.worktrees.remove(repo.path, operation.id);
+  }
+}

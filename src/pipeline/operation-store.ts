@@ -1,0 +1,180 @@
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Database, Executor } from '../store/database.ts';
+import { approvals, artifacts, events, operations } from '../store/schema.ts';
+import { appendAudit } from '../store/audit-log.ts';
+import type { EventHub, RecordedEvent } from '../store/event-hub.ts';
+import { newId } from '../store/ids.ts';
+import type { JobOptions, JobQueue, QueueName } from '../queue/job-queue.ts';
+import type { Redactor } from '../safety/redaction.ts';
+import { InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
+import type { OperationStatus } from './operation-types.ts';
+
+export type OperationRow = typeof operations.$inferSelect;
+export type OperationPatch = Partial<Omit<typeof operations.$inferInsert, 'id' | 'createdAt'>>;
+
+export interface EventInput {
+  type: string;
+  data?: Record<string, unknown>;
+}
+
+export interface JobRequest {
+  queue: QueueName;
+  name: string;
+  options?: JobOptions;
+}
+
+export interface TransitionRequest {
+  /** Statuses the operation must be in; anything else is an InvalidTransitionError. */
+  from: readonly OperationStatus[];
+  to: OperationStatus;
+  actor: string;
+  patch?: OperationPatch;
+  event: EventInput;
+  job?: JobRequest;
+  /** Runs inside the transaction, after the status check (approvals, change requests). */
+  alsoInTransaction?: (executor: Executor, operation: OperationRow) => Promise<void>;
+}
+
+/**
+ * Rows of operations and their timeline. Every status change is one transaction that also
+ * writes its event, its audit entry and the next job; events are published after commit.
+ */
+export class OperationStore {
+  constructor(
+    private readonly db: Database,
+    private readonly queue: JobQueue,
+    private readonly hub: EventHub,
+    private readonly redactor: Redactor,
+  ) {}
+
+  async create(values: Omit<typeof operations.$inferInsert, 'status'>, actor: string, job: JobRequest): Promise<OperationRow> {
+    const published: RecordedEvent[] = [];
+    const row = await this.db.transaction(async (transaction) => {
+      const [inserted] = await transaction.insert(operations).values({ ...values, status: 'queued' }).returning();
+      if (!inserted) throw new Error('insert returned no row');
+      published.push(await this.writeEvent(transaction, inserted.id, actor, { type: 'operation.created', data: { type: inserted.type, source: inserted.source, description: inserted.description } }));
+      await this.queue.add(job.queue, job.name, { operationId: inserted.id }, job.options, transaction);
+      return inserted;
+    });
+    this.hub.publish(published);
+    return row;
+  }
+
+  async get(id: string): Promise<OperationRow> {
+    const [row] = await this.db.select().from(operations).where(eq(operations.id, id));
+    if (!row) throw new NotFoundError(`operation ${id} does not exist: list operations with \`mender list\` or GET /api/operations`);
+    return row;
+  }
+
+  async list(filter: { status?: string; repoId?: string; type?: string; limit: number; offset: number }): Promise<OperationRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.status) conditions.push(eq(operations.status, filter.status));
+    if (filter.repoId) conditions.push(eq(operations.repoId, filter.repoId));
+    if (filter.type) conditions.push(eq(operations.type, filter.type));
+    return this.db
+      .select()
+      .from(operations)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(operations.createdAt), desc(operations.id))
+      .limit(filter.limit)
+      .offset(filter.offset);
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db.select({ status: operations.status, count: sql<number>`count(*)::int` }).from(operations).groupBy(operations.status);
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
+  async nonTerminal(): Promise<OperationRow[]> {
+    return this.db.select().from(operations).where(sql`${operations.status} NOT IN ('done', 'failed', 'rejected', 'cancelled', 'rolled_back')`);
+  }
+
+  /** Changes status from one of `from` to `to` atomically with its event, audit entry and job. */
+  async transition(id: string, request: TransitionRequest): Promise<OperationRow> {
+    const published: RecordedEvent[] = [];
+    const row = await this.db.transaction(async (transaction) => {
+      const [current] = await transaction.select().from(operations).where(eq(operations.id, id)).for('update');
+      if (!current) throw new NotFoundError(`operation ${id} does not exist`);
+      if (!request.from.includes(current.status as OperationStatus)) {
+        throw new InvalidTransitionError(`operation ${id} is ${current.status}; ${request.event.type} needs it to be ${request.from.join(' or ')}`);
+      }
+      const [updated] = await transaction
+        .update(operations)
+        .set({ ...request.patch, status: request.to, updatedAt: new Date() })
+        .where(eq(operations.id, id))
+        .returning();
+      if (!updated) throw new Error('update returned no row');
+      await request.alsoInTransaction?.(transaction, updated);
+      published.push(await this.writeEvent(transaction, id, request.actor, { type: request.event.type, data: { from: current.status, to: request.to, ...request.event.data } }));
+      if (request.job) await this.queue.add(request.job.queue, request.job.name, { operationId: id }, request.job.options, transaction);
+      return updated;
+    });
+    this.hub.publish(published);
+    return row;
+  }
+
+  /** Updates fields without a status change (usage, evidence as it accrues). */
+  async patch(id: string, patch: OperationPatch): Promise<void> {
+    await this.db.update(operations).set({ ...patch, updatedAt: new Date() }).where(eq(operations.id, id));
+  }
+
+  /** Records a timeline event that changes no status (a tool call, a step's progress). */
+  async event(id: string, actor: string, event: EventInput): Promise<void> {
+    const recorded = await this.db.transaction((transaction) => this.writeEvent(transaction, id, actor, event));
+    this.hub.publish([recorded]);
+  }
+
+  async timeline(id: string): Promise<RecordedEvent[]> {
+    const rows = await this.db.select().from(events).where(eq(events.operationId, id)).orderBy(asc(events.sequence));
+    return rows.map(toRecordedEvent);
+  }
+
+  /** Events after a sequence number, for resuming an event stream. */
+  async eventsAfter(sequence: number, operationId?: string, limit = 1000): Promise<RecordedEvent[]> {
+    const condition = operationId ? and(gt(events.sequence, sequence), eq(events.operationId, operationId)) : gt(events.sequence, sequence);
+    const rows = await this.db.select().from(events).where(condition).orderBy(asc(events.sequence)).limit(limit);
+    return rows.map(toRecordedEvent);
+  }
+
+  async approvalsOf(id: string): Promise<(typeof approvals.$inferSelect)[]> {
+    return this.db.select().from(approvals).where(eq(approvals.operationId, id)).orderBy(asc(approvals.requestedAt));
+  }
+
+  async pendingApproval(executor: Executor, id: string, gate: string): Promise<typeof approvals.$inferSelect | undefined> {
+    const rows = await executor.select().from(approvals).where(and(eq(approvals.operationId, id), eq(approvals.gate, gate)));
+    return rows.find((row) => row.decision === null);
+  }
+
+  async saveArtifact(operationId: string, name: string, content: string): Promise<string> {
+    const id = newId();
+    await this.db.insert(artifacts).values({ id, operationId, name, content: this.redactor.redact(content) });
+    return `${id}/${name}`;
+  }
+
+  async artifactsOf(operationId: string): Promise<{ id: string; name: string; size: number }[]> {
+    const rows = await this.db.select({ id: artifacts.id, name: artifacts.name, size: sql<number>`length(${artifacts.content})::int` }).from(artifacts).where(eq(artifacts.operationId, operationId));
+    return rows.map((row) => ({ ...row, size: Number(row.size) }));
+  }
+
+  async artifact(operationId: string, artifactId: string): Promise<string> {
+    const [row] = await this.db.select().from(artifacts).where(and(eq(artifacts.operationId, operationId), eq(artifacts.id, artifactId)));
+    if (!row) throw new NotFoundError(`artifact ${artifactId} of operation ${operationId} does not exist`);
+    return row.content;
+  }
+
+  async operationsWithStatus(statuses: OperationStatus[]): Promise<OperationRow[]> {
+    return this.db.select().from(operations).where(inArray(operations.status, statuses));
+  }
+
+  private async writeEvent(executor: Executor, operationId: string, actor: string, event: EventInput): Promise<RecordedEvent> {
+    const data = this.redactor.redactValue(event.data ?? {});
+    const [row] = await executor.insert(events).values({ operationId, type: event.type, actor, data }).returning();
+    if (!row) throw new Error('insert returned no row');
+    await appendAudit(executor, { actor, action: event.type, subject: `operation:${operationId}`, details: data });
+    return toRecordedEvent(row);
+  }
+}
+
+function toRecordedEvent(row: typeof events.$inferSelect): RecordedEvent {
+  return { sequence: row.sequence, operationId: row.operationId, type: row.type, actor: row.actor, data: row.data, at: row.at.toISOString() };
+}

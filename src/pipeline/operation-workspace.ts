@@ -1,0 +1,36 @@
+import { NotFoundError, OperationFailure } from './pipeline-errors.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import type { ToolContext } from '../tools/tool.ts';
+import { detectCommands, type RepoCommands } from '../workspace/detect-commands.ts';
+import fs from 'node:fs';
+
+export interface OperationRepo {
+  id: string;
+  name: string;
+  path: string;
+  defaultBranch: string;
+  commands: RepoCommands;
+}
+
+/** `mender/<id>-<slug>`: the operation's branch, readable in `git branch`. */
+export function branchName(operationId: string, description: string): string {
+  const slug = description
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/g, '');
+  return `mender/${operationId}${slug ? `-${slug}` : ''}`;
+}
+
+/** The operation's repository with its commands (overrides over what package.json says). */
+export async function loadOperationRepo(context: PipelineContext, repoId: string): Promise<OperationRepo> {
+  const repo = await context.repos.byId(repoId);
+  if (!repo) throw new NotFoundError(`repository ${repoId} is no longer registered`);
+  if (!fs.existsSync(repo.path)) throw new OperationFailure(`repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
+  return { id: repo.id, name: repo.name, path: repo.path, defaultBranch: repo.defaultBranch, commands: detectCommands(repo.path, repo.commands) };
+}
+
+export function toolContextFor(context: PipelineContext, operationId: string, root: string, signal: AbortSignal): ToolContext {
+  return { root, operationId, signal, saveArtifact: (name, content) => context.operations.saveArtifact(operationId, name, content) };
+}

@@ -1,0 +1,25 @@
+import type { Settings } from '../config/settings-schema.ts';
+import type { RoleModel } from '../agent/model-router.ts';
+import type { ModelRole } from '../agent/model-spec.ts';
+import type { Redactor } from '../safety/redaction.ts';
+import type { RepoStore } from '../store/repo-store.ts';
+import type { WorktreeManager } from '../workspace/worktree-manager.ts';
+import type { CheckRunner } from '../workspace/check-runner.ts';
+import type { LocalForge } from '../forge/local-forge.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { OperationStore } from './operation-store.ts';
+import type { PipelineMetrics } from './pipeline-metrics.ts';
+
+/** What the pipeline's steps need, chosen at start-up; steps never build their own backends. */
+export interface PipelineContext {
+  settings: Settings;
+  operations: OperationStore;
+  repos: RepoStore;
+  worktrees: WorktreeManager;
+  checks: CheckRunner;
+  forge: LocalForge;
+  redactor: Redactor;
+  modelFor: (role: ModelRole) => RoleModel;
+  metrics: PipelineMetrics;
+  log: Logger;
+}

@@ -1,0 +1,17 @@
+/** An operation is not in a state that allows what was asked. */
+export class InvalidTransitionError extends Error {
+  readonly code = 'invalid_transition';
+  override name = 'InvalidTransitionError';
+}
+
+/** A named thing does not exist. */
+export class NotFoundError extends Error {
+  readonly code = 'not_found';
+  override name = 'NotFoundError';
+}
+
+/** A step failed in a way retrying the job will not fix; the operation fails with this message. */
+export class OperationFailure extends Error {
+  readonly code = 'operation_failed';
+  override name = 'OperationFailure';
+}

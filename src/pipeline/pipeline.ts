@@ -1,0 +1,203 @@
+import type { JobQueue } from '../queue/job-queue.ts';
+import { ModelNotConfiguredError } from '../agent/model-not-configured-error.ts';
+import { newId } from '../store/ids.ts';
+import { decideApproval } from './approvals.ts';
+import { executeOperation } from './execute-step.ts';
+import { mergeOperation } from './merge-step.ts';
+import { planOperation } from './plan-step.ts';
+import { InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import type { OperationRow } from './operation-store.ts';
+import { terminalStatuses, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
+import type { ErrorContext } from '../agent/task-context.ts';
+
+export interface CreateOperationInput {
+  type: OperationType;
+  description: string;
+  repo: string;
+  errorContext?: ErrorContext;
+  source: OperationSource;
+  actor: string;
+}
+
+type Step = (context: PipelineContext, operationId: string, signal: AbortSignal) => Promise<void>;
+
+const nonTerminal = (status: string) => !terminalStatuses.has(status as OperationStatus);
+
+/**
+ * The operation lifecycle: queue handlers drive the automatic steps; the methods here are the
+ * human decisions (approve, reject, request changes, cancel, retry).
+ */
+export class Pipeline {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly context: PipelineContext,
+    private readonly queue: JobQueue,
+  ) {}
+
+  start(): void {
+    const { settings } = this.context;
+    this.queue.process('planning', settings.planningConcurrency, (job, signal) => this.runStep('plan', planOperation, String(job.payload.operationId), signal));
+    this.queue.process('execution', settings.executionConcurrency, (job, signal) => this.runStep('execute', executeOperation, String(job.payload.operationId), signal));
+    this.queue.process('merging', 1, (job, signal) => this.runStep('merge', mergeOperation, String(job.payload.operationId), signal));
+  }
+
+  async create(input: CreateOperationInput): Promise<OperationRow> {
+    const repo = await this.context.repos.byName(input.repo);
+    if (!repo) {
+      const known = (await this.context.repos.list()).map((row) => row.name);
+      throw new NotFoundError(`repository "${input.repo}" is not registered${known.length ? ` (registered: ${known.join(', ')})` : ''}: add it with \`mender repo add <path>\` or POST /api/repos`);
+    }
+    return this.context.operations.create(
+      {
+        id: newId(),
+        repoId: repo.id,
+        type: input.type,
+        source: input.source,
+        description: input.description,
+        errorContext: input.errorContext ? { ...input.errorContext } : null,
+        maxAttempts: this.context.settings.maxAttempts,
+        createdBy: input.actor,
+      },
+      input.actor,
+      { queue: 'planning', name: 'plan' },
+    );
+  }
+
+  async approve(id: string, actor: string, comment?: string): Promise<OperationRow> {
+    const operation = await this.context.operations.get(id);
+    if (operation.status === 'awaiting_plan_approval') {
+      return this.context.operations.transition(id, {
+        from: ['awaiting_plan_approval'],
+        to: 'executing',
+        actor,
+        event: { type: 'plan.approved', data: { comment } },
+        job: { queue: 'execution', name: 'execute' },
+        alsoInTransaction: (executor) => decideApproval(executor, id, 'plan', 'approved', actor, comment),
+      });
+    }
+    return this.context.operations.transition(id, {
+      from: ['awaiting_approval'],
+      to: 'merging',
+      actor,
+      event: { type: 'change.approved', data: { comment } },
+      job: { queue: 'merging', name: 'merge' },
+      alsoInTransaction: (executor) => decideApproval(executor, id, 'change', 'approved', actor, comment),
+    });
+  }
+
+  async reject(id: string, actor: string, comment?: string): Promise<OperationRow> {
+    const operation = await this.context.operations.get(id);
+    const gate = operation.status === 'awaiting_plan_approval' ? 'plan' : 'change';
+    const row = await this.context.operations.transition(id, {
+      from: ['awaiting_plan_approval', 'awaiting_approval'],
+      to: 'rejected',
+      actor,
+      event: { type: gate === 'plan' ? 'plan.rejected' : 'change.rejected', data: { comment } },
+      alsoInTransaction: async (executor) => {
+        await decideApproval(executor, id, gate, 'rejected', actor, comment);
+        await this.context.forge.closeChangeRequest(executor, id, 'closed');
+      },
+    });
+    await this.cleanUp(row);
+    return row;
+  }
+
+  async requestChanges(id: string, actor: string, comment: string): Promise<OperationRow> {
+    const operation = await this.context.operations.get(id);
+    if (operation.status === 'awaiting_plan_approval') {
+      return this.context.operations.transition(id, {
+        from: ['awaiting_plan_approval'],
+        to: 'planning',
+        actor,
+        patch: { feedback: comment },
+        event: { type: 'plan.changes_requested', data: { comment } },
+        job: { queue: 'planning', name: 'plan' },
+        alsoInTransaction: (executor) => decideApproval(executor, id, 'plan', 'changes_requested', actor, comment),
+      });
+    }
+    return this.context.operations.transition(id, {
+      from: ['awaiting_approval'],
+      to: 'executing',
+      actor,
+      patch: { feedback: comment, attempts: 0 },
+      event: { type: 'change.changes_requested', data: { comment } },
+      job: { queue: 'execution', name: 'execute' },
+      alsoInTransaction: (executor) => decideApproval(executor, id, 'change', 'changes_requested', actor, comment),
+    });
+  }
+
+  async cancel(id: string, actor: string, comment?: string): Promise<OperationRow> {
+    const operation = await this.context.operations.get(id);
+    if (!nonTerminal(operation.status)) throw new InvalidTransitionError(`operation ${id} is already ${operation.status}`);
+    const row = await this.context.operations.transition(id, {
+      from: [operation.status as OperationStatus],
+      to: 'cancelled',
+      actor,
+      event: { type: 'operation.cancelled', data: { comment } },
+      alsoInTransaction: async (executor) => {
+        for (const gate of ['plan', 'change'] as const) await decideApproval(executor, id, gate, 'cancelled', actor, comment);
+        await this.context.forge.closeChangeRequest(executor, id, 'closed');
+      },
+    });
+    this.running.get(id)?.abort(new Error('cancelled'));
+    if (!this.running.has(id)) await this.cleanUp(row);
+    return row;
+  }
+
+  async retry(id: string, actor: string): Promise<OperationRow> {
+    return this.context.operations.transition(id, {
+      from: ['failed', 'cancelled', 'rejected'],
+      to: 'queued',
+      actor,
+      patch: { attempts: 0, plan: null, planMarkdown: null, baseCommit: null, headCommit: null, evidence: {}, review: null, failureReason: null, feedback: null, diffStats: null },
+      event: { type: 'operation.retried' },
+      job: { queue: 'planning', name: 'plan' },
+    });
+  }
+
+  /** Runs an automatic step; a failure the operation cannot recover from ends it `failed` with the reason. */
+  private async runStep(name: string, step: Step, operationId: string, queueSignal: AbortSignal): Promise<void> {
+    const controller = new AbortController();
+    this.running.set(operationId, controller);
+    const signal = AbortSignal.any([queueSignal, controller.signal]);
+    try {
+      await this.context.metrics.timeStep(name, () => step(this.context, operationId, signal));
+    } catch (error) {
+      // Shutting down: leave the job to be retried after restart.
+      if (queueSignal.aborted) throw error;
+      if (controller.signal.aborted) return;
+      const known = error instanceof OperationFailure || error instanceof ModelNotConfiguredError || error instanceof NotFoundError;
+      const reason = known ? (error as Error).message : `internal error in ${name}: ${(error as Error).message}`;
+      if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
+      await this.fail(operationId, reason);
+    } finally {
+      this.running.delete(operationId);
+      const operation = await this.context.operations.get(operationId).catch(() => undefined);
+      if (operation && operation.status === 'cancelled') await this.cleanUp(operation);
+    }
+  }
+
+  private async fail(operationId: string, reason: string): Promise<void> {
+    const operation = await this.context.operations.get(operationId);
+    if (!nonTerminal(operation.status)) return;
+    const row = await this.context.operations.transition(operationId, {
+      from: [operation.status as OperationStatus],
+      to: 'failed',
+      actor: 'mender',
+      patch: { failureReason: reason },
+      event: { type: 'operation.failed', data: { reason } },
+      alsoInTransaction: (executor) => this.context.forge.closeChangeRequest(executor, operationId, 'closed'),
+    });
+    await this.cleanUp(row);
+  }
+
+  /** Removes the worktree and an unmerged branch of an operation that ended. */
+  private async cleanUp(operation: OperationRow): Promise<void> {
+    const repo = await this.context.repos.byId(operation.repoId);
+    if (!repo) return;
+    await this.context.worktrees.remove(repo.path, operation.id);
+    if (operation.branch && !operation.mergeCommit) await this.context.forge.deleteBranch(repo.path, operation.branch);
+  }
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { plannerPrompt, plannerSystemPrompt } from '../agent/planner-prompt.ts';
+import { planSchema, renderPlanMarkdown } from '../agent/plan.ts';
+import { submitPlanTool } from '../agent/plan-tools.ts';
+import { buildRepoMap, filesNamedIn } from '../agent/repo-map.ts';
+import { describeTask, type ErrorContext } from '../agent/task-context.ts';
+import { runGit } from '../workspace/git.ts';
+import { createPathPolicy } from '../safety/path-policy.ts';
+import { buildToolset } from '../tools/toolset.ts';
+import { runAgentTurn } from './agent-turn.ts';
+import { requestApproval } from './approvals.ts';
+import { OperationFailure } from './pipeline-errors.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import { branchName, loadOperationRepo, toolContextFor } from './operation-workspace.ts';
+
+const instructionFiles = ['AGENTS.md', 'CLAUDE.md'];
+const instructionLimit = 20_000;
+
+/** Planning: the planner investigates a fresh worktree read-only and submits a plan; the plan gate follows. */
+export async function planOperation(context: PipelineContext, operationId: string, signal: AbortSignal): Promise<void> {
+  const { operations } = context;
+  let operation = await operations.get(operationId);
+  if (operation.status !== 'queued' && operation.status !== 'planning') return;
+  const repo = await loadOperationRepo(context, operation.repoId);
+  if (operation.status === 'queued') {
+    const base = await runGit(repo.path, ['rev-parse', '--verify', `refs/heads/${repo.defaultBranch}^{commit}`], { allowFailure: true });
+    if (base.exitCode !== 0) throw new OperationFailure(`the default branch ${repo.defaultBranch} does not exist in ${repo.path}: fix the repository's defaultBranch`);
+    operation = await operations.transition(operationId, {
+      from: ['queued'],
+      to: 'planning',
+      actor: 'mender',
+      patch: { baseCommit: base.stdout.trim(), branch: branchName(operationId, operation.description) },
+      event: { type: 'planning.started', data: { baseCommit: base.stdout.trim() } },
+    });
+  }
+  const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch!, startPoint: operation.baseCommit!, resetBranch: true });
+  try {
+    const policy = createPathPolicy({ root });
+    const errorContext = operation.errorContext as ErrorContext | null;
+    const stackText = [operation.description, errorContext?.message, errorContext?.stack].filter(Boolean).join('\n');
+    const repoMap = await buildRepoMap({ root, tokenBudget: context.settings.repoMapTokens, priorityFiles: filesNamedIn(stackText, root), isHidden: (file) => policy.isDenied(file) });
+    const task = describeTask({ type: operation.type, description: operation.description, errorContext });
+    const tools = buildToolset({ role: 'planner', policy, checks: context.checks, commands: repo.commands });
+    const result = await runAgentTurn(context, {
+      role: 'planner',
+      operationId,
+      system: plannerSystemPrompt,
+      prompt: plannerPrompt({ task, instructions: readInstructions(root), repoMap, testCommand: repo.commands.test, feedback: operation.feedback ?? undefined }),
+      tools: [...tools, submitPlanTool],
+      stopTools: [submitPlanTool.name],
+      toolContext: toolContextFor(context, operationId, root, signal),
+    });
+    if (!result.stoppedWith) {
+      throw new OperationFailure(`the planner ended after ${result.steps} steps without calling submit_plan${result.text ? `; it said: ${result.text.slice(0, 300)}` : ''}`);
+    }
+    const plan = planSchema.parse(result.stoppedWith.input);
+    const planMarkdown = renderPlanMarkdown(plan, operation.description.split('\n')[0]!.slice(0, 100));
+    const gated = context.settings.planGate.includes(operation.type as never);
+    const approvalId = `${operationId}-plan-${Date.now()}`;
+    await operations.transition(operationId, {
+      from: ['planning'],
+      to: gated ? 'awaiting_plan_approval' : 'executing',
+      actor: 'planner',
+      patch: { plan, planMarkdown, feedback: null },
+      event: { type: 'plan.created', data: { summary: plan.summary, affectedFiles: plan.affectedFiles, riskLevel: plan.riskLevel, gate: gated ? 'team-lead' : 'auto' } },
+      job: gated ? undefined : { queue: 'execution', name: 'execute' },
+      alsoInTransaction: gated ? (executor) => requestApproval(executor, { id: approvalId, operationId, gate: 'plan', requiredLevel: 'team-lead' }) : undefined,
+    });
+  } finally {
+    await context.worktrees.remove(repo.path, operationId);
+  }
+}
+
+function readInstructions(root: string): string | undefined {
+  const parts: string[] = [];
+  for (const name of instructionFiles) {
+    const file = path.join(root, name);
+    try {
+      const stat = fs.lstatSync(file);
+      if (!stat.isFile()) continue;
+      parts.push(`## ${name}\n${fs.readFileSync(file, 'utf8').slice(0, instructionLimit)}`);
+    } catch {
+      // absent: nothing to add
+    }
+  }
+  return parts.length ? parts.join('\n\n') : undefined;
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RepoStore, RepoRow } from '../store/repo-store.ts';
+import { runGit } from '../workspace/git.ts';
+import type { RepoCommands } from '../workspace/detect-commands.ts';
+
+/** The input is wrong in a way the caller can fix; `field` names what. */
+export class RepoRegistrationError extends Error {
+  readonly code = 'invalid_repository';
+  override name = 'RepoRegistrationError';
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly conflict = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface RegisterRepoInput {
+  name: string;
+  path: string;
+  defaultBranch?: string;
+  commands?: RepoCommands;
+  source: string;
+}
+
+/** Checks that the path is a git checkout with the default branch, then records it. */
+export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, options: { replace: boolean } = { replace: false }): Promise<RepoRow> {
+  const absolute = path.resolve(input.path);
+  if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) throw new RepoRegistrationError(`${absolute} is not a folder`, 'path');
+  const top = await runGit(absolute, ['rev-parse', '--show-toplevel'], { allowFailure: true });
+  if (top.exitCode !== 0) throw new RepoRegistrationError(`${absolute} is not a git repository: run \`git init\` there and commit, or give the path of a checkout`, 'path');
+  const root = fs.realpathSync(top.stdout.trim());
+  let defaultBranch = input.defaultBranch;
+  if (!defaultBranch) {
+    const head = await runGit(root, ['symbolic-ref', '--short', 'HEAD'], { allowFailure: true });
+    defaultBranch = head.stdout.trim() || 'main';
+  }
+  const exists = await runGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${defaultBranch}^{commit}`], { allowFailure: true });
+  if (exists.exitCode !== 0) throw new RepoRegistrationError(`branch ${defaultBranch} does not exist in ${root} (it needs at least one commit): give defaultBranch or commit first`, 'defaultBranch');
+  const existing = await repos.byName(input.name);
+  if (existing && !options.replace) throw new RepoRegistrationError(`a repository named "${input.name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
+  const values = { name: input.name, path: root, defaultBranch, commands: input.commands ?? {}, source: input.source };
+  return existing ? repos.update(existing.id, values) : repos.insert(values);
+}

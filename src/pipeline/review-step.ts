@@ -1,0 +1,99 @@
+import { reviewerPrompt, reviewerSystemPrompt } from '../agent/reviewer-prompt.ts';
+import { submitReviewTool } from '../agent/plan-tools.ts';
+import { reviewSchema, type Review } from '../agent/review.ts';
+import type { Plan } from '../agent/plan.ts';
+import { describeTask, type ErrorContext } from '../agent/task-context.ts';
+import { createPathPolicy } from '../safety/path-policy.ts';
+import { buildToolset } from '../tools/toolset.ts';
+import { runAgentTurn } from './agent-turn.ts';
+import { requestApproval } from './approvals.ts';
+import { diffStats, stagedDiff } from './change-files.ts';
+import { commitChange } from './commit-change.ts';
+import type { OperationEvidence } from './execute-step.ts';
+import type { OperationRepo } from './operation-workspace.ts';
+import { toolContextFor } from './operation-workspace.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import type { AttemptEvidence } from './verify-change.ts';
+
+const reviewDiffLimit = 60_000;
+
+/**
+ * Review and proposal: the reviewer reads the verified diff and evidence, the pipeline commits on
+ * the agent branch and opens a change request, and the change gate waits for a human.
+ * Returns true: the branch now holds the change and must be kept.
+ */
+export async function reviewAndPropose(context: PipelineContext, operationId: string, repo: OperationRepo, root: string, signal: AbortSignal): Promise<boolean> {
+  const { operations } = context;
+  const operation = await operations.get(operationId);
+  const evidence = operation.evidence as OperationEvidence;
+  const diff = await stagedDiff(root, operation.baseCommit!);
+  const stats = await diffStats(root, operation.baseCommit!);
+  const flags = evidence.flags ?? [];
+  const review = await context.metrics.timeStep('review', async (): Promise<Review> => {
+    const result = await runAgentTurn(context, {
+      role: 'reviewer',
+      operationId,
+      system: reviewerSystemPrompt,
+      prompt: reviewerPrompt({
+        task: describeTask({ type: operation.type, description: operation.description, errorContext: operation.errorContext as ErrorContext | null }),
+        planMarkdown: operation.planMarkdown ?? '',
+        diff: diff.length > reviewDiffLimit ? `${diff.slice(0, reviewDiffLimit)}\n[… diff cut at ${reviewDiffLimit} characters]` : diff,
+        evidenceSummary: summarizeEvidence(evidence),
+        flags,
+      }),
+      tools: [...buildToolset({ role: 'reviewer', policy: createPathPolicy({ root }), checks: context.checks, commands: repo.commands }), submitReviewTool],
+      stopTools: [submitReviewTool.name],
+      toolContext: toolContextFor(context, operationId, root, signal),
+    });
+    const parsed = reviewSchema.safeParse(result.stoppedWith?.input);
+    if (parsed.success) return parsed.data;
+    // A reviewer that answers in prose still leaves a record; its words become the summary.
+    return { summary: result.text || 'the reviewer gave no structured review', verdict: 'request_changes', findings: [] };
+  });
+  // Pipeline flags are findings too, whatever the reviewer said.
+  const findings = [...review.findings, ...flags.map((flag) => ({ severity: 'major' as const, category: 'test_tampering' as const, message: flag }))];
+  const fullReview = { ...review, findings };
+  const plan = operation.plan as Plan;
+  const headCommit = await commitChange(root, { type: operation.type, operationId, plan, description: operation.description });
+  const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
+  await operations.transition(operationId, {
+    from: ['reviewing'],
+    to: 'awaiting_approval',
+    actor: 'reviewer',
+    patch: { review: fullReview, headCommit, diffStats: { ...stats } },
+    event: { type: 'approval.requested', data: { gate: 'change', requiredLevel: 'team-lead', headCommit, verdict: review.verdict, findings: findings.length, ...stats } },
+    alsoInTransaction: async (executor, row) => {
+      await context.forge.openChangeRequest(executor, {
+        operationId,
+        repoId: row.repoId,
+        branch: row.branch!,
+        baseCommit: row.baseCommit!,
+        headCommit,
+        title,
+        body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview),
+        diff,
+      });
+      await requestApproval(executor, { id: `${operationId}-change-${headCommit.slice(0, 12)}`, operationId, gate: 'change', requiredLevel: 'team-lead' });
+    },
+  });
+  return true;
+}
+
+function summarizeEvidence(evidence: OperationEvidence): string {
+  const lines: string[] = [];
+  if (evidence.baseline) lines.push(`Baseline (before any change): ${evidence.baseline.passed} passed, ${evidence.baseline.failed} failed (${evidence.baseline.command}).`);
+  if (evidence.red) lines.push(`Red: ${evidence.red.status}; newly failing against the old code: ${evidence.red.newlyFailing.join(', ') || 'none'}.`);
+  if (evidence.green) lines.push(`Green: ${evidence.green.status}; ${evidence.green.run?.passed ?? 0} passed, ${evidence.green.run?.failed ?? 0} failed.`);
+  for (const [kind, check] of Object.entries(evidence.checks ?? {})) lines.push(`${kind}: ${check.status} (${check.errors} errors).`);
+  const attempts = evidence.attempts?.length ?? 0;
+  if (attempts > 1) lines.push(`Verified on attempt ${attempts}.`);
+  return lines.join('\n');
+}
+
+function changeRequestBody(planMarkdown: string, evidence: OperationEvidence, review: Review): string {
+  const attempt = evidence.attempts?.at(-1) as AttemptEvidence | undefined;
+  const lines = [planMarkdown, '## Evidence', '', summarizeEvidence(evidence), '', '## Review', '', `Verdict: ${review.verdict}`, '', review.summary];
+  for (const finding of review.findings) lines.push(`- [${finding.severity}/${finding.category}] ${finding.file ? `${finding.file}: ` : ''}${finding.message}`);
+  if (attempt) lines.push('', `Changed files: ${attempt.changedFiles.map((file) => file.path).join(', ')}`);
+  return lines.join('\n');
+}

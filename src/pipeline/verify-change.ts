@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runGit } from '../workspace/git.ts';
+import type { CheckRun, CheckRunner, TestRun } from '../workspace/check-runner.ts';
+import type { RepoCommands } from '../workspace/detect-commands.ts';
+import type { TestReport } from '../workspace/test-report/types.ts';
+import { changedFiles, type ChangedFile } from './change-files.ts';
+import { findTestTampering } from './test-tampering.ts';
+
+/** The suite before any change, kept once per operation. */
+export interface BaselineEvidence {
+  command: string;
+  exitCode: number | null;
+  passed: number;
+  failed: number;
+  failingIds: string[];
+  structured: boolean;
+  checks: Record<string, { exitCode: number | null; errors: number }>;
+}
+
+export interface RunSummary {
+  command: string;
+  exitCode: number | null;
+  passed: number;
+  failed: number;
+  failures: { id: string; message?: string }[];
+  durationMs: number;
+  artifact?: string;
+}
+
+export interface AttemptEvidence {
+  attempt: number;
+  verified: boolean;
+  reason: string;
+  changedFiles: ChangedFile[];
+  /** The new or changed tests against the old source: they must fail. */
+  red: { status: 'confirmed' | 'missing' | 'not_failing' | 'skipped'; run?: RunSummary; newlyFailing: string[] };
+  /** The whole suite against the change: the red tests pass, nothing fails that passed before. */
+  green: { status: 'passed' | 'failed'; run?: RunSummary; stillFailing: string[]; newFailures: string[] };
+  checks: Record<string, { status: 'passed' | 'failed' | 'unchanged'; exitCode: number | null; errors: number; command: string }>;
+  flags: string[];
+}
+
+export interface VerifyOptions {
+  root: string;
+  baseCommit: string;
+  operationType: string;
+  attempt: number;
+  commands: RepoCommands;
+  checks: CheckRunner;
+  baseline: BaselineEvidence;
+  /** Test files the coder wrote after its first source change (edits after red). */
+  testEditsAfterSource: string[];
+  signal: AbortSignal;
+}
+
+const failingIds = (report: TestReport) => report.failures.map((failure) => failure.id);
+
+export function summarizeRun(run: TestRun): RunSummary {
+  return {
+    command: run.command,
+    exitCode: run.exitCode,
+    passed: run.report.passed,
+    failed: run.report.failed,
+    failures: run.report.failures.slice(0, 50).map((failure) => ({ id: failure.id, message: failure.message?.slice(0, 500) })),
+    durationMs: run.durationMs,
+    artifact: run.artifact,
+  };
+}
+
+/** Runs the suite and the configured checks on the untouched worktree. */
+export async function collectBaseline(root: string, commands: RepoCommands, checks: CheckRunner, signal: AbortSignal): Promise<BaselineEvidence> {
+  const run = await checks.runTests(root, commands, signal);
+  const baselineChecks: BaselineEvidence['checks'] = {};
+  for (const kind of ['typecheck', 'lint'] as const) {
+    const check = await checks.runCheck(kind, root, commands, signal);
+    if (check) baselineChecks[kind] = { exitCode: check.exitCode, errors: check.report.errors };
+  }
+  if (!run) return { command: '', exitCode: null, passed: 0, failed: 0, failingIds: [], structured: false, checks: baselineChecks };
+  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, checks: baselineChecks };
+}
+
+/**
+ * Decides red → green from test runs, not from the model's word: the changed tests are run
+ * against the old source (red), then the whole suite against the change (green), then the
+ * typecheck and lint where configured.
+ */
+export async function verifyChange(options: VerifyOptions): Promise<AttemptEvidence> {
+  const { root, baseCommit, baseline, checks, commands, signal } = options;
+  const files = await changedFiles(root, baseCommit);
+  const evidence: AttemptEvidence = {
+    attempt: options.attempt,
+    verified: false,
+    reason: '',
+    changedFiles: files,
+    red: { status: 'skipped', newlyFailing: [] },
+    green: { status: 'failed', stillFailing: [], newFailures: [] },
+    checks: {},
+    flags: [],
+  };
+  if (files.length === 0) {
+    evidence.reason = 'no file was changed';
+    return evidence;
+  }
+  if (!commands.test) {
+    evidence.reason = 'the repository has no test command: configure one (commands.test) so a change can be verified';
+    return evidence;
+  }
+  evidence.flags.push(...(await findTestTampering(root, baseCommit, files, (file) => fs.readFileSync(path.join(root, file), 'utf8'))));
+  for (const file of options.testEditsAfterSource) evidence.flags.push(`test file edited after the source change: ${file}`);
+
+  const tests = files.filter((file) => file.isTest && file.status !== 'deleted');
+  const sources = files.filter((file) => !file.isTest);
+  const baselineFailing = new Set(baseline.failingIds);
+
+  // Red: the new tests against the old source.
+  if (tests.length === 0) {
+    evidence.red.status = 'missing';
+    if (options.operationType === 'implement') evidence.flags.push('no failing test first: the change adds or changes no test');
+  } else {
+    const redRun = await withSourcesAtBase(root, baseCommit, sources, () => checks.runTests(root, commands, signal));
+    if (redRun) {
+      evidence.red.run = summarizeRun(redRun);
+      evidence.red.newlyFailing = failingIds(redRun.report).filter((id) => !baselineFailing.has(id));
+      const failedWithoutStructure = !redRun.report.structured && redRun.exitCode !== 0 && baseline.exitCode === 0;
+      evidence.red.status = evidence.red.newlyFailing.length > 0 || failedWithoutStructure ? 'confirmed' : 'not_failing';
+    }
+  }
+
+  // Green: everything against the change.
+  const greenRun = await checks.runTests(root, commands, signal);
+  if (greenRun) {
+    evidence.green.run = summarizeRun(greenRun);
+    const nowFailing = new Set(failingIds(greenRun.report));
+    evidence.green.newFailures = [...nowFailing].filter((id) => !baselineFailing.has(id));
+    evidence.green.stillFailing = evidence.red.newlyFailing.filter((id) => nowFailing.has(id));
+    const unstructuredFailure = !greenRun.report.structured && greenRun.exitCode !== 0 && baseline.exitCode === 0;
+    evidence.green.status = evidence.green.newFailures.length === 0 && evidence.green.stillFailing.length === 0 && !unstructuredFailure && !greenRun.timedOut ? 'passed' : 'failed';
+  }
+
+  for (const kind of ['typecheck', 'lint'] as const) {
+    const check: CheckRun | undefined = await checks.runCheck(kind, root, commands, signal);
+    if (!check) continue;
+    const before = baseline.checks[kind];
+    const passed = check.exitCode === 0;
+    const noWorse = before !== undefined && before.exitCode !== 0 && check.report.errors <= before.errors;
+    evidence.checks[kind] = { status: passed ? 'passed' : noWorse ? 'unchanged' : 'failed', exitCode: check.exitCode, errors: check.report.errors, command: check.command };
+  }
+
+  evidence.reason = explain(evidence, options.operationType);
+  evidence.verified = evidence.reason === '';
+  if (evidence.verified) evidence.reason = 'red confirmed, green passed';
+  return evidence;
+}
+
+function explain(evidence: AttemptEvidence, type: string): string {
+  const reasons: string[] = [];
+  if (evidence.red.status === 'missing' && (type === 'fix' || type === 'debug')) reasons.push('no test reproduces the problem: add or change a test that fails without the fix');
+  if (evidence.red.status === 'not_failing') reasons.push('the new or changed tests pass against the old code, so they do not reproduce the problem: make the test fail for the reason in the task');
+  if (evidence.green.stillFailing.length) reasons.push(`the new tests still fail with the change: ${evidence.green.stillFailing.slice(0, 5).join(', ')}`);
+  const regressions = evidence.green.newFailures.filter((id) => !evidence.green.stillFailing.includes(id));
+  if (regressions.length) reasons.push(`tests that passed before now fail: ${regressions.slice(0, 5).join(', ')}`);
+  if (evidence.green.status === 'failed' && reasons.length === 0) reasons.push(`the test command failed (exit ${evidence.green.run?.exitCode ?? 'none'})`);
+  for (const [kind, check] of Object.entries(evidence.checks)) {
+    if (check.status === 'failed') reasons.push(`${kind} fails with ${check.errors} error(s) (${check.command})`);
+  }
+  return reasons.join('; ');
+}
+
+/** Runs `action` with the changed source files put back as they were at the base commit, then restores them. */
+async function withSourcesAtBase<Result>(root: string, baseCommit: string, sources: ChangedFile[], action: () => Promise<Result>): Promise<Result> {
+  const saved = new Map<string, Buffer | null>();
+  for (const file of sources) {
+    const absolute = path.join(root, file.path);
+    saved.set(file.path, fs.existsSync(absolute) ? fs.readFileSync(absolute) : null);
+    if (file.status === 'added') {
+      fs.rmSync(absolute, { force: true });
+    } else {
+      await runGit(root, ['restore', `--source=${baseCommit}`, '--worktree', '--', file.path]);
+    }
+  }
+  try {
+    return await action();
+  } finally {
+    for (const [file, content] of saved) {
+      const absolute = path.join(root, file);
+      if (content === null) fs.rmSync(absolute, { force: true });
+      else {
+        fs.mkdirSync(path.dirname(absolute), { recursive: true });
+        fs.writeFileSync(absolute, content);
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { operationTypes } from '../pipeline/operation-types.ts';
+
+const commandsSchema = z.object({ test: z.string().min(1), typecheck: z.string().min(1), lint: z.string().min(1), build: z.string().min(1), format: z.string().min(1) }).partial().strict();
+
+export const createRepoBody = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash or underscore'),
+    path: z.string().min(1, 'give the absolute path of a local git checkout'),
+    defaultBranch: z.string().min(1).max(200).optional(),
+    commands: commandsSchema.optional(),
+  })
+  .strict();
+
+export const createOperationBody = z
+  .object({
+    type: z.enum(operationTypes),
+    description: z.string().trim().min(1, 'describe the problem or the feature').max(20_000),
+    repo: z.string().min(1),
+    errorContext: z
+      .object({ message: z.string().min(1).max(20_000), stack: z.string().max(100_000).optional(), logs: z.string().max(200_000).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const decisionBody = z.object({ comment: z.string().max(10_000).optional() }).strict();
+export const requestChangesBody = z.object({ comment: z.string().trim().min(1, 'say what should change').max(10_000) }).strict();
+
+export const listOperationsQuery = z.object({
+  status: z.string().optional(),
+  type: z.enum(operationTypes).optional(),
+  repo: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});

@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { LoadedConfig } from '../config/load-settings.ts';
+import { secretSettingValues } from '../config/load-settings.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { EventHub } from '../store/event-hub.ts';
+import { RepoStore } from '../store/repo-store.ts';
+import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
+import { OperationStore } from '../pipeline/operation-store.ts';
+import { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
+import { registerRepo } from '../pipeline/register-repo.ts';
+import { modelForRole } from '../agent/model-router.ts';
+import { WorktreeManager } from '../workspace/worktree-manager.ts';
+import { createCheckRunner } from '../workspace/check-runner.ts';
+import { LocalForge } from '../forge/local-forge.ts';
+import { createApp } from './app.ts';
+
+export interface RunningMender {
+  url: string;
+  port: number;
+  adminToken: string;
+  store: Store;
+  /** The HTTP app, for in-process requests in tests. */
+  app: Hono;
+  stop(): Promise<void>;
+}
+
+/** Builds every service from the settings (embedded backends by default), then serves HTTP. */
+export async function startMender(config: LoadedConfig, options: { env?: NodeJS.ProcessEnv; logger?: Logger; listen?: boolean } = {}): Promise<RunningMender> {
+  const { settings } = config;
+  const env = options.env ?? process.env;
+  fs.mkdirSync(settings.dataDir, { recursive: true });
+  const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
+  const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
+  const log = options.logger ?? createLogger(settings.logLevel, redactor.redact);
+  let ready = false;
+
+  const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
+  const queue: JobQueue = createEmbeddedQueue(store.db);
+  const hub = new EventHub();
+  const operations = new OperationStore(store.db, queue, hub, redactor);
+  const repos = new RepoStore(store.db);
+  const metrics = new PipelineMetrics(() => operations.countByStatus());
+  const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
+  const forge = new LocalForge(store.db);
+  const checks = createCheckRunner({ timeoutMs: settings.commandTimeoutSeconds * 1000, outputLimitBytes: settings.commandOutputLimitBytes, scratchDir: path.join(settings.dataDir, 'scratch') });
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log }, queue);
+
+  for (const repo of config.repos) {
+    await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });
+  }
+  // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
+  const pruned = await worktrees.prune((await repos.list()).map((repo) => repo.path), new Set());
+  if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
+
+  pipeline.start();
+  const app = createApp({ pipeline, operations, repos, forge, hub, metrics, adminToken, isReady: () => ready });
+  let server: ServerType | undefined;
+  let port = settings.port;
+  if (options.listen !== false) {
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
+        port = info.port;
+        resolve(created);
+      });
+      created.once('error', reject);
+    });
+  }
+  ready = true;
+  const url = `http://${settings.host}:${port}`;
+  log.info('mender ready', { url, dataDir: settings.dataDir, database: store.kind, model: settings.model ?? 'not configured' });
+  return {
+    url,
+    port,
+    adminToken,
+    store,
+    app,
+    stop: async () => {
+      ready = false;
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await queue.close();
+      await store.close();
+    },
+  } as RunningMender & { app: typeof app };
+}
+
+function readOrCreateToken(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}

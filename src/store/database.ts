@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import * as schema from './schema.ts';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A database handle or an open transaction: both run the same queries. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+
+export interface Store {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** postgres:// URL of a server; when absent the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** Folder for PGlite's files; when absent (and no URL) the database lives in memory. */
+  directory?: string;
+}
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Opens the store on PGlite or a PostgreSQL server and applies pending migrations. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = drizzlePostgres(pool, { schema }) as unknown as Database;
+    await migrate(db, 'postgres');
+    return { db, kind: 'postgres', close: () => pool.end() };
+  }
+  if (options.directory) fs.mkdirSync(options.directory, { recursive: true });
+  const client = await PGlite.create(options.directory);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  await migrate(db, 'pglite');
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+async function migrate(db: Database, kind: Store['kind']): Promise<void> {
+  const files = fs
+    .readdirSync(migrationsFolder)
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
+  await db.transaction(async (transaction) => {
+    // Several Mender processes may start against one server: the lock makes migration single-file.
+    if (kind === 'postgres') await transaction.execute(sql`SELECT pg_advisory_xact_lock(727274)`);
+    await transaction.execute(sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = await transaction.execute(sql`SELECT name FROM schema_migrations`);
+    const done = new Set(rowsOf<{ name: string }>(applied).map((row) => row.name));
+    for (const file of files) {
+      if (done.has(file)) continue;
+      // One statement per call: prepared statements (PGlite, node-postgres with parameters) take one.
+      const statements = fs.readFileSync(path.join(migrationsFolder, file), 'utf8').split(/;\s*$/m);
+      for (const statement of statements) {
+        if (statement.trim()) await transaction.execute(sql.raw(statement));
+      }
+      await transaction.execute(sql`INSERT INTO schema_migrations (name) VALUES (${file})`);
+    }
+  });
+}
+
+/** Rows of a raw `execute` result: PGlite and node-postgres both answer `{ rows }`. */
+export function rowsOf<Row>(result: unknown): Row[] {
+  return (result as { rows: Row[] }).rows;
+}

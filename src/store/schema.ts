@@ -1,0 +1,127 @@
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+// Keep in step with migrations/*.sql: the SQL files are what runs, this is what the code reads.
+
+export const repos = pgTable('repos', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  path: text('path').notNull(),
+  defaultBranch: text('default_branch').notNull(),
+  commands: jsonb('commands').$type<Record<string, string>>().notNull().default({}),
+  source: text('source').notNull().default('api'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const operations = pgTable(
+  'operations',
+  {
+    id: text('id').primaryKey(),
+    repoId: text('repo_id').notNull().references(() => repos.id),
+    type: text('type').notNull(),
+    source: text('source').notNull(),
+    description: text('description').notNull(),
+    errorContext: jsonb('error_context').$type<Record<string, unknown> | null>(),
+    status: text('status').notNull(),
+    plan: jsonb('plan').$type<Record<string, unknown> | null>(),
+    planMarkdown: text('plan_markdown'),
+    branch: text('branch'),
+    baseCommit: text('base_commit'),
+    headCommit: text('head_commit'),
+    mergeCommit: text('merge_commit'),
+    diffStats: jsonb('diff_stats').$type<Record<string, unknown> | null>(),
+    evidence: jsonb('evidence').$type<object>().notNull().default({}),
+    review: jsonb('review').$type<Record<string, unknown> | null>(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    usage: jsonb('usage').$type<Record<string, unknown>>().notNull().default({}),
+    feedback: text('feedback'),
+    failureReason: text('failure_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('operations_status_index').on(table.status), index('operations_repo_index').on(table.repoId)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    sequence: bigserial('sequence', { mode: 'number' }).primaryKey(),
+    operationId: text('operation_id'),
+    type: text('type').notNull(),
+    actor: text('actor').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('events_operation_index').on(table.operationId, table.sequence)],
+);
+
+export const approvals = pgTable('approvals', {
+  id: text('id').primaryKey(),
+  operationId: text('operation_id').notNull().references(() => operations.id),
+  gate: text('gate').notNull(),
+  requiredLevel: text('required_level').notNull(),
+  decision: text('decision'),
+  decidedBy: text('decided_by'),
+  comment: text('comment'),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+});
+
+export const changeRequests = pgTable('change_requests', {
+  id: text('id').primaryKey(),
+  operationId: text('operation_id').notNull().references(() => operations.id),
+  repoId: text('repo_id').notNull().references(() => repos.id),
+  branch: text('branch').notNull(),
+  baseCommit: text('base_commit').notNull(),
+  headCommit: text('head_commit').notNull(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  diff: text('diff').notNull(),
+  status: text('status').notNull(),
+  mergeCommit: text('merge_commit'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const artifacts = pgTable('artifacts', {
+  id: text('id').primaryKey(),
+  operationId: text('operation_id').notNull().references(() => operations.id),
+  name: text('name').notNull(),
+  content: text('content').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    queue: text('queue').notNull(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    priority: integer('priority').notNull().default(0),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    backoffMs: integer('backoff_ms').notNull(),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    dedupeKey: text('dedupe_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('jobs_ready_index').on(table.queue, table.status, table.priority, table.runAt), uniqueIndex('jobs_dedupe_index').on(table.dedupeKey)],
+);
+
+export const auditLog = pgTable('audit_log', {
+  sequence: bigint('sequence', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  subject: text('subject').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  previousHash: text('previous_hash').notNull(),
+  hash: text('hash').notNull(),
+});

@@ -1,0 +1,48 @@
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'unknown';
+
+export interface TestCaseResult {
+  /** Stable identity: `${file}::${name}`, file relative to the repository root (posix), '' when unknown. */
+  id: string;
+  file: string;
+  /** Full name path, suite titles and test title joined by ' > '. */
+  name: string;
+  status: TestStatus;
+  line?: number;
+  message?: string;
+}
+
+export interface TestReport {
+  runner: TestRunner;
+  /** True when the counts come from a machine-readable report rather than the exit code alone. */
+  structured: boolean;
+  passed: number;
+  failed: number;
+  skipped: number;
+  tests: TestCaseResult[];
+  /** Only failed ones carry message/line. */
+  failures: TestCaseResult[];
+}
+
+export interface Diagnostic {
+  file: string;
+  line?: number;
+  column?: number;
+  code?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export type CheckTool = 'tsc' | 'eslint' | 'unknown';
+
+export interface CheckReport {
+  tool: CheckTool;
+  structured: boolean;
+  errors: number;
+  warnings: number;
+  diagnostics: Diagnostic[];
+}
+
+/** What every parser returns: parsers never throw on garbage input. */
+export type ParseResult<Report> = { ok: true; report: Report } | { ok: false; error: string };
