@@ -18,7 +18,7 @@ export function isTestFile(path: string): boolean {
 /** Stages everything in the worktree and lists what differs from the base commit. */
 export async function changedFiles(root: string, baseCommit: string): Promise<ChangedFile[]> {
   await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
-  const result = await runGit(root, ['diff', '--cached', '--name-status', '--no-renames', baseCommit, '--', '.', ...excludeDependencies]);
+  const result = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--cached', '--name-status', '--no-renames', baseCommit, '--', '.', ...excludeDependencies]);
   return result.stdout
     .split('\n')
     .filter(Boolean)
@@ -33,7 +33,7 @@ export async function changedFiles(root: string, baseCommit: string): Promise<Ch
 /** The staged change against the base commit as a unified diff. */
 export async function stagedDiff(root: string, baseCommit: string): Promise<string> {
   await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
-  return (await runGit(root, ['diff', '--cached', '--no-color', baseCommit, '--', '.', ...excludeDependencies])).stdout;
+  return (await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--cached', '--no-color', baseCommit, '--', '.', ...excludeDependencies])).stdout;
 }
 
 export interface DiffStats {
@@ -44,7 +44,7 @@ export interface DiffStats {
 
 export async function diffStats(root: string, from: string, to?: string): Promise<DiffStats> {
   const range = to ? [from, to] : ['--cached', from];
-  const result = await runGit(root, ['diff', '--numstat', ...range, '--', '.', ...excludeDependencies]);
+  const result = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--numstat', ...range, '--', '.', ...excludeDependencies]);
   let insertions = 0;
   let deletions = 0;
   let files = 0;
