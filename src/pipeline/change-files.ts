@@ -9,6 +9,13 @@ export interface ChangedFile {
 // Dependencies are linked into worktrees, never part of a change.
 export const excludeDependencies = [':(exclude)node_modules', ':(exclude)**/node_modules'];
 
+/** Stages every change in the worktree except the dependencies link. */
+export async function stageAll(root: string): Promise<void> {
+  await runGit(root, ['add', '-A', '--', '.']);
+  // Unstaging (rather than an exclude pathspec on add) works whether or not .gitignore lists it.
+  await runGit(root, ['reset', '--quiet', '--', 'node_modules']);
+}
+
 const testPath = /(^|\/)(test|tests|__tests__|spec|specs)\/|\.(test|spec)\.[cm]?[jt]sx?$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$/;
 
 export function isTestFile(path: string): boolean {
@@ -17,7 +24,7 @@ export function isTestFile(path: string): boolean {
 
 /** Stages everything in the worktree and lists what differs from the base commit. */
 export async function changedFiles(root: string, baseCommit: string): Promise<ChangedFile[]> {
-  await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
+  await stageAll(root);
   const result = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--cached', '--name-status', '--no-renames', baseCommit, '--', '.', ...excludeDependencies]);
   return result.stdout
     .split('\n')
@@ -32,7 +39,7 @@ export async function changedFiles(root: string, baseCommit: string): Promise<Ch
 
 /** The staged change against the base commit as a unified diff. */
 export async function stagedDiff(root: string, baseCommit: string): Promise<string> {
-  await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
+  await stageAll(root);
   return (await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--cached', '--no-color', baseCommit, '--', '.', ...excludeDependencies])).stdout;
 }
 

@@ -1,12 +1,12 @@
 import type { Plan } from '../agent/plan.ts';
 import { runGit } from '../workspace/git.ts';
-import { excludeDependencies } from './change-files.ts';
+import { stageAll } from './change-files.ts';
 
 const commitTypes: Record<string, string> = { fix: 'fix', debug: 'fix', implement: 'feat', refactor: 'refactor' };
 
 /** Commits the staged change on the agent branch: `fix(scope): summary`, a body, a trailer. */
 export async function commitChange(root: string, options: { type: string; operationId: string; plan: Plan; description: string }): Promise<string> {
-  await runGit(root, ['add', '-A', '--', '.', ...excludeDependencies]);
+  await stageAll(root);
   const scope = scopeOf(options.plan.affectedFiles);
   const summary = options.plan.summary.split('\n')[0]!.replace(/\.$/, '');
   const subject = `${commitTypes[options.type] ?? 'chore'}${scope ? `(${scope})` : ''}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`.slice(0, 100);
