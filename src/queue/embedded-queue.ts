@@ -1,0 +1,280 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Database, Executor } from '../store/database.ts';
+import type { Job, JobCounts, JobHandler, JobOptions, JobQueue, QueueName } from './job-queue.ts';
+import { claimNextJob, completeJob, countJobs, failAttempt, insertJob, recoverExpiredJobs, releaseJob, renewLease } from './job-table.ts';
+import type { Claim } from './job-table.ts';
+import { isRetryable } from './permanent-job-error.ts';
+
+export interface EmbeddedQueueOptions {
+  /** Names this process in `locked_by`; default host:pid:random, unique per queue instance. */
+  workerId?: string;
+  /** How often an idle queue looks for due jobs; `add` in this process wakes it at once. Default 250. */
+  pollIntervalMs?: number;
+  /** How long a claim lasts without renewal; a running job renews it every third of this. Default 30000. */
+  leaseMs?: number;
+  /** Source of the times written to the table (due times, leases); default the system clock. */
+  clock?: () => Date;
+  /** How long `close` waits for running handlers after aborting them. Default 10000. */
+  shutdownTimeoutMs?: number;
+  /** Errors of the background work (database unreachable, …); default one warning per run of failures. */
+  onError?: (error: unknown) => void;
+}
+
+const defaults = { pollIntervalMs: 250, leaseMs: 30_000, shutdownTimeoutMs: 10_000, maxAttempts: 3, backoffMs: 1000 };
+const largestInteger = 2_147_483_647; // `integer` columns hold 32 bits
+const longestBackoffMs = 24 * 60 * 60 * 1000;
+
+/** A job queue stored in the `jobs` table of the Mender database (PGlite or PostgreSQL). */
+export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOptions = {}): JobQueue {
+  return new EmbeddedQueue(database, options);
+}
+
+/** Wait before the next attempt: the base doubled for each attempt made (1×, 2×, 4×, …), at most a day. */
+export function backoffDelay(backoffMs: number, attempt: number): number {
+  return Math.min(backoffMs * 2 ** (attempt - 1), longestBackoffMs);
+}
+
+class ShutdownError extends Error {
+  override name = 'ShutdownError';
+}
+class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
+/** Lets a sleeping loop be woken early without losing a wake that comes while it is busy. */
+class Wakeup {
+  private pending = false;
+  private wakeSleeper: (() => void) | undefined;
+
+  wake(): void {
+    if (this.wakeSleeper) this.wakeSleeper();
+    else this.pending = true;
+  }
+
+  async sleep(milliseconds: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.wakeSleeper = resolve;
+      timer = setTimeout(resolve, milliseconds);
+    });
+    clearTimeout(timer);
+    this.wakeSleeper = undefined;
+  }
+}
+
+interface RunningJob {
+  controller: AbortController;
+  settled: Promise<void>;
+}
+
+class EmbeddedQueue implements JobQueue {
+  private readonly workerId: string;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly shutdownTimeoutMs: number;
+  private readonly clock: () => Date;
+  private readonly reportError: (error: unknown) => void;
+  private readonly wakeups = new Map<QueueName, Wakeup>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly running = new Set<RunningJob>();
+  private closing = false;
+  private closed: Promise<void> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    options: EmbeddedQueueOptions,
+  ) {
+    this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+    this.pollIntervalMs = options.pollIntervalMs ?? defaults.pollIntervalMs;
+    this.leaseMs = options.leaseMs ?? defaults.leaseMs;
+    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaults.shutdownTimeoutMs;
+    this.clock = options.clock ?? (() => new Date());
+    this.reportError = options.onError ?? ((error) => console.warn(`job queue: ${describeError(error)}`));
+  }
+
+  async add(queue: QueueName, name: string, payload: Record<string, unknown>, options: JobOptions = {}, executor?: Executor): Promise<string> {
+    const now = this.clock();
+    const delayMs = options.delayMs ?? 0;
+    const id = await insertJob(executor ?? this.database, {
+      queue,
+      name,
+      payload,
+      priority: checkInteger('priority', options.priority ?? 0, -largestInteger),
+      runAt: new Date(now.getTime() + checkInteger('delayMs', delayMs, 0, Number.MAX_SAFE_INTEGER)),
+      maxAttempts: checkInteger('maxAttempts', options.maxAttempts ?? defaults.maxAttempts, 1),
+      backoffMs: checkInteger('backoffMs', options.backoffMs ?? defaults.backoffMs, 0),
+      dedupeKey: options.dedupeKey,
+      now,
+    });
+    // Inside a transaction the job is not visible until commit; the poll finds it then.
+    if (delayMs === 0) this.wakeups.get(queue)?.wake();
+    return id;
+  }
+
+  process(queue: QueueName, concurrency: number, handler: JobHandler): void {
+    if (this.closing) throw new Error(`Cannot process queue ${queue}: the job queue is closed`);
+    if (this.wakeups.has(queue)) throw new Error(`Queue ${queue} is already being processed by this job queue: call process once per queue`);
+    checkInteger('concurrency', concurrency, 1);
+    const wakeup = new Wakeup();
+    this.wakeups.set(queue, wakeup);
+    this.loops.push(this.runLoop(queue, concurrency, handler, wakeup));
+  }
+
+  counts(queue: QueueName): Promise<JobCounts> {
+    return countJobs(this.database, queue);
+  }
+
+  close(): Promise<void> {
+    this.closing = true;
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
+    for (const wakeup of this.wakeups.values()) wakeup.wake();
+    for (const job of this.running) job.controller.abort(new ShutdownError('The job queue is closing'));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.shutdownTimeoutMs)));
+    // A handler that ignores the signal keeps its lease while it runs (heartbeat timers do not hold
+    // the process open); if the process exits, the lease lapses and another worker retries the job.
+    await Promise.race([Promise.all([...this.running].map((job) => job.settled)), timeout]);
+    clearTimeout(timer);
+    await Promise.all(this.loops);
+  }
+
+  private async runLoop(queue: QueueName, concurrency: number, handler: JobHandler, wakeup: Wakeup): Promise<void> {
+    // Recovery runs at start, then often enough to notice a lapsed lease within about 1.5 leases.
+    const recoveryIntervalMs = Math.max(this.pollIntervalMs, this.leaseMs / 2);
+    let lastRecovery = Number.NEGATIVE_INFINITY;
+    let failing = false;
+    let active = 0;
+    while (!this.closing) {
+      try {
+        if (performance.now() - lastRecovery >= recoveryIntervalMs) {
+          await recoverExpiredJobs(this.database, queue, this.clock());
+          lastRecovery = performance.now();
+        }
+        while (active < concurrency && !this.closing) {
+          const now = this.clock();
+          const claimed = await claimNextJob(this.database, queue, this.workerId, now, this.leaseEnd(now));
+          if (!claimed) break;
+          const { job, backoffMs } = claimed;
+          const claim = { jobId: job.id, workerId: this.workerId, attempt: job.attempt };
+          if (this.closing) {
+            await releaseJob(this.database, claim, this.clock());
+            break;
+          }
+          active += 1;
+          this.start(job, claim, backoffMs, handler, () => {
+            active -= 1;
+            wakeup.wake();
+          });
+        }
+        failing = false;
+      } catch (error) {
+        // Report once per run of failures: a database that is down would otherwise log every poll.
+        if (!failing) this.reportError(error);
+        failing = true;
+      }
+      if (this.closing) break;
+      await wakeup.sleep(this.pollIntervalMs);
+    }
+  }
+
+  /** Runs a claimed job in the background; `onSettled` runs once its outcome is written. */
+  private start(job: Job, claim: Claim, backoffMs: number, handler: JobHandler, onSettled: () => void): void {
+    const controller = new AbortController();
+    const running: RunningJob = { controller, settled: Promise.resolve() };
+    running.settled = this.runJob(job, claim, backoffMs, handler, controller)
+      .catch((error: unknown) => this.reportError(error))
+      .finally(() => {
+        this.running.delete(running);
+        onSettled();
+      });
+    this.running.add(running);
+  }
+
+  private async runJob(job: Job, claim: Claim, backoffMs: number, handler: JobHandler, controller: AbortController): Promise<void> {
+    const heartbeat = this.startHeartbeat(claim, controller);
+    let failure: { error: unknown } | undefined;
+    try {
+      await handler(job, controller.signal);
+    } catch (error) {
+      failure = { error };
+    } finally {
+      await heartbeat.stop();
+    }
+    // Someone else holds the job now (recovered after our lease lapsed): its outcome is theirs to write.
+    if (heartbeat.lost) return;
+    const now = this.clock();
+    if (!failure) return completeJob(this.database, claim, now);
+    if (controller.signal.reason instanceof ShutdownError) return releaseJob(this.database, claim, now);
+    const retry = isRetryable(failure.error) && job.attempt < job.maxAttempts;
+    const retryAt = retry ? new Date(now.getTime() + backoffDelay(backoffMs, job.attempt)) : undefined;
+    await failAttempt(this.database, claim, describeError(failure.error), retryAt, now);
+  }
+
+  /** Renews the lease every third of it while the handler runs; aborts the handler if the claim is lost. */
+  private startHeartbeat(claim: Claim, controller: AbortController): { readonly lost: boolean; stop(): Promise<void> } {
+    let leaseEnd = this.leaseEnd(this.clock());
+    let timer: NodeJS.Timeout | undefined;
+    let beat: Promise<void> = Promise.resolve();
+    let stopped = false;
+    let lost = false;
+    const loseLease = (message: string) => {
+      lost = true;
+      controller.abort(new LeaseLostError(message));
+    };
+    const renew = async () => {
+      const next = this.leaseEnd(this.clock());
+      try {
+        if (await renewLease(this.database, claim, next)) leaseEnd = next;
+        else loseLease(`Job ${claim.jobId} was taken from this worker after its lease lapsed`);
+      } catch (error) {
+        // A passing database error is harmless until the lease actually runs out.
+        if (this.clock() >= leaseEnd) loseLease(`Job ${claim.jobId} lease could not be renewed: ${describeError(error)}`);
+      }
+    };
+    const schedule = () => {
+      timer = setTimeout(() => {
+        beat = renew().finally(() => {
+          if (!stopped && !lost) schedule();
+        });
+      }, this.leaseMs / 3);
+      // Only the handler's own work should keep the process alive, not the renewal of its lease.
+      timer.unref();
+    };
+    schedule();
+    return {
+      get lost() {
+        return lost;
+      },
+      async stop() {
+        stopped = true;
+        clearTimeout(timer);
+        await beat;
+      },
+    };
+  }
+
+  private leaseEnd(now: Date): Date {
+    return new Date(now.getTime() + this.leaseMs);
+  }
+}
+
+function checkInteger(name: string, value: number, minimum: number, maximum = largestInteger): number {
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new RangeError(`${name} must be a whole number from ${minimum} to ${maximum}, got ${value}`);
+  }
+  return value;
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
+}

@@ -1,0 +1,43 @@
+import type { Executor } from '../store/database.ts';
+
+export type QueueName = 'planning' | 'execution' | 'merging';
+
+export interface JobOptions {
+  /** Lower runs first; default 0. */
+  priority?: number;
+  /** Earliest start, counted from now; default 0. */
+  delayMs?: number;
+  /** Attempts before the job ends `failed`; default 3. */
+  maxAttempts?: number;
+  /** Base of the exponential backoff between attempts (`backoffMs * 2^(attempt-1)`); default 1000. */
+  backoffMs?: number;
+  /** A second add with the same key while the first job is waiting or active is a no-op returning the existing id. Keys are shared by all queues. */
+  dedupeKey?: string;
+}
+
+export interface Job<Payload = Record<string, unknown>> {
+  id: string;
+  queue: QueueName;
+  name: string;
+  payload: Payload;
+  /** 1-based. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** Runs one job; throw to fail the attempt (an error with `retryable === false` fails the job at once). */
+export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>;
+
+export type JobCounts = Record<'waiting' | 'active' | 'completed' | 'failed', number>;
+
+/** A durable, at-least-once job queue: the embedded one stores jobs in the database, a BullMQ one will use Redis. */
+export interface JobQueue {
+  /** Durable once the promise resolves; pass `executor` (a drizzle transaction) to enqueue atomically with a state change. */
+  add(queue: QueueName, name: string, payload: Record<string, unknown>, options?: JobOptions, executor?: Executor): Promise<string>;
+  /** Starts processing; at most `concurrency` jobs of this queue at once in this process. */
+  process(queue: QueueName, concurrency: number, handler: JobHandler): void;
+  /** Counts by status for metrics (`waiting` includes delayed jobs and jobs backing off). */
+  counts(queue: QueueName): Promise<JobCounts>;
+  /** Stops taking jobs, aborts the signals of running ones and waits for them to settle (up to a timeout). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,153 @@
+import { and, asc, eq, lt, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../store/database.ts';
+import { jobs } from '../store/schema.ts';
+import type { Job, JobCounts, QueueName } from './job-queue.ts';
+
+// Reads and writes of the `jobs` table for the embedded queue. Every write to a claimed job is
+// guarded by its claim (worker id + attempt), so a worker that lost its lease cannot overwrite the
+// outcome of whoever holds the job now. Times come from the caller's clock, not the database's.
+
+export interface NewJob {
+  queue: QueueName;
+  name: string;
+  payload: Record<string, unknown>;
+  priority: number;
+  runAt: Date;
+  maxAttempts: number;
+  backoffMs: number;
+  dedupeKey: string | undefined;
+  now: Date;
+}
+
+/** Who holds a claimed job: the worker and the attempt it claimed. */
+export interface Claim {
+  jobId: string;
+  workerId: string;
+  attempt: number;
+}
+
+/** A claimed job and the backoff base its retries use. */
+export interface ClaimedJob {
+  job: Job;
+  backoffMs: number;
+}
+
+/** Inserts a job, or returns the id of the waiting or active job holding the same dedupe key. */
+export async function insertJob(executor: Executor, job: NewJob): Promise<string> {
+  const values = {
+    queue: job.queue,
+    name: job.name,
+    payload: job.payload,
+    priority: job.priority,
+    status: 'waiting',
+    maxAttempts: job.maxAttempts,
+    backoffMs: job.backoffMs,
+    runAt: job.runAt,
+    dedupeKey: job.dedupeKey ?? null,
+    createdAt: job.now,
+    updatedAt: job.now,
+  };
+  if (job.dedupeKey === undefined) {
+    const [inserted] = await executor.insert(jobs).values(values).returning({ id: jobs.id });
+    return String(inserted?.id);
+  }
+  // The holder of the key may finish (and free it) between the two statements: then insert again.
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const [inserted] = await executor.insert(jobs).values(values).onConflictDoNothing({ target: jobs.dedupeKey }).returning({ id: jobs.id });
+    if (inserted) return String(inserted.id);
+    const [existing] = await executor.select({ id: jobs.id }).from(jobs).where(eq(jobs.dedupeKey, job.dedupeKey));
+    if (existing) return String(existing.id);
+  }
+  throw new Error(`Could not add job ${job.name}: dedupe key ${job.dedupeKey} kept changing hands; try again`);
+}
+
+/** Claims the next due waiting job of a queue (priority, then due time, then age) and counts the attempt. */
+export async function claimNextJob(executor: Executor, queue: QueueName, workerId: string, now: Date, lockedUntil: Date): Promise<ClaimedJob | undefined> {
+  // SKIP LOCKED lets several workers claim at once without waiting on, or taking, each other's row.
+  // `id = (subquery)` and not `id IN (subquery)`: `=` runs the subquery once, while `IN` may run it
+  // again for each row scanned, and since this statement's own locks are skipped, claim several.
+  const next = executor
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.queue, queue), eq(jobs.status, 'waiting'), lte(jobs.runAt, now)))
+    .orderBy(asc(jobs.priority), asc(jobs.runAt), asc(jobs.id))
+    .limit(1)
+    .for('update', { skipLocked: true });
+  const [claimed] = await executor
+    .update(jobs)
+    .set({ status: 'active', attempts: sql`${jobs.attempts} + 1`, lockedBy: workerId, lockedUntil, updatedAt: now })
+    .where(and(sql`${jobs.id} = (${next})`, eq(jobs.status, 'waiting')))
+    .returning({ id: jobs.id, name: jobs.name, payload: jobs.payload, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts, backoffMs: jobs.backoffMs });
+  if (!claimed) return undefined;
+  return {
+    job: { id: String(claimed.id), queue, name: claimed.name, payload: claimed.payload, attempt: claimed.attempts, maxAttempts: claimed.maxAttempts },
+    backoffMs: claimed.backoffMs,
+  };
+}
+
+function heldBy(claim: Claim) {
+  return and(eq(jobs.id, Number(claim.jobId)), eq(jobs.status, 'active'), eq(jobs.lockedBy, claim.workerId), eq(jobs.attempts, claim.attempt));
+}
+
+/** Extends the lease of a claimed job; false when the claim was lost (the job was recovered or taken). */
+export async function renewLease(executor: Executor, claim: Claim, lockedUntil: Date): Promise<boolean> {
+  const renewed = await executor.update(jobs).set({ lockedUntil }).where(heldBy(claim)).returning({ id: jobs.id });
+  return renewed.length > 0;
+}
+
+export async function completeJob(executor: Executor, claim: Claim, now: Date): Promise<void> {
+  await executor
+    .update(jobs)
+    .set({ status: 'completed', lockedBy: null, lockedUntil: null, lastError: null, dedupeKey: null, updatedAt: now })
+    .where(heldBy(claim));
+}
+
+/** Records a failed attempt: back to `waiting` until `retryAt`, or `failed` when `retryAt` is undefined. */
+export async function failAttempt(executor: Executor, claim: Claim, error: string, retryAt: Date | undefined, now: Date): Promise<void> {
+  const outcome = retryAt ? { status: 'waiting', runAt: retryAt } : { status: 'failed', dedupeKey: null };
+  await executor
+    .update(jobs)
+    .set({ ...outcome, lockedBy: null, lockedUntil: null, lastError: error, updatedAt: now })
+    .where(heldBy(claim));
+}
+
+/** Puts a job interrupted by shutdown back to `waiting` and gives its attempt back. */
+export async function releaseJob(executor: Executor, claim: Claim, now: Date): Promise<void> {
+  await executor
+    .update(jobs)
+    .set({ status: 'waiting', attempts: sql`${jobs.attempts} - 1`, lockedBy: null, lockedUntil: null, updatedAt: now })
+    .where(heldBy(claim));
+}
+
+/**
+ * Returns jobs whose worker stopped renewing the lease (it crashed or hung) to `waiting`, or ends
+ * them `failed` when that was their last attempt — attempts are counted at claim, so a job that
+ * keeps killing its worker does not come back forever. Returns how many jobs it touched.
+ */
+export async function recoverExpiredJobs(executor: Executor, queue: QueueName, now: Date): Promise<number> {
+  const exhausted = sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
+  const recovered = await executor
+    .update(jobs)
+    .set({
+      status: sql`CASE WHEN ${exhausted} THEN 'failed' ELSE 'waiting' END`,
+      dedupeKey: sql`CASE WHEN ${exhausted} THEN NULL ELSE ${jobs.dedupeKey} END`,
+      lastError: sql`'lease expired: the worker running attempt ' || ${jobs.attempts} || ' stopped (crashed or hung) before finishing'`,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.queue, queue), eq(jobs.status, 'active'), lt(jobs.lockedUntil, now)))
+    .returning({ id: jobs.id });
+  return recovered.length;
+}
+
+export async function countJobs(executor: Executor, queue: QueueName): Promise<JobCounts> {
+  const rows = await executor
+    .select({ status: jobs.status, count: sql<number>`count(*)::int` })
+    .from(jobs)
+    .where(eq(jobs.queue, queue))
+    .groupBy(jobs.status);
+  const counts: JobCounts = { waiting: 0, active: 0, completed: 0, failed: 0 };
+  for (const row of rows) if (row.status in counts) counts[row.status as keyof JobCounts] = Number(row.count);
+  return counts;
+}
