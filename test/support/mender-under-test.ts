@@ -4,6 +4,20 @@ import path from 'node:path';
 import { loadSettings } from '../../src/config/load-settings.ts';
 import { startMender, type RunningMender } from '../../src/server/start-mender.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { openStore } from '../../src/store/database.ts';
+
+// Creating a PGlite database takes seconds; a migrated copy takes milliseconds to clone.
+let template: Promise<string> | undefined;
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-db-template-'));
+    const store = await openStore({ directory: folder });
+    await store.close();
+    process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+    return folder;
+  })();
+  return template;
+}
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -18,6 +32,7 @@ export interface MenderUnderTest extends RunningMender {
 /** Mender in this process on a temporary data folder, with settings as a user would give them. */
 export async function startMenderUnderTest(env: Record<string, string> = {}): Promise<MenderUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-data-'));
+  if (!env.DATABASE_URL) fs.cpSync(await migratedTemplate(), path.join(dataDir, 'db'), { recursive: true });
   const logs: string[] = [];
   const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', ...env };
   const config = loadSettings(settingsEnv, dataDir);
