@@ -33,9 +33,10 @@ export async function executeOperation(context: PipelineContext, operationId: st
   const { operations } = context;
   let operation = await operations.get(operationId);
   if (!(resumableStatuses as readonly string[]).includes(operation.status)) return;
-  if (operation.status !== 'executing') {
-    // A process died mid-way: the worktree is disposable, so execution starts over from durable state.
-    operation = await operations.transition(operationId, { from: resumableStatuses, to: 'executing', actor: 'mender', event: { type: 'execution.resumed', data: { attempts: operation.attempts } } });
+  // A new execution job finds attempts already counted only when a process died mid-way: the
+  // worktree is disposable, so execution starts over from durable state.
+  if (operation.status !== 'executing' || operation.attempts > 0) {
+    operation = await operations.transition(operationId, { from: resumableStatuses, to: 'executing', actor: 'mender', event: { type: 'execution.resumed', data: { attemptsUsed: operation.attempts, was: operation.status } } });
   }
   const repo = await loadOperationRepo(context, operation.repoId);
   const startPoint = operation.headCommit ?? operation.baseCommit;

@@ -13,6 +13,11 @@ export interface EmbeddedQueueOptions {
   pollIntervalMs?: number;
   /** How long a claim lasts without renewal; a running job renews it every third of this. Default 30000. */
   leaseMs?: number;
+  /**
+   * No other process uses this database (embedded PGlite opens it exclusively), so jobs left
+   * active at start are retried at once instead of after their lease lapses.
+   */
+  soleWorker?: boolean;
   /** Source of the times written to the table (due times, leases); default the system clock. */
   clock?: () => Date;
   /** How long `close` waits for running handlers after aborting them. Default 10000. */
@@ -21,6 +26,8 @@ export interface EmbeddedQueueOptions {
   onError?: (error: unknown) => void;
 }
 
+// Later than any lease: PostgreSQL's timestamptz cannot hold JavaScript's largest date.
+const latestDate = new Date('9999-12-31T00:00:00Z');
 const defaults = { pollIntervalMs: 250, leaseMs: 30_000, shutdownTimeoutMs: 10_000, maxAttempts: 3, backoffMs: 1000 };
 const largestInteger = 2_147_483_647; // `integer` columns hold 32 bits
 const longestBackoffMs = 24 * 60 * 60 * 1000;
@@ -76,6 +83,7 @@ class EmbeddedQueue implements JobQueue {
   private readonly workerId: string;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly soleWorker: boolean;
   private readonly shutdownTimeoutMs: number;
   private readonly clock: () => Date;
   private readonly reportError: (error: unknown) => void;
@@ -92,6 +100,7 @@ class EmbeddedQueue implements JobQueue {
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
     this.pollIntervalMs = options.pollIntervalMs ?? defaults.pollIntervalMs;
     this.leaseMs = options.leaseMs ?? defaults.leaseMs;
+    this.soleWorker = options.soleWorker ?? false;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaults.shutdownTimeoutMs;
     this.clock = options.clock ?? (() => new Date());
     this.reportError = options.onError ?? ((error) => console.warn(`job queue: ${describeError(error)}`));
@@ -156,7 +165,10 @@ class EmbeddedQueue implements JobQueue {
     while (!this.closing) {
       try {
         if (performance.now() - lastRecovery >= recoveryIntervalMs) {
-          await recoverExpiredJobs(this.database, queue, this.clock());
+          // A sole worker knows at start that every active job belonged to a process that died.
+          const firstRecovery = lastRecovery === Number.NEGATIVE_INFINITY;
+          const now = this.clock();
+          await recoverExpiredJobs(this.database, queue, now, firstRecovery && this.soleWorker ? latestDate : now);
           lastRecovery = performance.now();
         }
         while (active < concurrency && !this.closing) {

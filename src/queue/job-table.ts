@@ -124,7 +124,8 @@ export async function releaseJob(executor: Executor, claim: Claim, now: Date): P
  * them `failed` when that was their last attempt — attempts are counted at claim, so a job that
  * keeps killing its worker does not come back forever. Returns how many jobs it touched.
  */
-export async function recoverExpiredJobs(executor: Executor, queue: QueueName, now: Date): Promise<number> {
+/** Puts back active jobs whose lease ended before `cutoff` (default: now). */
+export async function recoverExpiredJobs(executor: Executor, queue: QueueName, now: Date, cutoff: Date = now): Promise<number> {
   const exhausted = sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
   const recovered = await executor
     .update(jobs)
@@ -136,7 +137,7 @@ export async function recoverExpiredJobs(executor: Executor, queue: QueueName, n
       lockedUntil: null,
       updatedAt: now,
     })
-    .where(and(eq(jobs.queue, queue), eq(jobs.status, 'active'), lt(jobs.lockedUntil, now)))
+    .where(and(eq(jobs.queue, queue), eq(jobs.status, 'active'), lt(jobs.lockedUntil, cutoff)))
     .returning({ id: jobs.id });
   return recovered.length;
 }

@@ -43,7 +43,7 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
-  const queue: JobQueue = createEmbeddedQueue(store.db);
+  const queue: JobQueue = createEmbeddedQueue(store.db, { soleWorker: store.kind === 'pglite' });
   const hub = new EventHub();
   const operations = new OperationStore(store.db, queue, hub, redactor);
   const repos = new RepoStore(store.db);
