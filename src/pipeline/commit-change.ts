@@ -7,6 +7,9 @@ const commitTypes: Record<string, string> = { fix: 'fix', debug: 'fix', implemen
 /** Commits the staged change on the agent branch: `fix(scope): summary`, a body, a trailer. */
 export async function commitChange(root: string, options: { type: string; operationId: string; plan: Plan; description: string }): Promise<string> {
   await stageAll(root);
+  // A revision that ends where the previous one did has nothing new to commit.
+  const unchanged = await runGit(root, ['diff', '--cached', '--quiet', 'HEAD'], { allowFailure: true });
+  if (unchanged.exitCode === 0) return (await runGit(root, ['rev-parse', 'HEAD'])).stdout.trim();
   const scope = scopeOf(options.plan.affectedFiles);
   const summary = options.plan.summary.split('\n')[0]!.replace(/\.$/, '');
   const subject = `${commitTypes[options.type] ?? 'chore'}${scope ? `(${scope})` : ''}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`.slice(0, 100);

@@ -173,7 +173,8 @@ export class Pipeline {
       if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
       await this.fail(operationId, reason);
     } finally {
-      this.running.delete(operationId);
+      // The next step's job may already have started and registered its own controller.
+      if (this.running.get(operationId) === controller) this.running.delete(operationId);
       const operation = await this.context.operations.get(operationId).catch(() => undefined);
       if (operation && operation.status === 'cancelled') await this.cleanUp(operation);
     }
