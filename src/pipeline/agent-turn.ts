@@ -50,6 +50,8 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
         metrics.modelTokens.inc({ role: options.role, kind: 'input' }, usage.inputTokens);
         metrics.modelTokens.inc({ role: options.role, kind: 'output' }, usage.outputTokens);
         await addUsage(context, options.operationId, options.role, modelName, usage.inputTokens, usage.outputTokens);
+        // Tokens per call on the timeline; per role on the operation's usage.
+        await operations.event(options.operationId, options.role, { type: 'model.called', data: { role: options.role, model: modelName, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } });
       },
     });
     await operations.event(options.operationId, options.role, { type: 'agent.finished', data: { role: options.role, steps: result.steps, stoppedWith: result.stoppedWith?.name ?? null, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } });

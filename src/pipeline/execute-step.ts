@@ -10,18 +10,10 @@ import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, toolContextFor, type OperationRepo } from './operation-workspace.ts';
 import type { OperationRow } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
-import { collectBaseline, verifyChange, type AttemptEvidence, type BaselineEvidence } from './verify-change.ts';
+import { collectBaseline, verifyChange } from './verify-change.ts';
+import type { OperationEvidence } from './operation-evidence.ts';
 import { reviewAndPropose } from './review-step.ts';
 
-export interface OperationEvidence {
-  baseline?: BaselineEvidence;
-  attempts?: AttemptEvidence[];
-  /** The attempt that verified: red before, green after. */
-  red?: AttemptEvidence['red'];
-  green?: AttemptEvidence['green'];
-  checks?: AttemptEvidence['checks'];
-  flags?: string[];
-}
 
 const resumableStatuses = ['executing', 'verifying', 'reviewing'] as const;
 
@@ -61,7 +53,7 @@ export async function executeOperation(context: PipelineContext, operationId: st
 }
 
 async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<boolean> {
-  const { operations, settings } = context;
+  const { operations } = context;
   const operationId = initial.id;
   const policy = createPathPolicy({ root });
   const plan = initial.plan as Plan;

@@ -2,7 +2,7 @@ import { runGit } from '../workspace/git.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, type OperationRepo } from './operation-workspace.ts';
-import type { OperationEvidence } from './execute-step.ts';
+import type { OperationEvidence } from './operation-evidence.ts';
 import { summarizeRun } from './verify-change.ts';
 import type { OperationRow } from './operation-store.ts';
 

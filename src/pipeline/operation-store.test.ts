@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresAvailable, startPostgresServer, type PostgresServer } from '../../test/support/postgres-server.ts';
 import { openStore, rowsOf, type Store } from '../store/database.ts';
@@ -38,9 +38,9 @@ interface Services {
 
 function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDatabase>): void {
   let database: TestDatabase;
-  let stores: Store[] = [];
-  let queues: JobQueue[] = [];
-  let queueErrors: unknown[] = [];
+  const stores: Store[] = [];
+  const queues: JobQueue[] = [];
+  const queueErrors: unknown[] = [];
 
   beforeEach(async () => {
     database = await newDatabase();
@@ -80,7 +80,14 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
     };
     const repos = new RepoStore(store.db);
     const repo = await repos.insert({ name: `cart-${stores.length}`, path: '/srv/cart', defaultBranch: 'main' });
-    return { store, operations: new OperationStore(store.db, watchedQueue, hub, createRedactor([knownSecret])), repos, published, publishedWhenJobAdded, repoId: repo.id };
+    return {
+      store,
+      operations: new OperationStore(store.db, watchedQueue, hub, createRedactor([knownSecret])),
+      repos,
+      published,
+      publishedWhenJobAdded,
+      repoId: repo.id,
+    };
   }
 
   let operationCount = 0;
@@ -101,8 +108,12 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
   describe('migrations', () => {
     it('applies every migration once and finds them applied on reopen, keeping the data', async () => {
       const first = await open();
-      const migrationFiles = fs.readdirSync(migrationsFolder).filter((file) => file.endsWith('.sql')).sort();
-      const readApplied = async (store: Store) => rowsOf<{ name: string; applied_at: unknown }>(await store.db.execute(sql`SELECT name, applied_at FROM schema_migrations ORDER BY name`));
+      const migrationFiles = fs
+        .readdirSync(migrationsFolder)
+        .filter((file) => file.endsWith('.sql'))
+        .sort();
+      const readApplied = async (store: Store) =>
+        rowsOf<{ name: string; applied_at: unknown }>(await store.db.execute(sql`SELECT name, applied_at FROM schema_migrations ORDER BY name`));
       const applied = await readApplied(first);
       expect(applied.map((row) => row.name)).toEqual(migrationFiles);
       await new RepoStore(first.db).insert({ name: 'kept', path: '/srv/kept', defaultBranch: 'main' });
@@ -117,7 +128,12 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
     it.runIf(kind === 'postgres')('lets several processes open a new database at once', async () => {
       const opened = await Promise.all([open(), open(), open()]);
       const names = rowsOf<{ name: string }>(await opened[0]!.db.execute(sql`SELECT name FROM schema_migrations`)).map((row) => row.name);
-      expect(names.sort()).toEqual(fs.readdirSync(migrationsFolder).filter((file) => file.endsWith('.sql')).sort());
+      expect(names.sort()).toEqual(
+        fs
+          .readdirSync(migrationsFolder)
+          .filter((file) => file.endsWith('.sql'))
+          .sort(),
+      );
     });
   });
 
@@ -128,7 +144,13 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
       const apple = await repos.insert({ name: 'apple', path: '/srv/apple', defaultBranch: 'trunk', commands: { test: 'npm test' } });
       expect(zebra.id).not.toBe(apple.id);
       expect((await repos.list()).map((repo) => repo.name)).toEqual(['apple', 'zebra']);
-      expect(await repos.byName('apple')).toMatchObject({ id: apple.id, path: '/srv/apple', defaultBranch: 'trunk', commands: { test: 'npm test' }, source: 'api' });
+      expect(await repos.byName('apple')).toMatchObject({
+        id: apple.id,
+        path: '/srv/apple',
+        defaultBranch: 'trunk',
+        commands: { test: 'npm test' },
+        source: 'api',
+      });
       expect(await repos.byId(zebra.id)).toMatchObject({ name: 'zebra' });
       expect(await repos.byName('missing')).toBeUndefined();
 
@@ -150,14 +172,23 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
 
       const timeline = await subject.operations.timeline(created.id);
       expect(timeline).toEqual([
-        { sequence: expect.any(Number), operationId: created.id, type: 'operation.created', actor: 'admin', data: { type: 'fix', source: 'api', description: 'total() ignores quantity' }, at: expect.any(String) },
+        {
+          sequence: expect.any(Number),
+          operationId: created.id,
+          type: 'operation.created',
+          actor: 'admin',
+          data: { type: 'fix', source: 'api', description: 'total() ignores quantity' },
+          at: expect.any(String),
+        },
       ]);
       expect(subject.published).toEqual(timeline);
       // Published after the job was added, that is after the transaction's last statement.
       expect(subject.publishedWhenJobAdded).toEqual([0]);
 
       const audit = await subject.store.db.select().from(auditLog);
-      expect(audit).toEqual([expect.objectContaining({ sequence: 1, actor: 'admin', action: 'operation.created', subject: `operation:${created.id}`, details: timeline[0]!.data })]);
+      expect(audit).toEqual([
+        expect.objectContaining({ sequence: 1, actor: 'admin', action: 'operation.created', subject: `operation:${created.id}`, details: timeline[0]!.data }),
+      ]);
       const queued = await subject.store.db.select().from(jobs);
       expect(queued).toEqual([expect.objectContaining({ queue: 'planning', name: 'plan', status: 'waiting', payload: { operationId: created.id } })]);
     });
@@ -228,7 +259,9 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
       expect(await tableCounts(subject.store)).toEqual(before);
       expect(subject.published.map((event) => event.type)).toEqual(['operation.created']);
 
-      await expect(subject.operations.transition('no-such-operation', { from: ['queued'], to: 'planning', actor: 'mender', event: { type: 'operation.started' } })).rejects.toThrow(NotFoundError);
+      await expect(
+        subject.operations.transition('no-such-operation', { from: ['queued'], to: 'planning', actor: 'mender', event: { type: 'operation.started' } }),
+      ).rejects.toThrow(NotFoundError);
     });
 
     it('rolls back the status, patch, event and audit entry when the job of a transition cannot be added', async () => {
@@ -252,7 +285,14 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
     it('lets only one of two racing transitions from the same status through', async () => {
       const subject = await services();
       const created = await createOperation(subject);
-      const start = (actor: string) => subject.operations.transition(created.id, { from: ['queued'], to: 'planning', actor, event: { type: 'operation.started' }, job: { queue: 'planning', name: 'plan' } });
+      const start = (actor: string) =>
+        subject.operations.transition(created.id, {
+          from: ['queued'],
+          to: 'planning',
+          actor,
+          event: { type: 'operation.started' },
+          job: { queue: 'planning', name: 'plan' },
+        });
       const outcomes = await Promise.allSettled([start('first'), start('second')]);
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
       const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
@@ -265,11 +305,23 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
     it('redacts secrets from event data before they reach the events table, the audit log or the hub', async () => {
       const subject = await services();
       const created = await createOperation(subject, `deploy fails with token ${knownSecret}`);
-      await subject.operations.event(created.id, 'coder', { type: 'tool.called', data: { output: `export GITHUB_TOKEN=${patternSecret}`, nested: [{ value: knownSecret }] } });
-      await subject.operations.transition(created.id, { from: ['queued'], to: 'failed', actor: 'mender', event: { type: 'operation.failed', data: { reason: `auth with ${knownSecret} refused` } } });
+      await subject.operations.event(created.id, 'coder', {
+        type: 'tool.called',
+        data: { output: `export GITHUB_TOKEN=${patternSecret}`, nested: [{ value: knownSecret }] },
+      });
+      await subject.operations.transition(created.id, {
+        from: ['queued'],
+        to: 'failed',
+        actor: 'mender',
+        event: { type: 'operation.failed', data: { reason: `auth with ${knownSecret} refused` } },
+      });
 
-      const storedEvents = rowsOf<{ data: string }>(await subject.store.db.execute(sql`SELECT data::text AS data FROM events ORDER BY sequence`)).map((row) => row.data);
-      const storedAudit = rowsOf<{ details: string }>(await subject.store.db.execute(sql`SELECT details::text AS details FROM audit_log ORDER BY sequence`)).map((row) => row.details);
+      const storedEvents = rowsOf<{ data: string }>(await subject.store.db.execute(sql`SELECT data::text AS data FROM events ORDER BY sequence`)).map(
+        (row) => row.data,
+      );
+      const storedAudit = rowsOf<{ details: string }>(
+        await subject.store.db.execute(sql`SELECT details::text AS details FROM audit_log ORDER BY sequence`),
+      ).map((row) => row.details);
       for (const text of [...storedEvents, ...storedAudit, JSON.stringify(subject.published)]) {
         expect(text).not.toContain(knownSecret);
         expect(text).not.toContain(patternSecret);

@@ -9,7 +9,7 @@ import { runAgentTurn } from './agent-turn.ts';
 import { requestApproval } from './approvals.ts';
 import { diffStats, stagedDiff } from './change-files.ts';
 import { commitChange } from './commit-change.ts';
-import type { OperationEvidence } from './execute-step.ts';
+import type { OperationEvidence } from './operation-evidence.ts';
 import type { OperationRepo } from './operation-workspace.ts';
 import { toolContextFor } from './operation-workspace.ts';
 import type { PipelineContext } from './pipeline-context.ts';

@@ -38,10 +38,12 @@ export function eventStream(c: Context, services: { operations: OperationStore; 
       replaying = false;
       while (!stream.aborted && !replaying) {
         while (pending.length > 0) await send(pending.shift()!);
+        let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, heartbeatMs);
+          timer = setTimeout(resolve, heartbeatMs);
         });
+        clearTimeout(timer);
         wake = undefined;
         if (pending.length === 0 && !stream.aborted) await stream.write(': heartbeat\n\n');
       }
