@@ -114,7 +114,7 @@ describe('replaceConfigBlock', () => {
   it('replaces only the text between the markers, and gives the same text when run again', () => {
     const readme = `# Mender\n\nIntro.\n\n${configBlockStart}\nold table\n${configBlockEnd}\n\nMore.\n`;
     const updated = replaceConfigBlock(readme, '| new |\n');
-    expect(updated).toBe(`# Mender\n\nIntro.\n\n${configBlockStart}\n| new |\n${configBlockEnd}\n\nMore.\n`);
+    expect(updated).toBe(`# Mender\n\nIntro.\n\n${configBlockStart}\n\n| new |\n\n${configBlockEnd}\n\nMore.\n`);
     expect(replaceConfigBlock(updated!, '| new |\n')).toBe(updated);
   });
 

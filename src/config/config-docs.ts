@@ -64,5 +64,6 @@ export function replaceConfigBlock(readme: string, table: string): string | unde
   const start = readme.indexOf(configBlockStart);
   const end = readme.indexOf(configBlockEnd, start + configBlockStart.length);
   if (start === -1 || end === -1) return undefined;
-  return `${readme.slice(0, start + configBlockStart.length)}\n${table.endsWith('\n') ? table : `${table}\n`}${readme.slice(end)}`;
+  // Blank lines around the table, so no Markdown renderer takes a marker for part of it.
+  return `${readme.slice(0, start + configBlockStart.length)}\n\n${table.trimEnd()}\n\n${readme.slice(end)}`;
 }

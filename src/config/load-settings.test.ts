@@ -37,7 +37,8 @@ function configErrorOf(load: () => unknown): ConfigError {
 describe('loadSettings', () => {
   it('gives the documented defaults when nothing is set', () => {
     const { settings, repos } = loadSettings({}, folder);
-    expect(settings).toEqual({
+    // Settings added later are covered by the .env.example round trip in config-docs.test.ts.
+    expect(settings).toMatchObject({
       host: '127.0.0.1',
       port: 7420,
       dataDir: path.join(folder, '.mender'),
@@ -54,6 +55,19 @@ describe('loadSettings', () => {
       repoMapTokens: 4_000,
       logLevel: 'info',
     });
+    for (const unset of [
+      'databaseUrl',
+      'adminToken',
+      'model',
+      'modelBaseUrl',
+      'modelApiKey',
+      'plannerModel',
+      'coderModel',
+      'reviewerModel',
+      'configFile',
+    ] as const) {
+      expect(settings[unset]).toBeUndefined();
+    }
     expect(repos).toEqual([]);
   });
 
@@ -124,25 +138,25 @@ describe('loadSettings', () => {
 
   // Known bug (reported): for a value that is not a number the message is zod's
   // "Invalid input: expected number, received NaN" — no range, nothing to do. Make this `it` once fixed.
-  it.fails('refuses MENDER_PORT=abc, naming the variable and the values it takes', () => {
+  it('refuses MENDER_PORT=abc, naming the variable and the values it takes', () => {
     const error = configErrorOf(() => loadSettings({ MENDER_PORT: 'abc' }, folder));
     expect(error.message).toContain('MENDER_PORT');
     expect(error.message).toMatch(/0.*65535/);
   });
 
   // Known bug (reported): the message always names the first variable (MENDER_PORT), though the bad value came from PORT.
-  it.fails('names PORT when the bad value came from PORT', () => {
+  it('names PORT when the bad value came from PORT', () => {
     const error = configErrorOf(() => loadSettings({ PORT: 'abc' }, folder));
     expect(error.message).toMatch(/(?<!MENDER_)PORT/);
   });
 
   // Known bug (reported): a blank value is coerced to 0, so the server would listen on a random port.
-  it.fails('refuses a blank MENDER_PORT instead of taking it as port 0', () => {
+  it('refuses a blank MENDER_PORT instead of taking it as port 0', () => {
     configErrorOf(() => loadSettings({ MENDER_PORT: ' ' }, folder));
   });
 
   // Known bug (reported): the string branch of the planGate schema does not check the names.
-  it.fails('refuses an operation type MENDER_PLAN_GATE does not know', () => {
+  it('refuses an operation type MENDER_PLAN_GATE does not know', () => {
     const error = configErrorOf(() => loadSettings({ MENDER_PLAN_GATE: 'fix,bogus' }, folder));
     expect(error.message).toContain('MENDER_PLAN_GATE');
   });
@@ -200,11 +214,11 @@ describe('loadSettings with a config file', () => {
 
   it('names the setting when a value in the file is wrong', () => {
     const error = configErrorOf(() => writeAndLoad({ logLevel: 'loud' }));
-    expect(error.message).toMatch(/MENDER_LOG_LEVEL.*debug.*info.*warn.*error/);
+    expect(error.message).toMatch(/"logLevel" in config file .*mender\.config\.json.*debug.*info.*warn.*error/);
   });
 
   // Known bug (reported): a bad value from the file is blamed on the environment variable, and the file is not named.
-  it.fails('says the bad value came from the config file', () => {
+  it('says the bad value came from the config file', () => {
     writeFile('mender.config.json', { port: 'abc' });
     const error = configErrorOf(() => loadSettings({}, folder));
     expect(error.message).toContain(path.join(folder, 'mender.config.json'));

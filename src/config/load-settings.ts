@@ -29,6 +29,8 @@ type SettingKey = keyof Settings;
 /** Settings from defaults, then the config file, then the environment (which wins). */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedConfig {
   const raw: Record<string, unknown> = {};
+  // Where each value came from, so an error names the variable or the file to fix.
+  const origin: Record<string, string> = {};
   const fileName = env.MENDER_CONFIG ?? (fs.existsSync(path.join(cwd, 'mender.config.json')) ? 'mender.config.json' : undefined);
   let repos: RepoConfig[] = [];
   if (fileName) {
@@ -48,13 +50,21 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     const parsed = configFileSchema.safeParse(json);
     if (!parsed.success) throw new ConfigError(`config file ${filePath}: ${formatIssues(parsed.error)}`);
     repos = parsed.data.repos.map((repo) => ({ ...repo, path: path.resolve(path.dirname(filePath), repo.path) }));
+    const unknown = Object.keys(parsed.data).filter((key) => key !== 'repos' && !(key in settingsSchema));
+    if (unknown.length) throw new ConfigError(`config file ${filePath}: unknown setting(s) ${unknown.join(', ')}; known: repos, ${Object.keys(settingsSchema).join(', ')}`);
     for (const key of Object.keys(settingsSchema) as SettingKey[]) {
-      if (key in parsed.data) raw[key] = parsed.data[key];
+      if (key in parsed.data) {
+        raw[key] = parsed.data[key];
+        origin[key] = `"${key}" in config file ${filePath}`;
+      }
     }
   }
   for (const [key, definition] of Object.entries(settingsSchema) as [SettingKey, (typeof settingsSchema)[SettingKey]][]) {
     const name = definition.env.find((variable) => env[variable] !== undefined && env[variable] !== '');
-    if (name) raw[key] = env[name];
+    if (!name) continue;
+    if (env[name]!.trim() === '') throw new ConfigError(`${name} is blank: unset it to use the default, or give a value (${definition.description})`);
+    raw[key] = env[name];
+    origin[key] = name;
   }
   const settings: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -63,7 +73,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     if (value === undefined) continue;
     const parsed = (definition.schema as z.ZodType).safeParse(value);
     if (parsed.success) settings[key] = parsed.data;
-    else problems.push(`${definition.env[0]} ${formatIssues(parsed.error)}`);
+    else problems.push(`${origin[key] ?? definition.env[0]} ${formatIssues(parsed.error)}`);
   }
   if (problems.length > 0) throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
   const result = settings as Settings;

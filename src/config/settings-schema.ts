@@ -14,7 +14,10 @@ function define<Schema extends z.ZodType>(definition: SettingDefinition<Schema>)
   return definition;
 }
 
-const port = z.coerce.number().int().min(0).max(65_535);
+const booleanText = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((value) => value === true || value === 'true' || value === '1' || value === 'yes');
+const gatedType = z.enum(['debug', 'fix', 'implement', 'refactor'], { error: 'lists operation types: debug, fix, implement, refactor (comma-separated)' });
+const portMessage = 'must be a port number from 0 to 65535';
+const port = z.coerce.number({ error: portMessage }).int(portMessage).min(0, portMessage).max(65_535, portMessage);
 const positiveInteger = z.coerce.number().int().positive();
 const modelSpec = z.string().regex(/^(anthropic|openai|openai-compatible):.+$/, 'must be provider:model, e.g. anthropic:claude-sonnet-4-5, openai:gpt-5 or openai-compatible:qwen3-coder');
 
@@ -41,10 +44,20 @@ export const settingsSchema = {
   commandTimeoutSeconds: define({ key: 'commandTimeoutSeconds', env: ['MENDER_COMMAND_TIMEOUT_SECONDS'], schema: positiveInteger, default: 300, description: 'Timeout for each test, typecheck, lint or build command.' }),
   commandOutputLimitBytes: define({ key: 'commandOutputLimitBytes', env: ['MENDER_COMMAND_OUTPUT_LIMIT_BYTES'], schema: positiveInteger, default: 1_000_000, description: 'Output kept from one command; the rest is dropped with a note.' }),
   toolOutputLimitChars: define({ key: 'toolOutputLimitChars', env: ['MENDER_TOOL_OUTPUT_LIMIT_CHARS'], schema: positiveInteger, default: 12_000, description: 'Longest tool result shown to the model; longer ones are cut to head and tail, the whole kept as an artifact.' }),
-  planGate: define({ key: 'planGate', env: ['MENDER_PLAN_GATE'], schema: z.union([z.array(z.enum(['debug', 'fix', 'implement', 'refactor'])), z.string().transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))]), default: ['implement'], description: 'Operation types whose plan waits for a human (comma-separated).' }),
+  planGate: define({ key: 'planGate', env: ['MENDER_PLAN_GATE'], schema: z.union([z.array(gatedType), z.string().transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)).pipe(z.array(gatedType))]), default: ['implement'], description: 'Operation types whose plan waits for a human (comma-separated).' }),
   planningConcurrency: define({ key: 'planningConcurrency', env: ['MENDER_PLANNING_CONCURRENCY'], schema: positiveInteger, default: 2, description: 'Operations planned at once.' }),
   executionConcurrency: define({ key: 'executionConcurrency', env: ['MENDER_EXECUTION_CONCURRENCY'], schema: positiveInteger, default: 1, description: 'Operations executed (worktree, coder, tests) at once.' }),
   repoMapTokens: define({ key: 'repoMapTokens', env: ['MENDER_REPO_MAP_TOKENS'], schema: positiveInteger, default: 4_000, description: 'Token budget of the repository map given to the planner.' }),
+  sandbox: define({ key: 'sandbox', env: ['MENDER_SANDBOX'], schema: z.enum(['bubblewrap', 'off']), default: 'bubblewrap', description: 'How test, typecheck, lint and build commands run: `bubblewrap` (read-only system, no network, private /tmp) or `off` (no isolation; warned on every run). With bubblewrap missing and no `off`, commands are refused.' }),
+  autonomyLevel: define({ key: 'autonomyLevel', env: ['MENDER_AUTONOMY_LEVEL'], schema: z.coerce.number().int().min(1).max(3), default: 1, description: 'Autonomy: 1 propose only (every gate needs a human), 2 low-risk changes pass the change gate by themselves, 3 full autonomy within the safety policy.' }),
+  twoPersonRule: define({ key: 'twoPersonRule', env: ['MENDER_TWO_PERSON_RULE'], schema: booleanText, default: true, description: 'At team-lead level and above, the person who asked for a change cannot approve it. Set false for a team of one.' }),
+  protectedPaths: define({ key: 'protectedPaths', env: ['MENDER_PROTECTED_PATHS'], schema: z.union([z.array(z.string()), z.string().transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))]).optional(), default: undefined, description: 'Globs whose change needs an admin (comma-separated); unset uses the defaults (migrations, auth, billing, payment webhooks, CI workflows, deploy config, package manifests, Mender config).' }),
+  protectedPathAction: define({ key: 'protectedPathAction', env: ['MENDER_PROTECTED_PATH_ACTION'], schema: z.enum(['require-admin', 'refuse']), default: 'require-admin', description: 'What a change to a protected path does: raise the approval level to admin, or refuse the write.' }),
+  maxTokensPerOperation: define({ key: 'maxTokensPerOperation', env: ['MENDER_MAX_TOKENS_PER_OPERATION'], schema: positiveInteger, default: 2_000_000, description: 'Model tokens (input + output) one operation may use before it stops.' }),
+  maxCostPerOperation: define({ key: 'maxCostPerOperation', env: ['MENDER_MAX_COST_PER_OPERATION'], schema: z.coerce.number().positive(), default: 10, description: 'Model cost in US dollars one operation may use before it stops (from the price table).' }),
+  modelPrices: define({ key: 'modelPrices', env: ['MENDER_MODEL_PRICES'], schema: z.union([z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) })), z.string().transform((value, context) => { try { return JSON.parse(value) as Record<string, { input: number; output: number }>; } catch { context.addIssue({ code: 'custom', message: 'must be JSON: {"provider:model": {"input": dollars per million tokens, "output": …}}' }); return z.NEVER; } })]).optional(), default: undefined, description: 'Price table in US dollars per million tokens, as JSON {"provider:model": {"input": 3, "output": 15}}; models not listed cost 0.' }),
+  maxOperationsPerHour: define({ key: 'maxOperationsPerHour', env: ['MENDER_MAX_OPERATIONS_PER_HOUR'], schema: positiveInteger, default: 30, description: 'Operations that may start per hour.' }),
+  maxOperationsPerDay: define({ key: 'maxOperationsPerDay', env: ['MENDER_MAX_OPERATIONS_PER_DAY'], schema: positiveInteger, default: 200, description: 'Operations that may start per day.' }),
   logLevel: define({ key: 'logLevel', env: ['MENDER_LOG_LEVEL'], schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', description: 'Least severe log level printed.' }),
   configFile: define({ key: 'configFile', env: ['MENDER_CONFIG'], schema: z.string().optional(), default: undefined, description: 'JSON config file (default `mender.config.json` in the working folder, when present); environment variables win over it.' }),
 } as const;

@@ -63,3 +63,32 @@ export async function diffStats(root: string, from: string, to?: string): Promis
   }
   return { files, insertions, deletions };
 }
+
+/** Each file's change between two commits, with line counts, for the risk assessment. */
+export async function fileChanges(root: string, from: string, to: string): Promise<(ChangedFile & { insertions: number; deletions: number })[]> {
+  const numstat = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--numstat', '--no-renames', from, to]);
+  const status = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--name-status', '--no-renames', from, to]);
+  const statusOf = new Map(
+    status.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [code, ...rest] = line.split('\t');
+        return [rest.join('\t'), code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified'] as const;
+      }),
+  );
+  return numstat.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [added, removed, ...rest] = line.split('\t');
+      const path = rest.join('\t');
+      return { path, status: statusOf.get(path) ?? 'modified', isTest: isTestFile(path), insertions: Number(added) || 0, deletions: Number(removed) || 0 };
+    });
+}
+
+/** True when the two commits differ only in whitespace. */
+export async function differsOnlyInWhitespace(root: string, from: string, to: string): Promise<boolean> {
+  const result = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '-w', '--quiet', from, to], { allowFailure: true });
+  return result.exitCode === 0;
+}

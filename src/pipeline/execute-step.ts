@@ -10,6 +10,8 @@ import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, toolContextFor, type OperationRepo } from './operation-workspace.ts';
 import type { OperationRow } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
+import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
+import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { collectBaseline, verifyChange } from './verify-change.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import { reviewAndPropose } from './review-step.ts';
@@ -53,7 +55,7 @@ export async function executeOperation(context: PipelineContext, operationId: st
 }
 
 async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<boolean> {
-  const { operations } = context;
+  const { operations, settings } = context;
   const operationId = initial.id;
   const policy = createPathPolicy({ root });
   const plan = initial.plan as Plan;
@@ -62,7 +64,9 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
   for (let attempt = initial.attempts + 1; attempt <= initial.maxAttempts; attempt += 1) {
     await operations.patch(operationId, { attempts: attempt });
     await operations.event(operationId, 'mender', { type: 'attempt.started', data: { attempt, of: initial.maxAttempts } });
-    const { tools, tracker } = trackEdits(buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands }), root);
+    const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands });
+    const guarded = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(offered, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : offered;
+    const { tools, tracker } = trackEdits(guarded, root);
     await context.metrics.timeStep('code', () =>
       runAgentTurn(context, {
         role: 'coder',

@@ -168,6 +168,8 @@ export class OperationStore {
 
   private async writeEvent(executor: Executor, operationId: string, actor: string, event: EventInput): Promise<RecordedEvent> {
     const data = this.redactor.redactValue(event.data ?? {});
+    // Taken before the insert so sequence order is commit order: a stream resuming after N never skips a later-committed N-1.
+    await executor.execute(sql`SELECT pg_advisory_xact_lock(727275)`);
     const [row] = await executor.insert(events).values({ operationId, type: event.type, actor, data }).returning();
     if (!row) throw new Error('insert returned no row');
     await appendAudit(executor, { actor, action: event.type, subject: `operation:${operationId}`, details: data });

@@ -15,3 +15,15 @@ export class OperationFailure extends Error {
   readonly code = 'operation_failed';
   override name = 'OperationFailure';
 }
+
+/** The actor may not do this (role too low, two-person rule, manual-only). */
+export class ForbiddenError extends Error {
+  readonly code = 'forbidden';
+  override name = 'ForbiddenError';
+}
+
+/** A budget or rate limit would be exceeded; nothing was started. */
+export class BudgetExceededError extends Error {
+  readonly code = 'budget_exceeded';
+  override name = 'BudgetExceededError';
+}

@@ -5,11 +5,12 @@ import { decideApproval } from './approvals.ts';
 import { executeOperation } from './execute-step.ts';
 import { mergeOperation } from './merge-step.ts';
 import { planOperation } from './plan-step.ts';
-import { InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
+import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
-import { terminalStatuses, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
+import { terminalStatuses, type ApprovalLevel, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
 import type { ErrorContext } from '../agent/task-context.ts';
+import { mayApprove, type Actor } from '../safety/roles.ts';
 
 export interface CreateOperationInput {
   type: OperationType;
@@ -17,7 +18,7 @@ export interface CreateOperationInput {
   repo: string;
   errorContext?: ErrorContext;
   source: OperationSource;
-  actor: string;
+  actor: Actor;
 }
 
 type Step = (context: PipelineContext, operationId: string, signal: AbortSignal) => Promise<void>;
@@ -58,45 +59,61 @@ export class Pipeline {
         description: input.description,
         errorContext: input.errorContext ? { ...input.errorContext } : null,
         maxAttempts: this.context.settings.maxAttempts,
-        createdBy: input.actor,
+        createdBy: input.actor.name,
       },
-      input.actor,
+      input.actor.name,
       { queue: 'planning', name: 'plan' },
     );
   }
 
-  async approve(id: string, actor: string, comment?: string): Promise<OperationRow> {
+  async approve(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
     const operation = await this.context.operations.get(id);
-    if (operation.status === 'awaiting_plan_approval') {
+    const gate = operation.status === 'awaiting_plan_approval' ? 'plan' : 'change';
+    await this.checkApprover(operation, gate, actor);
+    if (gate === 'plan') {
       return this.context.operations.transition(id, {
         from: ['awaiting_plan_approval'],
         to: 'executing',
-        actor,
-        event: { type: 'plan.approved', data: { comment } },
+        actor: actor.name,
+        event: { type: 'plan.approved', data: { comment, role: actor.role } },
         job: { queue: 'execution', name: 'execute' },
-        alsoInTransaction: (executor) => decideApproval(executor, id, 'plan', 'approved', actor, comment),
+        alsoInTransaction: (executor) => decideApproval(executor, id, 'plan', 'approved', actor.name, comment),
       });
     }
     return this.context.operations.transition(id, {
       from: ['awaiting_approval'],
       to: 'merging',
-      actor,
-      event: { type: 'change.approved', data: { comment } },
+      actor: actor.name,
+      event: { type: 'change.approved', data: { comment, role: actor.role } },
       job: { queue: 'merging', name: 'merge' },
-      alsoInTransaction: (executor) => decideApproval(executor, id, 'change', 'approved', actor, comment),
+      alsoInTransaction: (executor) => decideApproval(executor, id, 'change', 'approved', actor.name, comment),
     });
   }
 
-  async reject(id: string, actor: string, comment?: string): Promise<OperationRow> {
+  /** Refuses an approval that does not count: role below the gate's level, or the two-person rule. */
+  private async checkApprover(operation: OperationRow, gate: 'plan' | 'change', actor: Actor): Promise<void> {
+    if (operation.status !== 'awaiting_plan_approval' && operation.status !== 'awaiting_approval') {
+      throw new InvalidTransitionError(`operation ${operation.id} is ${operation.status}; nothing waits for approval`);
+    }
+    const pending = (await this.context.operations.approvalsOf(operation.id)).find((approval) => approval.gate === gate && approval.decision === null);
+    const level = (pending?.requiredLevel ?? 'team-lead') as ApprovalLevel;
+    const verdict = mayApprove(actor, level, operation.createdBy, this.context.settings.twoPersonRule);
+    if (!verdict.ok) {
+      await this.context.operations.event(operation.id, actor.name, { type: 'approval.refused', data: { gate, level, reason: verdict.reason } });
+      throw new ForbiddenError(verdict.reason);
+    }
+  }
+
+  async reject(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
     const operation = await this.context.operations.get(id);
     const gate = operation.status === 'awaiting_plan_approval' ? 'plan' : 'change';
     const row = await this.context.operations.transition(id, {
       from: ['awaiting_plan_approval', 'awaiting_approval'],
       to: 'rejected',
-      actor,
+      actor: actor.name,
       event: { type: gate === 'plan' ? 'plan.rejected' : 'change.rejected', data: { comment } },
       alsoInTransaction: async (executor) => {
-        await decideApproval(executor, id, gate, 'rejected', actor, comment);
+        await decideApproval(executor, id, gate, 'rejected', actor.name, comment);
         await this.context.forge.closeChangeRequest(executor, id, 'closed');
       },
     });
@@ -104,40 +121,40 @@ export class Pipeline {
     return row;
   }
 
-  async requestChanges(id: string, actor: string, comment: string): Promise<OperationRow> {
+  async requestChanges(id: string, actor: Actor, comment: string): Promise<OperationRow> {
     const operation = await this.context.operations.get(id);
     if (operation.status === 'awaiting_plan_approval') {
       return this.context.operations.transition(id, {
         from: ['awaiting_plan_approval'],
         to: 'planning',
-        actor,
+        actor: actor.name,
         patch: { feedback: comment },
         event: { type: 'plan.changes_requested', data: { comment } },
         job: { queue: 'planning', name: 'plan' },
-        alsoInTransaction: (executor) => decideApproval(executor, id, 'plan', 'changes_requested', actor, comment),
+        alsoInTransaction: (executor) => decideApproval(executor, id, 'plan', 'changes_requested', actor.name, comment),
       });
     }
     return this.context.operations.transition(id, {
       from: ['awaiting_approval'],
       to: 'executing',
-      actor,
+      actor: actor.name,
       patch: { feedback: comment, attempts: 0 },
       event: { type: 'change.changes_requested', data: { comment } },
       job: { queue: 'execution', name: 'execute' },
-      alsoInTransaction: (executor) => decideApproval(executor, id, 'change', 'changes_requested', actor, comment),
+      alsoInTransaction: (executor) => decideApproval(executor, id, 'change', 'changes_requested', actor.name, comment),
     });
   }
 
-  async cancel(id: string, actor: string, comment?: string): Promise<OperationRow> {
+  async cancel(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
     const operation = await this.context.operations.get(id);
     if (!nonTerminal(operation.status)) throw new InvalidTransitionError(`operation ${id} is already ${operation.status}`);
     const row = await this.context.operations.transition(id, {
       from: [operation.status as OperationStatus],
       to: 'cancelled',
-      actor,
+      actor: actor.name,
       event: { type: 'operation.cancelled', data: { comment } },
       alsoInTransaction: async (executor) => {
-        for (const gate of ['plan', 'change'] as const) await decideApproval(executor, id, gate, 'cancelled', actor, comment);
+        for (const gate of ['plan', 'change'] as const) await decideApproval(executor, id, gate, 'cancelled', actor.name, comment);
         await this.context.forge.closeChangeRequest(executor, id, 'closed');
       },
     });
@@ -146,11 +163,11 @@ export class Pipeline {
     return row;
   }
 
-  async retry(id: string, actor: string): Promise<OperationRow> {
+  async retry(id: string, actor: Actor): Promise<OperationRow> {
     return this.context.operations.transition(id, {
       from: ['failed', 'cancelled', 'rejected'],
       to: 'queued',
-      actor,
+      actor: actor.name,
       patch: { attempts: 0, plan: null, planMarkdown: null, baseCommit: null, headCommit: null, evidence: {}, review: null, failureReason: null, feedback: null, diffStats: null },
       event: { type: 'operation.retried' },
       job: { queue: 'planning', name: 'plan' },

@@ -6,8 +6,12 @@ import { describeTask, type ErrorContext } from '../agent/task-context.ts';
 import { createPathPolicy } from '../safety/path-policy.ts';
 import { buildToolset } from '../tools/toolset.ts';
 import { runAgentTurn } from './agent-turn.ts';
-import { requestApproval } from './approvals.ts';
-import { diffStats, stagedDiff } from './change-files.ts';
+import { decideApproval, requestApproval } from './approvals.ts';
+import { differsOnlyInWhitespace, diffStats, fileChanges, stagedDiff } from './change-files.ts';
+import { assessRisk, type RiskAssessment } from '../safety/risk-assessment.ts';
+import { decideChangeGate, type AutonomyLevel } from '../safety/autonomy.ts';
+import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
+import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import type { OperationRepo } from './operation-workspace.ts';
@@ -56,12 +60,18 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
   const plan = operation.plan as Plan;
   const headCommit = await commitChange(root, { type: operation.type, operationId, plan, description: operation.description });
   const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
+  const risk = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
+  const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source, severity: (operation.errorContext as { severity?: string } | null)?.severity });
+  const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
   await operations.transition(operationId, {
     from: ['reviewing'],
-    to: 'awaiting_approval',
-    actor: 'reviewer',
-    patch: { review: fullReview, headCommit, diffStats: { ...stats } },
-    event: { type: 'approval.requested', data: { gate: 'change', requiredLevel: 'team-lead', headCommit, verdict: review.verdict, findings: findings.length, ...stats } },
+    to: decision.pass ? 'merging' : 'awaiting_approval',
+    actor: decision.pass ? 'policy' : 'reviewer',
+    patch: { review: fullReview, headCommit, diffStats: { ...stats }, risk },
+    event: decision.pass
+      ? { type: 'change.auto_approved', data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, headCommit, ...stats } }
+      : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons, decision: decision.reason, headCommit, verdict: review.verdict, findings: findings.length, ...stats } },
+    job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
     alsoInTransaction: async (executor, row) => {
       await context.forge.openChangeRequest(executor, {
         operationId,
@@ -73,7 +83,8 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
         body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview),
         diff,
       });
-      await requestApproval(executor, { id: `${operationId}-change-${headCommit.slice(0, 12)}`, operationId, gate: 'change', requiredLevel: 'team-lead' });
+      await requestApproval(executor, { id: approvalId, operationId, gate: 'change', requiredLevel: decision.level });
+      if (decision.pass) await decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason);
     },
   });
   return true;
@@ -96,4 +107,15 @@ function changeRequestBody(planMarkdown: string, evidence: OperationEvidence, re
   for (const finding of review.findings) lines.push(`- [${finding.severity}/${finding.category}] ${finding.file ? `${finding.file}: ` : ''}${finding.message}`);
   if (attempt) lines.push('', `Changed files: ${attempt.changedFiles.map((file) => file.path).join(', ')}`);
   return lines.join('\n');
+}
+
+/** The risk of the committed change, from its files, diff, pipeline flags and review findings. */
+async function assessChange(context: PipelineContext, root: string, base: string, head: string, diff: string, flags: string[], findings: ReviewFinding[]): Promise<RiskAssessment> {
+  const files = await fileChanges(root, base, head);
+  const isProtected = createProtectedPathMatcher(context.settings.protectedPaths ?? defaultProtectedPaths);
+  const protectedHits = files.flatMap((file) => {
+    const pattern = isProtected(file.path);
+    return pattern ? [{ path: file.path, pattern }] : [];
+  });
+  return assessRisk({ files, diff, whitespaceOnly: files.length > 0 && (await differsOnlyInWhitespace(root, base, head)), tamperingFlags: flags, reviewFindings: findings, protectedHits });
 }

@@ -15,6 +15,7 @@ export interface BaselineEvidence {
   failed: number;
   failingIds: string[];
   structured: boolean;
+  durationMs: number;
   checks: Record<string, { exitCode: number | null; errors: number }>;
 }
 
@@ -76,8 +77,8 @@ export async function collectBaseline(root: string, commands: RepoCommands, chec
     const check = await checks.runCheck(kind, root, commands, signal);
     if (check) baselineChecks[kind] = { exitCode: check.exitCode, errors: check.report.errors };
   }
-  if (!run) return { command: '', exitCode: null, passed: 0, failed: 0, failingIds: [], structured: false, checks: baselineChecks };
-  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, checks: baselineChecks };
+  if (!run) return { command: '', exitCode: null, passed: 0, failed: 0, failingIds: [], structured: false, durationMs: 0, checks: baselineChecks };
+  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, durationMs: run.durationMs, checks: baselineChecks };
 }
 
 /**
@@ -104,6 +105,11 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
   }
   if (!commands.test) {
     evidence.reason = 'the repository has no test command: configure one (commands.test) so a change can be verified';
+    return evidence;
+  }
+  if (!baseline.structured && baseline.exitCode !== 0) {
+    // Without one test result from before the change, neither red nor green can be told.
+    evidence.reason = `the test command fails before any change without a test report (${baseline.command}, exit ${baseline.exitCode ?? 'none'}): fix the test setup or configure commands.test`;
     return evidence;
   }
   evidence.flags.push(...(await findTestTampering(root, baseCommit, files, (file) => fs.readFileSync(path.join(root, file), 'utf8'))));
@@ -134,7 +140,7 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     const nowFailing = new Set(failingIds(greenRun.report));
     evidence.green.newFailures = [...nowFailing].filter((id) => !baselineFailing.has(id));
     evidence.green.stillFailing = evidence.red.newlyFailing.filter((id) => nowFailing.has(id));
-    const unstructuredFailure = !greenRun.report.structured && greenRun.exitCode !== 0 && baseline.exitCode === 0;
+    const unstructuredFailure = !greenRun.report.structured && greenRun.exitCode !== 0;
     evidence.green.status = evidence.green.newFailures.length === 0 && evidence.green.stillFailing.length === 0 && !unstructuredFailure && !greenRun.timedOut ? 'passed' : 'failed';
   }
 

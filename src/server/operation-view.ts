@@ -31,6 +31,8 @@ export async function operationView(row: OperationRow, services: { operations: O
     headCommit: row.headCommit,
     mergeCommit: row.mergeCommit,
     diffStats: row.diffStats,
+    risk: row.risk,
+    rollbackOf: row.rollbackOf,
     evidence: row.evidence,
     review: row.review,
     usage: row.usage,

@@ -8,6 +8,7 @@ import { secretSettingValues } from '../config/load-settings.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { EventHub } from '../store/event-hub.ts';
 import { RepoStore } from '../store/repo-store.ts';
+import { UserStore } from '../store/user-store.ts';
 import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
@@ -28,7 +29,7 @@ export interface RunningMender {
   adminToken: string;
   store: Store;
   /** The HTTP app, for in-process requests in tests. */
-  app: Hono;
+  app: Hono<any>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +48,8 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   const hub = new EventHub();
   const operations = new OperationStore(store.db, queue, hub, redactor);
   const repos = new RepoStore(store.db);
+  const users = new UserStore(store.db);
+  await users.provisionToken('admin', 'admin', adminToken);
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const forge = new LocalForge(store.db);
@@ -61,7 +64,7 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ pipeline, operations, repos, forge, hub, metrics, adminToken, isReady: () => ready });
+  const app = createApp({ pipeline, operations, repos, users, forge, hub, metrics, isReady: () => ready });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -84,7 +87,12 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
     app,
     stop: async () => {
       ready = false;
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        // Event streams never end by themselves: close every connection so close() can finish.
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
       await queue.close();
       await store.close();
     },

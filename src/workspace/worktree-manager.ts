@@ -28,7 +28,8 @@ export class WorktreeManager {
 
   async create(options: CreateWorktreeOptions): Promise<string> {
     const target = this.pathFor(options.operationId);
-    await this.remove(options.repoPath, options.operationId);
+    // A leftover from a crash or an earlier step; a fresh path needs no git calls.
+    if (fs.existsSync(target)) await this.remove(options.repoPath, options.operationId);
     const branchArguments = options.resetBranch ? ['-B', options.branch, target, options.startPoint] : [target, options.branch];
     await runGit(options.repoPath, ['worktree', 'add', '--quiet', ...branchArguments]);
     linkDependencies(options.repoPath, target);
@@ -66,7 +67,8 @@ function linkDependencies(repoPath: string, worktree: string): void {
   const link = path.join(worktree, 'node_modules');
   if (!fs.existsSync(installed) || fs.existsSync(link)) return;
   if (lockfileHash(repoPath) !== lockfileHash(worktree)) return;
-  fs.symlinkSync(installed, link, 'dir');
+  // Link to the real folder: one hop, so a sandbox that binds it sees the packages.
+  fs.symlinkSync(fs.realpathSync(installed), link, 'dir');
 }
 
 function lockfileHash(folder: string): string {

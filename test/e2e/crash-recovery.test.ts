@@ -39,7 +39,7 @@ describe('a crash while an operation executes', () => {
   });
 
   async function startProcess(port: number): Promise<string> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: String(port), MENDER_ADMIN_TOKEN: token, MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: String(port), MENDER_ADMIN_TOKEN: token, MENDER_TWO_PERSON_RULE: 'false', MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url };
     child = spawn(process.execPath, [menderBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (log += chunk));
     child.stderr!.on('data', (chunk) => (log += chunk));

@@ -122,7 +122,8 @@ describe('human decisions and a moving default branch', () => {
     for (let tries = 0; tries < 200 && !model.requests.some((request) => request.role === 'coder'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     const cancelled = await mender.call('POST', `/api/operations/${id}/cancel`, { comment: 'wrong approach' });
     expect(cancelled.json.status).toBe('cancelled');
-    for (let tries = 0; tries < 100 && fs.readdirSync(path.join(mender.dataDir, 'worktrees')).length > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Clean-up finishes in the background once the running step has stopped.
+    for (let tries = 0; tries < 100 && (fs.readdirSync(path.join(mender.dataDir, 'worktrees')).length > 0 || target.git('branch', '--list', 'mender/*') !== ''); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fs.readdirSync(path.join(mender.dataDir, 'worktrees'))).toEqual([]);
     expect(target.git('branch', '--list', 'mender/*')).toBe('');
     expect((await mender.call('POST', `/api/operations/${id}/cancel`)).status).toBe(409);

@@ -34,7 +34,8 @@ export async function startMenderUnderTest(env: Record<string, string> = {}): Pr
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-data-'));
   if (!env.DATABASE_URL) fs.cpSync(await migratedTemplate(), path.join(dataDir, 'db'), { recursive: true });
   const logs: string[] = [];
-  const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', ...env };
+  // A team of one by default: the same admin asks and approves; tests of the two-person rule turn it on.
+  const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', MENDER_TWO_PERSON_RULE: 'false', ...env };
   const config = loadSettings(settingsEnv, dataDir);
   const running = await startMender(config, { env: settingsEnv, logger: createLogger('debug', (text) => text, (line) => logs.push(line)) });
   const call: MenderUnderTest['call'] = async (method, route, body, headers = {}) => {

@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { HttpError } from './http-error.ts';
+
+/** Parses a JSON body against a schema; an empty body counts as `{}` where `optional`. */
+export async function parseBody<Schema extends z.ZodType>(c: Context<any>, schema: Schema, optional = false): Promise<z.output<Schema>> {
+  const text = await c.req.text();
+  let json: unknown = {};
+  if (text.trim() !== '') {
+    const type = c.req.header('content-type') ?? '';
+    if (!type.includes('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as JSON with content-type: application/json');
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new HttpError(400, 'malformed_json', `the body is not valid JSON: ${(error as Error).message}`);
+    }
+  } else if (!optional) {
+    throw new HttpError(400, 'missing_body', 'this route needs a JSON body');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw fieldErrors(parsed.error);
+  return parsed.data;
+}
+
+export function parseQuery<Schema extends z.ZodType>(c: Context<any>, schema: Schema): z.output<Schema> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw fieldErrors(parsed.error);
+  return parsed.data;
+}
+
+function fieldErrors(error: z.ZodError): HttpError {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '(body)';
+    (fields[key] ??= []).push(issue.message);
+  }
+  const summary = Object.entries(fields).map(([key, messages]) => `${key}: ${messages.join(', ')}`).join('; ');
+  return new HttpError(400, 'invalid_request', `the request is invalid: ${summary}`, fields);
+}
