@@ -136,6 +136,52 @@ for (const [name, description, needsComment] of decisions) {
   });
 }
 
+program
+  .command('pause')
+  .description('the kill switch: no new step starts, running model calls and commands stop, nothing merges')
+  .option('--reason <text>', 'why, for the record')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { reason?: string; json?: boolean }) => {
+    const state = await client().request<{ paused: boolean; by?: string }>('POST', '/api/agent/pause', options.reason ? { reason: options.reason } : {});
+    print(!!options.json, state, () => `paused by ${state.by ?? '?'}; resume with \`mender resume\``);
+  });
+program
+  .command('resume')
+  .description('resume after a pause; operations continue from their last durable state')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const state = await client().request<{ paused: boolean }>('POST', '/api/agent/resume', {});
+    print(!!options.json, state, () => (state.paused ? 'still paused' : 'running'));
+  });
+program
+  .command('agent')
+  .description('agent status: paused or running, autonomy level, operations by status')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const state = await client().request<{ paused: boolean; by?: string; reason?: string; autonomyLevel: number; sandbox: string; operations: Record<string, number> }>('GET', '/api/agent');
+    print(!!options.json, state, () =>
+      [`${state.paused ? `paused by ${state.by}${state.reason ? ` (${state.reason})` : ''}` : 'running'} · autonomy level ${state.autonomyLevel} · sandbox ${state.sandbox}`, ...Object.entries(state.operations).map(([status, count]) => `  ${status}: ${count}`)].join('\n'),
+    );
+  });
+
+const user = program.command('user').description('users, roles and API tokens (admin)');
+user
+  .command('add <name>')
+  .requiredOption('--role <role>', 'viewer, team-lead or admin')
+  .option('--json', 'machine-readable output')
+  .description('create a user; prints its API token once')
+  .action(async (name: string, options: { role: string; json?: boolean }) => {
+    const created = await client().request<{ name: string; role: string; token: string }>('POST', '/api/users', { name, role: options.role });
+    print(!!options.json, created, () => `created ${created.name} (${created.role})\ntoken (shown once): ${created.token}`);
+  });
+user
+  .command('list')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const result = await client().request<{ users: { name: string; role: string }[] }>('GET', '/api/users');
+    print(!!options.json, result, () => result.users.map((item) => `${item.name}  ${item.role}`).join('\n'));
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

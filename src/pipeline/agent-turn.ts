@@ -16,7 +16,7 @@ export interface AgentTurnOptions {
 }
 
 export interface UsageTotals {
-  [role: string]: { inputTokens: number; outputTokens: number; calls: number; model: string };
+  [role: string]: { inputTokens: number; outputTokens: number; calls: number; model: string; cost?: number };
 }
 
 /**
@@ -28,6 +28,10 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
   const modelName = `${roleModel.spec.provider}:${roleModel.spec.model}`;
   const { operations, metrics, settings } = context;
   await operations.event(options.operationId, options.role, { type: 'agent.started', data: { role: options.role, model: modelName } });
+  // The budget stops the loop between model calls; the reason says which limit was hit.
+  const budget = new AbortController();
+  let overBudget: string | undefined;
+  const signal = AbortSignal.any([options.toolContext.signal, budget.signal]);
   try {
     const result = await runToolLoop({
       model: roleModel.model,
@@ -37,7 +41,7 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
       stopTools: options.stopTools,
       maxSteps: settings.maxSteps,
       maxRetries: settings.modelRetries,
-      context: options.toolContext,
+      context: { ...options.toolContext, signal },
       redactor: context.redactor,
       outputLimitChars: settings.toolOutputLimitChars,
       onToolCall: (record) =>
@@ -49,7 +53,9 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
         metrics.modelCalls.inc({ role: options.role });
         metrics.modelTokens.inc({ role: options.role, kind: 'input' }, usage.inputTokens);
         metrics.modelTokens.inc({ role: options.role, kind: 'output' }, usage.outputTokens);
-        await addUsage(context, options.operationId, options.role, modelName, usage.inputTokens, usage.outputTokens);
+        const totals = await addUsage(context, options.operationId, options.role, modelName, usage.inputTokens, usage.outputTokens);
+        overBudget = budgetExceeded(totals, settings);
+        if (overBudget) budget.abort(new OperationFailure(overBudget));
         // Tokens per call on the timeline; per role on the operation's usage.
         await operations.event(options.operationId, options.role, { type: 'model.called', data: { role: options.role, model: modelName, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } });
       },
@@ -58,16 +64,30 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
     return result;
   } catch (error) {
     if (options.toolContext.signal.aborted) throw error;
+    if (overBudget) throw new OperationFailure(overBudget);
     throw new OperationFailure(describeModelError(error, options.role, modelName, settings.modelBaseUrl));
   }
 }
 
-async function addUsage(context: PipelineContext, operationId: string, role: string, model: string, inputTokens: number, outputTokens: number): Promise<void> {
+async function addUsage(context: PipelineContext, operationId: string, role: string, model: string, inputTokens: number, outputTokens: number): Promise<UsageTotals> {
   const operation = await context.operations.get(operationId);
   const usage = { ...(operation.usage as UsageTotals) };
   const current = usage[role] ?? { inputTokens: 0, outputTokens: 0, calls: 0, model };
-  usage[role] = { inputTokens: current.inputTokens + inputTokens, outputTokens: current.outputTokens + outputTokens, calls: current.calls + 1, model };
+  const price = context.settings.modelPrices?.[model] ?? { input: 0, output: 0 };
+  const cost = (current.cost ?? 0) + (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+  usage[role] = { inputTokens: current.inputTokens + inputTokens, outputTokens: current.outputTokens + outputTokens, calls: current.calls + 1, model, cost };
   await context.operations.patch(operationId, { usage });
+  return usage;
+}
+
+/** The reason the operation is over its token or cost budget, if it is. */
+function budgetExceeded(usage: UsageTotals, settings: PipelineContext['settings']): string | undefined {
+  const roles = Object.values(usage);
+  const tokens = roles.reduce((sum, role) => sum + role.inputTokens + role.outputTokens, 0);
+  const cost = roles.reduce((sum, role) => sum + (role.cost ?? 0), 0);
+  if (tokens > settings.maxTokensPerOperation) return `budget: the operation used ${tokens} model tokens, over its limit of ${settings.maxTokensPerOperation} (MENDER_MAX_TOKENS_PER_OPERATION)`;
+  if (cost > settings.maxCostPerOperation) return `budget: the operation's model cost reached $${cost.toFixed(4)}, over its limit of $${settings.maxCostPerOperation} (MENDER_MAX_COST_PER_OPERATION)`;
+  return undefined;
 }
 
 /** Tool inputs on the timeline: file contents are summarised, not copied whole. */

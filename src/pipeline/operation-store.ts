@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../store/database.ts';
+import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import { approvals, artifacts, events, operations } from '../store/schema.ts';
 import { appendAudit } from '../store/audit-log.ts';
+import { lockEventOrder } from '../store/event-order-lock.ts';
 import type { EventHub, RecordedEvent } from '../store/event-hub.ts';
 import { newId } from '../store/ids.ts';
 import type { JobOptions, JobQueue, QueueName } from '../queue/job-queue.ts';
 import type { Redactor } from '../safety/redaction.ts';
-import { InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
+import { BudgetExceededError, InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
 import type { OperationStatus } from './operation-types.ts';
 
 export type OperationRow = typeof operations.$inferSelect;
@@ -21,6 +22,25 @@ export interface JobRequest {
   queue: QueueName;
   name: string;
   options?: JobOptions;
+}
+
+/** How many operations may start per hour and per day. */
+export interface StartLimits {
+  perHour: number;
+  perDay: number;
+}
+
+/**
+ * Counts recent operations under a lock held to commit, so concurrent starts cannot overshoot:
+ * of 20 racing for 10 places exactly 10 get one.
+ */
+async function checkStartLimits(executor: Executor, limits: StartLimits): Promise<void> {
+  await executor.execute(sql`SELECT pg_advisory_xact_lock(727276)`);
+  const [counts] = rowsOf<{ hour: number; day: number }>(
+    await executor.execute(sql`SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS hour, count(*)::int AS day FROM operations WHERE created_at > now() - interval '1 day'`),
+  );
+  if (Number(counts?.hour ?? 0) >= limits.perHour) throw new BudgetExceededError(`budget: ${limits.perHour} operations already started in the last hour (MENDER_MAX_OPERATIONS_PER_HOUR); try again later`);
+  if (Number(counts?.day ?? 0) >= limits.perDay) throw new BudgetExceededError(`budget: ${limits.perDay} operations already started in the last day (MENDER_MAX_OPERATIONS_PER_DAY); try again later`);
 }
 
 export interface TransitionRequest {
@@ -47,9 +67,10 @@ export class OperationStore {
     private readonly redactor: Redactor,
   ) {}
 
-  async create(values: Omit<typeof operations.$inferInsert, 'status'>, actor: string, job: JobRequest): Promise<OperationRow> {
+  async create(values: Omit<typeof operations.$inferInsert, 'status'>, actor: string, job: JobRequest, limits?: StartLimits): Promise<OperationRow> {
     const published: RecordedEvent[] = [];
     const row = await this.db.transaction(async (transaction) => {
+      if (limits) await checkStartLimits(transaction, limits);
       const [inserted] = await transaction.insert(operations).values({ ...values, status: 'queued' }).returning();
       if (!inserted) throw new Error('insert returned no row');
       published.push(await this.writeEvent(transaction, inserted.id, actor, { type: 'operation.created', data: { type: inserted.type, source: inserted.source, description: inserted.description } }));
@@ -168,8 +189,7 @@ export class OperationStore {
 
   private async writeEvent(executor: Executor, operationId: string, actor: string, event: EventInput): Promise<RecordedEvent> {
     const data = this.redactor.redactValue(event.data ?? {});
-    // Taken before the insert so sequence order is commit order: a stream resuming after N never skips a later-committed N-1.
-    await executor.execute(sql`SELECT pg_advisory_xact_lock(727275)`);
+    await lockEventOrder(executor);
     const [row] = await executor.insert(events).values({ operationId, type: event.type, actor, data }).returning();
     if (!row) throw new Error('insert returned no row');
     await appendAudit(executor, { actor, action: event.type, subject: `operation:${operationId}`, details: data });

@@ -9,6 +9,7 @@ import type { LocalForge } from '../forge/local-forge.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OperationStore } from './operation-store.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
+import type { AgentControl } from './agent-control.ts';
 
 /** What the pipeline's steps need, chosen at start-up; steps never build their own backends. */
 export interface PipelineContext {
@@ -21,5 +22,6 @@ export interface PipelineContext {
   redactor: Redactor;
   modelFor: (role: ModelRole) => RoleModel;
   metrics: PipelineMetrics;
+  control: AgentControl;
   log: Logger;
 }

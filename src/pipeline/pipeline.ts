@@ -2,6 +2,8 @@ import type { JobQueue } from '../queue/job-queue.ts';
 import { ModelNotConfiguredError } from '../agent/model-not-configured-error.ts';
 import { newId } from '../store/ids.ts';
 import { decideApproval } from './approvals.ts';
+import { PausedError } from './agent-control.ts';
+import { SandboxUnavailableError } from '../workspace/sandbox.ts';
 import { executeOperation } from './execute-step.ts';
 import { mergeOperation } from './merge-step.ts';
 import { planOperation } from './plan-step.ts';
@@ -39,6 +41,10 @@ export class Pipeline {
 
   start(): void {
     const { settings } = this.context;
+    // The kill switch: every running step stops at once (model calls and commands with it).
+    this.context.control.onPause(() => {
+      for (const controller of this.running.values()) controller.abort(new PausedError('the agent was paused'));
+    });
     this.queue.process('planning', settings.planningConcurrency, (job, signal) => this.runStep('plan', planOperation, String(job.payload.operationId), signal));
     this.queue.process('execution', settings.executionConcurrency, (job, signal) => this.runStep('execute', executeOperation, String(job.payload.operationId), signal));
     this.queue.process('merging', 1, (job, signal) => this.runStep('merge', mergeOperation, String(job.payload.operationId), signal));
@@ -63,6 +69,7 @@ export class Pipeline {
       },
       input.actor.name,
       { queue: 'planning', name: 'plan' },
+      { perHour: this.context.settings.maxOperationsPerHour, perDay: this.context.settings.maxOperationsPerDay },
     );
   }
 
@@ -174,26 +181,39 @@ export class Pipeline {
     });
   }
 
-  /** Runs an automatic step; a failure the operation cannot recover from ends it `failed` with the reason. */
+  /**
+   * Runs an automatic step; a failure the operation cannot recover from ends it `failed` with the
+   * reason. While the agent is paused no step starts; a step the pause stopped runs again on resume.
+   */
   private async runStep(name: string, step: Step, operationId: string, queueSignal: AbortSignal): Promise<void> {
-    const controller = new AbortController();
-    this.running.set(operationId, controller);
-    const signal = AbortSignal.any([queueSignal, controller.signal]);
-    try {
-      await this.context.metrics.timeStep(name, () => step(this.context, operationId, signal));
-    } catch (error) {
-      // Shutting down: leave the job to be retried after restart.
-      if (queueSignal.aborted) throw error;
-      if (controller.signal.aborted) return;
-      const known = error instanceof OperationFailure || error instanceof ModelNotConfiguredError || error instanceof NotFoundError;
-      const reason = known ? (error as Error).message : `internal error in ${name}: ${(error as Error).message}`;
-      if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
-      await this.fail(operationId, reason);
-    } finally {
-      // The next step's job may already have started and registered its own controller.
-      if (this.running.get(operationId) === controller) this.running.delete(operationId);
-      const operation = await this.context.operations.get(operationId).catch(() => undefined);
-      if (operation && operation.status === 'cancelled') await this.cleanUp(operation);
+    for (;;) {
+      // Shutting down while paused rejects here: the job goes back to the queue for after restart.
+      await this.context.control.whenRunning(queueSignal);
+      const controller = new AbortController();
+      this.running.set(operationId, controller);
+      const signal = AbortSignal.any([queueSignal, controller.signal]);
+      try {
+        await this.context.metrics.timeStep(name, () => step(this.context, operationId, signal));
+        return;
+      } catch (error) {
+        // Shutting down: leave the job to be retried after restart.
+        if (queueSignal.aborted) throw error;
+        if (controller.signal.reason instanceof PausedError) {
+          await this.context.operations.event(operationId, 'mender', { type: 'step.paused', data: { step: name } });
+          continue;
+        }
+        if (controller.signal.aborted) return;
+        const known = error instanceof OperationFailure || error instanceof ModelNotConfiguredError || error instanceof NotFoundError || error instanceof SandboxUnavailableError;
+        const reason = known ? (error as Error).message : `internal error in ${name}: ${(error as Error).message}`;
+        if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
+        await this.fail(operationId, reason);
+        return;
+      } finally {
+        // The next step's job may already have started and registered its own controller.
+        if (this.running.get(operationId) === controller) this.running.delete(operationId);
+        const operation = await this.context.operations.get(operationId).catch(() => undefined);
+        if (operation && operation.status === 'cancelled') await this.cleanUp(operation);
+      }
     }
   }
 

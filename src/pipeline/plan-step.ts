@@ -34,7 +34,8 @@ export async function planOperation(context: PipelineContext, operationId: strin
       event: { type: 'planning.started', data: { baseCommit: base.stdout.trim() } },
     });
   }
-  const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch!, startPoint: operation.baseCommit!, resetBranch: true });
+  const planningWorktree = `${operationId}-planning`;
+  const root = await context.worktrees.createDetached(repo.path, planningWorktree, operation.baseCommit!);
   try {
     const policy = createPathPolicy({ root });
     const errorContext = operation.errorContext as ErrorContext | null;
@@ -68,7 +69,7 @@ export async function planOperation(context: PipelineContext, operationId: strin
       alsoInTransaction: gated ? (executor) => requestApproval(executor, { id: approvalId, operationId, gate: 'plan', requiredLevel: 'team-lead' }) : undefined,
     });
   } finally {
-    await context.worktrees.remove(repo.path, operationId);
+    await context.worktrees.remove(repo.path, planningWorktree);
   }
 }
 

@@ -153,6 +153,7 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     evidence.checks[kind] = { status: passed ? 'passed' : noWorse ? 'unchanged' : 'failed', exitCode: check.exitCode, errors: check.report.errors, command: check.command };
   }
 
+  if (evidence.red.status === 'not_failing' && options.operationType === 'implement') evidence.flags.push('no failing test first: the new tests already pass against the old code');
   evidence.reason = explain(evidence, options.operationType);
   evidence.verified = evidence.reason === '';
   if (evidence.verified) evidence.reason = 'red confirmed, green passed';
@@ -162,7 +163,8 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
 function explain(evidence: AttemptEvidence, type: string): string {
   const reasons: string[] = [];
   if (evidence.red.status === 'missing' && (type === 'fix' || type === 'debug')) reasons.push('no test reproduces the problem: add or change a test that fails without the fix');
-  if (evidence.red.status === 'not_failing') reasons.push('the new or changed tests pass against the old code, so they do not reproduce the problem: make the test fail for the reason in the task');
+  // A refactor's tests characterise what already works; an implement's should fail first (flagged above).
+  if (evidence.red.status === 'not_failing' && (type === 'fix' || type === 'debug')) reasons.push('the new or changed tests pass against the old code, so they do not reproduce the problem: make the test fail for the reason in the task');
   if (evidence.green.stillFailing.length) reasons.push(`the new tests still fail with the change: ${evidence.green.stillFailing.slice(0, 5).join(', ')}`);
   const regressions = evidence.green.newFailures.filter((id) => !evidence.green.stillFailing.includes(id));
   if (regressions.length) reasons.push(`tests that passed before now fail: ${regressions.slice(0, 5).join(', ')}`);

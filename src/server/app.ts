@@ -12,6 +12,9 @@ import { createOperationBody, createRepoBody, decisionBody, listOperationsQuery,
 import { HttpError } from './http-error.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
 import { registerUserRoutes } from './user-routes.ts';
+import { registerAgentRoutes } from './agent-routes.ts';
+import type { AgentControl } from '../pipeline/agent-control.ts';
+import type { Settings } from '../config/settings-schema.ts';
 import { handleError } from './handle-error.ts';
 import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
@@ -24,6 +27,8 @@ type Environment = { Variables: { actor: Actor } };
 export interface AppServices {
   pipeline: Pipeline;
   users: UserStore;
+  control: AgentControl;
+  settings: Settings;
   operations: OperationStore;
   repos: RepoStore;
   forge: LocalForge;
@@ -105,6 +110,7 @@ export function createApp(services: AppServices): Hono<Environment> {
 
   app.get('/api/events', (c) => eventStream(c, services));
   registerUserRoutes(app, services.users);
+  registerAgentRoutes(app, services);
   return app;
 }
 

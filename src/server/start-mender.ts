@@ -16,10 +16,12 @@ import { createLogger, type Logger } from '../logging/logger.ts';
 import { OperationStore } from '../pipeline/operation-store.ts';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
+import { AgentControl } from '../pipeline/agent-control.ts';
 import { registerRepo } from '../pipeline/register-repo.ts';
 import { modelForRole } from '../agent/model-router.ts';
 import { WorktreeManager } from '../workspace/worktree-manager.ts';
 import { createCheckRunner } from '../workspace/check-runner.ts';
+import { detectSandbox } from '../workspace/sandbox.ts';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
 
@@ -53,8 +55,22 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const forge = new LocalForge(store.db);
-  const checks = createCheckRunner({ timeoutMs: settings.commandTimeoutSeconds * 1000, outputLimitBytes: settings.commandOutputLimitBytes, scratchDir: path.join(settings.dataDir, 'scratch') });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log }, queue);
+  const checks = createCheckRunner({
+    timeoutMs: settings.commandTimeoutSeconds * 1000,
+    outputLimitBytes: settings.commandOutputLimitBytes,
+    scratchDir: path.join(settings.dataDir, 'scratch'),
+    sandbox: { mode: settings.sandbox, onUnsandboxedRun: (command) => log.warn('running a command without a sandbox (MENDER_SANDBOX=off)', { command }) },
+  });
+  if (settings.sandbox === 'bubblewrap') {
+    const sandbox = await detectSandbox();
+    if (!sandbox.available) log.warn('commands will be refused until the sandbox works', { reason: sandbox.reason });
+  } else {
+    log.warn('MENDER_SANDBOX=off: test and build commands run without isolation');
+  }
+  const control = new AgentControl(store.db, hub);
+  await control.load();
+  if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });
@@ -64,7 +80,7 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ pipeline, operations, repos, users, forge, hub, metrics, isReady: () => ready });
+  const app = createApp({ pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { buildCommandEnvironment, runCommand, type CommandResult } from './command-runner.ts';
 import { readPackageScripts, type RepoCommands } from './detect-commands.ts';
 import { planTestReporter, readTestReport } from './test-report/runner-detection.ts';
 import { planCheck, readCheckReport } from './test-report/check-detection.ts';
+import { sandboxCommand, type SandboxSettings } from './sandbox.ts';
 import type { CheckReport, TestReport } from './test-report/types.ts';
 
 export interface TestRun {
@@ -45,6 +45,11 @@ export interface CheckRunnerOptions {
   outputLimitBytes: number;
   /** Report files and the commands' private HOME and TMPDIR live here, outside the worktree. */
   scratchDir: string;
+  /**
+   * How commands are isolated; bubblewrap when not given. With bubblewrap unusable, runs are
+   * refused with SandboxUnavailableError.
+   */
+  sandbox?: SandboxSettings;
 }
 
 const tailCharacters = 4_000;
@@ -52,37 +57,44 @@ const tailCharacters = 4_000;
 export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
   fs.mkdirSync(options.scratchDir, { recursive: true });
 
-  async function run(command: string, root: string, extraEnv: Record<string, string>, signal: AbortSignal): Promise<CommandResult> {
-    const home = fs.mkdtempSync(path.join(options.scratchDir, 'home-'));
+  /** A folder of its own per run for HOME, TMPDIR and the report: the only writable place besides the worktree. */
+  async function inRunFolder<T>(body: (folder: string) => Promise<T>): Promise<T> {
+    const folder = fs.mkdtempSync(path.join(options.scratchDir, 'run-'));
     try {
-      const env = buildCommandEnvironment({ HOME: home, TMPDIR: home, ...extraEnv });
-      return await runCommand(command, { cwd: root, env, timeoutMs: options.timeoutMs, outputLimitBytes: options.outputLimitBytes, signal });
+      return await body(folder);
     } finally {
-      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(folder, { recursive: true, force: true });
     }
+  }
+
+  async function run(command: string, root: string, extraEnv: Record<string, string>, folder: string, signal: AbortSignal): Promise<CommandResult> {
+    const home = path.join(folder, 'home');
+    fs.mkdirSync(home);
+    const env = buildCommandEnvironment({ HOME: home, TMPDIR: home, ...extraEnv });
+    const commandLine = await sandboxCommand(command, options.sandbox ?? { mode: 'bubblewrap' }, { worktree: root, writablePaths: [folder] });
+    return runCommand(commandLine, { cwd: root, env, timeoutMs: options.timeoutMs, outputLimitBytes: options.outputLimitBytes, signal });
   }
 
   return {
     async runTests(root, commands, signal) {
-      if (!commands.test) return undefined;
-      const reportFile = path.join(options.scratchDir, `report-${crypto.randomUUID()}.out`);
-      const plan = planTestReporter(commands.test, readPackageScripts(root), reportFile);
-      try {
-        const result = await run(plan.command, root, plan.env, signal);
+      const testCommand = commands.test;
+      if (!testCommand) return undefined;
+      return inRunFolder(async (folder) => {
+        const reportFile = path.join(folder, 'report.out');
+        const plan = planTestReporter(testCommand, readPackageScripts(root), reportFile);
+        const result = await run(plan.command, root, plan.env, folder, signal);
         const reportText = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : undefined;
         const outputTail = result.output.slice(-tailCharacters);
         const report = readTestReport(plan, reportText, result.timedOut ? null : result.exitCode, result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail, root);
-        return { command: commands.test, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
-      } finally {
-        fs.rmSync(reportFile, { force: true });
-      }
+        return { command: testCommand, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
+      });
     },
 
     async runCheck(kind, root, commands, signal) {
       const command = commands[kind === 'format' ? 'format' : kind];
       if (!command) return undefined;
       const plan = kind === 'typecheck' || kind === 'lint' ? planCheck(kind, command, readPackageScripts(root)) : { tool: 'unknown' as const, command };
-      const result = await run(plan.command, root, {}, signal);
+      const result = await inRunFolder((folder) => run(plan.command, root, {}, folder, signal));
       const outputTail = result.output.slice(-tailCharacters);
       const report = readCheckReport(plan.tool, result.output, result.timedOut ? null : result.exitCode, outputTail, root);
       return { kind, command, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };

@@ -36,6 +36,18 @@ export class WorktreeManager {
     return fs.realpathSync(target);
   }
 
+  /**
+   * A read-only look at a commit (planning) in its own folder, so it never races the
+   * operation's own worktree, which the next step may already be building.
+   */
+  async createDetached(repoPath: string, name: string, commit: string): Promise<string> {
+    const target = this.pathFor(name);
+    if (fs.existsSync(target)) await this.remove(repoPath, name);
+    await runGit(repoPath, ['worktree', 'add', '--quiet', '--detach', target, commit]);
+    linkDependencies(repoPath, target);
+    return fs.realpathSync(target);
+  }
+
   async remove(repoPath: string, operationId: string): Promise<void> {
     const target = this.pathFor(operationId);
     await runGit(repoPath, ['worktree', 'remove', '--force', '--force', target], { allowFailure: true });

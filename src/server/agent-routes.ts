@@ -1,0 +1,30 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Settings } from '../config/settings-schema.ts';
+import type { AgentControl } from '../pipeline/agent-control.ts';
+import type { OperationStore } from '../pipeline/operation-store.ts';
+import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import { HttpError } from './http-error.ts';
+import { parseBody } from './parse-request.ts';
+
+const pauseBody = z.object({ reason: z.string().max(2_000).optional() }).strict();
+
+/**
+ * The agent as a whole: status, and the kill switch. Any team lead may pause (stopping must be
+ * easy); resuming needs an admin.
+ */
+export function registerAgentRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { control: AgentControl; operations: OperationStore; settings: Settings }): void {
+  app.get('/api/agent', async (c) => {
+    const counts = await services.operations.countByStatus();
+    return c.json({ ...services.control.status(), autonomyLevel: services.settings.autonomyLevel, sandbox: services.settings.sandbox, operations: counts });
+  });
+  app.post('/api/agent/pause', async (c) => {
+    const body = await parseBody(c, pauseBody, true);
+    return c.json(await services.control.pause(c.get('actor').name, body.reason));
+  });
+  app.post('/api/agent/resume', async (c) => {
+    const actor = c.get('actor');
+    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may resume the agent`);
+    return c.json(await services.control.resume(actor.name));
+  });
+}
