@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config-error.ts';
 import { ApiError, createApiClient, type ApiClient } from './api-client.ts';
 import { formatEventLine, formatOperation, formatOperationLine } from './format-operation.ts';
 import { startMender } from '../server/start-mender.ts';
+import { registerAuditCommands } from './audit-commands.ts';
 
 const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
 
@@ -137,6 +138,16 @@ for (const [name, description, needsComment] of decisions) {
 }
 
 program
+  .command('rollback <id>')
+  .description('revert a merged operation on the default branch, verified and approved like any change')
+  .option('--comment <text>', 'why, for the record')
+  .option('--json', 'machine-readable output')
+  .action(async (id: string, options: { comment?: string; json?: boolean }) => {
+    const created = await client().request<{ id: string; status: string }>('POST', `/api/operations/${id}/rollback`, options.comment ? { comment: options.comment } : {});
+    print(!!options.json, created, () => `${created.id} ${created.status} (rolls back ${id})\nfollow it: mender status ${created.id} --wait`);
+  });
+
+program
   .command('pause')
   .description('the kill switch: no new step starts, running model calls and commands stop, nothing merges')
   .option('--reason <text>', 'why, for the record')
@@ -181,6 +192,8 @@ user
     const result = await client().request<{ users: { name: string; role: string }[] }>('GET', '/api/users');
     print(!!options.json, result, () => result.users.map((item) => `${item.name}  ${item.role}`).join('\n'));
   });
+
+registerAuditCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,6 +17,8 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   const repo = await loadOperationRepo(context, operation.repoId);
   let base = operation.baseCommit!;
   let head = operation.headCommit!;
+  const rollbackPoint = (await runGit(repo.path, ['rev-parse', `refs/heads/${repo.defaultBranch}`])).stdout.trim();
+  await operations.event(operationId, 'mender', { type: 'rollback_point.recorded', data: { branch: repo.defaultBranch, commit: rollbackPoint } });
   let outcome = await forge.fastForward(repo.path, repo.defaultBranch, base, head);
   if (!outcome.ok && outcome.moved) {
     await operations.event(operationId, 'mender', { type: 'merge.rebasing', data: { reason: outcome.reason } });
@@ -38,6 +40,9 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   await forge.deleteBranch(repo.path, operation.branch!);
   // No deployment is configured for the local forge: a merged change is done.
   await operations.transition(operationId, { from: ['merged'], to: 'done', actor: 'mender', event: { type: 'operation.done', data: { deployment: 'not configured' } } });
+  if (operation.rollbackOf) {
+    await operations.transition(operation.rollbackOf, { from: ['done', 'merged'], to: 'rolled_back', actor: 'mender', event: { type: 'operation.rolled_back', data: { by: operationId, revertCommit: mergeCommit } } });
+  }
 }
 
 async function rebaseAndVerify(context: PipelineContext, operation: OperationRow, repo: OperationRepo, newBase: string, signal: AbortSignal): Promise<string> {

@@ -7,6 +7,7 @@ import { SandboxUnavailableError } from '../workspace/sandbox.ts';
 import { executeOperation } from './execute-step.ts';
 import { mergeOperation } from './merge-step.ts';
 import { planOperation } from './plan-step.ts';
+import { rollbackOperation } from './rollback-step.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
@@ -46,7 +47,9 @@ export class Pipeline {
       for (const controller of this.running.values()) controller.abort(new PausedError('the agent was paused'));
     });
     this.queue.process('planning', settings.planningConcurrency, (job, signal) => this.runStep('plan', planOperation, String(job.payload.operationId), signal));
-    this.queue.process('execution', settings.executionConcurrency, (job, signal) => this.runStep('execute', executeOperation, String(job.payload.operationId), signal));
+    this.queue.process('execution', settings.executionConcurrency, (job, signal) =>
+      job.name === 'rollback' ? this.runStep('rollback', rollbackOperation, String(job.payload.operationId), signal) : this.runStep('execute', executeOperation, String(job.payload.operationId), signal),
+    );
     this.queue.process('merging', 1, (job, signal) => this.runStep('merge', mergeOperation, String(job.payload.operationId), signal));
   }
 
@@ -70,6 +73,30 @@ export class Pipeline {
       input.actor.name,
       { queue: 'planning', name: 'plan' },
       { perHour: this.context.settings.maxOperationsPerHour, perDay: this.context.settings.maxOperationsPerDay },
+    );
+  }
+
+  /** Starts an operation that reverts a merged one's commits, verified and gated like any change. */
+  async rollback(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
+    const original = await this.context.operations.get(id);
+    if (!['done', 'merged'].includes(original.status) || !original.mergeCommit) {
+      throw new InvalidTransitionError(`operation ${id} is ${original.status}; only a merged operation can be rolled back`);
+    }
+    const pending = (await this.context.operations.nonTerminal()).find((operation) => operation.rollbackOf === id);
+    if (pending) throw new InvalidTransitionError(`operation ${pending.id} is already rolling back ${id} (${pending.status})`);
+    return this.context.operations.create(
+      {
+        id: newId(),
+        repoId: original.repoId,
+        type: 'rollback',
+        source: 'api',
+        description: `Roll back operation ${id}: ${original.description.split('\n')[0]!.slice(0, 200)}${comment ? `\n\n${comment}` : ''}`,
+        rollbackOf: id,
+        maxAttempts: 1,
+        createdBy: actor.name,
+      },
+      actor.name,
+      { queue: 'execution', name: 'rollback' },
     );
   }
 
@@ -171,13 +198,14 @@ export class Pipeline {
   }
 
   async retry(id: string, actor: Actor): Promise<OperationRow> {
+    const operation = await this.context.operations.get(id);
     return this.context.operations.transition(id, {
       from: ['failed', 'cancelled', 'rejected'],
       to: 'queued',
       actor: actor.name,
       patch: { attempts: 0, plan: null, planMarkdown: null, baseCommit: null, headCommit: null, evidence: {}, review: null, failureReason: null, feedback: null, diffStats: null },
       event: { type: 'operation.retried' },
-      job: { queue: 'planning', name: 'plan' },
+      job: operation.rollbackOf ? { queue: 'execution', name: 'rollback' } : { queue: 'planning', name: 'plan' },
     });
   }
 

@@ -12,6 +12,8 @@ import { createOperationBody, createRepoBody, decisionBody, listOperationsQuery,
 import { HttpError } from './http-error.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
 import { registerUserRoutes } from './user-routes.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+import type { Database } from '../store/database.ts';
 import { registerAgentRoutes } from './agent-routes.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { Settings } from '../config/settings-schema.ts';
@@ -27,6 +29,7 @@ type Environment = { Variables: { actor: Actor } };
 export interface AppServices {
   pipeline: Pipeline;
   users: UserStore;
+  db: Database;
   control: AgentControl;
   settings: Settings;
   operations: OperationStore;
@@ -106,10 +109,15 @@ export function createApp(services: AppServices): Hono<Environment> {
   app.post('/api/operations/:id/reject', async (c) => c.json(await statusOf(services.pipeline.reject(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))));
   app.post('/api/operations/:id/request-changes', async (c) => c.json(await statusOf(services.pipeline.requestChanges(c.req.param('id'), c.get('actor'), (await parseBody(c, requestChangesBody)).comment))));
   app.post('/api/operations/:id/cancel', async (c) => c.json(await statusOf(services.pipeline.cancel(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))));
+  app.post('/api/operations/:id/rollback', async (c) => {
+    const created = await services.pipeline.rollback(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment);
+    return c.json({ id: created.id, status: created.status, rollbackOf: created.rollbackOf }, 201);
+  });
   app.post('/api/operations/:id/retry', async (c) => c.json(await statusOf(services.pipeline.retry(c.req.param('id'), c.get('actor')))));
 
   app.get('/api/events', (c) => eventStream(c, services));
   registerUserRoutes(app, services.users);
+  registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
   return app;
 }

@@ -24,14 +24,14 @@ export async function parseBody<Schema extends z.ZodType>(c: Context<any>, schem
 
 export function parseQuery<Schema extends z.ZodType>(c: Context<any>, schema: Schema): z.output<Schema> {
   const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw fieldErrors(parsed.error);
+  if (!parsed.success) throw fieldErrors(parsed.error, '(query)');
   return parsed.data;
 }
 
-function fieldErrors(error: z.ZodError): HttpError {
+function fieldErrors(error: z.ZodError, whole = '(body)'): HttpError {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = issue.path.join('.') || '(body)';
+    const key = issue.path.join('.') || whole;
     (fields[key] ??= []).push(issue.message);
   }
   const summary = Object.entries(fields).map(([key, messages]) => `${key}: ${messages.join(', ')}`).join('; ');

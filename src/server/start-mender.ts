@@ -80,7 +80,7 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {

@@ -53,7 +53,6 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, exactly as the client sent it. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary wire fields
   body: any;
   wire: ModelWire;
   /** Names of the tools offered in this request, in order. */

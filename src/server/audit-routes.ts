@@ -1,0 +1,82 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import type { Database } from '../store/database.ts';
+import { verifyAuditChain } from '../store/audit-log.ts';
+import { pageAudit, type AuditRecord } from '../store/audit-query.ts';
+import { HttpError } from './http-error.ts';
+import { parseQuery } from './parse-request.ts';
+
+/** The most rows one page answers: a full export pages through the API rather than loading it whole. */
+export const maxAuditPageSize = 1000;
+
+const filterText = z.string().min(1).max(500).optional();
+
+const auditPageQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.coerce.number().int().min(1).max(maxAuditPageSize).default(100),
+    actor: filterText,
+    action: filterText,
+    subject: filterText,
+  })
+  .strict();
+
+const auditVerifyQuery = z
+  .object({
+    anchor: z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}:[0-9a-f]{64}$/, 'give <sequence>:<hash> of a row from an earlier `mender audit verify` or export')
+      .transform((text) => {
+        const [sequence, hash] = text.split(':') as [string, string];
+        return { sequence: Number(sequence), hash };
+      })
+      .optional(),
+  })
+  .strict();
+
+/** An audit row on the wire, as `GET /api/audit` and `mender audit export` give it. */
+export interface AuditEntryView {
+  sequence: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  previousHash: string;
+  hash: string;
+}
+
+function auditEntryView(record: AuditRecord): AuditEntryView {
+  return {
+    sequence: record.sequence,
+    at: record.at.toISOString(),
+    actor: record.actor,
+    action: record.action,
+    subject: record.subject,
+    details: record.details,
+    previousHash: record.previousHash,
+    hash: record.hash,
+  };
+}
+
+/**
+ * `GET /api/audit` pages through the audit log (`?after=&limit=&actor=&action=&subject=`, answering
+ * `{ entries, nextAfter }`); `GET /api/audit/verify` recomputes the hash chain (`?anchor=<sequence>:<hash>`).
+ * Register after the `/api/*` bearer-token middleware so both sit behind it.
+ */
+export function registerAuditRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { db: Database }): void {
+  app.get('/api/audit', async (c) => {
+    // Every user's actions are in it, so only admins read it; verifying reveals no content.
+    const actor = c.get('actor');
+    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins read the audit log`);
+    const query = parseQuery(c, auditPageQuery);
+    const page = await pageAudit(services.db, query);
+    return c.json({ entries: page.entries.map(auditEntryView), nextAfter: page.nextAfter });
+  });
+  // A read that changes nothing, so GET; it is answered 200 whether the chain is whole or broken.
+  app.get('/api/audit/verify', async (c) => {
+    const query = parseQuery(c, auditVerifyQuery);
+    return c.json(await verifyAuditChain(services.db, { anchor: query.anchor }));
+  });
+}
