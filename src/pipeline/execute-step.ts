@@ -2,12 +2,11 @@ import { coderPrompt, coderSystemPrompt } from '../agent/coder-prompt.ts';
 import { finishTool } from '../agent/plan-tools.ts';
 import type { Plan } from '../agent/plan.ts';
 import { describeTask, type ErrorContext } from '../agent/task-context.ts';
-import { createPathPolicy } from '../safety/path-policy.ts';
 import { buildToolset } from '../tools/toolset.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { loadOperationRepo, toolContextFor, type OperationRepo } from './operation-workspace.ts';
+import { loadOperationRepo, toolContextFor, type OperationRepo, pathPolicyFor } from './operation-workspace.ts';
 import type { OperationRow } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
 import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
@@ -57,14 +56,14 @@ export async function executeOperation(context: PipelineContext, operationId: st
 async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<boolean> {
   const { operations, settings } = context;
   const operationId = initial.id;
-  const policy = createPathPolicy({ root });
+  const policy = pathPolicyFor(context, root);
   const plan = initial.plan as Plan;
   const task = describeTask({ type: initial.type, description: initial.description, errorContext: initial.errorContext as ErrorContext | null });
   let previousFailure: string | undefined;
   for (let attempt = initial.attempts + 1; attempt <= initial.maxAttempts; attempt += 1) {
     await operations.patch(operationId, { attempts: attempt });
     await operations.event(operationId, 'mender', { type: 'attempt.started', data: { attempt, of: initial.maxAttempts } });
-    const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands });
+    const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
     const guarded = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(offered, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : offered;
     const { tools, tracker } = trackEdits(guarded, root);
     await context.metrics.timeStep('code', () =>

@@ -3,6 +3,7 @@ import type { PipelineContext } from './pipeline-context.ts';
 import type { ToolContext } from '../tools/tool.ts';
 import { detectCommands, type RepoCommands } from '../workspace/detect-commands.ts';
 import fs from 'node:fs';
+import { createPathPolicy, defaultDenyPatterns, type PathPolicy } from '../safety/path-policy.ts';
 
 export interface OperationRepo {
   id: string;
@@ -33,4 +34,10 @@ export async function loadOperationRepo(context: PipelineContext, repoId: string
 
 export function toolContextFor(context: PipelineContext, operationId: string, root: string, signal: AbortSignal): ToolContext {
   return { root, operationId, signal, saveArtifact: (name, content) => context.operations.saveArtifact(operationId, name, content) };
+}
+
+/** The path jail for a worktree, with the configured deny list and size limits. */
+export function pathPolicyFor(context: PipelineContext, root: string): PathPolicy {
+  const { settings } = context;
+  return createPathPolicy({ root, denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])], maxReadBytes: settings.maxReadBytes, maxWriteBytes: settings.maxWriteBytes });
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { OperationStore } from './operation-store.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 import type { AgentControl } from './agent-control.ts';
+import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 
 /** What the pipeline's steps need, chosen at start-up; steps never build their own backends. */
 export interface PipelineContext {
@@ -23,5 +24,7 @@ export interface PipelineContext {
   modelFor: (role: ModelRole) => RoleModel;
   metrics: PipelineMetrics;
   control: AgentControl;
+  /** File operations per minute, keyed by operation. */
+  fileRateLimiter: RateLimiter;
   log: Logger;
 }

@@ -6,13 +6,12 @@ import { submitPlanTool } from '../agent/plan-tools.ts';
 import { buildRepoMap, filesNamedIn } from '../agent/repo-map.ts';
 import { describeTask, type ErrorContext } from '../agent/task-context.ts';
 import { runGit } from '../workspace/git.ts';
-import { createPathPolicy } from '../safety/path-policy.ts';
 import { buildToolset } from '../tools/toolset.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { requestApproval } from './approvals.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { branchName, loadOperationRepo, toolContextFor } from './operation-workspace.ts';
+import { branchName, loadOperationRepo, toolContextFor, pathPolicyFor } from './operation-workspace.ts';
 
 const instructionFiles = ['AGENTS.md', 'CLAUDE.md'];
 const instructionLimit = 20_000;
@@ -37,12 +36,12 @@ export async function planOperation(context: PipelineContext, operationId: strin
   const planningWorktree = `${operationId}-planning`;
   const root = await context.worktrees.createDetached(repo.path, planningWorktree, operation.baseCommit!);
   try {
-    const policy = createPathPolicy({ root });
+    const policy = pathPolicyFor(context, root);
     const errorContext = operation.errorContext as ErrorContext | null;
     const stackText = [operation.description, errorContext?.message, errorContext?.stack].filter(Boolean).join('\n');
     const repoMap = await buildRepoMap({ root, tokenBudget: context.settings.repoMapTokens, priorityFiles: filesNamedIn(stackText, root), isHidden: (file) => policy.isDenied(file) });
     const task = describeTask({ type: operation.type, description: operation.description, errorContext });
-    const tools = buildToolset({ role: 'planner', policy, checks: context.checks, commands: repo.commands });
+    const tools = buildToolset({ role: 'planner', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
     const result = await runAgentTurn(context, {
       role: 'planner',
       operationId,

@@ -3,7 +3,6 @@ import { submitReviewTool } from '../agent/plan-tools.ts';
 import { reviewSchema, type Review } from '../agent/review.ts';
 import type { Plan } from '../agent/plan.ts';
 import { describeTask, type ErrorContext } from '../agent/task-context.ts';
-import { createPathPolicy } from '../safety/path-policy.ts';
 import { buildToolset } from '../tools/toolset.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { decideApproval, requestApproval } from './approvals.ts';
@@ -15,7 +14,7 @@ import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import type { OperationRepo } from './operation-workspace.ts';
-import { toolContextFor } from './operation-workspace.ts';
+import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { AttemptEvidence } from './verify-change.ts';
 
@@ -45,7 +44,7 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
         evidenceSummary: summarizeEvidence(evidence),
         flags,
       }),
-      tools: [...buildToolset({ role: 'reviewer', policy: createPathPolicy({ root }), checks: context.checks, commands: repo.commands }), submitReviewTool],
+      tools: [...buildToolset({ role: 'reviewer', policy: pathPolicyFor(context, root), checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter }), submitReviewTool],
       stopTools: [submitReviewTool.name],
       toolContext: toolContextFor(context, operationId, root, signal),
     });

@@ -17,6 +17,7 @@ import { OperationStore } from '../pipeline/operation-store.ts';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
 import { AgentControl } from '../pipeline/agent-control.ts';
+import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import { registerRepo } from '../pipeline/register-repo.ts';
 import { modelForRole } from '../agent/model-router.ts';
 import { WorktreeManager } from '../workspace/worktree-manager.ts';
@@ -70,7 +71,7 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control }, queue);
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }) }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });

@@ -1,6 +1,6 @@
 import type { ModelRole } from '../agent/model-spec.ts';
 import type { PathPolicy } from '../safety/path-policy.ts';
-import { createRateLimiter } from '../safety/operation-rate-limit.ts';
+import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { RepoCommands } from '../workspace/detect-commands.ts';
 import { createFilesystemTools } from './filesystem/filesystem-tools.ts';
@@ -13,6 +13,8 @@ export interface ToolsetOptions {
   policy: PathPolicy;
   checks: CheckRunner;
   commands: RepoCommands;
+  /** Shared across an operation's turns, so the per-minute limit holds for the operation. */
+  rateLimiter: RateLimiter;
 }
 
 // What each role may do: the planner and reviewer read; the coder also edits and runs checks.
@@ -24,9 +26,8 @@ const kindsForRole: Record<ModelRole, readonly ToolKind[]> = {
 
 /** The tools a role is offered; tools it may not use are not offered at all. */
 export function buildToolset(options: ToolsetOptions): Tool[] {
-  const rateLimiter = createRateLimiter({ limit: 100, windowMs: 60_000 });
   const all = [
-    ...createFilesystemTools({ policy: options.policy, rateLimiter }),
+    ...createFilesystemTools({ policy: options.policy, rateLimiter: options.rateLimiter }),
     ...createGitTools({ denyPatterns: options.policy.denyPatterns }),
     ...createTestRunnerTools({ checks: options.checks, commands: options.commands }),
   ];
