@@ -64,8 +64,8 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
     await operations.patch(operationId, { attempts: attempt });
     await operations.event(operationId, 'mender', { type: 'attempt.started', data: { attempt, of: initial.maxAttempts } });
     const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
-    const guarded = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(offered, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : offered;
-    const { tools, tracker } = trackEdits(guarded, root);
+    const guarded = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(offered, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : offered;
+    const { tools, tracker } = trackEdits(guarded, policy);
     await context.metrics.timeStep('code', () =>
       runAgentTurn(context, {
         role: 'coder',

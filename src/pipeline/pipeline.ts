@@ -65,8 +65,9 @@ export class Pipeline {
         repoId: repo.id,
         type: input.type,
         source: input.source,
-        description: input.description,
-        errorContext: input.errorContext ? { ...input.errorContext } : null,
+        // Stored redacted: task text is served by the API, shown in branches and commits.
+        description: this.context.redactor.redact(input.description),
+        errorContext: input.errorContext ? this.context.redactor.redactValue({ ...input.errorContext }) : null,
         maxAttempts: this.context.settings.maxAttempts,
         createdBy: input.actor.name,
       },

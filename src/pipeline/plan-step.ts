@@ -55,7 +55,8 @@ export async function planOperation(context: PipelineContext, operationId: strin
       throw new OperationFailure(`the planner ended after ${result.steps} steps without calling submit_plan${result.text ? `; it said: ${result.text.slice(0, 300)}` : ''}`);
     }
     const plan = planSchema.parse(result.stoppedWith.input);
-    const planMarkdown = renderPlanMarkdown(plan, operation.description.split('\n')[0]!.slice(0, 100));
+    // The title names the operation, not the task text: that stays inside untrusted blocks.
+    const planMarkdown = renderPlanMarkdown(plan, `${operation.type} ${operationId}`);
     const gated = context.settings.planGate.includes(operation.type as never);
     const approvalId = `${operationId}-plan-${Date.now()}`;
     await operations.transition(operationId, {

@@ -123,22 +123,13 @@ function isUnderPseudoFilesystem(absolute: string): boolean {
 }
 
 /** Builds the policy for one worktree. Throws when the root does not exist or cannot be a jail. */
-export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
-  const root = realpathSync.native(options.root);
-  if (root === path.parse(root).root) throw new Error(`path policy root cannot be the filesystem root (${root})`);
-  if (isUnderPseudoFilesystem(root)) throw new Error(`path policy root cannot be under /proc, /sys or /dev (${root})`);
-
-  const denyPatterns = [...(options.denyPatterns ?? defaultDenyPatterns)];
+/**
+ * Why a root-relative path (posix separators) is off limits under these deny patterns, or
+ * undefined: `.git` anywhere in it, or a pattern matching any segment or leading part.
+ */
+export function createDenialReason(denyPatterns: readonly string[]): (relative: string) => string | undefined {
   const compiled = denyPatterns.map((pattern) => ({ pattern, expression: globToRegularExpression(pattern) }));
-  const maxReadBytes = options.maxReadBytes ?? 1_048_576;
-  const maxWriteBytes = options.maxWriteBytes ?? 512_000;
-
-  function isInsideRoot(absolute: string): boolean {
-    return absolute === root || absolute.startsWith(`${root}${path.sep}`);
-  }
-
-  /** Why a root-relative path is off limits, or undefined when it is not. */
-  function denialOf(relative: string): string | undefined {
+  return (relative) => {
     if (relative === '.') return undefined;
     const segments = relative.split('/');
     for (let index = 0; index < segments.length; index += 1) {
@@ -155,7 +146,29 @@ export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
       }
     }
     return undefined;
+  };
+}
+
+/** True for root-relative paths the deny list covers (for code that has no PathPolicy, like the sandbox). */
+export function createDenyMatcher(denyPatterns: readonly string[]): (relative: string) => boolean {
+  const denialOf = createDenialReason(denyPatterns);
+  return (relative) => denialOf(relative) !== undefined;
+}
+
+export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
+  const root = realpathSync.native(options.root);
+  if (root === path.parse(root).root) throw new Error(`path policy root cannot be the filesystem root (${root})`);
+  if (isUnderPseudoFilesystem(root)) throw new Error(`path policy root cannot be under /proc, /sys or /dev (${root})`);
+
+  const denyPatterns = [...(options.denyPatterns ?? defaultDenyPatterns)];
+  const maxReadBytes = options.maxReadBytes ?? 1_048_576;
+  const maxWriteBytes = options.maxWriteBytes ?? 512_000;
+
+  function isInsideRoot(absolute: string): boolean {
+    return absolute === root || absolute.startsWith(`${root}${path.sep}`);
   }
+
+  const denialOf = createDenialReason(denyPatterns);
 
   /** Checks that need no filesystem access: the request's form, escapes, .git and deny patterns. */
   function checkRequested(requested: string): { absolute: string; relative: string } | PathRefusal {

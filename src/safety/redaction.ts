@@ -16,10 +16,11 @@ const secretPatterns: RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
   // user:password@ in connection strings keeps the user, drops the password.
-  /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
+  /(?<=\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
 ];
 
-const environmentSecretName = /(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL|_DSN)$/i;
+// Anywhere in the name: AWS_SECRET_ACCESS_KEY, STRIPE_SECRET_KEY, GOOGLE_CREDENTIALS_JSON…
+const environmentSecretName = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|DATABASE_URL|_DSN$|_KEY$|_AUTH$/i;
 
 /** Values of environment variables whose names say they are secret. */
 export function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): string[] {

@@ -4,7 +4,8 @@ const htmlComments = /<!--[\s\S]*?(-->|$)/g;
 
 /** Removes what a person reading the text would not see. */
 export function sanitizeUntrustedText(text: string): string {
-  return text.replace(htmlComments, '').replace(invisibleCharacters, '');
+  // Invisible characters first: one inside `<!-\u200b-` must not keep a comment from being seen as one.
+  return text.replace(invisibleCharacters, '').replace(htmlComments, '');
 }
 
 /**
@@ -12,6 +13,6 @@ export function sanitizeUntrustedText(text: string): string {
  * The closing tag inside the text is neutralised so it cannot end the block early.
  */
 export function untrustedBlock(label: string, text: string): string {
-  const cleaned = sanitizeUntrustedText(text).replace(/<\/?untrusted[^>]*>/gi, '[tag removed]');
+  const cleaned = sanitizeUntrustedText(text).replace(/<\s*\/?\s*untrusted\b[^>]*>/gi, '[tag removed]');
   return `<untrusted source="${label}">\n${cleaned}\n</untrusted>`;
 }

@@ -23,6 +23,8 @@ import { modelForRole } from '../agent/model-router.ts';
 import { WorktreeManager } from '../workspace/worktree-manager.ts';
 import { createCheckRunner } from '../workspace/check-runner.ts';
 import { detectSandbox } from '../workspace/sandbox.ts';
+import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts';
+import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
 
@@ -61,6 +63,8 @@ export async function startMender(config: LoadedConfig, options: { env?: NodeJS.
     outputLimitBytes: settings.commandOutputLimitBytes,
     scratchDir: path.join(settings.dataDir, 'scratch'),
     sandbox: { mode: settings.sandbox, onUnsandboxedRun: (command) => log.warn('running a command without a sandbox (MENDER_SANDBOX=off)', { command }) },
+    hiddenPaths: [settings.dataDir, ...sensitiveHomeFolders()],
+    isDenied: createDenyMatcher([...defaultDenyPatterns, ...(settings.denyPatterns ?? [])]),
   });
   if (settings.sandbox === 'bubblewrap') {
     const sandbox = await detectSandbox();
@@ -121,4 +125,10 @@ function readOrCreateToken(file: string): string {
   const token = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** Credentials in Mender's own home that no repository's tests have any business reading. */
+function sensitiveHomeFolders(): string[] {
+  const home = os.homedir();
+  return ['.ssh', '.aws', '.gnupg', '.docker', '.kube', '.config', '.azure', '.npm', '.mender', '.netrc', '.npmrc', '.pypirc', '.git-credentials'].map((name) => path.join(home, name));
 }

@@ -5,6 +5,7 @@ import { readPackageScripts, type RepoCommands } from './detect-commands.ts';
 import { planTestReporter, readTestReport } from './test-report/runner-detection.ts';
 import { planCheck, readCheckReport } from './test-report/check-detection.ts';
 import { sandboxCommand, type SandboxSettings } from './sandbox.ts';
+import { findDeniedFiles } from './denied-files.ts';
 import type { CheckReport, TestReport } from './test-report/types.ts';
 
 export interface TestRun {
@@ -50,6 +51,10 @@ export interface CheckRunnerOptions {
    * refused with SandboxUnavailableError.
    */
   sandbox?: SandboxSettings;
+  /** Folders the sandbox hides besides the worktree's checkout: Mender's data folder (database, tokens). */
+  hiddenPaths?: string[];
+  /** The deny list: matching files in the worktree are masked inside the sandbox. */
+  isDenied?: (relativePath: string) => boolean;
 }
 
 const tailCharacters = 4_000;
@@ -71,7 +76,7 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
     const home = path.join(folder, 'home');
     fs.mkdirSync(home);
     const env = buildCommandEnvironment({ HOME: home, TMPDIR: home, ...extraEnv });
-    const commandLine = await sandboxCommand(command, options.sandbox ?? { mode: 'bubblewrap' }, { worktree: root, writablePaths: [folder] });
+    const commandLine = await sandboxCommand(command, options.sandbox ?? { mode: 'bubblewrap' }, { worktree: root, writablePaths: [folder], hiddenPaths: options.hiddenPaths, maskedFiles: options.isDenied ? findDeniedFiles(root, options.isDenied) : [] });
     return runCommand(commandLine, { cwd: root, env, timeoutMs: options.timeoutMs, outputLimitBytes: options.outputLimitBytes, signal });
   }
 

@@ -117,6 +117,10 @@ export interface WrapOptions {
   writablePaths: string[];
   /** Folders to keep readable although they lie in /tmp, which the sandbox hides; missing ones are skipped. */
   readOnlyPaths?: string[];
+  /** Folders replaced by an empty one, files by /dev/null (Mender's data folder, the checkout with its .env); missing ones are skipped. */
+  hiddenPaths?: string[];
+  /** Files inside the worktree replaced by an empty one (secrets the agent may not read). */
+  maskedFiles?: string[];
 }
 
 /**
@@ -126,13 +130,21 @@ export interface WrapOptions {
 export function wrapCommand(command: string, options: WrapOptions): string[] {
   const worktree = fs.realpathSync(options.worktree);
   const binds: string[] = [];
-  // Later mounts cover earlier ones: read-only links first, then the writable folders.
+  // Later mounts cover earlier ones: hidden folders first, then the read-only links back into
+  // them, then the writable folders, then the masks over secret files.
+  for (const hidden of options.hiddenPaths ?? []) {
+    if (!fs.existsSync(hidden)) continue;
+    const real = fs.realpathSync(hidden);
+    if (fs.statSync(real).isDirectory()) binds.push('--tmpfs', real);
+    else binds.push('--ro-bind', '/dev/null', real);
+  }
   for (const readOnly of options.readOnlyPaths ?? []) binds.push('--ro-bind-try', readOnly, readOnly);
   binds.push('--bind', worktree, worktree);
   for (const writable of options.writablePaths) {
     const real = fs.realpathSync(writable);
     binds.push('--bind', real, real);
   }
+  for (const file of options.maskedFiles ?? []) binds.push('--ro-bind', '/dev/null', file);
   return [options.bwrapPath, ...isolationArguments, ...binds, '--chdir', worktree, '/bin/sh', '-c', command];
 }
 
@@ -178,6 +190,18 @@ export function linkedPaths(worktree: string): string[] {
 export interface SandboxTarget {
   worktree: string;
   writablePaths: string[];
+  /** Folders to hide besides the checkout the worktree belongs to (e.g. Mender's data folder). */
+  hiddenPaths?: string[];
+  /** Secret files inside the worktree to replace with empty ones. */
+  maskedFiles?: string[];
+}
+
+/**
+ * The checkout a worktree belongs to (the folder holding the git common directory), hidden in
+ * the sandbox: its untracked files (.env and the like) are not the change's business.
+ */
+function checkoutOf(linked: string[]): string[] {
+  return linked.filter((folder) => path.basename(folder) === '.git').map((folder) => path.dirname(folder));
 }
 
 /**
@@ -192,6 +216,11 @@ export async function sandboxCommand(command: string, settings: SandboxSettings,
   }
   const detection = await detectSandbox(settings.bwrapPath);
   if (!detection.available) throw new SandboxUnavailableError(detection.reason);
-  const argv = wrapCommand(command, { bwrapPath: detection.bwrapPath, worktree: target.worktree, writablePaths: target.writablePaths, readOnlyPaths: linkedPaths(target.worktree) });
+  const linked = linkedPaths(target.worktree);
+  // Hiding a folder the worktree lives in is fine: the worktree is bound back on top of it.
+  const hiddenPaths = [...checkoutOf(linked), ...(target.hiddenPaths ?? [])];
+  // Node's own installation stays readable even if it lives in a hidden folder (nvm in a home).
+  linked.push(path.dirname(path.dirname(fs.realpathSync(process.execPath))));
+  const argv = wrapCommand(command, { bwrapPath: detection.bwrapPath, worktree: target.worktree, writablePaths: target.writablePaths, readOnlyPaths: linked, hiddenPaths, maskedFiles: target.maskedFiles });
   return toShellCommand(argv);
 }
