@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
@@ -49,9 +49,9 @@ export function createApp(services: AppServices): Hono<Environment> {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.get('/health', (c) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
-  app.get('/metrics', async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'content-type': services.metrics.registry.contentType }));
 
-  app.use('/api/*', async (c, next) => {
+  // Everything but /health needs a token: the API, and the metrics too (they name repositories' activity).
+  const authenticate = async (c: Context<Environment>, next: Next) => {
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const actor = token ? await services.users.actorForToken(token) : undefined;
@@ -64,7 +64,10 @@ export function createApp(services: AppServices): Hono<Environment> {
       throw new HttpError(403, 'forbidden', `${actor.name} is a viewer and may only read`);
     }
     await next();
-  });
+  };
+  app.use('/api/*', authenticate);
+  app.use('/metrics', authenticate);
+  app.get('/metrics', async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'content-type': services.metrics.registry.contentType }));
   app.use(
     '/api/*',
     bodyLimit({

@@ -90,7 +90,8 @@ describe('mender fix, end to end on embedded defaults', () => {
 
     const listed = await cli('list', '--json');
     expect(JSON.parse(listed.stdout).operations[0]).toMatchObject({ id: operation.id, status: 'done' });
-    const metrics = await (await fetch(`${mender.url}/metrics`)).text();
+    expect((await fetch(`${mender.url}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${mender.url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).text();
     expect(metrics).toContain('mender_operations{status="done"} 1');
     expect(metrics).toMatch(/mender_model_tokens_total\{role="coder",kind="input"\} \d+/);
     expect(metrics).toContain('mender_step_duration_seconds_bucket');
