@@ -7,7 +7,7 @@ import { runAgentTurn } from './agent-turn.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, toolContextFor, type OperationRepo, pathPolicyFor } from './operation-workspace.ts';
-import type { OperationRow } from './operation-store.ts';
+import type { OperationRow, TransitionRequest } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
 import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
@@ -36,6 +36,8 @@ export async function executeOperation(context: PipelineContext, operationId: st
   if (!startPoint || !operation.branch || !operation.plan) throw new OperationFailure('the operation has no plan or base commit; retry it to plan again');
   const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch, startPoint, resetBranch: true });
   let keepBranch = operation.headCommit !== null;
+  // The last transition waits until the worktree is gone: whoever sees the new status sees it clean.
+  let final: TransitionRequest | undefined;
   try {
     await operations.event(operationId, 'mender', { type: 'worktree.created', data: { branch: operation.branch, startPoint } });
     const evidence: OperationEvidence = { ...(operation.evidence as OperationEvidence) };
@@ -44,16 +46,23 @@ export async function executeOperation(context: PipelineContext, operationId: st
       await operations.patch(operationId, { evidence });
       await operations.event(operationId, 'mender', { type: 'baseline.recorded', data: { command: evidence.baseline.command, passed: evidence.baseline.passed, failed: evidence.baseline.failed } });
     }
-    const verified = await runAttempts(context, operation, repo, root, evidence, signal);
-    if (!verified) return;
-    keepBranch = await reviewAndPropose(context, operationId, repo, root, signal);
+    const outcome = await runAttempts(context, operation, repo, root, evidence, signal);
+    if (outcome.verified) {
+      final = await reviewAndPropose(context, operationId, repo, root, signal);
+      keepBranch = true;
+    } else {
+      final = outcome.failure;
+    }
   } finally {
     await context.worktrees.remove(repo.path, operationId);
     if (!keepBranch) await context.forge.deleteBranch(repo.path, operation.branch);
   }
+  await operations.transition(operationId, final);
 }
 
-async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<boolean> {
+type AttemptsOutcome = { verified: true } | { verified: false; failure: TransitionRequest };
+
+async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<AttemptsOutcome> {
   const { operations, settings } = context;
   const operationId = initial.id;
   const policy = pathPolicyFor(context, root);
@@ -91,18 +100,15 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
         patch: { evidence },
         event: { type: 'verification.passed', data: { attempt, red: result.red.status, newlyFailing: result.red.newlyFailing, green: result.green.status, flags: result.flags } },
       });
-      return true;
+      return { verified: true };
     }
     previousFailure = `${result.reason}${result.green.run?.failures.length ? `\nFailing tests:\n${result.green.run.failures.map((failure) => `- ${failure.id}: ${failure.message ?? ''}`).join('\n')}` : ''}`;
-    const last = attempt >= initial.maxAttempts;
-    await operations.transition(operationId, {
-      from: ['verifying'],
-      to: last ? 'failed' : 'executing',
-      actor: 'mender',
-      patch: last ? { evidence, failureReason: `the change did not verify after ${attempt} attempt(s): ${result.reason}` } : { evidence },
-      event: { type: last ? 'operation.failed' : 'verification.failed', data: { attempt, reason: result.reason, red: result.red.status, green: result.green.status } },
-    });
-    if (last) return false;
+    const data = { attempt, reason: result.reason, red: result.red.status, green: result.green.status };
+    if (attempt >= initial.maxAttempts) {
+      const failureReason = `the change did not verify after ${attempt} attempt(s): ${result.reason}`;
+      return { verified: false, failure: { from: ['verifying'], to: 'failed', actor: 'mender', patch: { evidence, failureReason }, event: { type: 'operation.failed', data } } };
+    }
+    await operations.transition(operationId, { from: ['verifying'], to: 'executing', actor: 'mender', patch: { evidence }, event: { type: 'verification.failed', data } });
   }
   throw new OperationFailure(`no attempts left (${initial.attempts} of ${initial.maxAttempts} used); retry the operation to start again`);
 }

@@ -17,15 +17,17 @@ import type { OperationRepo } from './operation-workspace.ts';
 import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { AttemptEvidence } from './verify-change.ts';
+import type { TransitionRequest } from './operation-store.ts';
 
 const reviewDiffLimit = 60_000;
 
 /**
  * Review and proposal: the reviewer reads the verified diff and evidence, the pipeline commits on
- * the agent branch and opens a change request, and the change gate waits for a human.
- * Returns true: the branch now holds the change and must be kept.
+ * the agent branch and assesses the risk. Returns the transition that opens the change request
+ * and the change gate (or passes it, as autonomy allows); the caller makes it once the worktree
+ * is gone. The branch now holds the change and must be kept.
  */
-export async function reviewAndPropose(context: PipelineContext, operationId: string, repo: OperationRepo, root: string, signal: AbortSignal): Promise<boolean> {
+export async function reviewAndPropose(context: PipelineContext, operationId: string, repo: OperationRepo, root: string, signal: AbortSignal): Promise<TransitionRequest> {
   const { operations } = context;
   const operation = await operations.get(operationId);
   const evidence = operation.evidence as OperationEvidence;
@@ -62,7 +64,7 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
   const risk = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
   const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source, severity: (operation.errorContext as { severity?: string } | null)?.severity });
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
-  await operations.transition(operationId, {
+  return {
     from: ['reviewing'],
     to: decision.pass ? 'merging' : 'awaiting_approval',
     actor: decision.pass ? 'policy' : 'reviewer',
@@ -85,8 +87,7 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
       await requestApproval(executor, { id: approvalId, operationId, gate: 'change', requiredLevel: decision.level });
       if (decision.pass) await decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason);
     },
-  });
-  return true;
+  };
 }
 
 function summarizeEvidence(evidence: OperationEvidence): string {

@@ -62,7 +62,7 @@ describe('a crash while an operation executes', () => {
   };
 
   async function waitFor(url: string, id: string, predicate: (operation: any) => boolean, what: string): Promise<any> {
-    for (let tries = 0; tries < 900; tries += 1) {
+    for (let tries = 0; tries < 1800; tries += 1) {
       const operation = await api(url, 'GET', `/api/operations/${id}`);
       if (predicate(operation)) return operation;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -122,5 +122,5 @@ describe('a crash while an operation executes', () => {
     expect(executions).toHaveLength(1);
     expect(executions[0]).toMatchObject({ status: 'completed', attempts: 2 });
     expect(rows.every((row) => row.status === 'completed')).toBe(true);
-  }, 180_000);
+  }, 300_000);
 });

@@ -34,7 +34,7 @@ describe('human decisions and a moving default branch', () => {
 
   const start = async (subject: MenderUnderTest, type = 'fix') => (await subject.call('POST', '/api/operations', { type, description: 'total() ignores quantity', repo: 'cart' })).json.id as string;
 
-  it('holds an implement plan for approval, re-plans on requested changes, then executes once approved', { timeout: 120_000 }, async () => {
+  it('holds an implement plan for approval, re-plans on requested changes, then executes once approved', { timeout: 240_000 }, async () => {
     const { mender, model } = await setUp();
     const id = await start(mender, 'implement');
     let operation = await mender.waitForStatus(id, ['awaiting_plan_approval']);
@@ -113,7 +113,7 @@ describe('human decisions and a moving default branch', () => {
     expect(target.git('worktree', 'list').split('\n')).toHaveLength(1);
   });
 
-  it('cancels a running operation at once, then retries it from the start', { timeout: 120_000 }, async () => {
+  it('cancels a running operation at once, then retries it from the start', { timeout: 240_000 }, async () => {
     let hold = true;
     const replies = coderReplies();
     const { mender, target, model } = await setUp((request) => (hold ? { hang: true } : (replies[countAssistantTurns(request.body)] ?? { text: 'done' })));

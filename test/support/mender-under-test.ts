@@ -53,7 +53,7 @@ export async function startMenderUnderTest(env: Record<string, string> = {}): Pr
     }
     return { status: response.status, json, text };
   };
-  const waitForStatus: MenderUnderTest['waitForStatus'] = async (id, statuses, timeoutMs = 90_000) => {
+  const waitForStatus: MenderUnderTest['waitForStatus'] = async (id, statuses, timeoutMs = 180_000) => {
     const deadline = Date.now() + timeoutMs;
     let last: any;
     while (Date.now() < deadline) {
