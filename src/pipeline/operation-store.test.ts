@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asc, sql } from 'drizzle-orm';
@@ -14,6 +13,7 @@ import type { JobQueue } from '../queue/job-queue.ts';
 import { createRedactor } from '../safety/redaction.ts';
 import { OperationStore } from './operation-store.ts';
 import { InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
+import { migratedDatabaseFolders } from '../../test/support/pglite-copies.ts';
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), '../store/migrations');
 const knownSecret = 'known-secret-value-4711';
@@ -366,21 +366,10 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
 }
 
 describe('store on PGlite', () => {
-  // Creating a PGlite database takes seconds; copying a migrated one takes milliseconds.
-  const template = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-store-template-'));
-  const folders: string[] = [];
-  beforeAll(async () => {
-    const store = await openStore({ directory: template });
-    await store.close();
-  });
-  afterEach(() => {
-    for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-  });
-  afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
+  const databases = migratedDatabaseFolders('mender-store-');
+  afterEach(() => databases.removeAll());
   defineStoreTests('pglite', async () => {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-store-'));
-    fs.cpSync(template, directory, { recursive: true });
-    folders.push(directory);
+    const directory = await databases.next();
     return { open: () => openStore({ directory }) };
   });
 });

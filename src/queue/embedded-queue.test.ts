@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describePostgres } from '../../test/support/postgres-server.ts';
 import { openStore } from '../store/database.ts';
 import type { Store } from '../store/database.ts';
@@ -12,6 +9,7 @@ import type { EmbeddedQueueOptions } from './embedded-queue.ts';
 import type { Job, JobQueue } from './job-queue.ts';
 import { claimNextJob } from './job-table.ts';
 import { PermanentJobError } from './permanent-job-error.ts';
+import { migratedDatabaseFolders } from '../../test/support/pglite-copies.ts';
 
 /** One database a test can open several times, as restarting processes would. */
 interface TestDatabase {
@@ -324,21 +322,10 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
 }
 
 describe('embedded queue on PGlite', () => {
-  // Creating a PGlite database takes seconds, opening one a fraction: copy a migrated template.
-  const template = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-queue-template-'));
-  const folders: string[] = [];
-  beforeAll(async () => {
-    const store = await openStore({ directory: template });
-    await store.close();
-  });
-  afterEach(() => {
-    for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-  });
-  afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
+  const databases = migratedDatabaseFolders('mender-queue-');
+  afterEach(() => databases.removeAll());
   defineQueueTests(async () => {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-queue-'));
-    fs.cpSync(template, directory, { recursive: true });
-    folders.push(directory);
+    const directory = await databases.next();
     return { open: () => openStore({ directory }) };
   });
 });

@@ -12,7 +12,7 @@ import { UserStore } from '../store/user-store.ts';
 import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
-import { createLogger, type Logger } from '../logging/logger.ts';
+import { createLogger } from '../logging/logger.ts';
 import { OperationStore } from '../pipeline/operation-store.ts';
 import { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
@@ -39,13 +39,21 @@ export interface RunningMender {
 }
 
 /** Builds every service from the settings (embedded backends by default), then serves HTTP. */
-export async function startMender(config: LoadedConfig, options: { env?: NodeJS.ProcessEnv; logger?: Logger; listen?: boolean } = {}): Promise<RunningMender> {
+export interface StartOptions {
+  /** Where secret-named variables are read from for redaction (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Where Mender's own (redacting) logger writes its JSON lines (default: stderr). */
+  logWrite?: (line: string) => void;
+  listen?: boolean;
+}
+
+export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
   const { settings } = config;
   const env = options.env ?? process.env;
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
-  const log = options.logger ?? createLogger(settings.logLevel, redactor.redact);
+  const log = createLogger(settings.logLevel, redactor.redact, options.logWrite);
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });

@@ -1,13 +1,11 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postgresAvailable, startPostgresServer, type PostgresServer } from '../../test/support/postgres-server.ts';
 import { appendAudit, verifyAuditChain, type AuditEntry } from './audit-log.ts';
 import { openStore, rowsOf, type Store } from './database.ts';
 import { auditLog } from './schema.ts';
+import { migratedDatabaseFolders } from '../../test/support/pglite-copies.ts';
 
 // Keys out of order, of different lengths and nested: jsonb stores them sorted its own way.
 const entries: AuditEntry[] = [
@@ -183,23 +181,9 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
 }
 
 describe('audit log on PGlite', () => {
-  // Creating a PGlite database takes seconds; copying a migrated one takes milliseconds.
-  const template = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-audit-template-'));
-  const folders: string[] = [];
-  beforeAll(async () => {
-    const store = await openStore({ directory: template });
-    await store.close();
-  });
-  afterEach(() => {
-    for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-  });
-  afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
-  defineAuditTests(() => {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-audit-'));
-    fs.cpSync(template, directory, { recursive: true });
-    folders.push(directory);
-    return openStore({ directory });
-  });
+  const databases = migratedDatabaseFolders('mender-audit-');
+  afterEach(() => databases.removeAll());
+  defineAuditTests(async () => openStore({ directory: await databases.next() }));
 });
 
 describe.skipIf(!postgresAvailable())('audit log on PostgreSQL', () => {

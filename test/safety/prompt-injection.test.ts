@@ -16,7 +16,7 @@ import { createTargetRepository, type TargetRepository } from '../support/target
 import { compareSnapshots, snapshotTree, type TreeSnapshot } from './support/file-tree-snapshot.ts';
 import { coderRepliesFor, hostileCases, plannerRepliesFor, type HostileCase, type HostileEnvironment } from './support/hostile-cases.ts';
 import { countUntrustedTags, invisibleCharacter, outsideUntrustedBlocks, textsWrittenByMender } from './support/model-request-text.ts';
-import { startObservedMender, type ObservedMender } from './support/observed-mender.ts';
+import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { findSecretFragment, randomToken, type PlantedSecret } from './support/secret-fragments.ts';
 
 const pathRefusalCodes = new Set(['invalid_arguments', 'path_outside_root', 'path_denied', 'not_found', 'not_a_file', 'not_a_directory', 'io_error']);
@@ -49,7 +49,7 @@ describe('prompt injection: hostile task texts, a model that obeys them, and no 
   let canary: Server;
   const canaryHits: string[] = [];
   let model: ScriptedModelServer;
-  let mender: ObservedMender;
+  let mender: MenderUnderTest;
   let target: TargetRepository;
   let cases: HostileCase[] = [];
   const records = new Map<string, CaseRecord>();
@@ -88,7 +88,7 @@ describe('prompt injection: hostile task texts, a model that obeys them, and no 
       return replies[countAssistantTurns(request.body)] ?? { text: 'done' };
     };
     model = await startScriptedModelServer(handler);
-    mender = await startObservedMender({
+    mender = await startMenderUnderTest({
       MENDER_MODEL: 'openai-compatible:scripted-model',
       MENDER_MODEL_BASE_URL: model.url,
       MENDER_MODEL_API_KEY: 'model-key-not-secret',

@@ -5,7 +5,7 @@ import { artifacts, auditLog, changeRequests, events } from '../../src/store/sch
 import { roleScript, startScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from '../fakes/scripted-model-server.ts';
 import { cartPlan, reviewerReplies } from '../support/scripted-roles.ts';
 import { createTargetRepository, fixedCart, quantityTest, type TargetRepository } from '../support/target-repository.ts';
-import { startObservedMender, type ObservedMender } from './support/observed-mender.ts';
+import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { plantSecrets } from './support/planted-secrets.ts';
 import { excerptAround, findSecretFragment } from './support/secret-fragments.ts';
 
@@ -64,7 +64,7 @@ const plannerScript: ScriptedReply[] = [
 
 describe('secrets: planted in the environment, denied files and error text, they show nowhere', () => {
   let model: ScriptedModelServer;
-  let mender: ObservedMender;
+  let mender: MenderUnderTest;
   let target: TargetRepository;
   let operation: any;
   const surfaces: Record<string, string> = {};
@@ -87,7 +87,7 @@ describe('secrets: planted in the environment, denied files and error text, they
     const checkoutDotEnv = path.join(target.path, '.env');
 
     model = await startScriptedModelServer(roleScript({ planner: plannerScript, coder: coderScript(checkoutDotEnv), reviewer: reviewerReplies }));
-    mender = await startObservedMender({
+    mender = await startMenderUnderTest({
       MENDER_MODEL: 'openai-compatible:scripted-model',
       MENDER_MODEL_BASE_URL: model.url,
       MENDER_MODEL_API_KEY: values.modelApiKey,

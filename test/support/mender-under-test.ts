@@ -3,21 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadSettings } from '../../src/config/load-settings.ts';
 import { startMender, type RunningMender } from '../../src/server/start-mender.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import { openStore } from '../../src/store/database.ts';
+import { copyMigratedDatabase } from './pglite-copies.ts';
 
-// Creating a PGlite database takes seconds; a migrated copy takes milliseconds to clone.
-let template: Promise<string> | undefined;
-function migratedTemplate(): Promise<string> {
-  template ??= (async () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-db-template-'));
-    const store = await openStore({ directory: folder });
-    await store.close();
-    process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
-    return folder;
-  })();
-  return template;
-}
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -32,12 +19,13 @@ export interface MenderUnderTest extends RunningMender {
 /** Mender in this process on a temporary data folder, with settings as a user would give them. */
 export async function startMenderUnderTest(env: Record<string, string> = {}): Promise<MenderUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-data-'));
-  if (!env.DATABASE_URL) fs.cpSync(await migratedTemplate(), path.join(dataDir, 'db'), { recursive: true });
+  if (!env.DATABASE_URL) await copyMigratedDatabase(path.join(dataDir, 'db'));
   const logs: string[] = [];
   // A team of one by default: the same admin asks and approves; tests of the two-person rule turn it on.
-  const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', MENDER_TWO_PERSON_RULE: 'false', ...env };
+  const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', MENDER_TWO_PERSON_RULE: 'false', MENDER_LOG_LEVEL: 'debug', ...env };
   const config = loadSettings(settingsEnv, dataDir);
-  const running = await startMender(config, { env: settingsEnv, logger: createLogger('debug', (text) => text, (line) => logs.push(line)) });
+  // Mender's own logger, redacting as in production; its lines are kept for the tests to read.
+  const running = await startMender(config, { env: settingsEnv, logWrite: (line) => logs.push(line) });
   const call: MenderUnderTest['call'] = async (method, route, body, headers = {}) => {
     const response = await running.app.request(route, {
       method,
