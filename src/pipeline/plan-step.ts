@@ -9,6 +9,7 @@ import { runGit } from '../workspace/git.ts';
 import { buildToolset } from '../tools/toolset.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { requestApproval } from './approvals.ts';
+import type { TransitionRequest } from './operation-store.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { branchName, loadOperationRepo, toolContextFor, pathPolicyFor } from './operation-workspace.ts';
@@ -35,6 +36,8 @@ export async function planOperation(context: PipelineContext, operationId: strin
   }
   const planningWorktree = `${operationId}-planning`;
   const root = await context.worktrees.createDetached(repo.path, planningWorktree, operation.baseCommit!);
+  // The transition waits until the planning worktree is gone: a re-plan it allows may start at once.
+  let final: TransitionRequest;
   try {
     const policy = pathPolicyFor(context, root);
     const errorContext = operation.errorContext as ErrorContext | null;
@@ -59,7 +62,7 @@ export async function planOperation(context: PipelineContext, operationId: strin
     const planMarkdown = renderPlanMarkdown(plan, `${operation.type} ${operationId}`);
     const gated = context.settings.planGate.includes(operation.type as never);
     const approvalId = `${operationId}-plan-${Date.now()}`;
-    await operations.transition(operationId, {
+    final = {
       from: ['planning'],
       to: gated ? 'awaiting_plan_approval' : 'executing',
       actor: 'planner',
@@ -67,10 +70,11 @@ export async function planOperation(context: PipelineContext, operationId: strin
       event: { type: 'plan.created', data: { summary: plan.summary, affectedFiles: plan.affectedFiles, riskLevel: plan.riskLevel, gate: gated ? 'team-lead' : 'auto' } },
       job: gated ? undefined : { queue: 'execution', name: 'execute' },
       alsoInTransaction: gated ? (executor) => requestApproval(executor, { id: approvalId, operationId, gate: 'plan', requiredLevel: 'team-lead' }) : undefined,
-    });
+    };
   } finally {
     await context.worktrees.remove(repo.path, planningWorktree);
   }
+  await operations.transition(operationId, final);
 }
 
 function readInstructions(root: string): string | undefined {

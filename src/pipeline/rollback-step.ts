@@ -5,6 +5,7 @@ import { decideChangeGate, type AutonomyLevel } from '../safety/autonomy.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { diffStats, fileChanges, stagedDiff, stageAll } from './change-files.ts';
 import { OperationFailure } from './pipeline-errors.ts';
+import type { TransitionRequest } from './operation-store.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { branchName, loadOperationRepo } from './operation-workspace.ts';
 import { collectBaseline, summarizeRun } from './verify-change.ts';
@@ -31,6 +32,8 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
   });
   const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch!, startPoint: head, resetBranch: true });
   let keepBranch = false;
+  // The last transition waits until the worktree is gone: a merge it allows may need the folder.
+  let final: TransitionRequest;
   try {
     const baseline = await collectBaseline(root, repo.commands, context.checks, signal);
     const reverted = await runGit(root, ['revert', '--no-edit', '--no-commit', `${original.baseCommit}..${original.mergeCommit}`], { allowFailure: true });
@@ -60,7 +63,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     const risk = assessRisk({ files, diff, whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits });
     const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source });
     keepBranch = true;
-    await operations.transition(operationId, {
+    final = {
       from: ['verifying'],
       to: decision.pass ? 'merging' : 'awaiting_approval',
       actor: decision.pass ? 'policy' : 'mender',
@@ -72,9 +75,10 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
         await requestApproval(executor, { id: `${operationId}-change-${headCommit.slice(0, 12)}`, operationId, gate: 'change', requiredLevel: decision.level });
         if (decision.pass) await decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason);
       },
-    });
+    };
   } finally {
     await context.worktrees.remove(repo.path, operationId);
     if (!keepBranch && operation.branch) await context.forge.deleteBranch(repo.path, operation.branch);
   }
+  await operations.transition(operationId, final);
 }
