@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import { approvals, artifacts, events, operations } from '../store/schema.ts';
 import { appendAudit } from '../store/audit-log.ts';
@@ -161,10 +161,6 @@ export class OperationStore {
     return this.db.select().from(approvals).where(eq(approvals.operationId, id)).orderBy(asc(approvals.requestedAt));
   }
 
-  async pendingApproval(executor: Executor, id: string, gate: string): Promise<typeof approvals.$inferSelect | undefined> {
-    const rows = await executor.select().from(approvals).where(and(eq(approvals.operationId, id), eq(approvals.gate, gate)));
-    return rows.find((row) => row.decision === null);
-  }
 
   async saveArtifact(operationId: string, name: string, content: string): Promise<string> {
     const id = newId();
@@ -183,9 +179,6 @@ export class OperationStore {
     return row.content;
   }
 
-  async operationsWithStatus(statuses: OperationStatus[]): Promise<OperationRow[]> {
-    return this.db.select().from(operations).where(inArray(operations.status, statuses));
-  }
 
   private async writeEvent(executor: Executor, operationId: string, actor: string, event: EventInput): Promise<RecordedEvent> {
     const data = this.redactor.redactValue(event.data ?? {});

@@ -27,8 +27,6 @@ export type OperationStatus = (typeof operationStatuses)[number];
 
 export const terminalStatuses: ReadonlySet<OperationStatus> = new Set(['done', 'failed', 'rejected', 'cancelled', 'rolled_back']);
 
-/** Statuses in which a human decision is awaited. */
-export const gateStatuses: ReadonlySet<OperationStatus> = new Set(['awaiting_plan_approval', 'awaiting_approval']);
 
 export type ApprovalGate = 'plan' | 'change' | 'deploy';
 export type ApprovalLevel = 'auto' | 'team-lead' | 'admin' | 'manual-only';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 /** What a tool may do; policy and the roles decide which kinds each agent gets. */
 export type ToolKind = 'read' | 'edit' | 'execute' | 'plan';
 
-/** Typed failure codes the model can act on. Only the fatal ones stop a run. */
+/** Typed failure codes the model can act on; cancellation stops a run through its signal instead. */
 export type ToolErrorCode =
   | 'invalid_arguments'
   | 'path_outside_root'
@@ -20,7 +20,6 @@ export type ToolErrorCode =
   | 'io_error'
   | 'cancelled';
 
-export const fatalToolErrorCodes: ReadonlySet<ToolErrorCode> = new Set(['cancelled']);
 
 export type ToolResult<Data = unknown> =
   | { ok: true; data: Data; /** shown to the model instead of JSON of data, when set */ text?: string }
