@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { roleScript, startScriptedModelServer, type ScriptedModelServer, type ScriptHandler, type ScriptedReply } from '../fakes/scripted-model-server.ts';
+import { roleScript, type ScriptedModelServer, type ScriptHandler, type ScriptedReply } from '../fakes/scripted-model-server.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
+import { startCartPipeline } from '../support/cart-pipeline.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 
@@ -21,11 +22,7 @@ describe('failure paths', () => {
   });
 
   async function setUp(script: ScriptHandler | ScriptedReply[], env: Record<string, string> = {}) {
-    model = await startScriptedModelServer(script);
-    mender = await startMenderUnderTest({ MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url, ...env });
-    target = createTargetRepository();
-    const registered = await mender.call('POST', '/api/repos', { name: 'cart', path: target.path });
-    expect(registered.status).toBe(201);
+    ({ model, mender, target } = await startCartPipeline(script, env));
     return { mender, target, model };
   }
 

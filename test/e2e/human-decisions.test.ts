@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { roleScript, startScriptedModelServer, type ScriptedModelServer, type ScriptHandler } from '../fakes/scripted-model-server.ts';
+import { roleScript, type ScriptedModelServer, type ScriptHandler } from '../fakes/scripted-model-server.ts';
 import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
-import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
-import { createTargetRepository, fixedCart, type TargetRepository } from '../support/target-repository.ts';
+import type { MenderUnderTest } from '../support/mender-under-test.ts';
+import { startCartPipeline } from '../support/cart-pipeline.ts';
+import { fixedCart, type TargetRepository } from '../support/target-repository.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 
 describe('human decisions and a moving default branch', () => {
@@ -20,10 +21,7 @@ describe('human decisions and a moving default branch', () => {
   });
 
   async function setUp(coder: ScriptHandler = roleScriptCoder()) {
-    model = await startScriptedModelServer(roleScript({ planner: plannerReplies, coder, reviewer: reviewerReplies }));
-    mender = await startMenderUnderTest({ MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url });
-    target = createTargetRepository();
-    await mender.call('POST', '/api/repos', { name: 'cart', path: target.path });
+    ({ model, mender, target } = await startCartPipeline(roleScript({ planner: plannerReplies, coder, reviewer: reviewerReplies })));
     return { mender, target, model };
   }
 

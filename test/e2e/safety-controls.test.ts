@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { roleScript, startScriptedModelServer, type ScriptedModelServer, type ScriptHandler, type ScriptedReply } from '../fakes/scripted-model-server.ts';
+import { roleScript, type ScriptedModelServer, type ScriptHandler, type ScriptedReply } from '../fakes/scripted-model-server.ts';
 import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
+import { startCartPipeline } from '../support/cart-pipeline.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 
@@ -34,10 +35,7 @@ describe('roles, approval levels, autonomy, the kill switch and budgets', () => 
   });
 
   async function setUp(env: Record<string, string>, coder: ScriptedReply[] | ScriptHandler = coderReplies()) {
-    model = await startScriptedModelServer(roleScript({ planner: plannerReplies, coder, reviewer: reviewerReplies }));
-    mender = await startMenderUnderTest({ MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url, ...env });
-    target = createTargetRepository();
-    expect((await mender.call('POST', '/api/repos', { name: 'cart', path: target.path })).status).toBe(201);
+    ({ model, mender, target } = await startCartPipeline(roleScript({ planner: plannerReplies, coder, reviewer: reviewerReplies }), env));
     return { mender, target, model };
   }
 
