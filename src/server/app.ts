@@ -1,4 +1,4 @@
-import { Hono, type Context, type Next } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
@@ -18,13 +18,13 @@ import { registerAgentRoutes } from './agent-routes.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { Settings } from '../config/settings-schema.ts';
 import { handleError } from './handle-error.ts';
+import { createAuthenticate, type AppEnvironment } from './authenticate.ts';
 import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
 
-type Environment = { Variables: { actor: Actor } };
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -43,28 +43,15 @@ export interface AppServices {
 const maxBodyBytes = 1024 * 1024;
 
 /** The HTTP API: /health, /metrics, and /api/* behind the bearer token. */
-export function createApp(services: AppServices): Hono<Environment> {
-  const app = new Hono<Environment>();
+export function createApp(services: AppServices): Hono<AppEnvironment> {
+  const app = new Hono<AppEnvironment>();
   app.onError(handleError);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.get('/health', (c) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
 
   // Everything but /health needs a token: the API, and the metrics too (they name repositories' activity).
-  const authenticate = async (c: Context<Environment>, next: Next) => {
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    const actor = token ? await services.users.actorForToken(token) : undefined;
-    if (!actor) {
-      throw new HttpError(401, 'unauthorized', 'missing or unknown bearer token: send Authorization: Bearer <token> (MENDER_ADMIN_TOKEN, <dataDir>/admin-token, or a token from `mender user add`)');
-    }
-    c.set('actor', actor);
-    // Viewers read; everything that changes something needs at least a team lead.
-    if (c.req.method !== 'GET' && !roleAtLeast(actor.role, 'team-lead')) {
-      throw new HttpError(403, 'forbidden', `${actor.name} is a viewer and may only read`);
-    }
-    await next();
-  };
+  const authenticate = createAuthenticate(services.users);
   app.use('/api/*', authenticate);
   app.use('/metrics', authenticate);
   app.get('/metrics', async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'content-type': services.metrics.registry.contentType }));
