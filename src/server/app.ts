@@ -24,6 +24,7 @@ import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
+import { registerDashboardAssets } from './dashboard-assets.ts';
 
 
 export interface AppServices {
@@ -38,6 +39,8 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  /** The built dashboard (default web/dist). */
+  dashboardDirectory?: string;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -109,6 +112,8 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
+  // Last: the dashboard answers every page path the routes above did not.
+  registerDashboardAssets(app, { directory: services.dashboardDirectory });
   return app;
 }
 

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultDashboardDirectory } from '../src/server/dashboard-assets.ts';
+
+/** The dashboard's sources (web/) and its build (web/dist). */
+export const webRoot = path.resolve(import.meta.dirname, '../web');
+export const webDist = defaultDashboardDirectory;
+
+const sourceEntries = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json'];
+
+function newestModification(entry: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestModification(path.join(entry, child)));
+  return newest;
+}
+
+/** Why the build must be (re)made, or undefined when web/dist is newer than every source. */
+export function webBuildStaleness(): string | undefined {
+  const index = path.join(webDist, 'index.html');
+  if (!fs.existsSync(index)) return 'web/dist is missing';
+  const built = fs.statSync(index).mtimeMs;
+  const newest = Math.max(...sourceEntries.map((entry) => newestModification(path.join(webRoot, entry))));
+  return newest > built ? 'web/src changed since the last build' : undefined;
+}
+
+/** Builds web/ into web/dist with Vite. */
+export async function buildWeb(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ root: webRoot, configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Builds the dashboard when web/dist is missing or older than its sources; says what it did. */
+export async function ensureWebBuild(): Promise<{ built: boolean; reason?: string }> {
+  const reason = webBuildStaleness();
+  if (!reason) return { built: false };
+  await buildWeb();
+  return { built: true, reason };
+}

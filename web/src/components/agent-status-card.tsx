@@ -1,0 +1,67 @@
+import type { AgentOverview } from '../api/types.ts';
+import { relativeTime, absoluteTime } from '../format/time.ts';
+import { Link } from '../routing/link.tsx';
+
+const autonomyLabels: Record<number, string> = { 1: '1 · propose only', 2: '2 · low-risk changes merge by themselves', 3: '3 · full autonomy within policy' };
+
+export function AgentStatusCard({ agent }: { agent: AgentOverview }) {
+  return (
+    <div className="card" data-testid="agent-status">
+      <h2>Agent</h2>
+      <dl className="facts">
+        <dt>State</dt>
+        <dd>
+          {agent.paused ? (
+            <span className="badge tone-bad" data-testid="agent-state">
+              paused
+            </span>
+          ) : (
+            <span className="badge tone-good" data-testid="agent-state">
+              running
+            </span>
+          )}
+          {agent.paused ? (
+            <span className="muted">
+              {' '}
+              by {agent.pausedBy ?? 'someone'} {relativeTime(agent.pausedAt)}
+              {agent.reason ? ` — ${agent.reason}` : ''}
+            </span>
+          ) : null}
+        </dd>
+        <dt>Health</dt>
+        <dd>
+          <span className={`badge tone-${agent.health === 'ok' || agent.health === 'healthy' ? 'good' : agent.health === 'degraded' ? 'waiting' : 'bad'}`}>
+            {agent.health}
+          </span>
+          {agent.healthReasons?.length ? (
+            <ul className="plain-list small">
+              {agent.healthReasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          ) : null}
+        </dd>
+        <dt>Autonomy</dt>
+        <dd>{autonomyLabels[agent.autonomyLevel] ?? String(agent.autonomyLevel)}</dd>
+        <dt>Sandbox</dt>
+        <dd>{agent.sandbox === 'off' ? <span className="badge tone-bad">off — commands run without isolation</span> : agent.sandbox}</dd>
+        <dt>Last action</dt>
+        <dd>
+          {agent.lastAction ? (
+            <>
+              <span title={absoluteTime(agent.lastAction.at)}>{relativeTime(agent.lastAction.at)}</span>: {agent.lastAction.summary || agent.lastAction.type}
+              {agent.lastAction.operationId ? (
+                <>
+                  {' '}
+                  (<Link to={`/operations/${agent.lastAction.operationId}`}>{agent.lastAction.operationId}</Link>)
+                </>
+              ) : null}
+            </>
+          ) : (
+            <span className="muted">nothing yet</span>
+          )}
+        </dd>
+      </dl>
+    </div>
+  );
+}

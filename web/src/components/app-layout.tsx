@@ -1,0 +1,88 @@
+import { useState, type ReactNode } from 'react';
+import { Link } from '../routing/link.tsx';
+import { useRouter } from '../routing/router.tsx';
+import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
+import { ThemeToggle } from '../theme/theme-toggle.tsx';
+import { ConnectionIndicator } from './connection-indicator.tsx';
+import { AgentPausedBanner } from './agent-paused-banner.tsx';
+
+interface NavigationEntry {
+  to: string;
+  label: string;
+  adminOnly?: boolean;
+}
+
+const entries: NavigationEntry[] = [
+  { to: '/', label: 'Overview' },
+  { to: '/operations', label: 'Operations' },
+  { to: '/approvals', label: 'Approvals' },
+  { to: '/issues', label: 'Issues' },
+  { to: '/deployments', label: 'Deployments' },
+  { to: '/audit', label: 'Audit log', adminOnly: true },
+  { to: '/settings', label: 'Settings', adminOnly: true },
+];
+
+function isCurrent(entry: string, path: string): boolean {
+  return entry === '/' ? path === '/' : path === entry || path.startsWith(`${entry}/`);
+}
+
+/** The frame of every signed-in page: navigation, who is signed in, theme, live status. */
+export function AppLayout({ children }: { children: ReactNode }) {
+  const { user, signOut } = useSession();
+  const isAdmin = useRoleAtLeast('admin');
+  const { path } = useRouter();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const visible = entries.filter((entry) => !entry.adminOnly || isAdmin);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <svg viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
+            <rect width="32" height="32" rx="7" fill="currentColor" />
+            <path d="M8 22V10l8 7 8-7v12" fill="none" stroke="var(--surface)" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          Mender
+        </Link>
+        <ConnectionIndicator />
+        <button
+          type="button"
+          className="button subtle menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-navigation"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
+        <div className={`topbar-end ${menuOpen ? 'open' : ''}`}>
+          <nav id="main-navigation" aria-label="Main">
+            <ul>
+              {visible.map((entry) => (
+                <li key={entry.to}>
+                  <Link to={entry.to} className={isCurrent(entry.to, path) ? 'nav-link active' : 'nav-link'} onClick={() => setMenuOpen(false)}>
+                    {entry.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="user-box">
+            <span className="user-name" data-testid="signed-in-user">
+              {user?.name} <span className="muted">({user?.role})</span>
+            </span>
+            <ThemeToggle />
+            <button type="button" className="button subtle" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <AgentPausedBanner />
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Approval } from '../api/types.ts';
+import { absoluteTime, relativeTime } from '../format/time.ts';
+import { LevelBadge } from './level-badge.tsx';
+
+export function ApprovalHistory({ approvals }: { approvals: Approval[] }) {
+  if (approvals.length === 0) return <p className="muted small">No gate reached yet.</p>;
+  return (
+    <ul className="plain-list small" data-testid="approvals">
+      {approvals.map((approval) => (
+        <li key={approval.id}>
+          <strong>{approval.gate}</strong> gate · <LevelBadge level={approval.requiredLevel} /> ·{' '}
+          {approval.decision ? (
+            <>
+              {approval.decision.replace(/_/g, ' ')} by {approval.decidedBy}{' '}
+              <span title={absoluteTime(approval.decidedAt)}>{relativeTime(approval.decidedAt)}</span>
+              {approval.comment ? <div className="muted">“{approval.comment}”</div> : null}
+            </>
+          ) : (
+            <span>waiting since {relativeTime(approval.requestedAt)}</span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

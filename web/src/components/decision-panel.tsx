@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import { api } from '../api/api-client.ts';
+import { ApiError } from '../api/api-error.ts';
+import type { OperationDetail } from '../api/types.ts';
+import { awaitingStatuses, terminalStatuses } from '../format/status.ts';
+import { useRouter } from '../routing/router.tsx';
+import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
+import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ErrorNotice } from './error-notice.tsx';
+import { LevelBadge } from './level-badge.tsx';
+
+type Decision = 'approve' | 'reject' | 'request-changes' | 'cancel' | 'retry' | 'rollback';
+
+const confirmations: Partial<Record<Decision, { title: string; text: string; label: string }>> = {
+  cancel: {
+    title: 'Cancel this operation?',
+    text: 'Running model calls and commands stop, and the change request is closed. You can retry it later.',
+    label: 'Cancel operation',
+  },
+  rollback: {
+    title: 'Roll back this change?',
+    text: 'Mender reverts its commits on a new branch, runs the suite, and asks for approval before merging the revert.',
+    label: 'Roll back',
+  },
+  reject: { title: 'Reject this change?', text: 'The operation ends rejected; nothing is merged.', label: 'Reject' },
+};
+
+/** The decisions the signed-in user may take on this operation in its present status; the API checks again. */
+export function DecisionPanel({ operation }: { operation: OperationDetail }) {
+  const { user } = useSession();
+  const { navigate } = useRouter();
+  const isTeamLead = useRoleAtLeast('team-lead');
+  const isAdmin = useRoleAtLeast('admin');
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState<Decision | undefined>();
+  const [confirming, setConfirming] = useState<Decision | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  if (!isTeamLead) {
+    return (
+      <p className="muted small" data-testid="viewer-note">
+        You can follow this operation; deciding on it needs a team lead or an admin.
+      </p>
+    );
+  }
+  const waiting = awaitingStatuses.has(operation.status);
+  const pending = operation.approvals.filter((approval) => approval.decision === null).at(-1);
+  const level = pending?.requiredLevel ?? (operation.status === 'awaiting_plan_approval' ? 'team-lead' : operation.risk?.requiredApproval);
+  const roleMeetsLevel = level === 'admin' ? isAdmin : level !== 'manual-only';
+  const mayCancel = !terminalStatuses.has(operation.status) && !['merging', 'merged'].includes(operation.status);
+  const mayRetry = ['failed', 'cancelled', 'rejected'].includes(operation.status);
+  const mayRollBack = ['done', 'merged'].includes(operation.status) && !!operation.mergeCommit;
+  const askedForItMyself = user?.name === operation.createdBy;
+
+  const decide = async (decision: Decision) => {
+    if (decision === 'request-changes' && !comment.trim()) {
+      setError(new ApiError(400, 'comment_required', 'Say what should change in the comment, then request changes.'));
+      return;
+    }
+    setBusy(decision);
+    setError(undefined);
+    setDone(undefined);
+    try {
+      const body = decision === 'retry' ? undefined : comment.trim() ? { comment: comment.trim() } : {};
+      const answer = await api.post<{ id: string; status: string }>(`/api/operations/${operation.id}/${decision}`, body);
+      setComment('');
+      setConfirming(undefined);
+      if (decision === 'rollback') navigate(`/operations/${answer.id}`);
+      else setDone(`Done: the operation is ${answer.status.replace(/_/g, ' ')}.`);
+    } catch (caught) {
+      setConfirming(undefined);
+      setError(caught instanceof ApiError ? caught : new ApiError(0, 'error', String(caught)));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const request = (decision: Decision) => (confirmations[decision] ? setConfirming(decision) : void decide(decision));
+
+  if (!waiting && !mayCancel && !mayRetry && !mayRollBack) return null;
+  const confirmation = confirming ? confirmations[confirming] : undefined;
+  return (
+    <section className="card decision-panel" aria-labelledby="decision-heading">
+      <h2 id="decision-heading">
+        {waiting ? (operation.status === 'awaiting_plan_approval' ? 'The plan waits for you' : 'The change waits for you') : 'Actions'}
+      </h2>
+      {waiting && level ? (
+        <p>
+          Needs <LevelBadge level={level} /> approval.
+          {level === 'manual-only' ? ' Mender will not merge this change: review the branch and merge it yourself, or reject it.' : ''}
+          {level === 'admin' && !isAdmin ? ' An admin must approve it; you can still request changes or reject it.' : ''}
+          {askedForItMyself && level !== 'auto' ? ' You asked for this operation: under the two-person rule another person approves it.' : ''}
+        </p>
+      ) : null}
+      <ErrorNotice error={error} title="Not done" />
+      {done ? (
+        <p className="notice notice-good" role="status">
+          {done}
+        </p>
+      ) : null}
+      {waiting || mayCancel || mayRollBack ? (
+        <label>
+          Comment {waiting ? '(needed to request changes)' : '(optional)'}
+          <textarea name="comment" rows={3} value={comment} onChange={(event) => setComment(event.target.value)} />
+        </label>
+      ) : null}
+      <div className="button-row">
+        {waiting && roleMeetsLevel ? (
+          <button type="button" className="button primary" disabled={!!busy} onClick={() => request('approve')} data-action="approve">
+            {busy === 'approve' ? 'Approving…' : operation.status === 'awaiting_plan_approval' ? 'Approve plan' : 'Approve and merge'}
+          </button>
+        ) : null}
+        {waiting ? (
+          <button type="button" className="button" disabled={!!busy} onClick={() => request('request-changes')} data-action="request-changes">
+            Request changes
+          </button>
+        ) : null}
+        {waiting ? (
+          <button type="button" className="button danger" disabled={!!busy} onClick={() => request('reject')} data-action="reject">
+            Reject
+          </button>
+        ) : null}
+        {mayRetry ? (
+          <button type="button" className="button primary" disabled={!!busy} onClick={() => request('retry')} data-action="retry">
+            Retry
+          </button>
+        ) : null}
+        {mayRollBack ? (
+          <button type="button" className="button danger" disabled={!!busy} onClick={() => request('rollback')} data-action="rollback">
+            Roll back
+          </button>
+        ) : null}
+        {mayCancel ? (
+          <button type="button" className="button danger subtle-danger" disabled={!!busy} onClick={() => request('cancel')} data-action="cancel">
+            Cancel operation
+          </button>
+        ) : null}
+      </div>
+      <ConfirmDialog
+        open={!!confirmation}
+        title={confirmation?.title ?? ''}
+        confirmLabel={confirmation?.label ?? ''}
+        tone="danger"
+        busy={!!busy}
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={() => confirming && void decide(confirming)}
+      >
+        <p>{confirmation?.text}</p>
+        {comment.trim() ? <p className="muted small">With your comment: “{comment.trim()}”</p> : null}
+      </ConfirmDialog>
+    </section>
+  );
+}

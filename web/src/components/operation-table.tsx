@@ -1,0 +1,49 @@
+import type { OperationSummary } from '../api/types.ts';
+import { absoluteTime, relativeTime } from '../format/time.ts';
+import { Link } from '../routing/link.tsx';
+import { StatusBadge } from './status-badge.tsx';
+
+/** Operations as rows on a wide screen and as cards on a phone (the same markup, styled). */
+export function OperationTable({ operations }: { operations: OperationSummary[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="operations-table responsive-table">
+        <thead>
+          <tr>
+            <th scope="col">Operation</th>
+            <th scope="col">Status</th>
+            <th scope="col">Type</th>
+            <th scope="col">Repository</th>
+            <th scope="col">Source</th>
+            <th scope="col">By</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {operations.map((operation) => (
+            <tr key={operation.id} data-operation-id={operation.id}>
+              <td data-label="Operation">
+                <Link to={`/operations/${operation.id}`} className="operation-link">
+                  <span className="operation-description">{operation.description}</span>
+                </Link>
+                <span className="muted small mono"> {operation.id}</span>
+              </td>
+              <td data-label="Status">
+                <StatusBadge status={operation.status} />
+              </td>
+              <td data-label="Type">{operation.type}</td>
+              <td data-label="Repository">{operation.repo}</td>
+              <td data-label="Source">{operation.source}</td>
+              <td data-label="By">{operation.createdBy}</td>
+              <td data-label="Updated">
+                <time dateTime={operation.updatedAt} title={absoluteTime(operation.updatedAt)}>
+                  {relativeTime(operation.updatedAt)}
+                </time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { useEffect, useRef, useState } from 'react';
+import type { TimelineEvent } from '../api/types.ts';
+import { describeEvent } from '../format/describe-event.ts';
+import { absoluteTime, clockTime } from '../format/time.ts';
+
+const kindLabels = { transition: 'Step', tool: 'Tool call', model: 'Model', decision: 'Decision', failure: 'Problem', info: 'Event' };
+
+/** Every step, tool call and decision, oldest first; new entries appear as they are recorded. */
+export function OperationTimeline({ events, live }: { events: TimelineEvent[]; live: boolean }) {
+  const [showModelCalls, setShowModelCalls] = useState(false);
+  const shown = showModelCalls ? events : events.filter((event) => event.type !== 'model.called');
+  const end = useRef<HTMLOListElement>(null);
+  const [follow, setFollow] = useState(true);
+  useEffect(() => {
+    const list = end.current;
+    if (follow && list) list.scrollTop = list.scrollHeight;
+  }, [shown.length, follow]);
+  return (
+    <section className="card" aria-labelledby="timeline-heading">
+      <div className="card-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        {live ? <span className="badge tone-active pulse">live</span> : null}
+      </div>
+      <div className="timeline-options">
+        <label className="checkbox">
+          <input type="checkbox" checked={showModelCalls} onChange={(event) => setShowModelCalls(event.target.checked)} /> Model calls
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow new entries
+        </label>
+      </div>
+      <ol className="timeline" ref={end} aria-live="polite" aria-relevant="additions" data-testid="timeline">
+        {shown.map((event) => {
+          const described = describeEvent(event);
+          return (
+            <li key={event.sequence} className={`timeline-entry kind-${described.kind}`} data-event-type={event.type}>
+              <span className="timeline-marker" aria-hidden="true" />
+              <div>
+                <div className="timeline-headline">
+                  <span className="visually-hidden">{kindLabels[described.kind]}: </span>
+                  <span className={described.kind === 'tool' || described.kind === 'failure' ? 'mono' : ''}>{described.headline}</span>
+                  <time className="muted small" dateTime={event.at} title={absoluteTime(event.at)}>
+                    {clockTime(event.at)}
+                  </time>
+                </div>
+                {described.detail ? <div className="muted small timeline-detail">{described.detail}</div> : null}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {shown.length === 0 ? <p className="muted">Nothing recorded yet.</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+import { useEffect, useId, useState } from 'react';
+import type { EditableSetting } from '../api/types.ts';
+
+/** What the input holds, as text; lists are one entry per line. */
+function toText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join('\n');
+  if (typeof value === 'object') return JSON.stringify(value, null, 2);
+  return String(value);
+}
+
+function isList(setting: EditableSetting): boolean {
+  return /list|array|\[\]/.test(setting.type) || Array.isArray(setting.value);
+}
+
+function fromText(setting: EditableSetting, text: string): unknown {
+  if (setting.type === 'boolean') return text === 'true';
+  if (setting.type === 'number' || setting.type === 'integer') return text.trim() === '' ? null : Number(text);
+  if (isList(setting))
+    return text
+      .split(/\n|,/)
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+  if (setting.type === 'json') return text.trim() ? (JSON.parse(text) as unknown) : null;
+  return text.trim() === '' ? null : text;
+}
+
+export function humanKey(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase());
+}
+
+/** One editable setting: its input by type, where its value comes from, and Save. */
+export function SettingField({ setting, onSave }: { setting: EditableSetting; onSave(key: string, value: unknown): Promise<void> }) {
+  const id = useId();
+  const [text, setText] = useState(toText(setting.value));
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>();
+  useEffect(() => setText(toText(setting.value)), [setting.value]);
+  const changed = text !== toText(setting.value);
+  const save = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await onSave(setting.key, fromText(setting, text));
+    } catch (caught) {
+      setProblem(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  let input;
+  if (setting.options?.length) {
+    input = (
+      <select id={id} value={text} onChange={(event) => setText(event.target.value)}>
+        {setting.options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (setting.type === 'boolean') {
+    input = (
+      <select id={id} value={text} onChange={(event) => setText(event.target.value)}>
+        <option value="true">on</option>
+        <option value="false">off</option>
+      </select>
+    );
+  } else if (setting.type === 'number' || setting.type === 'integer') {
+    input = (
+      <input
+        id={id}
+        type="number"
+        min={setting.min}
+        max={setting.max}
+        step={setting.type === 'integer' ? 1 : 'any'}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
+    );
+  } else if (isList(setting) || setting.type === 'json') {
+    input = (
+      <textarea
+        id={id}
+        rows={Math.min(8, Math.max(3, text.split('\n').length + 1))}
+        className="mono"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
+    );
+  } else {
+    input = <input id={id} value={text} onChange={(event) => setText(event.target.value)} />;
+  }
+  return (
+    <div className="setting" data-setting={setting.key}>
+      <label htmlFor={id} className="setting-label">
+        {humanKey(setting.key)}
+      </label>
+      <p className="muted small">
+        {setting.description}
+        {isList(setting) ? ' One entry per line.' : ''} <span className="badge tone-neutral">from {setting.source}</span>
+      </p>
+      <div className="setting-input">
+        {input}
+        <button type="button" className="button primary" disabled={!changed || busy} onClick={() => void save()}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      {problem ? (
+        <p className="field-errors" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </div>
+  );
+}

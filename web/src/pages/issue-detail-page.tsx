@@ -1,0 +1,111 @@
+import { api } from '../api/api-client.ts';
+import type { DetectedIssueDetail } from '../api/types.ts';
+import { useLiveResource } from '../live/use-live-resource.ts';
+import { Link } from '../routing/link.tsx';
+import { absoluteTime, relativeTime } from '../format/time.ts';
+import { PageHeader } from '../components/page-header.tsx';
+import { ErrorNotice } from '../components/error-notice.tsx';
+import { Loading } from '../components/loading.tsx';
+import { DetectionDisabled } from '../components/detection-disabled.tsx';
+import { Sparkline } from '../components/sparkline.tsx';
+
+/** One detected issue: counts, where it happens, sample stack traces, and its operations. */
+export function IssueDetailPage({ id }: { id: string }) {
+  const {
+    data: issue,
+    error,
+    loading,
+  } = useLiveResource(
+    () => api.get<DetectedIssueDetail>(`/api/issues/${encodeURIComponent(id)}`),
+    id,
+    (event) => event.type.startsWith('issue.'),
+  );
+  if (error?.status === 404 && /^no route/.test(error.message)) {
+    return (
+      <section>
+        <PageHeader title="Issue" />
+        <DetectionDisabled />
+      </section>
+    );
+  }
+  if (error) return <ErrorNotice error={error} title="The issue could not be loaded" />;
+  if (loading || !issue) return <Loading what="the issue" />;
+  return (
+    <section>
+      <PageHeader title={issue.title} subtitle={issue.culprit ?? undefined} />
+      <div className="grid two">
+        <div className="card">
+          <h2>Impact</h2>
+          <dl className="facts">
+            <dt>Severity</dt>
+            <dd>
+              {issue.severity} {issue.severityRule ? <span className="muted small">({issue.severityRule})</span> : null}
+            </dd>
+            <dt>Status</dt>
+            <dd>{issue.status}</dd>
+            <dt>Events</dt>
+            <dd>
+              {issue.count} total · {issue.counts?.m5 ?? 0} in 5 min · {issue.counts?.h1 ?? 0} in 1 h · {issue.counts?.h24 ?? 0} in 24 h
+            </dd>
+            <dt>Users</dt>
+            <dd>{issue.users ?? 0}</dd>
+            <dt>Seen</dt>
+            <dd>
+              first <span title={absoluteTime(issue.firstSeen)}>{relativeTime(issue.firstSeen)}</span>, last{' '}
+              <span title={absoluteTime(issue.lastSeen)}>{relativeTime(issue.lastSeen)}</span>
+            </dd>
+            <dt>Releases</dt>
+            <dd>{issue.releases?.join(', ') || '—'}</dd>
+            <dt>Environments</dt>
+            <dd>{issue.environments?.join(', ') || '—'}</dd>
+          </dl>
+          <Sparkline points={issue.histogram ?? []} label="Events over time" />
+        </div>
+        <div className="card">
+          <h2>Operations</h2>
+          {issue.operations?.length ? (
+            <ul className="plain-list">
+              {issue.operations.map((operationId) => (
+                <li key={operationId}>
+                  <Link to={`/operations/${operationId}`}>{operationId}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">No operation yet.</p>
+          )}
+        </div>
+      </div>
+      {issue.samples?.length ? (
+        <section className="card">
+          <h2>Samples</h2>
+          {issue.samples.slice(0, 5).map((sample, index) => (
+            <div key={sample.id ?? index} className="sample">
+              <p className="small muted">
+                {sample.at ? absoluteTime(sample.at) : ''} {sample.release ? `· ${sample.release}` : ''} {sample.environment ? `· ${sample.environment}` : ''}
+              </p>
+              {(sample.exception ?? []).map((exception, exceptionIndex) => (
+                <div key={exceptionIndex}>
+                  <p className="mono">
+                    {exception.type}: {exception.value}
+                  </p>
+                  <pre className="code-block small">
+                    {(exception.frames ?? [])
+                      .slice()
+                      .reverse()
+                      .map(
+                        (frame) =>
+                          `${frame.inApp || frame.in_app ? '→ ' : '  '}${frame.function ?? '<anonymous>'} (${frame.filename ?? '?'}:${frame.lineno ?? '?'}${frame.colno ? `:${frame.colno}` : ''})`,
+                      )
+                      .join('\n')}
+                  </pre>
+                </div>
+              ))}
+              {!sample.exception?.length && sample.message ? <p className="mono">{sample.message}</p> : null}
+            </div>
+          ))}
+        </section>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,149 @@
+import { useMemo, useState } from 'react';
+import { api } from '../api/api-client.ts';
+import type { OperationDetail, TimelineEvent } from '../api/types.ts';
+import { useLive, useLiveMessages } from '../live/live-events-provider.tsx';
+import { useLiveResource } from '../live/use-live-resource.ts';
+import { terminalStatuses } from '../format/status.ts';
+import { absoluteTime, relativeTime } from '../format/time.ts';
+import { PageHeader } from '../components/page-header.tsx';
+import { ErrorNotice } from '../components/error-notice.tsx';
+import { Loading } from '../components/loading.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { OperationTimeline } from '../components/operation-timeline.tsx';
+import { DecisionPanel } from '../components/decision-panel.tsx';
+import { EvidenceView } from '../components/evidence-view.tsx';
+import { ReviewView } from '../components/review-view.tsx';
+import { RiskView } from '../components/risk-view.tsx';
+import { UsageView } from '../components/usage-view.tsx';
+import { OperationLinks } from '../components/operation-links.tsx';
+import { ApprovalHistory } from '../components/approval-history.tsx';
+import { OperationDiff } from '../components/operation-diff.tsx';
+import { MarkdownView } from '../markdown/markdown-view.tsx';
+import { Link } from '../routing/link.tsx';
+
+function titleOf(description: string): string {
+  const firstLine = description.split('\n')[0] ?? description;
+  return firstLine.length > 90 ? `${firstLine.slice(0, 87)}…` : firstLine;
+}
+
+/** One operation: its live timeline, plan, evidence, diff, review, risk, usage, links and decisions. */
+export function OperationDetailPage({ id }: { id: string }) {
+  const { rememberEventType } = useLive();
+  const {
+    data: operation,
+    error,
+    loading,
+  } = useLiveResource(
+    () => api.get<OperationDetail>(`/api/operations/${encodeURIComponent(id)}`),
+    id,
+    (event) => event.operationId === id,
+  );
+  // Events shown at once as they arrive; the coalesced reload then brings the rest of the page along.
+  const [arrived, setArrived] = useState<TimelineEvent[]>([]);
+  useLiveMessages((message) => {
+    if (message.kind === 'event' && message.event.operationId === id) setArrived((previous) => [...previous.slice(-500), message.event]);
+  });
+  const timeline = useMemo(() => {
+    const bySequence = new Map<number, TimelineEvent>();
+    for (const event of operation?.timeline ?? []) bySequence.set(event.sequence, event);
+    for (const event of arrived) if (event.operationId === id) bySequence.set(event.sequence, event);
+    const merged = [...bySequence.values()].sort((left, right) => left.sequence - right.sequence);
+    for (const event of merged) rememberEventType(event.type);
+    return merged;
+  }, [operation?.timeline, arrived, id, rememberEventType]);
+
+  if (error && !operation) {
+    return (
+      <section>
+        <PageHeader title="Operation" />
+        <ErrorNotice error={error} title={error.status === 404 ? 'Not found' : 'The operation could not be loaded'} />
+        <p>
+          <Link to="/operations">All operations</Link>
+        </p>
+      </section>
+    );
+  }
+  if (loading || !operation) return <Loading what="the operation" />;
+  const live = !terminalStatuses.has(operation.status);
+  return (
+    <section className="operation-detail" data-operation-id={operation.id}>
+      <PageHeader
+        title={titleOf(operation.description)}
+        subtitle={
+          <>
+            <span className="mono">{operation.id}</span> · {operation.type} · {operation.repo} · from {operation.source} by {operation.createdBy} ·{' '}
+            <span title={absoluteTime(operation.createdAt)}>{relativeTime(operation.createdAt)}</span>
+          </>
+        }
+      />
+      <div className="status-line">
+        <StatusBadge status={operation.status} />
+        <span className="muted small">
+          attempt {operation.attempts} of {operation.maxAttempts} · updated {relativeTime(operation.updatedAt)}
+        </span>
+      </div>
+      {operation.failureReason ? (
+        <div className="notice notice-bad" role="status">
+          <strong>Why it stopped:</strong> {operation.failureReason}
+        </div>
+      ) : null}
+      {operation.feedback ? (
+        <p className="notice" role="note">
+          <strong>Feedback given:</strong> {operation.feedback}
+        </p>
+      ) : null}
+      <DecisionPanel operation={operation} />
+      <div className="detail-grid">
+        <OperationTimeline events={timeline} live={live} />
+        <div className="side-column">
+          <section className="card" aria-labelledby="risk-heading">
+            <h2 id="risk-heading">Risk</h2>
+            <RiskView risk={operation.risk} />
+          </section>
+          <section className="card" aria-labelledby="approvals-heading">
+            <h2 id="approvals-heading">Approvals</h2>
+            <ApprovalHistory approvals={operation.approvals} />
+          </section>
+          <section className="card" aria-labelledby="usage-heading">
+            <h2 id="usage-heading">Model usage</h2>
+            <UsageView usage={operation.usage} />
+          </section>
+          <section className="card" aria-labelledby="links-heading">
+            <h2 id="links-heading">Links</h2>
+            <OperationLinks operation={operation} />
+          </section>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="plan-heading">
+        <h2 id="plan-heading">Plan</h2>
+        {operation.planMarkdown ? (
+          <MarkdownView source={operation.planMarkdown} />
+        ) : (
+          <p className="muted">{operation.status === 'queued' || operation.status === 'planning' ? 'The planner is at work…' : 'No plan.'}</p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="evidence-heading">
+        <h2 id="evidence-heading">Test evidence</h2>
+        <EvidenceView evidence={operation.evidence} />
+      </section>
+      <section className="card" aria-labelledby="review-heading">
+        <h2 id="review-heading">Review</h2>
+        <ReviewView review={operation.review} />
+      </section>
+      <section className="card" aria-labelledby="changes-heading" id="changes">
+        <h2 id="changes-heading">Changes</h2>
+        {operation.changeRequest ? (
+          <OperationDiff operationId={operation.id} headCommit={operation.changeRequest.headCommit} />
+        ) : (
+          <p className="muted">No change yet.</p>
+        )}
+      </section>
+      {operation.errorContext?.message ? (
+        <section className="card" aria-labelledby="error-heading">
+          <h2 id="error-heading">Reported error</h2>
+          <pre className="code-block">{[operation.errorContext.message, operation.errorContext.stack].filter(Boolean).join('\n')}</pre>
+        </section>
+      ) : null}
+    </section>
+  );
+}

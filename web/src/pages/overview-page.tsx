@@ -1,0 +1,31 @@
+import { api } from '../api/api-client.ts';
+import type { Overview } from '../api/types.ts';
+import { useLiveResource } from '../live/use-live-resource.ts';
+import { PageHeader } from '../components/page-header.tsx';
+import { ErrorNotice } from '../components/error-notice.tsx';
+import { Loading } from '../components/loading.tsx';
+import { AgentStatusCard } from '../components/agent-status-card.tsx';
+import { StatusCounts } from '../components/status-counts.tsx';
+import { OverviewCharts } from '../components/overview-charts.tsx';
+
+/** The agent at a glance, counts by status, and the last 30 days in charts. */
+export function OverviewPage() {
+  // Every recorded event can change a count or a day's figures; loads are coalesced.
+  const { data, error, loading } = useLiveResource(() => api.get<Overview>('/api/overview?days=30'), 'overview');
+  return (
+    <section>
+      <PageHeader title="Overview" subtitle="The agent now, and the last 30 days." />
+      <ErrorNotice error={error} title="The overview could not be loaded" />
+      {loading && !data ? <Loading what="the overview" /> : null}
+      {data ? (
+        <>
+          <div className="grid two">
+            <AgentStatusCard agent={data.agent} />
+            <StatusCounts counts={data.counts} />
+          </div>
+          <OverviewCharts daily={data.daily} />
+        </>
+      ) : null}
+    </section>
+  );
+}
