@@ -1,0 +1,278 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleScript } from '../fakes/scripted-model-server.ts';
+import { startCartPipeline, type CartPipeline } from '../support/cart-pipeline.ts';
+import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
+import { fixedCart } from '../support/target-repository.ts';
+import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { resetScreenshots, screenshot } from '../support/browser-screenshots.ts';
+import { ensureWebBuild } from '../../scripts/web-build.ts';
+
+// One Mender (scripted model, the cart repository, two-person rule ON), one Chromium, and the
+// steps in order: a team lead starts a fix, a viewer looks, an admin approves, pauses, audits.
+const availability = browserAvailability();
+if (!availability.available) console.warn(availability.notice);
+
+const password = 'correct horse battery staple';
+const people = { lead: { name: 'lee', role: 'team-lead' }, admin: { name: 'ada', role: 'admin' }, viewer: { name: 'vic', role: 'viewer' } } as const;
+
+describe.skipIf(!availability.available)('dashboard in a real browser', () => {
+  let pipeline: CartPipeline;
+  let browser: TestBrowser;
+  let page: Page;
+  let operationId = '';
+  let loads = 0;
+
+  beforeAll(async () => {
+    // The page under test is the built dashboard: build it when web/dist is missing or stale.
+    await ensureWebBuild();
+    resetScreenshots();
+    pipeline = await startCartPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
+      MENDER_TWO_PERSON_RULE: 'true',
+    });
+    for (const person of Object.values(people)) {
+      const created = await pipeline.mender.call('POST', '/api/users', { ...person, password });
+      expect(created.status, created.text).toBe(201);
+    }
+    browser = await launchTestBrowser();
+    page = browser.page;
+    page.on('load', () => (loads += 1));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.mender.close();
+    await pipeline?.model.close();
+    pipeline?.target.cleanup();
+  });
+
+  async function signIn(person: { name: string }) {
+    await page.getByRole('heading', { name: 'Sign in to Mender' }).waitFor();
+    await page.getByLabel('Name').fill(person.name);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-user').filter({ hasText: person.name }).waitFor();
+  }
+
+  async function signOut() {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Mender' }).waitFor();
+  }
+
+  async function openFromNavigation(label: string, heading = label) {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  }
+
+  const shownStatus = () => page.locator('.status-line [data-status]').getAttribute('data-status');
+
+  it('signs a team lead in, starts a fix from the page and follows it live to approval without a reload', async () => {
+    await page.goto(pipeline.mender.url);
+    await screenshot(page, '01-sign-in');
+    // A wrong password is refused with a message, and nothing else happens.
+    await page.getByLabel('Name').fill(people.lead.name);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/name and password|wrong/i);
+
+    await signIn(people.lead);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByTestId('agent-state').waitFor();
+    await screenshot(page, '02-overview');
+    const loadsAfterSignIn = loads;
+    await page.evaluate(() => Object.assign(window, { menderPageMarker: 'still the same page' }));
+
+    await openFromNavigation('Operations');
+    await page.getByRole('link', { name: 'New operation' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New operation' }).waitFor();
+    await page.getByLabel('Description').fill('total() ignores the quantity of each item');
+    await page.getByText('Error and stack trace (optional)').click();
+    await page.getByLabel('Error message').fill('AssertionError: expected 4 to be 12');
+    await screenshot(page, '03-new-operation');
+    await page.getByRole('button', { name: 'Start fix' }).click();
+
+    await page.waitForURL(/\/operations\/[a-z0-9]+$/);
+    operationId = new URL(page.url()).pathname.split('/').pop()!;
+    const seen: string[] = [];
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const status = await shownStatus();
+      if (status && seen.at(-1) !== status) seen.push(status);
+      if (status === 'awaiting_approval' || status === 'failed' || Date.now() > deadline) break;
+      await page.waitForTimeout(100);
+    }
+    if (seen.length === 3) await screenshot(page, '04-operation-live');
+    expect(seen.at(-1), `statuses seen: ${seen.join(' → ')}`).toBe('awaiting_approval');
+    // The page moved through the pipeline's steps by itself: the same document, never reloaded.
+    expect(seen.filter((status) => ['planning', 'executing', 'verifying', 'reviewing'].includes(status)).length).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate(() => (window as unknown as { menderPageMarker?: string }).menderPageMarker)).toBe('still the same page');
+    expect(loads).toBe(loadsAfterSignIn);
+
+    const timeline = page.getByTestId('timeline');
+    expect(await timeline.locator('[data-event-type="tool.called"]').count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => timeline.locator('[data-event-type="approval.requested"]').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('evidence').textContent()).toMatch(/red confirmed/);
+    expect(await page.getByTestId('risk').textContent()).toMatch(/needs/);
+    expect(await page.getByRole('heading', { name: 'Root cause' }).count()).toBe(1);
+    await screenshot(page, '05-operation-awaiting-approval');
+
+    // Unified, then side by side: the fix is in the diff, highlighted.
+    const changes = page.locator('#changes');
+    await changes.locator('table[data-layout="unified"]').waitFor();
+    expect(await changes.textContent()).toContain('item.price * item.quantity');
+    expect(await changes.locator('.diff-added .token-keyword').count()).toBeGreaterThan(0);
+    await changes.scrollIntoViewIfNeeded();
+    await changes.screenshot({ path: path.join(path.dirname(await screenshot(page, '06-diff-page')), '06-diff-unified.png') });
+    await changes.getByRole('button', { name: 'Side by side' }).click();
+    await changes.locator('table[data-layout="split"]').waitFor();
+    expect(await changes.getByRole('button', { name: 'Side by side' }).getAttribute('aria-pressed')).toBe('true');
+    await changes.screenshot({ path: path.join(path.dirname(await screenshot(page, '07-diff-page-split')), '07-diff-split.png') });
+
+    // The two-person rule: the team lead who asked cannot approve; the refusal is shown.
+    await page.getByRole('button', { name: 'Approve and merge' }).click();
+    await expect.poll(() => page.locator('.decision-panel [role="alert"]').textContent()).toMatch(/two-person rule/);
+    expect(await shownStatus()).toBe('awaiting_approval');
+
+    // The list filters by status, type and repository, and shows the operation.
+    await openFromNavigation('Operations');
+    await page.getByLabel('Status').selectOption('awaiting_approval');
+    await page.locator(`tr[data-operation-id="${operationId}"]`).waitFor();
+    await page.getByLabel('Type').selectOption('refactor');
+    await page.getByText('No operations match.').waitFor();
+    await page.getByLabel('Type').selectOption('fix');
+    await page.getByLabel('Repository').selectOption('cart');
+    await page.locator(`tr[data-operation-id="${operationId}"]`).waitFor();
+    await screenshot(page, '08-operations-filtered');
+    expect(loads).toBe(loadsAfterSignIn);
+    await signOut();
+  });
+
+  it('shows a viewer no approve button, and the API refuses the viewer with 403', async () => {
+    await signIn(people.viewer);
+    await openFromNavigation('Approvals');
+    const queued = page.locator(`[data-testid="approval-queue"] [data-operation-id="${operationId}"]`);
+    await queued.waitFor();
+    expect(await queued.textContent()).toMatch(/needs\s*team-lead/);
+    await screenshot(page, '09-approvals');
+    await queued.getByRole('link').click();
+    await page.getByTestId('viewer-note').waitFor();
+    expect(await shownStatus()).toBe('awaiting_approval');
+    expect(await page.locator('[data-action]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /approve/i }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await screenshot(page, '10-viewer-detail');
+
+    const refused = await page.evaluate(async (id) => {
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+      const response = await fetch(`/api/operations/${id}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: '{}',
+      });
+      return { status: response.status, body: (await response.json()) as { error: { code: string } } };
+    }, operationId);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect((await pipeline.mender.call('GET', `/api/operations/${operationId}`)).json.status).toBe('awaiting_approval');
+    await signOut();
+  });
+
+  it('lets an admin approve from the page and shows the change merged', async () => {
+    await signIn(people.admin);
+    await openFromNavigation('Approvals');
+    await page.locator(`[data-testid="approval-queue"] [data-operation-id="${operationId}"]`).getByRole('link').click();
+    await page.getByLabel(/Comment/).fill('Looks right; the test covers quantities.');
+    await page.getByRole('button', { name: 'Approve and merge' }).click();
+    await expect.poll(shownStatus, { timeout: 120_000 }).toBe('done');
+    await expect.poll(() => page.getByTestId('approvals').textContent()).toMatch(/approved by ada/);
+    expect(await page.getByTestId('links').textContent()).toMatch(/merged [0-9a-f]{10}/);
+    expect(fs.readFileSync(path.join(pipeline.target.path, 'src/cart.ts'), 'utf8')).toBe(fixedCart);
+    expect(await page.locator('[data-action="rollback"]').count()).toBe(1);
+    await screenshot(page, '11-merged');
+  });
+
+  it('pauses the agent from settings: it shows paused and no next step starts until resumed', async () => {
+    await openFromNavigation('Settings');
+    await page.getByTestId('kill-switch-state').waitFor();
+    await screenshot(page, '12-settings');
+    await page.getByRole('button', { name: 'Pause Mender' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Pause Mender?' });
+    await dialog.getByLabel(/Reason/).fill('browser test: kill switch');
+    await dialog.getByRole('button', { name: 'Pause now' }).click();
+    await expect.poll(() => page.getByTestId('kill-switch-state').textContent()).toBe('paused');
+    await page.getByTestId('paused-banner').waitFor();
+    await screenshot(page, '13-settings-paused');
+
+    // A new operation, started elsewhere, appears in the open list by itself and stays queued.
+    await openFromNavigation('Operations');
+    const plannerCallsBefore = pipeline.model.requests.filter((request) => request.role === 'planner').length;
+    const started = await pipeline.mender.call('POST', '/api/operations', {
+      type: 'fix',
+      description: 'Discount above 100 % gives a negative total',
+      repo: 'cart',
+    });
+    expect(started.status).toBe(201);
+    const row = page.locator(`tr[data-operation-id="${started.json.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(2_500);
+    expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('queued');
+    expect((await pipeline.mender.call('GET', `/api/operations/${started.json.id}`)).json.status).toBe('queued');
+    expect(pipeline.model.requests.filter((request) => request.role === 'planner').length).toBe(plannerCallsBefore);
+    await openFromNavigation('Overview');
+    await expect.poll(() => page.getByTestId('agent-state').textContent()).toBe('paused');
+    await screenshot(page, '14-overview-paused');
+
+    // Resuming lets it go: the pause was what held it.
+    await openFromNavigation('Settings');
+    await page.getByRole('button', { name: 'Resume Mender' }).click();
+    await page.getByRole('dialog', { name: 'Resume Mender?' }).getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByTestId('kill-switch-state').textContent()).toBe('running');
+    await expect
+      .poll(async () => (await pipeline.mender.call('GET', `/api/operations/${started.json.id}`)).json.status, { timeout: 60_000 })
+      .not.toBe('queued');
+    await pipeline.mender.call('POST', `/api/operations/${started.json.id}/cancel`, { comment: 'only here to show the pause' });
+  });
+
+  it('verifies the audit chain from the audit page and filters it', async () => {
+    await openFromNavigation('Audit log');
+    await page.getByTestId('audit-table').waitFor();
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/The chain is intact: \d+ entries/);
+    await page.getByLabel('Actor').fill('ada');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(async () => [...new Set(await page.locator('[data-testid="audit-table"] td[data-label="Actor"]').allTextContents())]).toEqual(['ada']);
+    await screenshot(page, '15-audit');
+  });
+
+  it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {
+    await openFromNavigation('Issues');
+    await screenshot(page, '16-issues');
+    await openFromNavigation('Deployments');
+    await screenshot(page, '17-deployments');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await openFromNavigation('Overview');
+    await page.getByTestId('agent-state').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, '18-overview-390');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await openFromNavigation('Operations');
+    await page.locator(`tr[data-operation-id="${operationId}"]`).getByRole('link').click();
+    await page.getByTestId('timeline').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, '19-detail-390');
+
+    await page.getByRole('button', { name: 'Menu' }).click();
+    const toggle = page.getByRole('button', { name: /^Theme:/ });
+    while ((await toggle.textContent()) !== 'Theme: dark') await toggle.click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await screenshot(page, '20-detail-390-dark');
+
+    // No script error and no Content-Security-Policy violation in the whole session.
+    expect(browser.problems.filter((problem) => !/Failed to load resource/.test(problem))).toEqual([]);
+  });
+});
