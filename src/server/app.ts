@@ -24,6 +24,10 @@ import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
+import { registerSessionRoutes } from './session-routes.ts';
+import type { SessionStore } from '../store/session-store.ts';
+import type { SetupTokenStore } from '../store/setup-token-store.ts';
+import type { SignInThrottle } from './session-throttle.ts';
 import { registerDashboardAssets } from './dashboard-assets.ts';
 
 
@@ -39,6 +43,9 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  sessions: SessionStore;
+  setupTokens: SetupTokenStore;
+  signInThrottle: SignInThrottle;
   /** The built dashboard (default web/dist). */
   dashboardDirectory?: string;
 }
@@ -54,7 +61,8 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   app.get('/health', (c) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
 
   // Everything but /health needs a token: the API, and the metrics too (they name repositories' activity).
-  const authenticate = createAuthenticate(services.users);
+  registerSessionRoutes(app, services);
+  const authenticate = createAuthenticate(services.users, services.sessions);
   app.use('/api/*', authenticate);
   app.use('/metrics', authenticate);
   app.get('/metrics', async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'content-type': services.metrics.registry.contentType }));
@@ -78,7 +86,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
 
   app.post('/api/operations', async (c) => {
     const body = await parseBody(c, createOperationBody);
-    const source = (c.req.header('x-mender-source') === 'cli' ? 'cli' : 'api') as OperationSource;
+    const source: OperationSource = c.get('session') ? 'dashboard' : c.req.header('x-mender-source') === 'cli' ? 'cli' : 'api';
     const operation = await services.pipeline.create({ ...body, source, actor: c.get('actor') });
     return c.json({ id: operation.id, status: operation.status }, 201);
   });

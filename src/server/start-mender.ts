@@ -27,6 +27,10 @@ import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts
 import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
+import { SessionStore } from '../store/session-store.ts';
+import { SetupTokenStore } from '../store/setup-token-store.ts';
+import { SignInThrottle } from './session-throttle.ts';
+import { announceSetupLink } from './setup-link.ts';
 
 export interface RunningMender {
   url: string;
@@ -45,6 +49,8 @@ export interface StartOptions {
   /** Where Mender's own (redacting) logger writes its JSON lines (default: stderr). */
   logWrite?: (line: string) => void;
   listen?: boolean;
+  /** The time sessions and setup links are judged by (default: the wall clock); tests move it forward. */
+  clock?: () => Date;
 }
 
 export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
@@ -93,7 +99,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
+  const clock = options.clock ?? (() => new Date());
+  const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
+  const setupTokens = new SetupTokenStore(store.db, clock);
+  const signInThrottle = new SignInThrottle({ limit: 10, windowMs: 15 * 60_000, now: clock });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, sessions, setupTokens, signInThrottle });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -105,6 +115,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       created.once('error', reject);
     });
   }
+  await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port });
   ready = true;
   const url = `http://${settings.host}:${port}`;
   log.info('mender ready', { url, dataDir: settings.dataDir, database: store.kind, model: settings.model ?? 'not configured' });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSettings } from '../../src/config/load-settings.ts';
-import { startMender, type RunningMender } from '../../src/server/start-mender.ts';
+import { startMender, type RunningMender, type StartOptions } from '../../src/server/start-mender.ts';
 import { copyMigratedDatabase } from './pglite-copies.ts';
 
 
@@ -17,7 +17,7 @@ export interface MenderUnderTest extends RunningMender {
 }
 
 /** Mender in this process on a temporary data folder, with settings as a user would give them. */
-export async function startMenderUnderTest(env: Record<string, string> = {}): Promise<MenderUnderTest> {
+export async function startMenderUnderTest(env: Record<string, string> = {}, options: Pick<StartOptions, 'clock'> = {}): Promise<MenderUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-data-'));
   if (!env.DATABASE_URL) await copyMigratedDatabase(path.join(dataDir, 'db'));
   const logs: string[] = [];
@@ -25,7 +25,7 @@ export async function startMenderUnderTest(env: Record<string, string> = {}): Pr
   const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', MENDER_TWO_PERSON_RULE: 'false', MENDER_LOG_LEVEL: 'debug', ...env };
   const config = loadSettings(settingsEnv, dataDir);
   // Mender's own logger, redacting as in production; its lines are kept for the tests to read.
-  const running = await startMender(config, { env: settingsEnv, logWrite: (line) => logs.push(line) });
+  const running = await startMender(config, { env: settingsEnv, logWrite: (line) => logs.push(line), ...options });
   const call: MenderUnderTest['call'] = async (method, route, body, headers = {}) => {
     const response = await running.app.request(route, {
       method,
