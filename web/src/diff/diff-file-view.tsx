@@ -11,7 +11,7 @@ const spokenKinds = { added: 'added', removed: 'removed', context: '', note: '' 
 
 function Code({ line, language }: { line: DiffLine; language: string }) {
   return (
-    <td className="diff-code">
+    <td className={`diff-code code-${line.kind}`}>
       <span className="diff-sign" aria-hidden="true">
         {signs[line.kind]}
       </span>
