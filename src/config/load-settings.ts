@@ -22,6 +22,8 @@ const configFileSchema = z
 export interface LoadedConfig {
   settings: Settings;
   repos: RepoConfig[];
+  /** Where each setting's value came from (absent keys: the default). */
+  sources?: Partial<Record<keyof Settings, 'file' | 'env'>>;
 }
 
 type SettingKey = keyof Settings;
@@ -31,6 +33,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   const raw: Record<string, unknown> = {};
   // Where each value came from, so an error names the variable or the file to fix.
   const origin: Record<string, string> = {};
+  const sources: Partial<Record<SettingKey, 'file' | 'env'>> = {};
   const fileName = env.MENDER_CONFIG ?? (fs.existsSync(path.join(cwd, 'mender.config.json')) ? 'mender.config.json' : undefined);
   let repos: RepoConfig[] = [];
   if (fileName) {
@@ -56,6 +59,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       if (key in parsed.data) {
         raw[key] = parsed.data[key];
         origin[key] = `"${key}" in config file ${filePath}`;
+        sources[key] = 'file';
       }
     }
   }
@@ -65,6 +69,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     if (env[name]!.trim() === '') throw new ConfigError(`${name} is blank: unset it to use the default, or give a value (${definition.description})`);
     raw[key] = env[name];
     origin[key] = name;
+    sources[key] = 'env';
   }
   const settings: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -78,7 +83,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   if (problems.length > 0) throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
   const result = settings as Settings;
   result.dataDir = path.resolve(cwd, result.dataDir);
-  return { settings: result, repos };
+  return { settings: result, repos, sources };
 }
 
 function formatIssues(error: z.ZodError): string {

@@ -43,6 +43,22 @@ async function checkStartLimits(executor: Executor, limits: StartLimits): Promis
   if (Number(counts?.day ?? 0) >= limits.perDay) throw new BudgetExceededError(`budget: ${limits.perDay} operations already started in the last day (MENDER_MAX_OPERATIONS_PER_DAY); try again later`);
 }
 
+export interface OperationFilter {
+  status?: string;
+  repoId?: string;
+  type?: string;
+  source?: string;
+}
+
+function filterConditions(filter: OperationFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(operations.status, filter.status));
+  if (filter.repoId) conditions.push(eq(operations.repoId, filter.repoId));
+  if (filter.type) conditions.push(eq(operations.type, filter.type));
+  if (filter.source) conditions.push(eq(operations.source, filter.source));
+  return conditions;
+}
+
 export interface TransitionRequest {
   /** Statuses the operation must be in; anything else is an InvalidTransitionError. */
   from: readonly OperationStatus[];
@@ -87,11 +103,8 @@ export class OperationStore {
     return row;
   }
 
-  async list(filter: { status?: string; repoId?: string; type?: string; limit: number; offset: number }): Promise<OperationRow[]> {
-    const conditions: SQL[] = [];
-    if (filter.status) conditions.push(eq(operations.status, filter.status));
-    if (filter.repoId) conditions.push(eq(operations.repoId, filter.repoId));
-    if (filter.type) conditions.push(eq(operations.type, filter.type));
+  async list(filter: OperationFilter & { limit: number; offset: number }): Promise<OperationRow[]> {
+    const conditions = filterConditions(filter);
     return this.db
       .select()
       .from(operations)
@@ -99,6 +112,16 @@ export class OperationStore {
       .orderBy(desc(operations.createdAt), desc(operations.id))
       .limit(filter.limit)
       .offset(filter.offset);
+  }
+
+  /** How many operations match the filter (all pages of `list`). */
+  async count(filter: OperationFilter): Promise<number> {
+    const conditions = filterConditions(filter);
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(operations)
+      .where(conditions.length ? and(...conditions) : undefined);
+    return Number(row?.count ?? 0);
   }
 
   async countByStatus(): Promise<Record<string, number>> {

@@ -6,6 +6,8 @@ import type { OperationStore } from '../pipeline/operation-store.ts';
 import { roleAtLeast, type Actor } from '../safety/roles.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';
+import type { Database } from '../store/database.ts';
+import { agentSummary } from './agent-summary.ts';
 
 const pauseBody = z.object({ reason: z.string().max(2_000).optional() }).strict();
 
@@ -13,10 +15,11 @@ const pauseBody = z.object({ reason: z.string().max(2_000).optional() }).strict(
  * The agent as a whole: status, and the kill switch. Any team lead may pause (stopping must be
  * easy); resuming needs an admin.
  */
-export function registerAgentRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { control: AgentControl; operations: OperationStore; settings: Settings }): void {
+export function registerAgentRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { control: AgentControl; operations: OperationStore; settings: Settings; db: Database }): void {
   app.get('/api/agent', async (c) => {
     const counts = await services.operations.countByStatus();
-    return c.json({ ...services.control.status(), autonomyLevel: services.settings.autonomyLevel, sandbox: services.settings.sandbox, operations: counts });
+    // `by`/`at` are the last pause or resume (the CLI prints them); the summary adds health and the last action.
+    return c.json({ ...services.control.status(), ...(await agentSummary(services)), operations: counts });
   });
   app.post('/api/agent/pause', async (c) => {
     const body = await parseBody(c, pauseBody, true);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operationTypes } from '../pipeline/operation-types.ts';
+import { operationSources, operationTypes } from '../pipeline/operation-types.ts';
 
 const commandsSchema = z.object({ test: z.string().min(1), typecheck: z.string().min(1), lint: z.string().min(1), build: z.string().min(1), format: z.string().min(1) }).partial().strict();
 
@@ -30,6 +30,7 @@ export const requestChangesBody = z.object({ comment: z.string().trim().min(1, '
 export const listOperationsQuery = z.object({
   status: z.string().optional(),
   type: z.enum(operationTypes).optional(),
+  source: z.enum(operationSources).optional(),
   repo: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),

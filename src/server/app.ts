@@ -28,6 +28,9 @@ import { registerSessionRoutes } from './session-routes.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { SetupTokenStore } from '../store/setup-token-store.ts';
 import type { SignInThrottle } from './session-throttle.ts';
+import { registerSettingsRoutes } from './settings-routes.ts';
+import type { RuntimeSettings } from './runtime-settings.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDashboardAssets } from './dashboard-assets.ts';
 
 
@@ -46,6 +49,7 @@ export interface AppServices {
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;
+  runtimeSettings: RuntimeSettings;
   /** The built dashboard (default web/dist). */
   dashboardDirectory?: string;
 }
@@ -94,8 +98,9 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     const query = parseQuery(c, listOperationsQuery);
     const repo = query.repo ? await services.repos.byName(query.repo) : undefined;
     if (query.repo && !repo) throw new HttpError(404, 'not_found', `repository "${query.repo}" is not registered`);
-    const rows = await services.operations.list({ status: query.status, type: query.type, repoId: repo?.id, limit: query.limit, offset: query.offset });
-    return c.json({ operations: await Promise.all(rows.map((row) => operationView(row, services, false))) });
+    const filter = { status: query.status, type: query.type, source: query.source, repoId: repo?.id };
+    const [rows, total] = await Promise.all([services.operations.list({ ...filter, limit: query.limit, offset: query.offset }), services.operations.count(filter)]);
+    return c.json({ operations: await Promise.all(rows.map((row) => operationView(row, services, false))), total });
   });
   app.get('/api/operations/:id', async (c) => c.json(await operationView(await services.operations.get(c.req.param('id')), services, true)));
   app.get('/api/operations/:id/diff', async (c) => {
@@ -120,6 +125,8 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
+  registerSettingsRoutes(app, services);
+  registerDashboardRoutes(app, services);
   // Last: the dashboard answers every page path the routes above did not.
   registerDashboardAssets(app, { directory: services.dashboardDirectory });
   return app;

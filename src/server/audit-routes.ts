@@ -19,8 +19,12 @@ const auditPageQuery = z
     actor: filterText,
     action: filterText,
     subject: filterText,
+    // The dashboard's filter by operation: rows about `operation:<id>`.
+    operation: filterText,
   })
-  .strict();
+  .strict()
+  .refine((query) => !(query.subject && query.operation), { message: 'give subject or operation, not both', path: ['operation'] })
+  .transform(({ operation, ...query }) => (operation ? { ...query, subject: `operation:${operation}` } : query));
 
 const auditVerifyQuery = z
   .object({
@@ -61,7 +65,7 @@ function auditEntryView(record: AuditRecord): AuditEntryView {
 }
 
 /**
- * `GET /api/audit` pages through the audit log (`?after=&limit=&actor=&action=&subject=`, answering
+ * `GET /api/audit` pages through the audit log (`?after=&limit=&actor=&action=&subject=&operation=`, answering
  * `{ entries, nextAfter }`); `GET /api/audit/verify` recomputes the hash chain (`?anchor=<sequence>:<hash>`).
  * Register after the `/api/*` bearer-token middleware so both sit behind it.
  */

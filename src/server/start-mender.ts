@@ -31,6 +31,8 @@ import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
 import { SignInThrottle } from './session-throttle.ts';
 import { announceSetupLink } from './setup-link.ts';
+import { SettingOverrideStore } from '../store/setting-overrides.ts';
+import { RuntimeSettings } from './runtime-settings.ts';
 
 export interface RunningMender {
   url: string;
@@ -86,6 +88,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   } else {
     log.warn('MENDER_SANDBOX=off: test and build commands run without isolation');
   }
+  // Settings changed in the dashboard win over the environment and the file, from the first step on.
+  const runtimeSettings = new RuntimeSettings(settings, config.sources, new SettingOverrideStore(store.db, hub));
+  await runtimeSettings.applyStored(log);
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
@@ -103,7 +108,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle({ limit: 10, windowMs: 15 * 60_000, now: clock });
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, sessions, setupTokens, signInThrottle });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, sessions, setupTokens, signInThrottle, runtimeSettings });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {

@@ -1,0 +1,61 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Settings } from '../config/settings-schema.ts';
+import type { AgentControl } from '../pipeline/agent-control.ts';
+import type { OperationStore } from '../pipeline/operation-store.ts';
+import type { Database } from '../store/database.ts';
+import { latestApprovalRequest, operationOutcomesSince, pendingApprovals, type PendingApprovalRow } from '../store/dashboard-queries.ts';
+import { agentSummary } from './agent-summary.ts';
+import type { AppEnvironment } from './authenticate.ts';
+import { dailyOutcomes, windowStart } from './overview.ts';
+import { parseQuery } from './parse-request.ts';
+
+const overviewQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
+
+async function reasonsFor(db: Database, row: PendingApprovalRow): Promise<string[]> {
+  if (row.gate === 'plan') {
+    return [
+      `plans of ${row.type} operations wait for a human (MENDER_PLAN_GATE)`,
+      ...(row.plan?.riskLevel ? [`the planner estimates the risk as ${row.plan.riskLevel}`] : []),
+    ];
+  }
+  const request = await latestApprovalRequest(db, row.operationId);
+  const decision = typeof request?.decision === 'string' ? [request.decision] : [];
+  return [...decision, ...(row.risk?.reasons ?? [])];
+}
+
+/** `GET /api/overview` (agent, counts, daily outcomes) and `GET /api/approvals` (what waits for a human). */
+export function registerDashboardRoutes(
+  app: Hono<AppEnvironment>,
+  services: { db: Database; control: AgentControl; settings: Settings; operations: OperationStore },
+): void {
+  app.get('/api/overview', async (c) => {
+    const { days } = parseQuery(c, overviewQuery);
+    const now = new Date();
+    const [agent, counts, rows] = await Promise.all([
+      agentSummary(services),
+      services.operations.countByStatus(),
+      operationOutcomesSince(services.db, windowStart(now, days)),
+    ]);
+    return c.json({ agent, counts, daily: dailyOutcomes(rows, now, days) });
+  });
+
+  app.get('/api/approvals', async (c) => {
+    const rows = await pendingApprovals(services.db);
+    const approvals = await Promise.all(
+      rows.map(async (row) => ({
+        operationId: row.operationId,
+        type: row.type,
+        repo: row.repo,
+        description: row.description,
+        status: row.status,
+        gate: row.gate,
+        level: row.requiredLevel,
+        reasons: await reasonsFor(services.db, row),
+        requestedBy: row.requestedBy,
+        waitingSince: row.requestedAt.toISOString(),
+      })),
+    );
+    return c.json({ approvals });
+  });
+}

@@ -1,0 +1,95 @@
+import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from './database.ts';
+import { approvals, events, operations, repos } from './schema.ts';
+import type { RecordedEvent } from './event-hub.ts';
+
+/** Actors that are Mender itself (its steps and roles), as opposed to people. */
+export const agentActors = ['mender', 'planner', 'coder', 'reviewer', 'policy'] as const;
+
+function toRecordedEvent(row: typeof events.$inferSelect): RecordedEvent {
+  return { sequence: row.sequence, operationId: row.operationId, type: row.type, actor: row.actor, data: row.data, at: row.at.toISOString() };
+}
+
+/** The newest event Mender itself recorded: what the agent did last. */
+export async function latestAgentEvent(db: Database): Promise<RecordedEvent | undefined> {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(inArray(events.actor, [...agentActors]))
+    .orderBy(desc(events.sequence))
+    .limit(1);
+  return row ? toRecordedEvent(row) : undefined;
+}
+
+export interface OperationOutcomeRow {
+  id: string;
+  status: string;
+  createdAt: Date;
+  usage: Record<string, unknown>;
+  /** When the change first passed verification, if it did. */
+  verifiedAt: Date | null;
+}
+
+/** Operations created since `since`, with the time each first passed verification (from its events). */
+export async function operationOutcomesSince(db: Database, since: Date): Promise<OperationOutcomeRow[]> {
+  const rows = await db
+    .select({ id: operations.id, status: operations.status, createdAt: operations.createdAt, usage: operations.usage })
+    .from(operations)
+    .where(gte(operations.createdAt, since));
+  const verified = await db
+    .select({ operationId: events.operationId, at: sql<string | Date>`min(${events.at})` })
+    .from(events)
+    .innerJoin(operations, eq(operations.id, events.operationId))
+    .where(and(eq(events.type, 'verification.passed'), gte(operations.createdAt, since)))
+    .groupBy(events.operationId);
+  const verifiedAt = new Map(verified.map((row) => [row.operationId, new Date(row.at)]));
+  return rows.map((row) => ({ ...row, verifiedAt: verifiedAt.get(row.id) ?? null }));
+}
+
+export interface PendingApprovalRow {
+  operationId: string;
+  type: string;
+  repo: string;
+  description: string;
+  status: string;
+  gate: string;
+  requiredLevel: string;
+  requestedBy: string;
+  requestedAt: Date;
+  risk: { reasons?: string[]; level?: string } | null;
+  plan: { riskLevel?: string } | null;
+}
+
+/** Undecided approvals of operations that wait at a gate, oldest first. */
+export async function pendingApprovals(db: Database): Promise<PendingApprovalRow[]> {
+  return db
+    .select({
+      operationId: operations.id,
+      type: operations.type,
+      repo: repos.name,
+      description: operations.description,
+      status: operations.status,
+      gate: approvals.gate,
+      requiredLevel: approvals.requiredLevel,
+      requestedBy: operations.createdBy,
+      requestedAt: approvals.requestedAt,
+      risk: sql<PendingApprovalRow['risk']>`${operations.risk}`,
+      plan: sql<PendingApprovalRow['plan']>`${operations.plan}`,
+    })
+    .from(approvals)
+    .innerJoin(operations, eq(operations.id, approvals.operationId))
+    .innerJoin(repos, eq(repos.id, operations.repoId))
+    .where(and(isNull(approvals.decision), inArray(operations.status, ['awaiting_plan_approval', 'awaiting_approval'])))
+    .orderBy(asc(approvals.requestedAt), asc(approvals.id));
+}
+
+/** The data of the newest `approval.requested` event of an operation (the gate decision's wording). */
+export async function latestApprovalRequest(db: Database, operationId: string): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db
+    .select({ data: events.data })
+    .from(events)
+    .where(and(eq(events.operationId, operationId), eq(events.type, 'approval.requested')))
+    .orderBy(desc(events.sequence))
+    .limit(1);
+  return row?.data;
+}
