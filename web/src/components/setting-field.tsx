@@ -49,7 +49,24 @@ export function SettingField({ setting, onSave }: { setting: EditableSetting; on
     }
   };
   let input;
-  if (setting.options?.length) {
+  if (setting.options?.length && isList(setting)) {
+    // Several of a fixed set (e.g. which operation types wait for plan approval): one checkbox each.
+    const chosen = new Set(text.split('\n').filter(Boolean));
+    const toggle = (option: string, on: boolean) => {
+      if (on) chosen.add(option);
+      else chosen.delete(option);
+      setText(setting.options!.filter((candidate) => chosen.has(candidate)).join('\n'));
+    };
+    input = (
+      <fieldset id={id} className="choices" aria-label={humanKey(setting.key)}>
+        {setting.options.map((option) => (
+          <label key={option} className="checkbox">
+            <input type="checkbox" checked={chosen.has(option)} onChange={(event) => toggle(option, event.target.checked)} /> {option}
+          </label>
+        ))}
+      </fieldset>
+    );
+  } else if (setting.options?.length) {
     input = (
       <select id={id} value={text} onChange={(event) => setText(event.target.value)}>
         {setting.options.map((option) => (
@@ -98,7 +115,7 @@ export function SettingField({ setting, onSave }: { setting: EditableSetting; on
       </label>
       <p className="muted small">
         {setting.description}
-        {isList(setting) ? ' One entry per line.' : ''} <span className="badge tone-neutral">from {setting.source}</span>
+        {isList(setting) && !setting.options?.length ? ' One entry per line.' : ''} <span className="badge tone-neutral">from {setting.source}</span>
       </p>
       <div className="setting-input">
         {input}
