@@ -120,13 +120,13 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
 
     // Unified, then side by side: the fix is in the diff, highlighted.
     const changes = page.locator('#changes');
-    await changes.locator('table[data-layout="unified"]').waitFor();
+    await changes.locator('table[data-layout="unified"]').first().waitFor();
     expect(await changes.textContent()).toContain('item.price * item.quantity');
     expect(await changes.locator('.diff-added .token-keyword').count()).toBeGreaterThan(0);
     await changes.scrollIntoViewIfNeeded();
     await changes.screenshot({ path: path.join(path.dirname(await screenshot(page, '06-diff-page')), '06-diff-unified.png') });
     await changes.getByRole('button', { name: 'Side by side' }).click();
-    await changes.locator('table[data-layout="split"]').waitFor();
+    await changes.locator('table[data-layout="split"]').first().waitFor();
     expect(await changes.getByRole('button', { name: 'Side by side' }).getAttribute('aria-pressed')).toBe('true');
     await changes.screenshot({ path: path.join(path.dirname(await screenshot(page, '07-diff-page-split')), '07-diff-split.png') });
 
