@@ -8,6 +8,7 @@ import { coderReplies, plannerReplies, reviewerReplies } from '../support/script
 import { fixedCart } from '../support/target-repository.ts';
 import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { resetScreenshots, screenshot } from '../support/browser-screenshots.ts';
+import { startCuttableProxy, type CuttableProxy } from '../support/browser-proxy.ts';
 import { ensureWebBuild } from '../../scripts/web-build.ts';
 
 // One Mender (scripted model, the cart repository, two-person rule ON), one Chromium, and the
@@ -21,6 +22,7 @@ const people = { lead: { name: 'lee', role: 'team-lead' }, admin: { name: 'ada',
 describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   let pipeline: CartPipeline;
   let browser: TestBrowser;
+  let proxy: CuttableProxy;
   let page: Page;
   let operationId = '';
   let loads = 0;
@@ -36,6 +38,8 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
       const created = await pipeline.mender.call('POST', '/api/users', { ...person, password });
       expect(created.status, created.text).toBe(201);
     }
+    // The browser reaches Mender through a relay the test can cut, to see the page lose and regain its live stream.
+    proxy = await startCuttableProxy({ host: '127.0.0.1', port: pipeline.mender.port });
     browser = await launchTestBrowser();
     page = browser.page;
     page.on('load', () => (loads += 1));
@@ -43,6 +47,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await proxy?.close();
     await pipeline?.mender.close();
     await pipeline?.model.close();
     pipeline?.target.cleanup();
@@ -69,7 +74,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   const shownStatus = () => page.locator('.status-line [data-status]').getAttribute('data-status');
 
   it('signs a team lead in, starts a fix from the page and follows it live to approval without a reload', async () => {
-    await page.goto(pipeline.mender.url);
+    await page.goto(proxy.url);
     await screenshot(page, '01-sign-in');
     // A wrong password is refused with a message, and nothing else happens.
     await page.getByLabel('Name').fill(people.lead.name);
@@ -246,31 +251,53 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await screenshot(page, '15-audit');
   });
 
+  it('shows a lost live connection, reconnects by itself and catches up on what it missed', async () => {
+    await openFromNavigation('Overview');
+    await page.locator('[data-connection="live"]').waitFor();
+    proxy.cut();
+    try {
+      await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 30_000 });
+      await page.getByText(/The live connection to Mender was lost/).waitFor();
+      await screenshot(page, '16-reconnecting');
+      // Meanwhile the agent is paused elsewhere; the page learns it once the stream is back.
+      expect((await pipeline.mender.call('POST', '/api/agent/pause', { reason: 'while the page was offline' })).status).toBe(200);
+    } finally {
+      proxy.restore();
+    }
+    await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('agent-state').textContent(), { timeout: 15_000 }).toBe('paused');
+    await page.getByTestId('paused-banner').filter({ hasText: 'while the page was offline' }).waitFor();
+    expect((await pipeline.mender.call('POST', '/api/agent/resume')).status).toBe(200);
+    await expect.poll(() => page.getByTestId('paused-banner').count(), { timeout: 15_000 }).toBe(0);
+  });
+
   it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {
     await openFromNavigation('Issues');
-    await screenshot(page, '16-issues');
+    await screenshot(page, '17-issues');
     await openFromNavigation('Deployments');
-    await screenshot(page, '17-deployments');
+    await screenshot(page, '18-deployments');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
     await openFromNavigation('Overview');
     await page.getByTestId('agent-state').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, '18-overview-390');
+    await screenshot(page, '19-overview-390', { fullPage: false });
+    await screenshot(page, '19-overview-390-full');
     await page.getByRole('button', { name: 'Menu' }).click();
     await openFromNavigation('Operations');
     await page.locator(`tr[data-operation-id="${operationId}"]`).getByRole('link').click();
     await page.getByTestId('timeline').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, '19-detail-390');
+    await screenshot(page, '20-detail-390', { fullPage: false });
+    await screenshot(page, '20-detail-390-full');
 
     await page.getByRole('button', { name: 'Menu' }).click();
     const toggle = page.getByRole('button', { name: /^Theme:/ });
     while ((await toggle.textContent()) !== 'Theme: dark') await toggle.click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('button', { name: 'Menu' }).click();
-    await screenshot(page, '20-detail-390-dark');
+    await screenshot(page, '21-detail-390-dark', { fullPage: false });
 
     // No script error and no Content-Security-Policy violation in the whole session.
     expect(browser.problems.filter((problem) => !/Failed to load resource/.test(problem))).toEqual([]);

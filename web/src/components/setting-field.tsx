@@ -25,6 +25,14 @@ function fromText(setting: EditableSetting, text: string): unknown {
   return text.trim() === '' ? null : text;
 }
 
+const scaleLabels: Record<string, Record<string, string>> = {
+  autonomyLevel: {
+    '1': '1 · propose only: every gate waits for a human',
+    '2': '2 · low-risk changes merge by themselves',
+    '3': '3 · full autonomy within the safety policy',
+  },
+};
+
 export function humanKey(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase());
 }
@@ -81,6 +89,17 @@ export function SettingField({ setting, onSave }: { setting: EditableSetting; on
       <select id={id} value={text} onChange={(event) => setText(event.target.value)}>
         <option value="true">on</option>
         <option value="false">off</option>
+      </select>
+    );
+  } else if (setting.type === 'integer' && setting.min !== undefined && setting.max !== undefined && setting.max - setting.min <= 5) {
+    // A small scale (the autonomy level): each step named rather than typed.
+    input = (
+      <select id={id} value={text} onChange={(event) => setText(event.target.value)}>
+        {Array.from({ length: setting.max - setting.min + 1 }, (_, index) => String(setting.min! + index)).map((option) => (
+          <option key={option} value={option}>
+            {scaleLabels[setting.key]?.[option] ?? option}
+          </option>
+        ))}
       </select>
     );
   } else if (setting.type === 'number' || setting.type === 'integer') {

@@ -5,6 +5,7 @@ import { ApiError } from '../api/api-error.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { useQuery, useRouter } from '../routing/router.tsx';
 import { absoluteTime } from '../format/time.ts';
+import { Link } from '../routing/link.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -134,7 +135,11 @@ export function AuditPage() {
                     {entry.action}
                   </td>
                   <td data-label="Subject" className="mono">
-                    {entry.subject}
+                    {entry.subject.startsWith('operation:') ? (
+                      <Link to={`/operations/${entry.subject.slice('operation:'.length)}`}>{entry.subject}</Link>
+                    ) : (
+                      entry.subject
+                    )}
                   </td>
                   <td data-label="Details">
                     <details>
