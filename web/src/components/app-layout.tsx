@@ -5,6 +5,7 @@ import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
 import { ThemeToggle } from '../theme/theme-toggle.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { AgentPausedBanner } from './agent-paused-banner.tsx';
+import { ConnectionBanner } from './connection-banner.tsx';
 
 interface NavigationEntry {
   to: string;
@@ -79,6 +80,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
+      <ConnectionBanner />
       <AgentPausedBanner />
       <main id="main" tabIndex={-1}>
         {children}
