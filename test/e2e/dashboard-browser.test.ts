@@ -34,7 +34,8 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     pipeline = await startCartPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
       MENDER_TWO_PERSON_RULE: 'true',
     });
-    for (const person of Object.values(people)) {
+    // The admin comes from the one-time setup link, in the first step; the others from the API.
+    for (const person of [people.lead, people.viewer]) {
       const created = await pipeline.mender.call('POST', '/api/users', { ...person, password });
       expect(created.status, created.text).toBe(201);
     }
@@ -73,8 +74,26 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
 
   const shownStatus = () => page.locator('.status-line [data-status]').getAttribute('data-status');
 
+  it('creates the first admin from the one-time setup link Mender printed', async () => {
+    const line = pipeline.mender.logs.find((entry) => entry.includes('setupLink'));
+    const setupLink = new URL(JSON.parse(line ?? '{}').setupLink as string);
+    await page.goto(`${proxy.url}${setupLink.pathname}${setupLink.search}`);
+    await page.getByRole('heading', { name: 'Create the first admin' }).waitFor();
+    await page.getByLabel('Admin name').fill(people.admin.name);
+    await page.getByLabel(/^Password \(at least/).fill(password);
+    await page.getByLabel('Password again').fill(`${password} typo`);
+    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+    await page.getByText('The two passwords differ').waitFor();
+    await page.getByLabel('Password again').fill(password);
+    await screenshot(page, '00-setup');
+    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+    await page.getByTestId('signed-in-user').filter({ hasText: 'ada (admin)' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect((await pipeline.mender.call('GET', '/api/setup')).json).toEqual({ needed: false });
+    await signOut();
+  });
+
   it('signs a team lead in, starts a fix from the page and follows it live to approval without a reload', async () => {
-    await page.goto(proxy.url);
     await screenshot(page, '01-sign-in');
     // A wrong password is refused with a message, and nothing else happens.
     await page.getByLabel('Name').fill(people.lead.name);
