@@ -5,6 +5,8 @@ import { sessions, users } from './schema.ts';
 import { hashToken } from './user-store.ts';
 import type { Actor, Role } from '../safety/roles.ts';
 
+const forgetExpiredAfterMs = 7 * 24 * 60 * 60 * 1000;
+
 /** A signed-in browser: who it is, until when, and the hash its CSRF header must match. */
 export interface ActiveSession {
   actor: Actor;
@@ -51,8 +53,9 @@ export class SessionStore {
 
   async create(userId: string, address: string | undefined): Promise<CreatedSession> {
     const now = this.options.now();
-    // Sign-ins are rare: a good moment to forget sessions that ended.
-    await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
+    // Sign-ins are rare: a good moment to forget sessions that ended long ago. Recently expired
+    // ones stay, so their cookie still gets `session_expired` rather than "unknown".
+    await this.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now.getTime() - forgetExpiredAfterMs)));
     const sessionId = crypto.randomBytes(32).toString('base64url');
     const csrfToken = csrfTokenFor(sessionId);
     const expiresAt = new Date(now.getTime() + this.options.ttlMs());
@@ -62,7 +65,7 @@ export class SessionStore {
     return { sessionId, csrfToken, expiresAt };
   }
 
-  /** The session behind a cookie value; an expired one is deleted and reported as expired. */
+  /** The session behind a cookie value, or why there is none. */
   async lookup(sessionId: string): Promise<SessionLookup> {
     const idHash = hashToken(sessionId);
     const [row] = await this.db
@@ -71,10 +74,7 @@ export class SessionStore {
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.idHash, idHash));
     if (!row) return { kind: 'unknown' };
-    if (row.expiresAt.getTime() <= this.options.now().getTime()) {
-      await this.db.delete(sessions).where(eq(sessions.idHash, idHash));
-      return { kind: 'expired', expiredAt: row.expiresAt };
-    }
+    if (row.expiresAt.getTime() <= this.options.now().getTime()) return { kind: 'expired', expiredAt: row.expiresAt };
     return { kind: 'active', session: { actor: { id: row.userId, name: row.name, role: row.role as Role }, expiresAt: row.expiresAt, csrfHash: row.csrfHash } };
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { appendAudit } from './audit-log.ts';
 import type { Database } from './database.ts';
 import type { EventHub, RecordedEvent } from './event-hub.ts';
@@ -47,10 +48,12 @@ export class SettingOverrideStore {
       await lockEventOrder(transaction);
       const now = new Date();
       for (const change of details) {
+        // A cleared setting is the JSON null (drizzle would write SQL NULL for a bare null).
+        const value = change.new === null ? sql`'null'::jsonb` : change.new;
         await transaction
           .insert(settingOverrides)
-          .values({ key: change.key, value: change.new, updatedBy: actor, updatedAt: now })
-          .onConflictDoUpdate({ target: settingOverrides.key, set: { value: change.new, updatedBy: actor, updatedAt: now } });
+          .values({ key: change.key, value, updatedBy: actor, updatedAt: now })
+          .onConflictDoUpdate({ target: settingOverrides.key, set: { value, updatedBy: actor, updatedAt: now } });
         await appendAudit(transaction, { actor, action: 'settings.changed', subject: `setting:${change.key}`, details: change });
       }
       const data = { changes: details };
