@@ -136,7 +136,7 @@ function readOrCreateToken(file: string): string {
 }
 
 /** Credentials in Mender's own home that no repository's tests have any business reading. */
-function sensitiveHomeFolders(): string[] {
+export function sensitiveHomeFolders(): string[] {
   const home = os.homedir();
   return ['.ssh', '.aws', '.gnupg', '.docker', '.kube', '.config', '.azure', '.npm', '.mender', '.netrc', '.npmrc', '.pypirc', '.git-credentials'].map((name) => path.join(home, name));
 }
