@@ -24,6 +24,7 @@ import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
+import { registerMcpRoutes, type McpServices } from '../mcp/mcp-routes.ts';
 
 
 export interface AppServices {
@@ -38,6 +39,7 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  mcp: McpServices;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -109,6 +111,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
+  registerMcpRoutes(app, services);
   return app;
 }
 

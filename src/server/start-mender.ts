@@ -27,6 +27,10 @@ import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts
 import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { McpConfigError, readMcpConfig, type McpConfigFile } from '../mcp/mcp-config.ts';
+import { ExternalTools } from '../mcp/external-tools.ts';
+import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 
 export interface RunningMender {
   url: string;
@@ -50,6 +54,8 @@ export interface StartOptions {
 export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
   const { settings } = config;
   const env = options.env ?? process.env;
+  // Read before anything opens: a bad .mcp.json stops the start with its reason.
+  const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
@@ -83,7 +89,14 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }) }, queue);
+  // — MCP —
+  const toolCallApprovals = new ToolCallApprovals(store.db, operations, { timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000 });
+  const externalTools =
+    operatorMcpConfig || settings.mcpTrustRepoConfig
+      ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
+      : undefined;
+  if (operatorMcpConfig) log.info('external MCP servers configured (started on first use)', { file: operatorMcpConfig.file, servers: operatorMcpConfig.servers.map((server) => server.name) });
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });
@@ -93,7 +106,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, mcp: { checks, redactor, toolCallApprovals } });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -123,9 +136,22 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await queue.close();
+      await externalTools?.close();
       await store.close();
     },
   } as RunningMender & { app: typeof app };
+}
+
+/** MENDER_MCP_CONFIG, else `.mcp.json` in the working folder when there is one. */
+function readOperatorMcpConfig(configured: string | undefined, env: NodeJS.ProcessEnv): McpConfigFile | undefined {
+  const file = configured ? path.resolve(configured) : fs.existsSync('.mcp.json') ? path.resolve('.mcp.json') : undefined;
+  if (!file) return undefined;
+  try {
+    return readMcpConfig(file, 'operator', env);
+  } catch (error) {
+    if (error instanceof McpConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function readOrCreateToken(file: string): string {
