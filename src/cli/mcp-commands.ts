@@ -64,7 +64,37 @@ async function serveOverStdio(server: string, rootOption: string): Promise<void>
   fs.rmSync(scratchDir, { recursive: true, force: true });
 }
 
+interface ToolCallView {
+  id: string;
+  tool: string;
+  status: string;
+  arguments: unknown;
+  requestedAt: string;
+  decidedBy: string | null;
+}
+
+/** External MCP tool calls that wait for a team lead: list, approve, deny. */
 function registerToolCallCommands(program: Command, client: () => ApiClient): void {
-  void program;
-  void client;
+  program
+    .command('tool-calls <operation>')
+    .description("an operation's external MCP tool calls that needed approval, and their decisions")
+    .option('--json', 'machine-readable output')
+    .action(async (operation: string, options: { json?: boolean }) => {
+      const result = await client().request<{ toolCalls: ToolCallView[] }>('GET', `/api/operations/${encodeURIComponent(operation)}/tool-calls`);
+      const text = () =>
+        result.toolCalls.map((call) => `${call.id}  ${call.status.padEnd(9)}  ${call.tool} ${JSON.stringify(call.arguments)}${call.decidedBy ? `  (by ${call.decidedBy})` : ''}`).join('\n') || 'no tool calls waited for approval';
+      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${text()}\n`);
+    });
+  const toolCall = program.command('tool-call').description('decide an external MCP tool call that waits for approval (team lead)');
+  for (const action of ['approve', 'deny'] as const) {
+    toolCall
+      .command(`${action} <operation> <call>`)
+      .description(action === 'approve' ? 'let the call run' : 'refuse the call: the model gets a denial')
+      .option('--comment <text>', 'for the record')
+      .option('--json', 'machine-readable output')
+      .action(async (operation: string, call: string, options: { comment?: string; json?: boolean }) => {
+        const result = await client().request<ToolCallView>('POST', `/api/operations/${encodeURIComponent(operation)}/tool-calls/${encodeURIComponent(call)}/${action}`, options.comment ? { comment: options.comment } : {});
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${result.id} ${result.status}: ${result.tool}\n`);
+      });
+  }
 }
