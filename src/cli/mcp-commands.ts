@@ -51,7 +51,14 @@ async function serveOverStdio(server: string, rootOption: string): Promise<void>
     isDenied: createDenyMatcher([...defaultDenyPatterns, ...(settings.denyPatterns ?? [])]),
   });
   const rateLimiter = createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 });
-  const mcpServer = createMenderMcpServer({ server, root, redactor, callerKey: `mcp-stdio-${process.pid}`, version: menderVersion, tools: servedTools({ server, root, settings, checks, rateLimiter }) });
+  const mcpServer = createMenderMcpServer({
+    server,
+    root,
+    redactor,
+    callerKey: `mcp-stdio-${process.pid}`,
+    version: menderVersion,
+    tools: servedTools({ server, root, settings, checks, rateLimiter }),
+  });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
@@ -82,7 +89,11 @@ function registerToolCallCommands(program: Command, client: () => ApiClient): vo
     .action(async (operation: string, options: { json?: boolean }) => {
       const result = await client().request<{ toolCalls: ToolCallView[] }>('GET', `/api/operations/${encodeURIComponent(operation)}/tool-calls`);
       const text = () =>
-        result.toolCalls.map((call) => `${call.id}  ${call.status.padEnd(9)}  ${call.tool} ${JSON.stringify(call.arguments)}${call.decidedBy ? `  (by ${call.decidedBy})` : ''}`).join('\n') || 'no tool calls waited for approval';
+        result.toolCalls
+          .map(
+            (call) => `${call.id}  ${call.status.padEnd(9)}  ${call.tool} ${JSON.stringify(call.arguments)}${call.decidedBy ? `  (by ${call.decidedBy})` : ''}`,
+          )
+          .join('\n') || 'no tool calls waited for approval';
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${text()}\n`);
     });
   const toolCall = program.command('tool-call').description('decide an external MCP tool call that waits for approval (team lead)');
@@ -93,7 +104,11 @@ function registerToolCallCommands(program: Command, client: () => ApiClient): vo
       .option('--comment <text>', 'for the record')
       .option('--json', 'machine-readable output')
       .action(async (operation: string, call: string, options: { comment?: string; json?: boolean }) => {
-        const result = await client().request<ToolCallView>('POST', `/api/operations/${encodeURIComponent(operation)}/tool-calls/${encodeURIComponent(call)}/${action}`, options.comment ? { comment: options.comment } : {});
+        const result = await client().request<ToolCallView>(
+          'POST',
+          `/api/operations/${encodeURIComponent(operation)}/tool-calls/${encodeURIComponent(call)}/${action}`,
+          options.comment ? { comment: options.comment } : {},
+        );
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${result.id} ${result.status}: ${result.tool}\n`);
       });
   }

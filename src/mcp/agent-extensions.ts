@@ -32,7 +32,10 @@ export interface AgentExtensions {
 /** What a planner or coder turn gets besides Mender's own tools: skills, and external MCP servers' tools. */
 export async function agentExtensions(options: AgentExtensionsOptions): Promise<AgentExtensions> {
   const skills = await loadSkills({
-    folders: [{ folder: shippedSkillsFolder, origin: 'mender' }, ...options.settings.skillsDirs.map((folder) => ({ folder: path.resolve(folder), origin: 'configured' as const }))],
+    folders: [
+      { folder: shippedSkillsFolder, origin: 'mender' },
+      ...options.settings.skillsDirs.map((folder) => ({ folder: path.resolve(folder), origin: 'configured' as const })),
+    ],
     repository: options.policy,
     log: options.log,
   });

@@ -90,7 +90,9 @@ export class ExternalServer {
     const config = this.config;
     if (config.transport === 'http') return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
     const transport = new StdioClientTransport({ command: config.command, args: config.args, env: config.env, cwd: config.cwd, stderr: 'pipe' });
-    transport.stderr?.on('data', (chunk: Buffer) => this.log.debug('external MCP server stderr', { server: config.name, text: chunk.toString().slice(0, 2_000) }));
+    transport.stderr?.on('data', (chunk: Buffer) =>
+      this.log.debug('external MCP server stderr', { server: config.name, text: chunk.toString().slice(0, 2_000) }),
+    );
     return transport;
   }
 }

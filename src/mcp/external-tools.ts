@@ -113,7 +113,10 @@ export class ExternalTools {
       if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) {
         const config = readMcpConfig(file, 'repository');
         result = config.servers.map((server) => new ExternalServer({ ...server, name: server.name }, this.options.log));
-        this.options.log.warn('starting MCP servers from a repository .mcp.json (MENDER_MCP_TRUST_REPO_CONFIG=true)', { file, servers: config.servers.map((server) => server.name) });
+        this.options.log.warn('starting MCP servers from a repository .mcp.json (MENDER_MCP_TRUST_REPO_CONFIG=true)', {
+          file,
+          servers: config.servers.map((server) => server.name),
+        });
       }
     } catch (error) {
       result = error instanceof McpConfigError ? error : new McpConfigError(`MCP config ${file}: ${(error as Error).message}`);
@@ -134,9 +137,20 @@ export class ExternalTools {
       kind: readOnly ? 'read' : 'execute',
       execute: async (input, context): Promise<ToolResult> => {
         if (decision === 'ask') {
-          const { outcome, callId } = await approvals.awaitDecision({ operationId: context.operationId, tool: name, server: server.name, input, signal: context.signal });
-          if (outcome === 'denied') return toolError('tool_denied', `a team lead denied this call of ${name} (call ${callId}); do not call it again with these arguments: carry on without it`);
-          if (outcome === 'timed_out') return toolError('approval_timed_out', `no one approved this call of ${name} (call ${callId}) in time; carry on without it`);
+          const { outcome, callId } = await approvals.awaitDecision({
+            operationId: context.operationId,
+            tool: name,
+            server: server.name,
+            input,
+            signal: context.signal,
+          });
+          if (outcome === 'denied')
+            return toolError(
+              'tool_denied',
+              `a team lead denied this call of ${name} (call ${callId}); do not call it again with these arguments: carry on without it`,
+            );
+          if (outcome === 'timed_out')
+            return toolError('approval_timed_out', `no one approved this call of ${name} (call ${callId}) in time; carry on without it`);
           if (outcome === 'aborted') return toolError('cancelled', 'the operation was paused or cancelled while the call waited for approval');
         }
         let result: CallToolResult;

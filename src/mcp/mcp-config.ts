@@ -21,7 +21,12 @@ export class McpConfigError extends Error {
 
 const serverName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'server names are 1-32 letters, digits, dash or underscore');
 const stringMap = z.record(z.string(), z.string()).default({});
-const stdioServer = z.object({ type: z.literal('stdio').optional(), command: z.string().min(1, 'command is empty'), args: z.array(z.string()).default([]), env: stringMap });
+const stdioServer = z.object({
+  type: z.literal('stdio').optional(),
+  command: z.string().min(1, 'command is empty'),
+  args: z.array(z.string()).default([]),
+  env: stringMap,
+});
 const httpServer = z.object({ type: z.enum(['http', 'streamable-http']).optional(), url: z.url('url must be an http(s) URL'), headers: stringMap });
 const configFile = z.object({
   mcpServers: z.record(
@@ -55,7 +60,9 @@ export function readMcpConfig(file: string, origin: McpConfigFile['origin'], env
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new McpConfigError(`MCP config ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check MENDER_MCP_CONFIG`);
+    throw new McpConfigError(
+      `MCP config ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check MENDER_MCP_CONFIG`,
+    );
   }
   let json: unknown;
   try {
@@ -70,7 +77,8 @@ export function readMcpConfig(file: string, origin: McpConfigFile['origin'], env
   }
   const expand = (value: string, where: string): string => {
     if (origin === 'repository') {
-      if (variableReference.test(value)) throw new McpConfigError(`MCP config ${file}: ${where} refers to an environment variable; a repository's .mcp.json may not read Mender's environment`);
+      if (value.search(variableReference) >= 0)
+        throw new McpConfigError(`MCP config ${file}: ${where} refers to an environment variable; a repository's .mcp.json may not read Mender's environment`);
       return value;
     }
     return value.replace(variableReference, (_match, name: string, fallback: string | undefined) => {
@@ -80,11 +88,19 @@ export function readMcpConfig(file: string, origin: McpConfigFile['origin'], env
       throw new McpConfigError(`MCP config ${file}: ${where} needs the environment variable ${name}, which is not set`);
     });
   };
-  const expandAll = (values: Record<string, string>, where: string) => Object.fromEntries(Object.entries(values).map(([key, value]) => [key, expand(value, `${where}.${key}`)]));
+  const expandAll = (values: Record<string, string>, where: string) =>
+    Object.fromEntries(Object.entries(values).map(([key, value]) => [key, expand(value, `${where}.${key}`)]));
   const servers = Object.entries(parsed.data.mcpServers).map(([name, server]): ExternalServerConfig => {
     const where = `mcpServers.${name}`;
     if ('url' in server) return { name, transport: 'http', url: expand(server.url, `${where}.url`), headers: expandAll(server.headers, `${where}.headers`) };
-    return { name, transport: 'stdio', command: expand(server.command, `${where}.command`), args: server.args.map((arg, index) => expand(arg, `${where}.args.${index}`)), env: expandAll(server.env, `${where}.env`), cwd: path.dirname(file) };
+    return {
+      name,
+      transport: 'stdio',
+      command: expand(server.command, `${where}.command`),
+      args: server.args.map((arg, index) => expand(arg, `${where}.args.${index}`)),
+      env: expandAll(server.env, `${where}.env`),
+      cwd: path.dirname(file),
+    };
   });
   return { file, origin, servers };
 }

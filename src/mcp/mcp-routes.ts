@@ -61,7 +61,15 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
     const server = c.req.param('server');
     if (!isServedServerName(server)) throw new HttpError(404, 'not_found', `no MCP server "${server}": use /mcp/${servedServerNames.join(', /mcp/')}`);
     if (c.req.method !== 'POST') {
-      return c.json({ jsonrpc: '2.0', error: { code: -32000, message: 'Mender serves MCP statelessly: send JSON-RPC with POST; there is no session to stream or delete' }, id: null }, 405, { allow: 'POST' });
+      return c.json(
+        {
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Mender serves MCP statelessly: send JSON-RPC with POST; there is no session to stream or delete' },
+          id: null,
+        },
+        405,
+        { allow: 'POST' },
+      );
     }
     const repoName = c.req.query('repo');
     if (!repoName) throw new HttpError(400, 'missing_repo', `name the repository: /mcp/${server}?repo=<registered repository name>`);
@@ -76,7 +84,15 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
     const actor = c.get('actor');
     const tools = servedTools({ server, root, settings: services.settings, checks: services.mcp.checks, rateLimiter, commandOverrides: repo.commands });
     // Viewers read: the tools that change files or run commands are not even listed for them.
-    const mcpServer = createMenderMcpServer({ server, tools, root, redactor: services.mcp.redactor, readOnly: !roleAtLeast(actor.role, 'team-lead'), callerKey: `mcp-http-${actor.id}`, version: menderVersion });
+    const mcpServer = createMenderMcpServer({
+      server,
+      tools,
+      root,
+      redactor: services.mcp.redactor,
+      readOnly: !roleAtLeast(actor.role, 'team-lead'),
+      callerKey: `mcp-http-${actor.id}`,
+      version: menderVersion,
+    });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await mcpServer.connect(transport);
     try {
@@ -96,7 +112,8 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
   ] as const) {
     app.post(`/api/operations/:id/tool-calls/:callId/${action}`, async (c) => {
       const actor = c.get('actor');
-      if (!roleAtLeast(actor.role, 'team-lead')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may decide tool calls`);
+      if (!roleAtLeast(actor.role, 'team-lead'))
+        throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may decide tool calls`);
       const operation = await services.operations.get(c.req.param('id'));
       const body = await parseBody(c, decisionBody, true);
       try {
@@ -122,7 +139,12 @@ function authenticateMcp(users: UserStore) {
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const actor = token ? await users.actorForToken(token) : undefined;
-    if (!actor) throw new HttpError(401, 'unauthorized', 'missing or unknown bearer token: send Authorization: Bearer <token> (MENDER_ADMIN_TOKEN, <dataDir>/admin-token, or a token from `mender user add`)');
+    if (!actor)
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'missing or unknown bearer token: send Authorization: Bearer <token> (MENDER_ADMIN_TOKEN, <dataDir>/admin-token, or a token from `mender user add`)',
+      );
     c.set('actor', actor);
     await next();
   };

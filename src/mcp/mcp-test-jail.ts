@@ -32,7 +32,8 @@ export function createMcpTestJail(): McpTestJail {
   fs.writeFileSync(path.join(root, '.env'), `STRIPE_SECRET=${plantedSecret}\n`);
   fs.writeFileSync(path.join(root, '.gitignore'), '.env\n');
   fs.symlinkSync(outside, path.join(root, 'escape'), 'dir');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: root, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: root, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', 'src/app.ts', '.gitignore');
   git('commit', '-q', '-m', 'initial');

@@ -30,8 +30,22 @@ afterEach(async () => {
 async function connect(server: ServedServerName, env: Record<string, string> = {}, readOnly = false): Promise<Client> {
   const { settings } = loadSettings({ MENDER_SANDBOX: 'off', MENDER_DATA_DIR: scratch, ...env }, scratch);
   const checks = createCheckRunner({ timeoutMs: 60_000, outputLimitBytes: 100_000, scratchDir: scratch, sandbox: { mode: 'off' } });
-  const tools = servedTools({ server, root: jail.root, settings, checks, rateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }) });
-  const mcpServer = createMenderMcpServer({ server, tools, root: jail.root, redactor: createRedactor([plantedSecret]), readOnly, callerKey: 'test', version: '0.0.0-test' });
+  const tools = servedTools({
+    server,
+    root: jail.root,
+    settings,
+    checks,
+    rateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }),
+  });
+  const mcpServer = createMenderMcpServer({
+    server,
+    tools,
+    root: jail.root,
+    redactor: createRedactor([plantedSecret]),
+    readOnly,
+    callerKey: 'test',
+    version: '0.0.0-test',
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await mcpServer.connect(serverSide);
   const client = new Client({ name: 'mcp-test-client', version: '1.0.0' });
@@ -46,7 +60,11 @@ describe('Mender tools as MCP servers (in-memory transport)', () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(['readFile', 'writeFile', 'editFile', 'listDirectory', 'searchFiles', 'deleteFile']);
     const readFile = tools.find((tool) => tool.name === 'readFile')!;
-    expect(readFile.inputSchema).toMatchObject({ type: 'object', properties: { path: { type: 'string' }, startLine: { type: 'integer' } }, required: ['path'] });
+    expect(readFile.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { path: { type: 'string' }, startLine: { type: 'integer' } },
+      required: ['path'],
+    });
     expect(readFile.annotations).toMatchObject({ readOnlyHint: true });
     expect(tools.find((tool) => tool.name === 'writeFile')!.annotations).toMatchObject({ readOnlyHint: false });
     expect(tools.find((tool) => tool.name === 'deleteFile')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
@@ -102,10 +120,13 @@ describe('Mender tools as MCP servers (in-memory transport)', () => {
     expect(resultText(status)).not.toContain('.env');
   });
 
-  it('runs the checkout\'s tests through the test-runner server', async () => {
+  it("runs the checkout's tests through the test-runner server", async () => {
     fs.writeFileSync(path.join(jail.root, 'package.json'), JSON.stringify({ name: 'jail', type: 'module', scripts: { test: 'node --test' } }));
     fs.mkdirSync(path.join(jail.root, 'test'));
-    fs.writeFileSync(path.join(jail.root, 'test/answer.test.mjs'), "import test from 'node:test';\nimport assert from 'node:assert';\ntest('answer', () => assert.equal(41, 42));\n");
+    fs.writeFileSync(
+      path.join(jail.root, 'test/answer.test.mjs'),
+      "import test from 'node:test';\nimport assert from 'node:assert';\ntest('answer', () => assert.equal(41, 42));\n",
+    );
     const client = await connect('test-runner');
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['test', 'typecheck', 'lint', 'build', 'formatCheck']);
     const result = await client.callTool({ name: 'test', arguments: {} });

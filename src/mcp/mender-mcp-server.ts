@@ -38,16 +38,25 @@ export function createMenderMcpServer(options: MenderMcpServerOptions): McpServe
   const server = new McpServer({ name: `mender-${options.server}`, version: options.version }, { capabilities: { tools: {} } });
   const offered = options.readOnly ? options.tools.filter(({ tool }) => tool.kind === 'read') : options.tools;
   for (const { mcpName, tool } of offered) {
-    server.registerTool(mcpName, { description: tool.description, inputSchema: tool.inputSchema, annotations: annotationsFor(tool) }, async (input: unknown, extra: { signal: AbortSignal }) => {
-      const context: ToolContext = { root: options.root, operationId: options.callerKey, signal: extra.signal, saveArtifact: (name, content) => saveOutsideRoot(name, options.redactor.redact(content)) };
-      let result: ToolResult;
-      try {
-        result = await tool.execute(input, context);
-      } catch (error) {
-        result = { ok: false, error: { code: 'io_error', message: error instanceof Error ? error.message : String(error) } };
-      }
-      return toCallToolResult(result, options.redactor);
-    });
+    server.registerTool(
+      mcpName,
+      { description: tool.description, inputSchema: tool.inputSchema, annotations: annotationsFor(tool) },
+      async (input: unknown, extra: { signal: AbortSignal }) => {
+        const context: ToolContext = {
+          root: options.root,
+          operationId: options.callerKey,
+          signal: extra.signal,
+          saveArtifact: (name, content) => saveOutsideRoot(name, options.redactor.redact(content)),
+        };
+        let result: ToolResult;
+        try {
+          result = await tool.execute(input, context);
+        } catch (error) {
+          result = { ok: false, error: { code: 'io_error', message: error instanceof Error ? error.message : String(error) } };
+        }
+        return toCallToolResult(result, options.redactor);
+      },
+    );
   }
   return server;
 }

@@ -40,7 +40,12 @@ export function isServedServerName(name: string): name is ServedServerName {
 
 /** The path jail with the configured deny list and limits, as the agent gets it (pipeline/operation-workspace.ts). */
 export function servedPathPolicy(root: string, settings: Settings): PathPolicy {
-  return createPathPolicy({ root, denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])], maxReadBytes: settings.maxReadBytes, maxWriteBytes: settings.maxWriteBytes });
+  return createPathPolicy({
+    root,
+    denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])],
+    maxReadBytes: settings.maxReadBytes,
+    maxWriteBytes: settings.maxWriteBytes,
+  });
 }
 
 /**
@@ -53,7 +58,10 @@ export function servedTools(options: ServedToolsOptions): ServedTool[] {
   let tools: Tool[];
   if (options.server === 'filesystem') {
     const filesystem = createFilesystemTools({ policy, rateLimiter: options.rateLimiter });
-    tools = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(filesystem, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : filesystem;
+    tools =
+      settings.protectedPathAction === 'refuse'
+        ? guardProtectedPaths(filesystem, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths))
+        : filesystem;
   } else if (options.server === 'git') {
     tools = createGitTools({ denyPatterns: policy.denyPatterns });
   } else {

@@ -45,7 +45,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function argumentsKey(tool: string, input: unknown): string {
-  return crypto.createHash('sha256').update(`${tool}\n${canonicalJson(input)}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${tool}\n${canonicalJson(input)}`)
+    .digest('hex');
 }
 
 /**
@@ -69,17 +72,36 @@ export class ToolCallApprovals {
     const [existing] = await this.db
       .select()
       .from(mcpToolCalls)
-      .where(and(eq(mcpToolCalls.operationId, request.operationId), eq(mcpToolCalls.argumentsKey, key), inArray(mcpToolCalls.status, ['waiting', 'approved', 'denied'])))
+      .where(
+        and(
+          eq(mcpToolCalls.operationId, request.operationId),
+          eq(mcpToolCalls.argumentsKey, key),
+          inArray(mcpToolCalls.status, ['waiting', 'approved', 'denied']),
+        ),
+      )
       .orderBy(desc(mcpToolCalls.requestedAt))
       .limit(1);
     if (existing && (existing.status === 'approved' || existing.status === 'denied')) {
-      await this.timeline.event(request.operationId, 'mender', { type: 'tool_call.decision_reused', data: { callId: existing.id, tool: request.tool, decision: existing.status } });
+      await this.timeline.event(request.operationId, 'mender', {
+        type: 'tool_call.decision_reused',
+        data: { callId: existing.id, tool: request.tool, decision: existing.status },
+      });
       return { outcome: existing.status, callId: existing.id, reused: true };
     }
     let callId = existing?.id;
     if (!callId) {
       callId = newId();
-      await this.db.insert(mcpToolCalls).values({ id: callId, operationId: request.operationId, tool: request.tool, server: request.server, arguments: request.input ?? {}, argumentsKey: key, status: 'waiting' });
+      await this.db
+        .insert(mcpToolCalls)
+        .values({
+          id: callId,
+          operationId: request.operationId,
+          tool: request.tool,
+          server: request.server,
+          arguments: request.input ?? {},
+          argumentsKey: key,
+          status: 'waiting',
+        });
       await this.timeline.event(request.operationId, 'mender', {
         type: 'tool_call.approval_requested',
         data: { callId, tool: request.tool, server: request.server, input: request.input ?? {}, timeoutSeconds: Math.round(this.options.timeoutMs / 1000) },
@@ -107,11 +129,21 @@ export class ToolCallApprovals {
       .where(and(eq(mcpToolCalls.id, callId), eq(mcpToolCalls.operationId, operationId), eq(mcpToolCalls.status, 'waiting')))
       .returning();
     if (!row) {
-      const [current] = await this.db.select().from(mcpToolCalls).where(and(eq(mcpToolCalls.id, callId), eq(mcpToolCalls.operationId, operationId)));
-      if (!current) throw new ToolCallDecisionError('not_found', `operation ${operationId} has no tool call ${callId}: list them with GET /api/operations/${operationId}/tool-calls`);
+      const [current] = await this.db
+        .select()
+        .from(mcpToolCalls)
+        .where(and(eq(mcpToolCalls.id, callId), eq(mcpToolCalls.operationId, operationId)));
+      if (!current)
+        throw new ToolCallDecisionError(
+          'not_found',
+          `operation ${operationId} has no tool call ${callId}: list them with GET /api/operations/${operationId}/tool-calls`,
+        );
       throw new ToolCallDecisionError('conflict', `tool call ${callId} is already ${current.status}${current.decidedBy ? ` (by ${current.decidedBy})` : ''}`);
     }
-    await this.timeline.event(operationId, actor, { type: decision === 'approved' ? 'tool_call.approved' : 'tool_call.denied', data: { callId, tool: row.tool, comment } });
+    await this.timeline.event(operationId, actor, {
+      type: decision === 'approved' ? 'tool_call.approved' : 'tool_call.denied',
+      data: { callId, tool: row.tool, comment },
+    });
     for (const wake of this.waiters.get(callId) ?? []) wake(decision);
     return row;
   }
@@ -144,13 +176,19 @@ export class ToolCallApprovals {
       const onAbort = () => finish('aborted');
       const timer = setTimeout(() => finish('timed_out'), this.options.timeoutMs);
       const poll = setInterval(() => {
-        void this.statusOf(callId).then((status) => status && onDecision(status), () => undefined);
+        void this.statusOf(callId).then(
+          (status) => status && onDecision(status),
+          () => undefined,
+        );
       }, this.options.pollMs ?? 1_000);
       if (!this.waiters.has(callId)) this.waiters.set(callId, new Set());
       this.waiters.get(callId)!.add(onDecision);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      void this.statusOf(callId).then((status) => status && onDecision(status), () => undefined);
+      void this.statusOf(callId).then(
+        (status) => status && onDecision(status),
+        () => undefined,
+      );
     });
   }
 }

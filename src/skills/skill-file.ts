@@ -19,7 +19,10 @@ export type SkillParse = { ok: true; skill: Skill } | { ok: false; reason: strin
 export const maxSkillBytes = 64 * 1024;
 
 const frontMatterSchema = z.object({
-  name: z.string({ error: 'name is required' }).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'name must be lowercase letters, digits and single hyphens').max(64, 'name is longer than 64 characters'),
+  name: z
+    .string({ error: 'name is required' })
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'name must be lowercase letters, digits and single hyphens')
+    .max(64, 'name is longer than 64 characters'),
   description: z.string({ error: 'description is required' }).trim().min(1, 'description is empty').max(1024, 'description is longer than 1024 characters'),
 });
 

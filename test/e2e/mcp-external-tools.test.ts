@@ -11,7 +11,8 @@ import { cartPlan } from '../support/scripted-roles.ts';
 
 const runFile = promisify(execFile);
 const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
-const fixtureServer = path.resolve(import.meta.dirname, '../fixtures/mcp/orders-server.mjs');
+const fixtureServer = path.resolve(import.meta.dirname, '../fixtures/mcp/orders-server.ts');
+const runTs = path.resolve(import.meta.dirname, '../../bin/run-ts.mjs');
 
 let pipeline: CartPipeline | undefined;
 let folder: string;
@@ -30,13 +31,21 @@ function writeMcpConfig(): { config: string; log: string } {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-mcp-config-'));
   const log = path.join(folder, 'fixture-calls.jsonl');
   const config = path.join(folder, '.mcp.json');
-  fs.writeFileSync(config, JSON.stringify({ mcpServers: { orders: { command: process.execPath, args: [fixtureServer], env: { FIXTURE_LOG: log } } } }, null, 2));
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ mcpServers: { orders: { command: process.execPath, args: [runTs, fixtureServer], env: { FIXTURE_LOG: log } } } }, null, 2),
+  );
   return { config, log };
 }
 
 function fixtureCalls(log: string): { tool: string; text: string }[] {
   if (!fs.existsSync(log)) return [];
-  return fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return fs
+    .readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 const bodyText = (request: RecordedRequest) => JSON.stringify(request.body);
@@ -47,7 +56,11 @@ async function start(script: Parameters<typeof roleScript>[0], env: Record<strin
 }
 
 async function createOperation(type: string): Promise<string> {
-  const created = await pipeline!.mender.call('POST', '/api/operations', { type, description: 'total() ignores quantity: order A-17 was charged 4 instead of 12', repo: 'cart' });
+  const created = await pipeline!.mender.call('POST', '/api/operations', {
+    type,
+    description: 'total() ignores quantity: order A-17 was charged 4 instead of 12',
+    repo: 'cart',
+  });
   expect(created.status).toBe(201);
   return created.json.id;
 }
@@ -59,7 +72,8 @@ async function waitForEvent(id: string, type: string, timeoutMs = 120_000): Prom
     const operation = (await pipeline!.mender.call('GET', `/api/operations/${id}`)).json;
     const found = operation.timeline.find((event: { type: string }) => event.type === type);
     if (found) return found;
-    if (['failed', 'done', 'cancelled'].includes(operation.status)) throw new Error(`operation ${id} ended ${operation.status} (${operation.failureReason}) before ${type}`);
+    if (['failed', 'done', 'cancelled'].includes(operation.status))
+      throw new Error(`operation ${id} ended ${operation.status} (${operation.failureReason}) before ${type}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no ${type} event on operation ${id} within ${timeoutMs} ms`);
@@ -67,12 +81,17 @@ async function waitForEvent(id: string, type: string, timeoutMs = 120_000): Prom
 
 const plannerSubmits: ScriptedReply[] = [{ toolCalls: [{ name: 'submit_plan', arguments: cartPlan }] }];
 
-describe('external MCP servers as the agent\'s tools', () => {
-  it('the planner calls a read-only tool of a server started from .mcp.json, and its result reaches the model; Mender\'s secrets stay out of its environment', async () => {
+describe("external MCP servers as the agent's tools", () => {
+  it("the planner calls a read-only tool of a server started from .mcp.json, and its result reaches the model; Mender's secrets stay out of its environment", async () => {
     vi.stubEnv('MENDER_TEST_SECRET_TOKEN', 'do-not-pass-this-secret-along');
     const { config } = writeMcpConfig();
     const planner: ScriptedReply[] = [
-      { toolCalls: [{ name: 'orders__lookup_order', arguments: { id: 'A-17' } }, { name: 'orders__environment', arguments: {} }] },
+      {
+        toolCalls: [
+          { name: 'orders__lookup_order', arguments: { id: 'A-17' } },
+          { name: 'orders__environment', arguments: {} },
+        ],
+      },
       { toolCalls: [{ name: 'submit_plan', arguments: cartPlan }] },
     ];
     const { mender, model } = await start({ planner }, { MENDER_MCP_CONFIG: config });
@@ -85,7 +104,9 @@ describe('external MCP servers as the agent\'s tools', () => {
     // Read-only tools are offered to the planner under <server>__<tool>; the unknown mutating one is not.
     expect(plannerRequests[0]!.toolNames).toEqual(expect.arrayContaining(['orders__lookup_order', 'orders__environment']));
     expect(plannerRequests[0]!.toolNames).not.toContain('orders__record_note');
-    const schema = (plannerRequests[0]!.body.tools as { function: { name: string; parameters: unknown } }[]).find((tool) => tool.function.name === 'orders__lookup_order')!.function.parameters;
+    const schema = (plannerRequests[0]!.body.tools as { function: { name: string; parameters: unknown } }[]).find(
+      (tool) => tool.function.name === 'orders__lookup_order',
+    )!.function.parameters;
     expect(schema).toMatchObject({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] });
     expect(bodyText(plannerRequests[0]!)).not.toContain('charged 4.00');
     expect(bodyText(plannerRequests[1]!)).toContain('order A-17: 3 items at 4.00 each, charged 4.00 (expected 12.00)');
@@ -94,7 +115,9 @@ describe('external MCP servers as the agent\'s tools', () => {
     expect(bodyText(plannerRequests[1]!)).toContain('PATH');
     expect(bodyText(plannerRequests[1]!)).not.toContain('MENDER_TEST_SECRET_TOKEN');
 
-    const calls = operation.timeline.filter((event: { type: string }) => event.type === 'tool.called').map((event: { data: { tool: string; ok: boolean } }) => [event.data.tool, event.data.ok]);
+    const calls = operation.timeline
+      .filter((event: { type: string }) => event.type === 'tool.called')
+      .map((event: { data: { tool: string; ok: boolean } }) => [event.data.tool, event.data.ok]);
     expect(calls).toEqual(expect.arrayContaining([['orders__lookup_order', true]]));
   });
 
@@ -161,5 +184,54 @@ describe('external MCP servers as the agent\'s tools', () => {
     const answered = model.requests.find((request) => request.role === 'coder' && bodyText(request).includes('tool_denied'));
     expect(answered).toBeDefined();
     expect(bodyText(answered!)).toContain('a team lead denied this call of orders__record_note');
+  });
+
+  it('pausing the agent aborts a waiting call; after resume the identical call keeps its request and runs once approved', async () => {
+    const { config, log } = writeMcpConfig();
+    const coder: ScriptedReply[] = [
+      { toolCalls: [{ name: 'orders__record_note', arguments: { text: 'pause me' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { summary: 'noted' } }] },
+    ];
+    const { mender } = await start({ planner: plannerSubmits, coder }, { MENDER_MCP_CONFIG: config, MENDER_MAX_ATTEMPTS: '2' });
+    const id = await createOperation('fix');
+    const requested = await waitForEvent(id, 'tool_call.approval_requested');
+
+    expect((await mender.call('POST', '/api/agent/pause', { reason: 'incident' })).status).toBe(200);
+    await waitForEvent(id, 'step.paused');
+    expect((await mender.call('GET', `/api/operations/${id}/tool-calls`)).json.toolCalls).toMatchObject([{ id: requested.data.callId, status: 'waiting' }]);
+    expect((await mender.call('POST', '/api/agent/resume', {})).status).toBe(200);
+    await waitForEvent(id, 'execution.resumed');
+    // The resumed attempt makes the same call: it waits on the same row instead of asking again.
+    const attemptsStarted = async () =>
+      (await mender.call('GET', `/api/operations/${id}`)).json.timeline.filter((event: { type: string }) => event.type === 'attempt.started').length;
+    const deadline = Date.now() + 60_000;
+    while ((await attemptsStarted()) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await attemptsStarted()).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fixtureCalls(log)).toEqual([]);
+    expect((await mender.call('POST', `/api/operations/${id}/tool-calls/${requested.data.callId}/approve`, {})).status).toBe(200);
+
+    const operation = await mender.waitForStatus(id, ['failed']);
+    expect(fixtureCalls(log)).toEqual([{ tool: 'record_note', text: 'pause me' }]);
+    const types = operation.timeline.map((event: { type: string }) => event.type);
+    expect(types.filter((type: string) => type === 'tool_call.approval_requested')).toHaveLength(1);
+  });
+
+  it('a call nobody decides times out and the model gets an error result', async () => {
+    const { config, log } = writeMcpConfig();
+    const coder: ScriptedReply[] = [
+      { toolCalls: [{ name: 'orders__record_note', arguments: { text: 'late' } }] },
+      { toolCalls: [{ name: 'finish', arguments: { summary: 'gave up' } }] },
+    ];
+    const { mender, model } = await start(
+      { planner: plannerSubmits, coder },
+      { MENDER_MCP_CONFIG: config, MENDER_MAX_ATTEMPTS: '1', MENDER_MCP_APPROVAL_TIMEOUT_SECONDS: '1' },
+    );
+    const id = await createOperation('fix');
+    const operation = await mender.waitForStatus(id, ['failed']);
+    expect(operation.timeline.map((event: { type: string }) => event.type)).toContain('tool_call.approval_timed_out');
+    expect((await mender.call('GET', `/api/operations/${id}/tool-calls`)).json.toolCalls).toMatchObject([{ status: 'timed_out' }]);
+    expect(model.requests.some((request) => request.role === 'coder' && bodyText(request).includes('approval_timed_out'))).toBe(true);
+    expect(fixtureCalls(log)).toEqual([]);
   });
 });

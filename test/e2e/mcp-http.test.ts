@@ -24,21 +24,36 @@ afterAll(async () => {
 
 /** The official SDK client over streamable HTTP to Mender's listening server. */
 async function connect(server: string, token: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(`${mender.url}/mcp/${server}?repo=jail`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(`${mender.url}/mcp/${server}?repo=jail`), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
   const client = new Client({ name: 'mcp-http-test', version: '1.0.0' });
   await client.connect(transport);
   clients.push(client);
   return client;
 }
 
-const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
 
 describe('Mender tools over streamable HTTP at /mcp/:server', () => {
   it('refuses a request without a token (401) and names what to send', async () => {
-    const response = await fetch(`${mender.url}/mcp/filesystem?repo=jail`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(initialize) });
+    const response = await fetch(`${mender.url}/mcp/filesystem?repo=jail`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(initialize),
+    });
     expect(response.status).toBe(401);
     expect((await response.json()).error.message).toContain('Authorization: Bearer');
-    const wrong = await fetch(`${mender.url}/mcp/filesystem?repo=jail`, { method: 'POST', headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' }, body: JSON.stringify(initialize) });
+    const wrong = await fetch(`${mender.url}/mcp/filesystem?repo=jail`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' },
+      body: JSON.stringify(initialize),
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -57,7 +72,14 @@ describe('Mender tools over streamable HTTP at /mcp/:server', () => {
 
   it('lists and calls the tools with a token, rooted at the registered checkout, and refuses escapes', async () => {
     const client = await connect('filesystem', adminToken);
-    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['readFile', 'writeFile', 'editFile', 'listDirectory', 'searchFiles', 'deleteFile']);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual([
+      'readFile',
+      'writeFile',
+      'editFile',
+      'listDirectory',
+      'searchFiles',
+      'deleteFile',
+    ]);
     const read = await client.callTool({ name: 'readFile', arguments: { path: 'src/app.ts' } });
     expect(resultText(read)).toContain('export const answer = 42;');
     const written = await client.callTool({ name: 'writeFile', arguments: { path: 'notes/by-http.md', content: 'written over MCP\n' } });

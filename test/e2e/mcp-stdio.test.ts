@@ -46,7 +46,10 @@ describe('mender mcp over stdio', () => {
     const listing = await client.callTool({ name: 'listDirectory', arguments: { path: '.' } });
     expect(resultText(listing)).toContain('src/');
     expect(resultText(listing)).not.toContain('.env');
-    const edited = await client.callTool({ name: 'editFile', arguments: { path: 'src/app.ts', startLine: 1, endLine: 1, newContent: 'export const answer = 43;' } });
+    const edited = await client.callTool({
+      name: 'editFile',
+      arguments: { path: 'src/app.ts', startLine: 1, endLine: 1, newContent: 'export const answer = 43;' },
+    });
     expect(edited.isError).toBeFalsy();
     expect(fs.readFileSync(path.join(jail.root, 'src/app.ts'), 'utf8')).toBe('export const answer = 43;\n');
   });
@@ -66,7 +69,12 @@ describe('mender mcp over stdio', () => {
     const { execFile } = await import('node:child_process');
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        execFile(process.execPath, [menderBin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir } }, (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }));
+        execFile(
+          process.execPath,
+          [menderBin, ...args],
+          { env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir } },
+          (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
+        );
       });
     const unknown = await run(['mcp', 'shell', '--root', jail.root]);
     expect(unknown.code).toBe(1);

@@ -37,7 +37,10 @@ const text = (request: RecordedRequest) => JSON.stringify(request.body);
 
 describe('skills from the target repository', () => {
   it('lists a repository skill by name and description as untrusted text, and shows its body only after the model loads it', async () => {
-    const planner: ScriptedReply[] = [{ toolCalls: [{ name: 'skills__load', arguments: { name: 'cart-conventions' } }] }, { toolCalls: [{ name: 'submit_plan', arguments: cartPlan }] }];
+    const planner: ScriptedReply[] = [
+      { toolCalls: [{ name: 'skills__load', arguments: { name: 'cart-conventions' } }] },
+      { toolCalls: [{ name: 'submit_plan', arguments: cartPlan }] },
+    ];
     pipeline = await startCartPipeline(roleScript({ planner }));
     const { target, mender, model } = pipeline;
     write(target.path, '.mender/skills/cart-conventions/SKILL.md', skillFile);
@@ -58,7 +61,9 @@ describe('skills from the target repository', () => {
     const [first, second] = model.requests.filter((request) => request.role === 'planner');
     expect(first!.toolNames).toContain('skills__load');
     // Listed: name and description, the repository's inside an untrusted block; Mender's own too.
-    expect(text(first!)).toContain('<untrusted source=\\"skills of the repository\\">\\n- cart-conventions: How the cart library handles money and quantities; read before changing totals.');
+    expect(text(first!)).toContain(
+      '<untrusted source=\\"skills of the repository\\">\\n- cart-conventions: How the cart library handles money and quantities; read before changing totals.',
+    );
     expect(text(first!)).toContain('- tdd-workflow: ');
     expect(text(first!)).not.toContain('BODY-MARKER-7731');
     expect(text(first!)).not.toContain('smuggled');
