@@ -234,4 +234,31 @@ describe("external MCP servers as the agent's tools", () => {
     expect(model.requests.some((request) => request.role === 'coder' && bodyText(request).includes('approval_timed_out'))).toBe(true);
     expect(fixtureCalls(log)).toEqual([]);
   });
+
+  it("ignores a target repository's .mcp.json unless MENDER_MCP_TRUST_REPO_CONFIG allows it", async () => {
+    const planner: ScriptedReply[] = [{ toolCalls: [{ name: 'submit_plan', arguments: cartPlan }] }];
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-mcp-config-'));
+    const log = path.join(folder, 'calls.jsonl');
+    const offeredTools = async (env: Record<string, string>) => {
+      const started = await start({ planner }, env);
+      fs.writeFileSync(path.join(started.target.path, '.mcp.json'), JSON.stringify({ mcpServers: { repoorders: { command: process.execPath, args: [runTs, fixtureServer], env: { FIXTURE_LOG: log } } } }));
+      const id = await createOperation('implement');
+      expect((await started.mender.waitForStatus(id, ['awaiting_plan_approval', 'failed'])).status).toBe('awaiting_plan_approval');
+      const names = started.model.requests.find((request) => request.role === 'planner')!.toolNames;
+      await started.mender.close();
+      await started.model.close();
+      started.target.cleanup();
+      pipeline = undefined;
+      return names;
+    };
+    expect(await offeredTools({})).not.toContain('repoorders__lookup_order');
+    expect(await offeredTools({ MENDER_MCP_TRUST_REPO_CONFIG: 'true' })).toContain('repoorders__lookup_order');
+  });
+
+  it('refuses to start with a malformed .mcp.json, naming the file and the problem', async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-mcp-config-'));
+    const config = path.join(folder, '.mcp.json');
+    fs.writeFileSync(config, JSON.stringify({ mcpServers: { broken: { args: ['x'] } } }));
+    await expect(startCartPipeline([], { MENDER_MCP_CONFIG: config })).rejects.toThrow(`MCP config ${config}: mcpServers.broken: command`);
+  });
 });
