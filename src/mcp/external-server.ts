@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { ToolListChangedNotificationSchema, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../logging/logger.ts';
 import type { ExternalServerConfig } from './mcp-config.ts';
 import { menderVersion } from './mender-version.ts';
@@ -68,6 +68,10 @@ export class ExternalServer {
   private async open(): Promise<Client> {
     const client = new Client({ name: 'mender', version: menderVersion });
     const transport = this.transport();
+    // A server whose tools change says so: the next turn lists them again.
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      this.tools = undefined;
+    });
     client.onclose = () => {
       if (this.client === client) {
         this.client = undefined;

@@ -63,7 +63,12 @@ export class ToolCallApprovals {
   constructor(
     private readonly db: Database,
     private readonly timeline: TimelineWriter,
-    private readonly options: { timeoutMs: number; pollMs?: number },
+    private readonly options: {
+      timeoutMs: number;
+      pollMs?: number;
+      /** Takes secrets out of the stored arguments (the key is computed before). */
+      redactValue?: <Value>(value: Value) => Value;
+    },
   ) {}
 
   /** Resolves when the call is decided, times out, or the signal aborts (a pause, a cancel). */
@@ -91,17 +96,15 @@ export class ToolCallApprovals {
     let callId = existing?.id;
     if (!callId) {
       callId = newId();
-      await this.db
-        .insert(mcpToolCalls)
-        .values({
-          id: callId,
-          operationId: request.operationId,
-          tool: request.tool,
-          server: request.server,
-          arguments: request.input ?? {},
-          argumentsKey: key,
-          status: 'waiting',
-        });
+      await this.db.insert(mcpToolCalls).values({
+        id: callId,
+        operationId: request.operationId,
+        tool: request.tool,
+        server: request.server,
+        arguments: this.options.redactValue ? this.options.redactValue(request.input ?? {}) : (request.input ?? {}),
+        argumentsKey: key,
+        status: 'waiting',
+      });
       await this.timeline.event(request.operationId, 'mender', {
         type: 'tool_call.approval_requested',
         data: { callId, tool: request.tool, server: request.server, input: request.input ?? {}, timeoutSeconds: Math.round(this.options.timeoutMs / 1000) },

@@ -90,7 +90,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
   // — MCP —
-  const toolCallApprovals = new ToolCallApprovals(store.db, operations, { timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000 });
+  const toolCallApprovals = new ToolCallApprovals(store.db, operations, { timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000, redactValue: redactor.redactValue });
   const externalTools =
     operatorMcpConfig || settings.mcpTrustRepoConfig
       ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
