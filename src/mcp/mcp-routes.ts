@@ -9,15 +9,14 @@ import { roleAtLeast } from '../safety/roles.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import type { AppEnvironment } from '../server/authenticate.ts';
 import { HttpError } from '../server/http-error.ts';
-import { decisionBody } from '../server/api-schemas.ts';
-import { parseBody } from '../server/parse-request.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { UserStore } from '../store/user-store.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import { createMenderMcpServer } from './mender-mcp-server.ts';
 import { menderVersion } from './mender-version.ts';
 import { isServedServerName, servedServerNames, servedTools } from './served-tools.ts';
-import { ToolCallDecisionError, type ToolCallApprovals, type ToolCallRow } from './tool-call-approvals.ts';
+import type { ToolCallApprovals } from './tool-call-approvals.ts';
+import { registerToolCallRoutes } from './tool-call-routes.ts';
 
 /** What the MCP routes need besides the app's own services. */
 export interface McpServices {
@@ -38,7 +37,7 @@ const maxBodyBytes = 1024 * 1024;
 
 /**
  * `/mcp/:server?repo=NAME`: Mender's tools over streamable HTTP, rooted at a registered
- * repository's checkout; and the approval of external tool calls under /api.
+ * repository's checkout; and the approval of external tool calls under /api (tool-call-routes.ts).
  *
  * Stateless mode: every POST carries its own bearer token and gets a fresh server and transport.
  * The tools keep no state between calls, so a session would only add a table of live sessions to
@@ -102,32 +101,7 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
     }
   });
 
-  app.get('/api/operations/:id/tool-calls', async (c) => {
-    const operation = await services.operations.get(c.req.param('id'));
-    return c.json({ toolCalls: (await services.mcp.toolCallApprovals.list(operation.id)).map(toolCallView) });
-  });
-  for (const [action, decision] of [
-    ['approve', 'approved'],
-    ['deny', 'denied'],
-  ] as const) {
-    app.post(`/api/operations/:id/tool-calls/:callId/${action}`, async (c) => {
-      const actor = c.get('actor');
-      if (!roleAtLeast(actor.role, 'team-lead'))
-        throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may decide tool calls`);
-      const operation = await services.operations.get(c.req.param('id'));
-      const body = await parseBody(c, decisionBody, true);
-      try {
-        return c.json(toolCallView(await services.mcp.toolCallApprovals.decide(operation.id, c.req.param('callId'), decision, actor.name, body.comment)));
-      } catch (error) {
-        if (error instanceof ToolCallDecisionError) throw new HttpError(error.kind === 'not_found' ? 404 : 409, error.kind, error.message);
-        throw error;
-      }
-    });
-  }
-}
-
-function toolCallView(row: ToolCallRow) {
-  return { ...row, requestedAt: row.requestedAt.toISOString(), decidedAt: row.decidedAt?.toISOString() ?? null };
+  registerToolCallRoutes(app, services);
 }
 
 /**
