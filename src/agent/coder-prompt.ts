@@ -20,11 +20,14 @@ export interface CoderPromptInput {
   maxAttempts: number;
   previousFailure: string | undefined;
   humanFeedback: string | undefined;
+  /** The skills list (names and descriptions), when there are skills. */
+  skills?: string;
 }
 
 export function coderPrompt(input: CoderPromptInput): string {
   const parts = [input.task, `The plan:\n${input.planMarkdown}`];
   if (input.instructions) parts.push(`Repository instructions (from AGENTS.md / CLAUDE.md):\n${input.instructions}`);
+  if (input.skills) parts.push(input.skills);
   parts.push(`Test command: ${input.testCommand ?? 'none detected'}`);
   parts.push(`Attempt ${input.attempt} of ${input.maxAttempts}.`);
   if (input.previousFailure) parts.push(`The previous attempt did not verify. The worktree still holds its changes. What the pipeline found:\n${input.previousFailure}`);

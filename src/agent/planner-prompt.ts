@@ -16,12 +16,15 @@ export interface PlannerPromptInput {
   repoMap: string;
   testCommand: string | undefined;
   feedback: string | undefined;
+  /** The skills list (names and descriptions), when there are skills. */
+  skills?: string;
 }
 
 export function plannerPrompt(input: PlannerPromptInput): string {
   const parts = [input.task];
   if (input.instructions) parts.push(`Repository instructions (from AGENTS.md / CLAUDE.md):\n${input.instructions}`);
   parts.push(`Repository map (files and exported symbols):\n${input.repoMap}`);
+  if (input.skills) parts.push(input.skills);
   parts.push(`Test command: ${input.testCommand ?? 'none detected'}`);
   if (input.feedback) parts.push(`A reviewer asked for a different plan:\n${input.feedback}`);
   parts.push('Investigate, then call submit_plan.');

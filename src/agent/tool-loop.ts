@@ -1,4 +1,4 @@
-import { generateText, hasToolCall, stepCountIs, tool as defineAiTool, type LanguageModel, type ToolSet } from 'ai';
+import { generateText, hasToolCall, jsonSchema, stepCountIs, tool as defineAiTool, type LanguageModel, type ToolSet } from 'ai';
 import type { Tool, ToolContext, ToolResult } from '../tools/tool.ts';
 import type { Redactor } from '../safety/redaction.ts';
 import { cutToHeadAndTail } from './cut-output.ts';
@@ -47,7 +47,8 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   for (const tool of options.tools) {
     tools[tool.name] = defineAiTool({
       description: tool.description,
-      inputSchema: tool.inputSchema,
+      // External MCP tools bring a JSON Schema; it goes to the model as it is.
+      inputSchema: tool.inputJsonSchema ? jsonSchema(tool.inputJsonSchema) : tool.inputSchema,
       execute: async (input: unknown) => {
         const started = Date.now();
         let result: ToolResult;

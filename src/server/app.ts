@@ -32,6 +32,7 @@ import { registerSettingsRoutes } from './settings-routes.ts';
 import type { RuntimeSettings } from './runtime-settings.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDashboardAssets } from './dashboard-assets.ts';
+import { registerMcpRoutes, type McpServices } from '../mcp/mcp-routes.ts';
 
 
 export interface AppServices {
@@ -52,6 +53,7 @@ export interface AppServices {
   runtimeSettings: RuntimeSettings;
   /** The built dashboard (default web/dist). */
   dashboardDirectory?: string;
+  mcp: McpServices;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -127,6 +129,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerAgentRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerDashboardRoutes(app, services);
+  registerMcpRoutes(app, services);
   // Last: the dashboard answers every page path the routes above did not.
   registerDashboardAssets(app, { directory: services.dashboardDirectory });
   return app;

@@ -33,6 +33,10 @@ import { SignInThrottle } from './session-throttle.ts';
 import { announceSetupLink } from './setup-link.ts';
 import { SettingOverrideStore } from '../store/setting-overrides.ts';
 import { RuntimeSettings } from './runtime-settings.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { McpConfigError, readMcpConfig, type McpConfigFile } from '../mcp/mcp-config.ts';
+import { ExternalTools } from '../mcp/external-tools.ts';
+import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 
 export interface RunningMender {
   url: string;
@@ -58,6 +62,8 @@ export interface StartOptions {
 export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
   const { settings } = config;
   const env = options.env ?? process.env;
+  // Read before anything opens: a bad .mcp.json stops the start with its reason.
+  const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
@@ -94,7 +100,14 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }) }, queue);
+  // — MCP —
+  const toolCallApprovals = new ToolCallApprovals(store.db, operations, { timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000, redactValue: redactor.redactValue });
+  const externalTools =
+    operatorMcpConfig || settings.mcpTrustRepoConfig
+      ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
+      : undefined;
+  if (operatorMcpConfig) log.info('external MCP servers configured (started on first use)', { file: operatorMcpConfig.file, servers: operatorMcpConfig.servers.map((server) => server.name) });
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });
@@ -108,7 +121,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle({ limit: 10, windowMs: 15 * 60_000, now: clock });
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, sessions, setupTokens, signInThrottle, runtimeSettings });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals } });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -139,9 +152,22 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await queue.close();
+      await externalTools?.close();
       await store.close();
     },
   } as RunningMender & { app: typeof app };
+}
+
+/** MENDER_MCP_CONFIG, else `.mcp.json` in the working folder when there is one. */
+function readOperatorMcpConfig(configured: string | undefined, env: NodeJS.ProcessEnv): McpConfigFile | undefined {
+  const file = configured ? path.resolve(configured) : fs.existsSync('.mcp.json') ? path.resolve('.mcp.json') : undefined;
+  if (!file) return undefined;
+  try {
+    return readMcpConfig(file, 'operator', env);
+  } catch (error) {
+    if (error instanceof McpConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function readOrCreateToken(file: string): string {
@@ -152,7 +178,7 @@ function readOrCreateToken(file: string): string {
 }
 
 /** Credentials in Mender's own home that no repository's tests have any business reading. */
-function sensitiveHomeFolders(): string[] {
+export function sensitiveHomeFolders(): string[] {
   const home = os.homedir();
   return ['.ssh', '.aws', '.gnupg', '.docker', '.kube', '.config', '.azure', '.npm', '.mender', '.netrc', '.npmrc', '.pypirc', '.git-credentials'].map((name) => path.join(home, name));
 }

@@ -176,3 +176,25 @@ export const settingOverrides = pgTable('setting_overrides', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+// — MCP —
+
+/** Calls of external MCP tools that needed a human's approval, and the decisions (durable across restarts). */
+export const mcpToolCalls = pgTable(
+  'mcp_tool_calls',
+  {
+    id: text('id').primaryKey(),
+    operationId: text('operation_id').notNull().references(() => operations.id),
+    tool: text('tool').notNull(),
+    server: text('server').notNull(),
+    arguments: jsonb('arguments').$type<unknown>().notNull(),
+    /** sha256 of the tool name and the canonical JSON of the arguments: an identical call reuses the decision. */
+    argumentsKey: text('arguments_key').notNull(),
+    /** waiting | approved | denied | timed_out */
+    status: text('status').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    comment: text('comment'),
+  },
+  (table) => [index('mcp_tool_calls_key_index').on(table.operationId, table.argumentsKey)],
+);

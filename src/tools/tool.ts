@@ -18,7 +18,10 @@ export type ToolErrorCode =
   | 'command_timed_out'
   | 'not_configured'
   | 'io_error'
-  | 'cancelled';
+  | 'cancelled'
+  // External MCP tools that wait for a human (src/mcp/external-tools.ts).
+  | 'tool_denied'
+  | 'approval_timed_out';
 
 
 export type ToolResult<Data = unknown> =
@@ -39,6 +42,8 @@ export interface Tool<Input = any, Data = unknown> {
   name: string;
   description: string;
   inputSchema: z.ZodType<Input>;
+  /** A JSON Schema given to the model instead of inputSchema (external MCP tools bring their own). */
+  inputJsonSchema?: Record<string, unknown>;
   kind: ToolKind;
   execute(input: Input, context: ToolContext): Promise<ToolResult<Data>>;
 }

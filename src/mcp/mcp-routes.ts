@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import type { Context, Hono, Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Settings } from '../config/settings-schema.ts';
+import type { OperationStore } from '../pipeline/operation-store.ts';
+import type { Redactor } from '../safety/redaction.ts';
+import { roleAtLeast } from '../safety/roles.ts';
+import { createRateLimiter } from '../safety/operation-rate-limit.ts';
+import type { AppEnvironment } from '../server/authenticate.ts';
+import { HttpError } from '../server/http-error.ts';
+import type { RepoStore } from '../store/repo-store.ts';
+import type { UserStore } from '../store/user-store.ts';
+import type { CheckRunner } from '../workspace/check-runner.ts';
+import { createMenderMcpServer } from './mender-mcp-server.ts';
+import { menderVersion } from './mender-version.ts';
+import { isServedServerName, servedServerNames, servedTools } from './served-tools.ts';
+import type { ToolCallApprovals } from './tool-call-approvals.ts';
+import { registerToolCallRoutes } from './tool-call-routes.ts';
+
+/** What the MCP routes need besides the app's own services. */
+export interface McpServices {
+  checks: CheckRunner;
+  redactor: Redactor;
+  toolCallApprovals: ToolCallApprovals;
+}
+
+export interface McpRouteServices {
+  users: UserStore;
+  repos: RepoStore;
+  operations: OperationStore;
+  settings: Settings;
+  mcp: McpServices;
+}
+
+const maxBodyBytes = 1024 * 1024;
+
+/**
+ * `/mcp/:server?repo=NAME`: Mender's tools over streamable HTTP, rooted at a registered
+ * repository's checkout; and the approval of external tool calls under /api (tool-call-routes.ts).
+ *
+ * Stateless mode: every POST carries its own bearer token and gets a fresh server and transport.
+ * The tools keep no state between calls, so a session would only add a table of live sessions to
+ * expire, lose on restart and check against the token on each request. Without sessions there is
+ * no server-to-client stream to open (GET) or session to end (DELETE): both answer 405.
+ */
+export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteServices): void {
+  const rateLimiter = createRateLimiter({ limit: services.settings.fileOperationsPerMinute, windowMs: 60_000 });
+  app.use('/mcp/*', authenticateMcp(services.users));
+  app.use(
+    '/mcp/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.all('/mcp/:server', async (c) => {
+    const server = c.req.param('server');
+    if (!isServedServerName(server)) throw new HttpError(404, 'not_found', `no MCP server "${server}": use /mcp/${servedServerNames.join(', /mcp/')}`);
+    if (c.req.method !== 'POST') {
+      return c.json(
+        {
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Mender serves MCP statelessly: send JSON-RPC with POST; there is no session to stream or delete' },
+          id: null,
+        },
+        405,
+        { allow: 'POST' },
+      );
+    }
+    const repoName = c.req.query('repo');
+    if (!repoName) throw new HttpError(400, 'missing_repo', `name the repository: /mcp/${server}?repo=<registered repository name>`);
+    const repo = await services.repos.byName(repoName);
+    if (!repo) throw new HttpError(404, 'not_found', `repository "${repoName}" is not registered`);
+    let root: string;
+    try {
+      root = fs.realpathSync(repo.path);
+    } catch {
+      throw new HttpError(404, 'not_found', `repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
+    }
+    const actor = c.get('actor');
+    const tools = servedTools({ server, root, settings: services.settings, checks: services.mcp.checks, rateLimiter, commandOverrides: repo.commands });
+    // Viewers read: the tools that change files or run commands are not even listed for them.
+    const mcpServer = createMenderMcpServer({
+      server,
+      tools,
+      root,
+      redactor: services.mcp.redactor,
+      readOnly: !roleAtLeast(actor.role, 'team-lead'),
+      callerKey: `mcp-http-${actor.id}`,
+      version: menderVersion,
+    });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await mcpServer.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      await mcpServer.close();
+    }
+  });
+
+  registerToolCallRoutes(app, services);
+}
+
+/**
+ * The bearer token, as for /api; unlike /api a viewer may POST here, because MCP sends reads as
+ * POSTs too. What a viewer may do is decided by the tools it is offered (read-only).
+ */
+function authenticateMcp(users: UserStore) {
+  return async (c: Context<AppEnvironment>, next: Next) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    const actor = token ? await users.actorForToken(token) : undefined;
+    if (!actor)
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'missing or unknown bearer token: send Authorization: Bearer <token> (MENDER_ADMIN_TOKEN, <dataDir>/admin-token, or a token from `mender user add`)',
+      );
+    c.set('actor', actor);
+    await next();
+  };
+}

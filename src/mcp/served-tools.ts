@@ -1,0 +1,72 @@
+import type { Settings } from '../config/settings-schema.ts';
+import { createPathPolicy, defaultDenyPatterns, type PathPolicy } from '../safety/path-policy.ts';
+import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
+import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
+import type { RateLimiter } from '../safety/operation-rate-limit.ts';
+import { createFilesystemTools } from '../tools/filesystem/filesystem-tools.ts';
+import { createGitTools } from '../tools/git/git-tools.ts';
+import { createTestRunnerTools } from '../tools/test-runner/test-runner-tools.ts';
+import type { Tool } from '../tools/tool.ts';
+import type { CheckRunner } from '../workspace/check-runner.ts';
+import { detectCommands, type RepoCommands } from '../workspace/detect-commands.ts';
+
+/** The MCP servers Mender serves; each is one group of its agent tools. */
+export const servedServerNames = ['filesystem', 'git', 'test-runner'] as const;
+export type ServedServerName = (typeof servedServerNames)[number];
+
+// The prefix of a tool's canonical name (DESIGN.md) for each server: `filesystem__readFile` is `readFile` on `filesystem`.
+const prefixOf: Record<ServedServerName, string> = { filesystem: 'filesystem__', git: 'git__', 'test-runner': 'testRunner__' };
+
+export interface ServedToolsOptions {
+  server: ServedServerName;
+  /** Real path of the checkout the tools are jailed to. */
+  root: string;
+  settings: Settings;
+  checks: CheckRunner;
+  rateLimiter: RateLimiter;
+  /** Overrides the commands detected from the checkout's package.json (a registered repository's own). */
+  commandOverrides?: RepoCommands;
+}
+
+export interface ServedTool {
+  /** The name on the MCP server: the canonical name without its `server__` prefix. */
+  mcpName: string;
+  tool: Tool;
+}
+
+export function isServedServerName(name: string): name is ServedServerName {
+  return (servedServerNames as readonly string[]).includes(name);
+}
+
+/** The path jail with the configured deny list and limits, as the agent gets it (pipeline/operation-workspace.ts). */
+export function servedPathPolicy(root: string, settings: Settings): PathPolicy {
+  return createPathPolicy({
+    root,
+    denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])],
+    maxReadBytes: settings.maxReadBytes,
+    maxWriteBytes: settings.maxWriteBytes,
+  });
+}
+
+/**
+ * The very tool objects the agent uses, for one server: same schemas, same path policy, same
+ * protected-path refusal and the same sandboxed command runner.
+ */
+export function servedTools(options: ServedToolsOptions): ServedTool[] {
+  const { settings } = options;
+  const policy = servedPathPolicy(options.root, settings);
+  let tools: Tool[];
+  if (options.server === 'filesystem') {
+    const filesystem = createFilesystemTools({ policy, rateLimiter: options.rateLimiter });
+    tools =
+      settings.protectedPathAction === 'refuse'
+        ? guardProtectedPaths(filesystem, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths))
+        : filesystem;
+  } else if (options.server === 'git') {
+    tools = createGitTools({ denyPatterns: policy.denyPatterns });
+  } else {
+    tools = createTestRunnerTools({ checks: options.checks, commands: detectCommands(options.root, options.commandOverrides) });
+  }
+  const prefix = prefixOf[options.server];
+  return tools.map((tool) => ({ mcpName: tool.name.startsWith(prefix) ? tool.name.slice(prefix.length) : tool.name, tool }));
+}
