@@ -26,6 +26,9 @@ import { detectSandbox } from '../workspace/sandbox.ts';
 import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts';
 import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
+import { ChangeRequestRecords } from '../forge/change-request-records.ts';
+import { ForgeRouter } from '../forge/forge-router.ts';
+import { createGitHubServices } from '../forge/github/github-services.ts';
 import { createApp } from './app.ts';
 
 export interface RunningMender {
@@ -65,7 +68,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await users.provisionToken('admin', 'admin', adminToken);
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
-  const forge = new LocalForge(store.db);
+  const changeRequests = new ChangeRequestRecords(store.db);
+  const github = createGitHubServices({ db: store.db, settings, changeRequests, hub, log });
+  const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), [github.forge]);
   const checks = createCheckRunner({
     timeoutMs: settings.commandTimeoutSeconds * 1000,
     outputLimitBytes: settings.commandOutputLimitBytes,
@@ -93,7 +98,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
+  github.mirror.start();
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -123,6 +129,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await queue.close();
+      await github.mirror.stop();
       await store.close();
     },
   } as RunningMender & { app: typeof app };

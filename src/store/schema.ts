@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Keep in step with migrations/*.sql: the SQL files are what runs, this is what the code reads.
 
@@ -150,4 +150,44 @@ export const agentState = pgTable('agent_state', {
   key: text('key').primaryKey(),
   value: jsonb('value').$type<unknown>().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// — github —
+
+export const githubRepositories = pgTable('github_repositories', {
+  repoId: text('repo_id')
+    .primaryKey()
+    .references(() => repos.id),
+  owner: text('owner').notNull(),
+  name: text('name').notNull(),
+  remoteUrl: text('remote_url').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const githubPullRequests = pgTable('github_pull_requests', {
+  operationId: text('operation_id')
+    .primaryKey()
+    .references(() => operations.id),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
+  number: integer('number').notNull(),
+  nodeId: text('node_id').notNull(),
+  url: text('url').notNull(),
+  branch: text('branch').notNull(),
+  state: text('state').notNull(),
+  draft: boolean('draft').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const githubIssueOperations = pgTable('github_issue_operations', {
+  operationId: text('operation_id')
+    .primaryKey()
+    .references(() => operations.id),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
+  issueNumber: integer('issue_number').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
