@@ -1,10 +1,16 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleScript } from '../fakes/scripted-model-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { fixedCart, quantityTest } from '../support/target-repository.ts';
+import { adminToken } from '../support/mender-under-test.ts';
 import { githubToken, repositoryName, startGitHubPipeline, type GitHubPipeline } from '../support/github-pipeline.ts';
+
+const runFile = promisify(execFile);
+const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
 
 async function eventually<Value>(read: () => Value | Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 20_000): Promise<Value> {
   const deadline = Date.now() + timeoutMs;
@@ -100,6 +106,17 @@ describe('a fix on a repository registered from GitHub', () => {
     expect(mender.logs.join('')).not.toContain(githubToken);
   });
 
+  it('registers a GitHub repository from the CLI', async () => {
+    const { mender } = pipeline;
+    const result = await runFile(process.execPath, [menderBin, 'repo', 'add', '--remote', 'https://github.com/acme/cart', '--name', 'cart-cli', '--json'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'cart-cli', defaultBranch: 'main', path: path.join(mender.dataDir, 'repos', 'cart-cli'), detectedCommands: { test: 'npm test' } });
+    const neither = await runFile(process.execPath, [menderBin, 'repo', 'add'], { env: { PATH: process.env.PATH, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken } }).catch((error: { stderr: string; code: number }) => error);
+    expect((neither as { stderr: string }).stderr).toContain('--remote https://github.com/owner/name');
+  });
+
   it('refuses remote URLs with credentials, unknown repositories and bad URLs, registering nothing', async () => {
     const { mender } = pipeline;
     const withCredentials = await mender.call('POST', '/api/repos', { remoteUrl: `https://x-access-token:${githubToken}@github.com/acme/cart`, name: 'leaky' });
@@ -116,7 +133,7 @@ describe('a fix on a repository registered from GitHub', () => {
     const taken = await mender.call('POST', '/api/repos', { remoteUrl: 'https://github.com/acme/cart' });
     expect(taken.status).toBe(409);
     const names = (await mender.call('GET', '/api/repos')).json.repos.map((repo: { name: string }) => repo.name);
-    expect(names).toEqual(['cart']);
-    expect(fs.readdirSync(path.join(mender.dataDir, 'repos'))).toEqual(['cart']);
+    expect(names).toEqual(['cart', 'cart-cli']);
+    expect(fs.readdirSync(path.join(mender.dataDir, 'repos')).sort()).toEqual(['cart', 'cart-cli']);
   });
 });
