@@ -27,6 +27,7 @@ import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts
 import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
+import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 
 export interface RunningMender {
   url: string;
@@ -93,7 +94,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
+  const inbox = new WebhookInbox(store.db, queue, log);
+  inbox.start();
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, inbox });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
