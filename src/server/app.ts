@@ -25,6 +25,8 @@ import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
+import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
+import { registerWebhookRoutes } from './webhook-routes.ts';
 
 
 export interface AppServices {
@@ -41,6 +43,7 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  inbox: WebhookInbox;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -113,6 +116,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
+  registerWebhookRoutes(app, services);
   return app;
 }
 

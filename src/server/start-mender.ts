@@ -30,6 +30,7 @@ import { ChangeRequestRecords } from '../forge/change-request-records.ts';
 import { ForgeRouter } from '../forge/forge-router.ts';
 import { createGitHubServices } from '../forge/github/github-services.ts';
 import { createApp } from './app.ts';
+import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 
 export interface RunningMender {
   url: string;
@@ -99,7 +100,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
 
   pipeline.start();
   github.mirror.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready });
+  const inbox = new WebhookInbox(store.db, queue, log);
+  inbox.start();
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {

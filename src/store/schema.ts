@@ -152,6 +152,65 @@ export const agentState = pgTable('agent_state', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+// — integrations —
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    outcome: text('outcome'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('webhook_deliveries_source_delivery_index').on(table.source, table.deliveryId), index('webhook_deliveries_received_index').on(table.receivedAt)],
+);
+
+export const slackUserLinks = pgTable('slack_user_links', {
+  slackUserId: text('slack_user_id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const slackThreads = pgTable(
+  'slack_threads',
+  {
+    operationId: text('operation_id')
+      .primaryKey()
+      .references(() => operations.id),
+    channel: text('channel').notNull(),
+    threadTs: text('thread_ts').notNull(),
+    progressTs: text('progress_ts'),
+    decisionTs: text('decision_ts'),
+    requestedBy: text('requested_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('slack_threads_message_index').on(table.channel, table.threadTs)],
+);
+
+export const jiraIssueLinks = pgTable(
+  'jira_issue_links',
+  {
+    operationId: text('operation_id')
+      .primaryKey()
+      .references(() => operations.id),
+    issueKey: text('issue_key').notNull(),
+    lastStatus: text('last_status'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('jira_issue_links_issue_index').on(table.issueKey)],
+);
+
 // — github —
 
 export const githubRepositories = pgTable('github_repositories', {
