@@ -27,6 +27,7 @@ import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
+import { registerGitHubWebhookRoute } from '../integrations/github/github-webhook-route.ts';
 
 
 export interface AppServices {
@@ -117,6 +118,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
   registerWebhookRoutes(app, services);
+  registerGitHubWebhookRoute(app, services);
   return app;
 }
 

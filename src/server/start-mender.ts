@@ -29,6 +29,7 @@ import { LocalForge } from '../forge/local-forge.ts';
 import { ChangeRequestRecords } from '../forge/change-request-records.ts';
 import { ForgeRouter } from '../forge/forge-router.ts';
 import { createGitHubServices } from '../forge/github/github-services.ts';
+import { createGitHubWebhookProcessor } from '../integrations/github/github-webhook-processor.ts';
 import { createApp } from './app.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 
@@ -101,6 +102,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   pipeline.start();
   github.mirror.start();
   const inbox = new WebhookInbox(store.db, queue, log);
+  inbox.handle('github', createGitHubWebhookProcessor({ pipeline, operations, repos, forge: github.forge, client: github.client, settings, log }));
   inbox.start();
   const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox });
   let server: ServerType | undefined;

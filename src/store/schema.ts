@@ -248,5 +248,7 @@ export const githubIssueOperations = pgTable('github_issue_operations', {
     .notNull()
     .references(() => repos.id),
   issueNumber: integer('issue_number').notNull(),
+  /** The webhook delivery that started it: a retried delivery finds its operation instead of starting another. */
+  deliveryId: text('delivery_id').unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -45,7 +45,7 @@ describe('a fix on a repository registered from GitHub', () => {
   it('pushes the verified branch, opens a draft pull request with plan and evidence, marks it ready, merges it on approval', async () => {
     const { mender, github, remote } = pipeline;
     // A teammate pushes after registration: planning must start from it, not from the stale clone.
-    const teammateHead = remote.pushCommit('docs/NOTES.md', 'notes\n', 'docs: notes');
+    const teammateHead = remote.pushCommit({ 'docs/NOTES.md': 'notes\n' }, 'docs: notes');
 
     const created = await mender.call('POST', '/api/operations', { type: 'fix', description: 'total() ignores quantity: 3 items at 4 cost 4 instead of 12', repo: 'cart' });
     expect(created.status).toBe(201);

@@ -16,8 +16,8 @@ export interface BareRemote {
   path: string;
   git(...args: string[]): string;
   head(branch?: string): string;
-  /** Commits a file on the default branch through a scratch clone, like a teammate's push. */
-  pushCommit(file: string, content: string, message: string): string;
+  /** Commits files (null: delete) on the default branch through a scratch clone, like a teammate's push. */
+  pushCommit(files: Record<string, string | null>, message: string): string;
   cleanup(): void;
 }
 
@@ -30,11 +30,17 @@ export function createBareRemote(target: TargetRepository): BareRemote {
     path: bare,
     git,
     head: (branch = 'main') => git('rev-parse', `refs/heads/${branch}`),
-    pushCommit(file, content, message) {
+    pushCommit(files, message) {
       const scratch = path.join(folder, `scratch-${Date.now()}`);
       execFileSync('git', ['clone', '--quiet', bare, scratch]);
-      fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
-      fs.writeFileSync(path.join(scratch, file), content);
+      for (const [file, content] of Object.entries(files)) {
+        if (content === null) {
+          fs.rmSync(path.join(scratch, file), { force: true });
+          continue;
+        }
+        fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+        fs.writeFileSync(path.join(scratch, file), content);
+      }
       const run = (...args: string[]) => execFileSync('git', ['-c', 'user.email=teammate@example.com', '-c', 'user.name=teammate', ...args], { cwd: scratch, encoding: 'utf8' }).trim();
       run('add', '-A');
       run('commit', '-q', '-m', message);

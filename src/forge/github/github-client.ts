@@ -27,7 +27,8 @@ export class GitHubNotConfiguredError extends Error {
  */
 export function createGitHubClient(settings: GitHubSettings, log?: Logger): GitHubClient | undefined {
   const appParts = [settings.githubAppId, settings.githubPrivateKey, settings.githubInstallationId];
-  const octokitLog = log ? { debug: () => {}, info: () => {}, warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) } : undefined;
+  // Failed requests are reported by their callers, with what Mender was doing; Octokit's own lines are for debugging.
+  const octokitLog = log ? { debug: () => {}, info: () => {}, warn: (message: string) => log.warn(message), error: (message: string) => log.debug(message) } : undefined;
   if (appParts.some((part) => part !== undefined)) {
     if (appParts.some((part) => part === undefined)) {
       throw new GitHubNotConfiguredError('a GitHub App needs MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID together; set the missing ones (or unset all three and use MENDER_GITHUB_TOKEN)');

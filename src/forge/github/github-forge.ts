@@ -78,7 +78,9 @@ export class GitHubForge implements Forge {
     const repository = await this.repositoryOf(repo);
     const octokit = this.octokit();
     await this.remote.push(repo, this.accessFor(repository), input.branch, input.headCommit);
-    const body = pullRequestBody({ operationId: input.operationId, body: input.body, riskMarkdown: details.riskMarkdown });
+    const issue = await this.records.issueOf(input.operationId);
+    // "Fixes #n" lets GitHub close the issue when the pull request merges.
+    const body = pullRequestBody({ operationId: input.operationId, body: `${issue ? `Fixes #${issue.number}\n\n` : ''}${input.body}`, riskMarkdown: details.riskMarkdown });
     const target = { owner: repository.owner, repo: repository.name };
     let pullRequest = await this.records.pullRequestOf(input.operationId);
     if (pullRequest && pullRequest.state === 'open') {
@@ -88,6 +90,8 @@ export class GitHubForge implements Forge {
       const created = await this.call('open a pull request', () => octokit.rest.pulls.create({ ...target, title: input.title, head: input.branch, base: repo.defaultBranch, body, draft: true }));
       pullRequest = { operationId: input.operationId, repoId: repo.id, number: created.data.number, nodeId: created.data.node_id, url: created.data.html_url, branch: input.branch, state: 'open', draft: created.data.draft ?? true, createdAt: new Date(), updatedAt: new Date() };
       await this.records.savePullRequest(pullRequest);
+      // A courtesy: a lost comment must not undo a published change.
+      if (issue) await this.postComment(repository, issue.number, `The verified change is in pull request #${pullRequest.number}: ${pullRequest.url}`).catch(() => undefined);
     }
     if (pullRequest.draft) {
       await this.call('mark the pull request ready for review', () => octokit.graphql(markReadyMutation, { id: pullRequest!.nodeId }));

@@ -63,8 +63,13 @@ export class GitHubRecords {
       .where(eq(githubPullRequests.operationId, operationId));
   }
 
-  async linkIssue(operationId: string, repoId: string, issueNumber: number): Promise<void> {
-    await this.db.insert(githubIssueOperations).values({ operationId, repoId, issueNumber }).onConflictDoNothing();
+  async linkIssue(operationId: string, repoId: string, issueNumber: number, deliveryId?: string): Promise<void> {
+    await this.db.insert(githubIssueOperations).values({ operationId, repoId, issueNumber, deliveryId }).onConflictDoNothing();
+  }
+
+  async operationOfDelivery(deliveryId: string): Promise<string | undefined> {
+    const [row] = await this.db.select({ operationId: githubIssueOperations.operationId }).from(githubIssueOperations).where(eq(githubIssueOperations.deliveryId, deliveryId));
+    return row?.operationId;
   }
 
   async issueOf(operationId: string): Promise<{ repoId: string; number: number } | undefined> {

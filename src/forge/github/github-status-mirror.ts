@@ -36,6 +36,8 @@ function describe(event: RecordedEvent): Mirrored | undefined {
       return { comment: `Rejected by ${event.actor}${comment}. Closing.`, close: true };
     case 'operation.cancelled':
       return { comment: `Cancelled by ${event.actor}${comment}. Closing.`, close: true };
+    case 'operation.retried':
+      return { comment: `Retried by ${event.actor}: operation \`${event.operationId}\` starts again from planning.` };
     case 'operation.rolled_back':
       return { comment: `Rolled back by operation \`${String(data.by)}\` (revert ${String(data.revertCommit)}).` };
     default:

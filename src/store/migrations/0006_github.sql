@@ -25,6 +25,7 @@ CREATE TABLE github_issue_operations (
   operation_id text PRIMARY KEY REFERENCES operations(id),
   repo_id text NOT NULL REFERENCES repos(id),
   issue_number integer NOT NULL,
+  delivery_id text UNIQUE,
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX github_issue_operations_issue_index ON github_issue_operations (repo_id, issue_number);
