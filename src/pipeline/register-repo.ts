@@ -65,7 +65,7 @@ export async function registerRemoteRepo(repos: RepoStore, remotes: RemoteReposi
   try {
     resolved = await remotes.resolve(input.remoteUrl);
   } catch (error) {
-    throw new RepoRegistrationError((error as Error).message, 'remoteUrl');
+    throw new RepoRegistrationError((error as Error).message, 'remoteUrl', (error as { conflict?: boolean }).conflict === true);
   }
   const name = input.name ?? resolved.suggestedName;
   if (!repoNamePattern.test(name) || name === '.' || name === '..') throw new RepoRegistrationError(`"${name}" cannot be a repository name: use 1–64 letters, digits, dot, dash or underscore (give --name)`, 'name');

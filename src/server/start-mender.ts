@@ -71,7 +71,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
-  const github = createGitHubServices({ db: store.db, settings, changeRequests, hub, log });
+  const github = createGitHubServices({ db: store.db, settings, changeRequests, hub, log, repos });
   const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), [github.forge]);
   const checks = createCheckRunner({
     timeoutMs: settings.commandTimeoutSeconds * 1000,

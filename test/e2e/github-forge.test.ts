@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleScript } from '../fakes/scripted-model-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
-import { fixedCart, quantityTest } from '../support/target-repository.ts';
+import { buggyCart, fixedCart, quantityTest } from '../support/target-repository.ts';
 import { adminToken } from '../support/mender-under-test.ts';
 import { githubToken, repositoryName, startGitHubPipeline, type GitHubPipeline } from '../support/github-pipeline.ts';
 
@@ -27,7 +27,7 @@ describe('a fix on a repository registered from GitHub', () => {
   let pipeline: GitHubPipeline;
 
   beforeAll(async () => {
-    pipeline = await startGitHubPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }));
+    pipeline = await startGitHubPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), { alsoServe: ['acme/shop'] });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -104,15 +104,43 @@ describe('a fix on a repository registered from GitHub', () => {
     expect(authorized.length).toBeGreaterThan(3);
     expect(authorized.every((request) => request.authorization === `token ${githubToken}`)).toBe(true);
     expect(mender.logs.join('')).not.toContain(githubToken);
+    // Nor did anything the agent saw.
+    expect(JSON.stringify(pipeline.model.requests)).not.toContain(githubToken);
+  });
+
+  it('rebases onto a default branch that moved on GitHub, verifies again, updates the pull request and merges it', async () => {
+    const { mender, github, remote } = pipeline;
+    remote.pushCommit({ 'src/cart.ts': buggyCart, 'test/quantity.test.ts': null }, 'revert the quantity fix');
+    const created = await mender.call('POST', '/api/operations', { type: 'fix', description: 'total() ignores quantity again', repo: 'cart' });
+    const operation = await mender.waitForStatus(created.json.id, ['awaiting_approval', 'failed']);
+    expect(operation.status).toBe('awaiting_approval');
+    const pull = github.pullRequests.find((candidate) => candidate.head === operation.branch)!;
+    // A teammate merges something else meanwhile.
+    const moved = remote.pushCommit({ 'docs/CHANGELOG.md': 'changes\n' }, 'docs: changelog');
+
+    await mender.call('POST', `/api/operations/${operation.id}/approve`, {});
+    const done = await mender.waitForStatus(operation.id, ['done', 'failed']);
+    expect(done.status).toBe('done');
+    const types = done.timeline.map((event: { type: string }) => event.type);
+    expect(types).toContain('merge.rebasing');
+    expect(types).toContain('merge.reverified');
+    expect(done.baseCommit).toBe(moved);
+    expect(pull.merged).toBe(true);
+    expect(remote.git('rev-parse', 'main^')).toBe(moved);
+    expect(remote.git('show', 'main:src/cart.ts')).toBe(fixedCart.trim());
+    expect(remote.git('show', 'main:docs/CHANGELOG.md')).toBe('changes');
+    // GitHub merged exactly the rebased, re-verified head.
+    const merge = github.requests.filter((request) => request.method === 'PUT' && request.path === `/repos/${repositoryName}/pulls/${pull.number}/merge`);
+    expect(merge.map((request) => (request.body as { sha: string }).sha)).toEqual([done.headCommit]);
   });
 
   it('registers a GitHub repository from the CLI', async () => {
     const { mender } = pipeline;
-    const result = await runFile(process.execPath, [menderBin, 'repo', 'add', '--remote', 'https://github.com/acme/cart', '--name', 'cart-cli', '--json'], {
+    const result = await runFile(process.execPath, [menderBin, 'repo', 'add', '--remote', 'https://github.com/acme/shop', '--json'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir },
       encoding: 'utf8',
     });
-    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'cart-cli', defaultBranch: 'main', path: path.join(mender.dataDir, 'repos', 'cart-cli'), detectedCommands: { test: 'npm test' } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'shop', defaultBranch: 'main', path: path.join(mender.dataDir, 'repos', 'shop'), detectedCommands: { test: 'npm test' } });
     const neither = await runFile(process.execPath, [menderBin, 'repo', 'add'], { env: { PATH: process.env.PATH, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken } }).catch((error: { stderr: string; code: number }) => error);
     expect((neither as { stderr: string }).stderr).toContain('--remote https://github.com/owner/name');
   });
@@ -132,8 +160,11 @@ describe('a fix on a repository registered from GitHub', () => {
     expect(both.status).toBe(400);
     const taken = await mender.call('POST', '/api/repos', { remoteUrl: 'https://github.com/acme/cart' });
     expect(taken.status).toBe(409);
+    const twice = await mender.call('POST', '/api/repos', { remoteUrl: 'https://github.com/ACME/cart.git', name: 'cart-again' });
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.message).toBe('acme/cart is already registered as "cart"');
     const names = (await mender.call('GET', '/api/repos')).json.repos.map((repo: { name: string }) => repo.name);
-    expect(names).toEqual(['cart', 'cart-cli']);
-    expect(fs.readdirSync(path.join(mender.dataDir, 'repos')).sort()).toEqual(['cart', 'cart-cli']);
+    expect(names).toEqual(['cart', 'shop']);
+    expect(fs.readdirSync(path.join(mender.dataDir, 'repos')).sort()).toEqual(['cart', 'shop']);
   });
 });

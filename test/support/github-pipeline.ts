@@ -68,10 +68,13 @@ export interface GitHubPipeline {
  * The fake GitHub serving acme/cart from a bare repository, a scripted model, and a Mender that
  * registered https://github.com/acme/cart (cloned from the bare repository via the remote map).
  */
-export async function startGitHubPipeline(script: ScriptHandler | ScriptedReply[], options: { env?: Record<string, string>; github?: Partial<FakeGitHubOptions>; register?: boolean } = {}): Promise<GitHubPipeline> {
+export async function startGitHubPipeline(script: ScriptHandler | ScriptedReply[], options: { env?: Record<string, string>; github?: Partial<FakeGitHubOptions>; register?: boolean; alsoServe?: string[] } = {}): Promise<GitHubPipeline> {
   const target = createTargetRepository();
   const remote = createBareRemote(target);
-  const github = await startFakeGitHub({ repositories: { [repositoryName]: { bare: remote.path, defaultBranch: 'main' } }, tokens: [githubToken], tokenLogin: 'mender-bot', ...options.github });
+  // More repositories with the same content, e.g. acme/shop, for tests that register several.
+  const others = (options.alsoServe ?? []).map((name) => [name, createBareRemote(target)] as const);
+  const served = Object.fromEntries([[repositoryName, remote] as const, ...others].map(([name, bare]) => [name, { bare: bare.path, defaultBranch: 'main' }]));
+  const github = await startFakeGitHub({ repositories: served, tokens: [githubToken], tokenLogin: 'mender-bot', ...options.github });
   const model = await startScriptedModelServer(script);
   const mender = await startMenderUnderTest({
     MENDER_MODEL: 'openai-compatible:scripted-model',
@@ -79,7 +82,7 @@ export async function startGitHubPipeline(script: ScriptHandler | ScriptedReply[
     MENDER_GITHUB_TOKEN: githubToken,
     MENDER_GITHUB_API_URL: github.url,
     MENDER_GITHUB_WEBHOOK_SECRET: webhookSecret,
-    MENDER_GITHUB_REMOTE_MAP: JSON.stringify({ [repositoryName]: remote.path }),
+    MENDER_GITHUB_REMOTE_MAP: JSON.stringify(Object.fromEntries(Object.entries(served).map(([name, served]) => [name, served.bare]))),
     ...options.env,
   });
   const clonePath = path.join(mender.dataDir, 'repos', 'cart');
@@ -88,6 +91,7 @@ export async function startGitHubPipeline(script: ScriptHandler | ScriptedReply[
     await model.close();
     await github.close();
     remote.cleanup();
+    for (const [, other] of others) other.cleanup();
     target.cleanup();
   };
   if (options.register !== false) {

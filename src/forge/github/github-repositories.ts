@@ -8,6 +8,7 @@ import { parseGitHubRemoteUrl } from './github-remote-url.ts';
 /** Registration of GitHub repositories: checked through the API, cloned into `<dataDir>/repos/<name>`. */
 export class GitHubRepositories implements RemoteRepositories {
   constructor(
+    private readonly repoName: (repoId: string) => Promise<string | undefined>,
     private readonly reposFolder: string,
     private readonly client: GitHubClient | undefined,
     private readonly forge: GitHubForge,
@@ -20,6 +21,12 @@ export class GitHubRepositories implements RemoteRepositories {
 
   async resolve(remoteUrl: string): Promise<{ suggestedName: string; describe: string }> {
     const parsed = parseGitHubRemoteUrl(remoteUrl);
+    const registered = await this.forge.records.repositoryByName(parsed.owner, parsed.name);
+    if (registered) {
+      const repo = await this.repoName(registered.repoId);
+      // One Mender repository per GitHub repository: webhooks must know which one they are for.
+      throw Object.assign(new Error(`${registered.owner}/${registered.name} is already registered as "${repo}"`), { conflict: true });
+    }
     if (!this.client) throw new Error('GitHub is not configured: set MENDER_GITHUB_TOKEN, or MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID, then register the repository again');
     try {
       await this.client.octokit.rest.repos.get({ owner: parsed.owner, repo: parsed.name });

@@ -3,6 +3,7 @@ import type { Settings } from '../../config/settings-schema.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Database } from '../../store/database.ts';
 import type { EventHub } from '../../store/event-hub.ts';
+import type { RepoStore } from '../../store/repo-store.ts';
 import type { ChangeRequestRecords } from '../change-request-records.ts';
 import { createGitHubClient, type GitHubClient } from './github-client.ts';
 import { GitHubForge } from './github-forge.ts';
@@ -18,7 +19,7 @@ export interface GitHubServices {
 }
 
 /** The GitHub side of Mender, built from the settings (inert until a repository is registered from GitHub). */
-export function createGitHubServices(options: { db: Database; settings: Settings; changeRequests: ChangeRequestRecords; hub: EventHub; log: Logger }): GitHubServices {
+export function createGitHubServices(options: { db: Database; settings: Settings; changeRequests: ChangeRequestRecords; hub: EventHub; log: Logger; repos: RepoStore }): GitHubServices {
   const { settings, log } = options;
   const client = createGitHubClient(settings, log);
   const remote = new GitHubRemote();
@@ -26,7 +27,7 @@ export function createGitHubServices(options: { db: Database; settings: Settings
   return {
     client,
     forge,
-    repositories: new GitHubRepositories(path.join(settings.dataDir, 'repos'), client, forge, remote),
+    repositories: new GitHubRepositories(async (repoId) => (await options.repos.byId(repoId))?.name, path.join(settings.dataDir, 'repos'), client, forge, remote),
     mirror: new GitHubStatusMirror(forge, options.hub, log),
   };
 }
