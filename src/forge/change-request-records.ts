@@ -9,9 +9,15 @@ export class ChangeRequestRecords {
   constructor(private readonly db: Database) {}
 
   async open(executor: Executor, input: ChangeRequestInput): Promise<void> {
-    const [existing] = await executor.select().from(changeRequests).where(and(eq(changeRequests.operationId, input.operationId), eq(changeRequests.status, 'open')));
+    const [existing] = await executor
+      .select()
+      .from(changeRequests)
+      .where(and(eq(changeRequests.operationId, input.operationId), eq(changeRequests.status, 'open')));
     if (existing) {
-      await executor.update(changeRequests).set({ ...input, updatedAt: new Date() }).where(eq(changeRequests.id, existing.id));
+      await executor
+        .update(changeRequests)
+        .set({ ...input, updatedAt: new Date() })
+        .where(eq(changeRequests.id, existing.id));
       return;
     }
     await executor.insert(changeRequests).values({ id: newId(), ...input, status: 'open' });

@@ -41,12 +41,16 @@ export class LocalForge implements Forge {
    */
   async fastForward(repoPath: string, defaultBranch: string, expectedBase: string, headCommit: string): Promise<MergeOutcome> {
     const current = (await runGit(repoPath, ['rev-parse', `refs/heads/${defaultBranch}`])).stdout.trim();
-    if (current !== expectedBase) return { ok: false, reason: `${defaultBranch} moved from ${expectedBase.slice(0, 12)} to ${current.slice(0, 12)}`, moved: { head: current } };
+    if (current !== expectedBase)
+      return { ok: false, reason: `${defaultBranch} moved from ${expectedBase.slice(0, 12)} to ${current.slice(0, 12)}`, moved: { head: current } };
     const checkout = await this.checkoutOf(repoPath, defaultBranch);
     if (checkout) {
       const merged = await runGit(checkout, ['merge', '--ff-only', '--quiet', headCommit], { allowFailure: true });
       if (merged.exitCode !== 0) {
-        return { ok: false, reason: `the checkout at ${checkout} could not be fast-forwarded: ${merged.stderr.trim() || merged.stdout.trim()}; commit or stash local changes there and approve again` };
+        return {
+          ok: false,
+          reason: `the checkout at ${checkout} could not be fast-forwarded: ${merged.stderr.trim() || merged.stdout.trim()}; commit or stash local changes there and approve again`,
+        };
       }
     } else {
       await runGit(repoPath, ['update-ref', `refs/heads/${defaultBranch}`, headCommit, expectedBase]);

@@ -27,7 +27,9 @@ describe('a fix on a repository registered from GitHub', () => {
   let pipeline: GitHubPipeline;
 
   beforeAll(async () => {
-    pipeline = await startGitHubPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), { alsoServe: ['acme/shop'] });
+    pipeline = await startGitHubPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
+      alsoServe: ['acme/shop'],
+    });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -47,7 +49,11 @@ describe('a fix on a repository registered from GitHub', () => {
     // A teammate pushes after registration: planning must start from it, not from the stale clone.
     const teammateHead = remote.pushCommit({ 'docs/NOTES.md': 'notes\n' }, 'docs: notes');
 
-    const created = await mender.call('POST', '/api/operations', { type: 'fix', description: 'total() ignores quantity: 3 items at 4 cost 4 instead of 12', repo: 'cart' });
+    const created = await mender.call('POST', '/api/operations', {
+      type: 'fix',
+      description: 'total() ignores quantity: 3 items at 4 cost 4 instead of 12',
+      repo: 'cart',
+    });
     expect(created.status).toBe(201);
     const operation = await mender.waitForStatus(created.json.id, ['awaiting_approval', 'failed']);
     expect(operation.status).toBe('awaiting_approval');
@@ -70,7 +76,11 @@ describe('a fix on a repository registered from GitHub', () => {
     expect(pull.body).toContain(operation.id);
     expect(operation.changeRequest).toMatchObject({ status: 'open', url: `https://github.com/${repositoryName}/pull/${pull.number}` });
 
-    await eventually(() => github.commentsOn(repositoryName, pull.number), (comments) => comments.some((comment) => comment.body.includes('awaits approval')), 'the awaiting-approval comment');
+    await eventually(
+      () => github.commentsOn(repositoryName, pull.number),
+      (comments) => comments.some((comment) => comment.body.includes('awaits approval')),
+      'the awaiting-approval comment',
+    );
 
     const approved = await mender.call('POST', `/api/operations/${operation.id}/approve`, { comment: 'ship it' });
     expect(approved.status).toBe(200);
@@ -140,8 +150,15 @@ describe('a fix on a repository registered from GitHub', () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir },
       encoding: 'utf8',
     });
-    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'shop', defaultBranch: 'main', path: path.join(mender.dataDir, 'repos', 'shop'), detectedCommands: { test: 'npm test' } });
-    const neither = await runFile(process.execPath, [menderBin, 'repo', 'add'], { env: { PATH: process.env.PATH, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken } }).catch((error: { stderr: string; code: number }) => error);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      name: 'shop',
+      defaultBranch: 'main',
+      path: path.join(mender.dataDir, 'repos', 'shop'),
+      detectedCommands: { test: 'npm test' },
+    });
+    const neither = await runFile(process.execPath, [menderBin, 'repo', 'add'], {
+      env: { PATH: process.env.PATH, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken },
+    }).catch((error: { stderr: string; code: number }) => error);
     expect((neither as { stderr: string }).stderr).toContain('--remote https://github.com/owner/name');
   });
 

@@ -76,7 +76,8 @@ class HttpFailure extends Error {
   }
 }
 
-const git = (bare: string, args: string[], env: Record<string, string> = {}) => execFileSync('git', args, { cwd: bare, encoding: 'utf8', env: { ...process.env, ...env } }).trim();
+const git = (bare: string, args: string[], env: Record<string, string> = {}) =>
+  execFileSync('git', args, { cwd: bare, encoding: 'utf8', env: { ...process.env, ...env } }).trim();
 const gitStatus = (bare: string, args: string[]) => spawnSync('git', args, { cwd: bare, encoding: 'utf8' });
 
 function verifyJwt(token: string, publicKey: crypto.KeyObject | string, appId: number): boolean {
@@ -135,7 +136,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const header = request.headers.authorization ?? '';
     const [scheme, credential] = header.split(' ');
     if (path.startsWith('/app')) {
-      if (!options.app || scheme?.toLowerCase() !== 'bearer' || !credential || !verifyJwt(credential, options.app.publicKey, options.app.id)) throw new HttpFailure(401, 'A JSON web token could not be decoded');
+      if (!options.app || scheme?.toLowerCase() !== 'bearer' || !credential || !verifyJwt(credential, options.app.publicKey, options.app.id))
+        throw new HttpFailure(401, 'A JSON web token could not be decoded');
       return;
     }
     if (!credential || !['token', 'bearer'].includes(scheme?.toLowerCase() ?? '')) throw new HttpFailure(401, 'Requires authentication');
@@ -148,9 +150,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     if (!head) throw new HttpFailure(422, 'Head branch does not exist');
     let result: string;
     if (method === 'rebase') {
-      if (gitStatus(bare, ['merge-base', '--is-ancestor', tip, head]).status !== 0) throw new HttpFailure(405, 'This branch can\'t be rebased');
+      if (gitStatus(bare, ['merge-base', '--is-ancestor', tip, head]).status !== 0) throw new HttpFailure(405, "This branch can't be rebased");
       result = tip;
-      for (const commit of git(bare, ['rev-list', '--reverse', `${tip}..${head}`]).split('\n').filter(Boolean)) {
+      for (const commit of git(bare, ['rev-list', '--reverse', `${tip}..${head}`])
+        .split('\n')
+        .filter(Boolean)) {
         const [authorName, authorEmail, authorDate] = git(bare, ['log', '-1', '--format=%an%x00%ae%x00%aI', commit]).split('\0');
         result = git(bare, ['commit-tree', `${commit}^{tree}`, '-p', result, '-m', git(bare, ['log', '-1', '--format=%B', commit])], {
           GIT_AUTHOR_NAME: authorName!,
@@ -166,7 +170,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const treeId = tree.stdout.trim().split('\n')[0]!;
       const text = `${title ?? `Merge pull request #${pull.number}`}${message ? `\n\n${message}` : ''}`;
       const parents = method === 'squash' ? ['-p', tip] : ['-p', tip, '-p', head];
-      result = git(bare, ['commit-tree', treeId, ...parents, '-m', text], { GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' });
+      result = git(bare, ['commit-tree', treeId, ...parents, '-m', text], {
+        GIT_AUTHOR_NAME: 'GitHub',
+        GIT_AUTHOR_EMAIL: 'noreply@github.com',
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+      });
     }
     git(bare, ['update-ref', `refs/heads/${pull.base}`, result, tip]);
     return result;
@@ -180,9 +189,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     if (method === 'GET' && path === '/app') return [200, { id: options.app!.id, slug: options.app!.slug }];
     if (method === 'POST' && (match = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/))) {
       if (Number(match[1]) !== options.app!.installationId) throw new HttpFailure(404, 'Not Found');
-      const token = `ghs_${crypto.randomBytes(27).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 36)}`;
+      const token = `ghs_${crypto
+        .randomBytes(27)
+        .toString('base64url')
+        .replace(/[^A-Za-z0-9]/g, 'x')
+        .slice(0, 36)}`;
       issuedTokens.push(token);
-      return [201, { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { contents: 'write', pull_requests: 'write', issues: 'write' }, repository_selection: 'all' }];
+      return [
+        201,
+        {
+          token,
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          permissions: { contents: 'write', pull_requests: 'write', issues: 'write' },
+          repository_selection: 'all',
+        },
+      ];
     }
     if (method === 'POST' && path === '/graphql') {
       const query = String(body.query ?? '');
@@ -216,9 +237,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const base = String(body.base ?? '');
       if (!branchHead(repository.bare, head)) throw new HttpFailure(422, `Validation Failed: head ${head} does not exist`);
       if (!branchHead(repository.bare, base)) throw new HttpFailure(422, `Validation Failed: base ${base} does not exist`);
-      if (pullRequests.some((pull) => pull.repository === key && pull.head === head && pull.state === 'open')) throw new HttpFailure(422, `A pull request already exists for ${head}`);
+      if (pullRequests.some((pull) => pull.repository === key && pull.head === head && pull.state === 'open'))
+        throw new HttpFailure(422, `A pull request already exists for ${head}`);
       const draft = body.draft === true;
-      const pull: FakePullRequest = { repository: key, number: nextNumber++, nodeId: `PR_kw${crypto.randomBytes(6).toString('hex')}`, title: String(body.title ?? ''), body: String(body.body ?? ''), head, base, draft, state: 'open', merged: false, draftHistory: [draft] };
+      const pull: FakePullRequest = {
+        repository: key,
+        number: nextNumber++,
+        nodeId: `PR_kw${crypto.randomBytes(6).toString('hex')}`,
+        title: String(body.title ?? ''),
+        body: String(body.body ?? ''),
+        head,
+        base,
+        draft,
+        state: 'open',
+        merged: false,
+        draftHistory: [draft],
+      };
       if (pull.body.length > 65_536) throw new HttpFailure(422, 'Validation Failed: body is too long (maximum is 65536 characters)');
       pullRequests.push(pull);
       return [201, pullView(pull, repository.bare)];
@@ -240,7 +274,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const pull = pullRequestOf(key, Number(match[1]));
       if (pull.state !== 'open' || pull.merged) throw new HttpFailure(405, 'Pull Request is not open');
       if (pull.draft) throw new HttpFailure(405, 'Pull Request is still a draft');
-      if (body.sha && body.sha !== branchHead(repository.bare, pull.head)) throw new HttpFailure(409, 'Head branch was modified. Review and try the merge again.');
+      if (body.sha && body.sha !== branchHead(repository.bare, pull.head))
+        throw new HttpFailure(409, 'Head branch was modified. Review and try the merge again.');
       const mergeMethod = String(body.merge_method ?? 'merge');
       if (!['merge', 'squash', 'rebase'].includes(mergeMethod)) throw new HttpFailure(422, `Invalid merge_method ${mergeMethod}`);
       const sha = merge(repository.bare, pull, mergeMethod, body.commit_title, body.commit_message);
@@ -249,7 +284,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     }
     if ((match = rest.match(/^\/issues\/(\d+)\/comments$/)) && method === 'POST') {
       const issueNumber = Number(match[1]);
-      if (!issues.has(`${key}#${issueNumber}`) && !pullRequests.some((pull) => pull.repository === key && pull.number === issueNumber)) throw new HttpFailure(404, 'Not Found');
+      if (!issues.has(`${key}#${issueNumber}`) && !pullRequests.some((pull) => pull.repository === key && pull.number === issueNumber))
+        throw new HttpFailure(404, 'Not Found');
       if (String(body.body ?? '').length > 65_536) throw new HttpFailure(422, 'Validation Failed: body is too long (maximum is 65536 characters)');
       const user = request.headers.authorization?.includes('ghs_') ? `${options.app?.slug ?? 'app'}[bot]` : (options.tokenLogin ?? 'mender-bot');
       comments.push({ repository: key, issueNumber, body: String(body.body ?? ''), user });

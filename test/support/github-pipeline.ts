@@ -25,7 +25,8 @@ export function createBareRemote(target: TargetRepository): BareRemote {
   const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mender-github-remote-')));
   const bare = path.join(folder, 'cart.git');
   execFileSync('git', ['clone', '--quiet', '--bare', target.path, bare]);
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=teammate@example.com', '-c', 'user.name=teammate', ...args], { cwd: bare, encoding: 'utf8' }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=teammate@example.com', '-c', 'user.name=teammate', ...args], { cwd: bare, encoding: 'utf8' }).trim();
   return {
     path: bare,
     git,
@@ -41,7 +42,8 @@ export function createBareRemote(target: TargetRepository): BareRemote {
         fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
         fs.writeFileSync(path.join(scratch, file), content);
       }
-      const run = (...args: string[]) => execFileSync('git', ['-c', 'user.email=teammate@example.com', '-c', 'user.name=teammate', ...args], { cwd: scratch, encoding: 'utf8' }).trim();
+      const run = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.email=teammate@example.com', '-c', 'user.name=teammate', ...args], { cwd: scratch, encoding: 'utf8' }).trim();
       run('add', '-A');
       run('commit', '-q', '-m', message);
       run('push', '-q', 'origin', 'HEAD:main');
@@ -68,7 +70,10 @@ export interface GitHubPipeline {
  * The fake GitHub serving acme/cart from a bare repository, a scripted model, and a Mender that
  * registered https://github.com/acme/cart (cloned from the bare repository via the remote map).
  */
-export async function startGitHubPipeline(script: ScriptHandler | ScriptedReply[], options: { env?: Record<string, string>; github?: Partial<FakeGitHubOptions>; register?: boolean; alsoServe?: string[] } = {}): Promise<GitHubPipeline> {
+export async function startGitHubPipeline(
+  script: ScriptHandler | ScriptedReply[],
+  options: { env?: Record<string, string>; github?: Partial<FakeGitHubOptions>; register?: boolean; alsoServe?: string[] } = {},
+): Promise<GitHubPipeline> {
   const target = createTargetRepository();
   const remote = createBareRemote(target);
   // More repositories with the same content, e.g. acme/shop, for tests that register several.

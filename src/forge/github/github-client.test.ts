@@ -10,14 +10,24 @@ const privateKeyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toStri
 describe('the GitHub client', () => {
   let github: FakeGitHub;
   beforeAll(async () => {
-    github = await startFakeGitHub({ repositories: { 'acme/cart': { bare: '/nonexistent', defaultBranch: 'main' } }, tokens: ['ghp_personalToken0123456789abcdef'], app: { id: 4242, slug: 'mender-test', installationId: 77, publicKey } });
+    github = await startFakeGitHub({
+      repositories: { 'acme/cart': { bare: '/nonexistent', defaultBranch: 'main' } },
+      tokens: ['ghp_personalToken0123456789abcdef'],
+      app: { id: 4242, slug: 'mender-test', installationId: 77, publicKey },
+    });
   });
   afterAll(async () => {
     await github?.close();
   });
 
   it('as a GitHub App, signs a JWT, gets an installation token once and reuses it until it expires', async () => {
-    const client = createGitHubClient({ githubAppId: 4242, githubPrivateKey: privateKeyPem, githubInstallationId: 77, githubApiUrl: github.url, githubToken: undefined })!;
+    const client = createGitHubClient({
+      githubAppId: 4242,
+      githubPrivateKey: privateKeyPem,
+      githubInstallationId: 77,
+      githubApiUrl: github.url,
+      githubToken: undefined,
+    })!;
     expect(client.kind).toBe('app');
     const first = await client.token();
     const second = await client.token();
@@ -35,19 +45,41 @@ describe('the GitHub client', () => {
 
   it('is refused by GitHub when the JWT is signed with another key', async () => {
     const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const client = createGitHubClient({ githubAppId: 4242, githubPrivateKey: other, githubInstallationId: 77, githubApiUrl: github.url, githubToken: undefined })!;
+    const client = createGitHubClient({
+      githubAppId: 4242,
+      githubPrivateKey: other,
+      githubInstallationId: 77,
+      githubApiUrl: github.url,
+      githubToken: undefined,
+    })!;
     await expect(client.token()).rejects.toMatchObject({ status: 401 });
   });
 
   it('with a token, sends it on every call', async () => {
-    const client = createGitHubClient({ githubToken: 'ghp_personalToken0123456789abcdef', githubApiUrl: github.url, githubAppId: undefined, githubPrivateKey: undefined, githubInstallationId: undefined })!;
+    const client = createGitHubClient({
+      githubToken: 'ghp_personalToken0123456789abcdef',
+      githubApiUrl: github.url,
+      githubAppId: undefined,
+      githubPrivateKey: undefined,
+      githubInstallationId: undefined,
+    })!;
     expect(client.kind).toBe('token');
     expect(await client.token()).toBe('ghp_personalToken0123456789abcdef');
     expect(await client.login()).toBe('mender-bot');
   });
 
   it('is absent without settings, and names what is missing for half an App', () => {
-    expect(createGitHubClient({ githubApiUrl: github.url, githubToken: undefined, githubAppId: undefined, githubPrivateKey: undefined, githubInstallationId: undefined })).toBeUndefined();
-    expect(() => createGitHubClient({ githubApiUrl: github.url, githubAppId: 4242, githubToken: undefined, githubPrivateKey: undefined, githubInstallationId: undefined })).toThrow(GitHubNotConfiguredError);
+    expect(
+      createGitHubClient({
+        githubApiUrl: github.url,
+        githubToken: undefined,
+        githubAppId: undefined,
+        githubPrivateKey: undefined,
+        githubInstallationId: undefined,
+      }),
+    ).toBeUndefined();
+    expect(() =>
+      createGitHubClient({ githubApiUrl: github.url, githubAppId: 4242, githubToken: undefined, githubPrivateKey: undefined, githubInstallationId: undefined }),
+    ).toThrow(GitHubNotConfiguredError);
   });
 });

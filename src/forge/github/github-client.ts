@@ -28,10 +28,14 @@ export class GitHubNotConfiguredError extends Error {
 export function createGitHubClient(settings: GitHubSettings, log?: Logger): GitHubClient | undefined {
   const appParts = [settings.githubAppId, settings.githubPrivateKey, settings.githubInstallationId];
   // Failed requests are reported by their callers, with what Mender was doing; Octokit's own lines are for debugging.
-  const octokitLog = log ? { debug: () => {}, info: () => {}, warn: (message: string) => log.warn(message), error: (message: string) => log.debug(message) } : undefined;
+  const octokitLog = log
+    ? { debug: () => {}, info: () => {}, warn: (message: string) => log.warn(message), error: (message: string) => log.debug(message) }
+    : undefined;
   if (appParts.some((part) => part !== undefined)) {
     if (appParts.some((part) => part === undefined)) {
-      throw new GitHubNotConfiguredError('a GitHub App needs MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID together; set the missing ones (or unset all three and use MENDER_GITHUB_TOKEN)');
+      throw new GitHubNotConfiguredError(
+        'a GitHub App needs MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID together; set the missing ones (or unset all three and use MENDER_GITHUB_TOKEN)',
+      );
     }
     const octokit = new Octokit({
       baseUrl: settings.githubApiUrl,
@@ -61,7 +65,11 @@ export function createGitHubClient(settings: GitHubSettings, log?: Logger): GitH
       octokit,
       kind: 'token',
       token: async () => token,
-      login: () => (login ??= octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined)),
+      login: () =>
+        (login ??= octokit.rest.users.getAuthenticated().then(
+          (response) => response.data.login,
+          () => undefined,
+        )),
     };
   }
   return undefined;

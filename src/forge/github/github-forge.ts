@@ -80,18 +80,38 @@ export class GitHubForge implements Forge {
     await this.remote.push(repo, this.accessFor(repository), input.branch, input.headCommit);
     const issue = await this.records.issueOf(input.operationId);
     // "Fixes #n" lets GitHub close the issue when the pull request merges.
-    const body = pullRequestBody({ operationId: input.operationId, body: `${issue ? `Fixes #${issue.number}\n\n` : ''}${input.body}`, riskMarkdown: details.riskMarkdown });
+    const body = pullRequestBody({
+      operationId: input.operationId,
+      body: `${issue ? `Fixes #${issue.number}\n\n` : ''}${input.body}`,
+      riskMarkdown: details.riskMarkdown,
+    });
     const target = { owner: repository.owner, repo: repository.name };
     let pullRequest = await this.records.pullRequestOf(input.operationId);
     if (pullRequest && pullRequest.state === 'open') {
       await this.call('update the pull request', () => octokit.rest.pulls.update({ ...target, pull_number: pullRequest!.number, title: input.title, body }));
     } else {
       // Draft first: the pull request exists from the moment the branch does.
-      const created = await this.call('open a pull request', () => octokit.rest.pulls.create({ ...target, title: input.title, head: input.branch, base: repo.defaultBranch, body, draft: true }));
-      pullRequest = { operationId: input.operationId, repoId: repo.id, number: created.data.number, nodeId: created.data.node_id, url: created.data.html_url, branch: input.branch, state: 'open', draft: created.data.draft ?? true, createdAt: new Date(), updatedAt: new Date() };
+      const created = await this.call('open a pull request', () =>
+        octokit.rest.pulls.create({ ...target, title: input.title, head: input.branch, base: repo.defaultBranch, body, draft: true }),
+      );
+      pullRequest = {
+        operationId: input.operationId,
+        repoId: repo.id,
+        number: created.data.number,
+        nodeId: created.data.node_id,
+        url: created.data.html_url,
+        branch: input.branch,
+        state: 'open',
+        draft: created.data.draft ?? true,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      };
       await this.records.savePullRequest(pullRequest);
       // A courtesy: a lost comment must not undo a published change.
-      if (issue) await this.postComment(repository, issue.number, `The verified change is in pull request #${pullRequest.number}: ${pullRequest.url}`).catch(() => undefined);
+      if (issue)
+        await this.postComment(repository, issue.number, `The verified change is in pull request #${pullRequest.number}: ${pullRequest.url}`).catch(
+          () => undefined,
+        );
     }
     if (pullRequest.draft) {
       await this.call('mark the pull request ready for review', () => octokit.graphql(markReadyMutation, { id: pullRequest!.nodeId }));
@@ -104,10 +124,15 @@ export class GitHubForge implements Forge {
     const access = this.accessFor(repository);
     const remoteHead = await this.remote.sync(repo, access);
     if (remoteHead !== request.base) {
-      return { ok: false, reason: `${repo.defaultBranch} on GitHub moved from ${request.base.slice(0, 12)} to ${remoteHead.slice(0, 12)}`, moved: { head: remoteHead } };
+      return {
+        ok: false,
+        reason: `${repo.defaultBranch} on GitHub moved from ${request.base.slice(0, 12)} to ${remoteHead.slice(0, 12)}`,
+        moved: { head: remoteHead },
+      };
     }
     const pullRequest = await this.records.pullRequestOf(request.operationId);
-    if (!pullRequest || pullRequest.state !== 'open') return { ok: false, reason: `operation ${request.operationId} has no open pull request on ${repository.owner}/${repository.name}` };
+    if (!pullRequest || pullRequest.state !== 'open')
+      return { ok: false, reason: `operation ${request.operationId} has no open pull request on ${repository.owner}/${repository.name}` };
     // A rebased head replaces the branch first, so the pull request shows what is merged.
     await this.remote.push(repo, access, request.branch, request.head);
     const message = (await runGit(repo.path, ['log', '-1', '--format=%B', request.head])).stdout.trim();
@@ -159,7 +184,9 @@ export class GitHubForge implements Forge {
     const pullRequest = await this.records.pullRequestOf(operationId);
     if (!pullRequest || pullRequest.state !== 'open') return;
     const repository = (await this.records.repository(pullRequest.repoId))!;
-    await this.call('close the pull request', () => this.octokit().rest.pulls.update({ owner: repository.owner, repo: repository.name, pull_number: pullRequest.number, state: 'closed' }));
+    await this.call('close the pull request', () =>
+      this.octokit().rest.pulls.update({ owner: repository.owner, repo: repository.name, pull_number: pullRequest.number, state: 'closed' }),
+    );
     await this.records.updatePullRequest(operationId, { state: 'closed' });
   }
 
@@ -190,7 +217,10 @@ export class GitHubForge implements Forge {
   }
 
   private octokit(): NonNullable<GitHubClient>['octokit'] {
-    if (!this.client) throw new GitHubForgeError('GitHub is not configured: set MENDER_GITHUB_TOKEN, or MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID');
+    if (!this.client)
+      throw new GitHubForgeError(
+        'GitHub is not configured: set MENDER_GITHUB_TOKEN, or MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID',
+      );
     return this.client.octokit;
   }
 

@@ -29,7 +29,10 @@ export class GitHubRecords {
   }
 
   async saveRepository(values: { repoId: string; owner: string; name: string; remoteUrl: string }): Promise<void> {
-    await this.db.insert(githubRepositories).values(values).onConflictDoUpdate({ target: githubRepositories.repoId, set: { owner: values.owner, name: values.name, remoteUrl: values.remoteUrl } });
+    await this.db
+      .insert(githubRepositories)
+      .values(values)
+      .onConflictDoUpdate({ target: githubRepositories.repoId, set: { owner: values.owner, name: values.name, remoteUrl: values.remoteUrl } });
     this.repositoryCache.delete(values.repoId);
   }
 
@@ -53,7 +56,18 @@ export class GitHubRecords {
     await this.db
       .insert(githubPullRequests)
       .values(values)
-      .onConflictDoUpdate({ target: githubPullRequests.operationId, set: { number: values.number, nodeId: values.nodeId, url: values.url, branch: values.branch, state: values.state, draft: values.draft, updatedAt: new Date() } });
+      .onConflictDoUpdate({
+        target: githubPullRequests.operationId,
+        set: {
+          number: values.number,
+          nodeId: values.nodeId,
+          url: values.url,
+          branch: values.branch,
+          state: values.state,
+          draft: values.draft,
+          updatedAt: new Date(),
+        },
+      });
   }
 
   async updatePullRequest(operationId: string, values: Partial<Pick<PullRequestRow, 'state' | 'draft'>>): Promise<void> {
@@ -68,7 +82,10 @@ export class GitHubRecords {
   }
 
   async operationOfDelivery(deliveryId: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ operationId: githubIssueOperations.operationId }).from(githubIssueOperations).where(eq(githubIssueOperations.deliveryId, deliveryId));
+    const [row] = await this.db
+      .select({ operationId: githubIssueOperations.operationId })
+      .from(githubIssueOperations)
+      .where(eq(githubIssueOperations.deliveryId, deliveryId));
     return row?.operationId;
   }
 

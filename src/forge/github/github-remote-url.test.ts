@@ -6,7 +6,11 @@ describe('parseGitHubRemoteUrl', () => {
   it('reads owner and name from https URLs, with or without .git', () => {
     expect(parseGitHubRemoteUrl('https://github.com/acme/cart')).toEqual({ owner: 'acme', name: 'cart', remoteUrl: 'https://github.com/acme/cart.git' });
     expect(parseGitHubRemoteUrl('https://github.com/acme/cart.git/')).toEqual({ owner: 'acme', name: 'cart', remoteUrl: 'https://github.com/acme/cart.git' });
-    expect(parseGitHubRemoteUrl('https://ghe.example.com/team/app')).toMatchObject({ owner: 'team', name: 'app', remoteUrl: 'https://ghe.example.com/team/app.git' });
+    expect(parseGitHubRemoteUrl('https://ghe.example.com/team/app')).toMatchObject({
+      owner: 'team',
+      name: 'app',
+      remoteUrl: 'https://ghe.example.com/team/app.git',
+    });
   });
 
   it.each([
@@ -24,7 +28,7 @@ describe('parseGitHubRemoteUrl', () => {
 });
 
 describe('gitCredentialEnvironment', () => {
-  it('sends the token as a header for the remote\'s origin only, through the environment', () => {
+  it("sends the token as a header for the remote's origin only, through the environment", () => {
     const environment = gitCredentialEnvironment('https://github.com/acme/cart.git', 'ghs_token123');
     expect(environment).toEqual({
       GIT_CONFIG_COUNT: '1',

@@ -25,14 +25,18 @@ export function parseGitHubRemoteUrl(text: string): GitHubRepositoryName {
     throw new RemoteUrlError(`"${text}" is not a URL: give the repository's https URL, e.g. https://github.com/owner/name`);
   }
   if (url.username || url.password) {
-    throw new RemoteUrlError('the remote URL must not contain credentials: give https://github.com/owner/name and set MENDER_GITHUB_TOKEN or a GitHub App instead');
+    throw new RemoteUrlError(
+      'the remote URL must not contain credentials: give https://github.com/owner/name and set MENDER_GITHUB_TOKEN or a GitHub App instead',
+    );
   }
-  if (url.protocol !== 'https:') throw new RemoteUrlError(`the remote URL must use https (got ${url.protocol.replace(':', '')}): e.g. https://github.com/owner/name`);
+  if (url.protocol !== 'https:')
+    throw new RemoteUrlError(`the remote URL must use https (got ${url.protocol.replace(':', '')}): e.g. https://github.com/owner/name`);
   if (url.search || url.hash) throw new RemoteUrlError('the remote URL must not have a query or fragment: give https://github.com/owner/name');
   const parts = url.pathname.replace(/^\/+|\/+$/g, '').split('/');
   if (parts.length !== 2) throw new RemoteUrlError(`the remote URL must name one repository as /owner/name (got ${url.pathname})`);
   const owner = parts[0]!;
   const name = parts[1]!.replace(/\.git$/, '');
-  if (!segment.test(owner) || !segment.test(name) || name === '.' || name === '..') throw new RemoteUrlError(`"${owner}/${name}" is not a valid GitHub owner/name`);
+  if (!segment.test(owner) || !segment.test(name) || name === '.' || name === '..')
+    throw new RemoteUrlError(`"${owner}/${name}" is not a valid GitHub owner/name`);
   return { owner, name, remoteUrl: `https://${url.host}/${owner}/${name}.git` };
 }

@@ -55,9 +55,11 @@ export class GitHubRemote {
     const previous = this.locks.get(key) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
     this.locks.set(key, next);
-    void next.finally(() => {
-      if (this.locks.get(key) === next) this.locks.delete(key);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.locks.get(key) === next) this.locks.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

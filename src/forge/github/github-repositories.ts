@@ -27,12 +27,17 @@ export class GitHubRepositories implements RemoteRepositories {
       // One Mender repository per GitHub repository: webhooks must know which one they are for.
       throw Object.assign(new Error(`${registered.owner}/${registered.name} is already registered as "${repo}"`), { conflict: true });
     }
-    if (!this.client) throw new Error('GitHub is not configured: set MENDER_GITHUB_TOKEN, or MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID, then register the repository again');
+    if (!this.client)
+      throw new Error(
+        'GitHub is not configured: set MENDER_GITHUB_TOKEN, or MENDER_GITHUB_APP_ID, MENDER_GITHUB_PRIVATE_KEY and MENDER_GITHUB_INSTALLATION_ID, then register the repository again',
+      );
     try {
       await this.client.octokit.rest.repos.get({ owner: parsed.owner, repo: parsed.name });
     } catch (error) {
       const status = (error as { status?: number }).status;
-      throw new Error(`GitHub answered ${status ?? (error as Error).message} for ${parsed.owner}/${parsed.name}: check the name and that the App installation or token can see it`);
+      throw new Error(
+        `GitHub answered ${status ?? (error as Error).message} for ${parsed.owner}/${parsed.name}: check the name and that the App installation or token can see it`,
+      );
     }
     return { suggestedName: parsed.name, describe: `${parsed.owner}/${parsed.name}` };
   }

@@ -19,15 +19,35 @@ export interface GitHubServices {
 }
 
 /** The GitHub side of Mender, built from the settings (inert until a repository is registered from GitHub). */
-export function createGitHubServices(options: { db: Database; settings: Settings; changeRequests: ChangeRequestRecords; hub: EventHub; log: Logger; repos: RepoStore }): GitHubServices {
+export function createGitHubServices(options: {
+  db: Database;
+  settings: Settings;
+  changeRequests: ChangeRequestRecords;
+  hub: EventHub;
+  log: Logger;
+  repos: RepoStore;
+}): GitHubServices {
   const { settings, log } = options;
   const client = createGitHubClient(settings, log);
   const remote = new GitHubRemote();
-  const forge = new GitHubForge(options.db, options.changeRequests, client, remote, { mergeMethod: settings.githubMergeMethod, remoteMap: settings.githubRemoteMap }, log);
+  const forge = new GitHubForge(
+    options.db,
+    options.changeRequests,
+    client,
+    remote,
+    { mergeMethod: settings.githubMergeMethod, remoteMap: settings.githubRemoteMap },
+    log,
+  );
   return {
     client,
     forge,
-    repositories: new GitHubRepositories(async (repoId) => (await options.repos.byId(repoId))?.name, path.join(settings.dataDir, 'repos'), client, forge, remote),
+    repositories: new GitHubRepositories(
+      async (repoId) => (await options.repos.byId(repoId))?.name,
+      path.join(settings.dataDir, 'repos'),
+      client,
+      forge,
+      remote,
+    ),
     mirror: new GitHubStatusMirror(forge, options.hub, log),
   };
 }

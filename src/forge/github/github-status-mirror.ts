@@ -18,7 +18,9 @@ function describe(event: RecordedEvent): Mirrored | undefined {
     case 'approval.requested':
       return data.gate === 'plan'
         ? { comment: `The plan awaits approval (${String(data.requiredLevel ?? 'team-lead')}). Comment \`@mender approve\` or \`@mender reject\`.` }
-        : { comment: `The change is verified and awaits approval (${String(data.requiredLevel)}; risk ${String(data.risk)}). Comment \`@mender approve\` or \`@mender reject\`.` };
+        : {
+            comment: `The change is verified and awaits approval (${String(data.requiredLevel)}; risk ${String(data.risk)}). Comment \`@mender approve\` or \`@mender reject\`.`,
+          };
     case 'plan.approved':
       return { comment: `Plan approved by ${event.actor}${comment}.` };
     case 'change.approved':

@@ -11,7 +11,7 @@ describe('pullRequestBody', () => {
     expect(body.endsWith(menderMarker)).toBe(true);
   });
 
-  it('cuts a body over GitHub\'s limit at a line, with a note, and keeps the footer', () => {
+  it("cuts a body over GitHub's limit at a line, with a note, and keeps the footer", () => {
     const line = 'x'.repeat(99);
     const huge = Array.from({ length: 2000 }, () => line).join('\n');
     const body = pullRequestBody({ operationId: 'op123', body: huge, riskMarkdown: '## Risk' });

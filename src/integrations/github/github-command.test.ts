@@ -12,9 +12,12 @@ describe('parseMenderCommand', () => {
     expect(parseMenderCommand(body)).toEqual(expected);
   });
 
-  it.each([['thanks @mender approve'], ['> @mender approve\nquoting it'], ['@mender deploy'], ['@menderbot approve'], ['@mender approved'], ['']])('finds no command in %j', (body) => {
-    expect(parseMenderCommand(body)).toBeUndefined();
-  });
+  it.each([['thanks @mender approve'], ['> @mender approve\nquoting it'], ['@mender deploy'], ['@menderbot approve'], ['@mender approved'], ['']])(
+    'finds no command in %j',
+    (body) => {
+      expect(parseMenderCommand(body)).toBeUndefined();
+    },
+  );
 });
 
 describe('roleForPermission', () => {

@@ -17,10 +17,16 @@ import { parseMenderCommand, roleForPermission } from './github-command.ts';
 
 const user = z.object({ login: z.string().min(1), type: z.string().optional() }).passthrough();
 const repository = z.object({ name: z.string(), owner: z.object({ login: z.string() }).passthrough() }).passthrough();
-const issue = z.object({ number: z.number().int().positive(), title: z.string(), body: z.string().nullish(), pull_request: z.object({}).passthrough().nullish() }).passthrough();
+const issue = z
+  .object({ number: z.number().int().positive(), title: z.string(), body: z.string().nullish(), pull_request: z.object({}).passthrough().nullish() })
+  .passthrough();
 
-const labeledPayload = z.object({ action: z.literal('labeled'), label: z.object({ name: z.string() }).passthrough(), issue, repository, sender: user }).passthrough();
-const commentPayload = z.object({ action: z.literal('created'), comment: z.object({ body: z.string(), user }).passthrough(), issue, repository, sender: user }).passthrough();
+const labeledPayload = z
+  .object({ action: z.literal('labeled'), label: z.object({ name: z.string() }).passthrough(), issue, repository, sender: user })
+  .passthrough();
+const commentPayload = z
+  .object({ action: z.literal('created'), comment: z.object({ body: z.string(), user }).passthrough(), issue, repository, sender: user })
+  .passthrough();
 
 export interface GitHubWebhookDependencies {
   pipeline: Pipeline;
@@ -55,7 +61,11 @@ export function createGitHubWebhookProcessor(dependencies: GitHubWebhookDependen
   /** The commenter as a Mender actor, with the role their permission on the repository gives. */
   async function actorFor(conversation: Conversation, login: string): Promise<Actor> {
     if (!dependencies.client) throw new PermanentJobError('GitHub is not configured: set MENDER_GITHUB_TOKEN or a GitHub App');
-    const answer = await dependencies.client.octokit.rest.repos.getCollaboratorPermissionLevel({ owner: conversation.repository.owner, repo: conversation.repository.name, username: login });
+    const answer = await dependencies.client.octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: conversation.repository.owner,
+      repo: conversation.repository.name,
+      username: login,
+    });
     const data = answer.data as { permission?: string; role_name?: string };
     return { id: `github:${login}`, name: `github:${login}`, role: roleForPermission(data.role_name === 'maintain' ? 'maintain' : data.permission) };
   }
@@ -81,7 +91,13 @@ export function createGitHubWebhookProcessor(dependencies: GitHubWebhookDependen
     let operation;
     try {
       // Title and body are untrusted: the pipeline keeps task text inside its untrusted blocks.
-      operation = await dependencies.pipeline.create({ type: 'fix', description: `${item.title}\n\n${item.body ?? ''}\n\n(${reference})`.trim(), repo: conversation.repoName, source: 'github', actor });
+      operation = await dependencies.pipeline.create({
+        type: 'fix',
+        description: `${item.title}\n\n${item.body ?? ''}\n\n(${reference})`.trim(),
+        repo: conversation.repoName,
+        source: 'github',
+        actor,
+      });
     } catch (error) {
       if (error instanceof BudgetExceededError || error instanceof NotFoundError) {
         await reply(conversation, `Mender cannot start a fix: ${error.message}`);
@@ -98,7 +114,8 @@ export function createGitHubWebhookProcessor(dependencies: GitHubWebhookDependen
     const parsed = labeledPayload.safeParse(delivery.payload);
     if (!parsed.success) throw new PermanentJobError(`issues.labeled payload is not what Mender expects: ${parsed.error.issues[0]?.message}`);
     const payload = parsed.data;
-    if (payload.label.name !== dependencies.settings.githubTriggerLabel) return `ignored: label ${payload.label.name} is not ${dependencies.settings.githubTriggerLabel}`;
+    if (payload.label.name !== dependencies.settings.githubTriggerLabel)
+      return `ignored: label ${payload.label.name} is not ${dependencies.settings.githubTriggerLabel}`;
     const conversation = await conversationOf(payload);
     if (!conversation) return `ignored: ${payload.repository.owner.login}/${payload.repository.name} is not registered`;
     const actor = await actorFor(conversation, payload.sender.login);
@@ -110,14 +127,18 @@ export function createGitHubWebhookProcessor(dependencies: GitHubWebhookDependen
     if (!parsed.success) throw new PermanentJobError(`issue_comment.created payload is not what Mender expects: ${parsed.error.issues[0]?.message}`);
     const payload = parsed.data;
     const author = payload.comment.user;
-    if (author.type === 'Bot' || payload.comment.body.includes(menderMarker) || author.login === (await dependencies.client?.login())) return 'ignored: a comment by Mender or another bot';
+    if (author.type === 'Bot' || payload.comment.body.includes(menderMarker) || author.login === (await dependencies.client?.login()))
+      return 'ignored: a comment by Mender or another bot';
     const command = parseMenderCommand(payload.comment.body);
     if (!command) return 'ignored: no @mender command';
     const conversation = await conversationOf(payload);
     if (!conversation) return `ignored: ${payload.repository.owner.login}/${payload.repository.name} is not registered`;
     const actor = await actorFor(conversation, author.login);
     if (command.command !== 'approve' && !roleAtLeast(actor.role, 'team-lead')) {
-      await reply(conversation, `@${author.login} cannot ${command.command}: ${actor.name} is ${actor.role} (from their permission on ${conversation.repository.owner}/${conversation.repository.name}); it needs write, maintain or admin.`);
+      await reply(
+        conversation,
+        `@${author.login} cannot ${command.command}: ${actor.name} is ${actor.role} (from their permission on ${conversation.repository.owner}/${conversation.repository.name}); it needs write, maintain or admin.`,
+      );
       return `refused: ${actor.name} is ${actor.role}`;
     }
     if (command.command === 'fix') return startFix(conversation, actor, payload.issue, delivery.deliveryId);
@@ -125,7 +146,10 @@ export function createGitHubWebhookProcessor(dependencies: GitHubWebhookDependen
       ? await forge.records.operationOfPullRequest(conversation.repository.repoId, payload.issue.number)
       : await forge.records.operationOfIssue(conversation.repository.repoId, payload.issue.number);
     if (!operationId) {
-      await reply(conversation, `No Mender operation belongs to this ${payload.issue.pull_request ? 'pull request' : 'issue'}; comment \`@mender fix\` to start one.`);
+      await reply(
+        conversation,
+        `No Mender operation belongs to this ${payload.issue.pull_request ? 'pull request' : 'issue'}; comment \`@mender fix\` to start one.`,
+      );
       return 'ignored: no operation';
     }
     try {

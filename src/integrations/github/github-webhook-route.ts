@@ -22,11 +22,16 @@ const eventPattern = /^[a-z_]{1,60}$/;
 export function registerGitHubWebhookRoute(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/github', async (c) => {
     const secret = services.settings.githubWebhookSecret;
-    if (!secret) throw new WebhookRejectedError(503, 'not_configured', 'GitHub webhooks are off: set MENDER_GITHUB_WEBHOOK_SECRET to the secret of the webhook');
+    if (!secret)
+      throw new WebhookRejectedError(503, 'not_configured', 'GitHub webhooks are off: set MENDER_GITHUB_WEBHOOK_SECRET to the secret of the webhook');
     const rawBody = await readRawBody(c, services.settings.webhookBodyLimitBytes);
     const signature = sha256HeaderHex(c.req.header('x-hub-signature-256'));
     if (!verifyHmacSha256Hex(secret, rawBody, signature)) {
-      throw new WebhookRejectedError(401, 'bad_signature', 'X-Hub-Signature-256 is missing or is not sha256=<HMAC of the body with the webhook secret>: check the secret in the webhook settings');
+      throw new WebhookRejectedError(
+        401,
+        'bad_signature',
+        'X-Hub-Signature-256 is missing or is not sha256=<HMAC of the body with the webhook secret>: check the secret in the webhook settings',
+      );
     }
     const deliveryId = c.req.header('x-github-delivery') ?? '';
     const event = c.req.header('x-github-event') ?? '';
