@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { createAppAuth } from '@octokit/auth-app';
+import { ConfigError } from '../../config/config-error.ts';
 import type { Settings } from '../../config/settings-schema.ts';
 import type { Logger } from '../../logging/logger.ts';
 
@@ -15,9 +16,8 @@ export interface GitHubClient {
   login(): Promise<string | undefined>;
 }
 
-/** GitHub is not configured, or only half of an App is: the message says what to set. */
-export class GitHubNotConfiguredError extends Error {
-  readonly code = 'github_not_configured';
+/** Only part of a GitHub App is configured: a settings error (so `mender start` says what to set). */
+export class GitHubNotConfiguredError extends ConfigError {
   override name = 'GitHubNotConfiguredError';
 }
 
