@@ -73,8 +73,8 @@ repo
   .command('list')
   .option('--json', 'machine-readable output')
   .action(async (options: { json?: boolean }) => {
-    const result = await client().request<{ repos: { name: string; path: string; defaultBranch: string }[] }>('GET', '/api/repos');
-    print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
+    const result = await client().request<{ repos: { name: string; path: string; defaultBranch: string; remote?: string | null }[] }>('GET', '/api/repos');
+    print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.remote ?? item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
   });
 
 for (const type of ['fix', 'debug', 'implement', 'refactor'] as const) {

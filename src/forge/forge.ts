@@ -66,4 +66,6 @@ export interface RemoteRepositories {
   resolve(remoteUrl: string): Promise<{ suggestedName: string; describe: string }>;
   clone(remoteUrl: string, target: string): Promise<void>;
   record(repoId: string, remoteUrl: string): Promise<void>;
+  /** Where a registered repository comes from (e.g. `github:acme/shop`), undefined for local ones. */
+  remoteOf(repoId: string): Promise<string | undefined>;
 }

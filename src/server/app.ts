@@ -72,13 +72,15 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     }),
   );
 
-  app.get('/api/repos', async (c) => c.json({ repos: (await services.repos.list()).map((repo) => ({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands) })) }));
+  app.get('/api/repos', async (c) =>
+    c.json({ repos: await Promise.all((await services.repos.list()).map(async (repo) => ({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }))) }),
+  );
   app.post('/api/repos', async (c) => {
     requireRole(c.get('actor'), 'admin', 'register repositories');
     const { remoteUrl, path, name, ...rest } = await parseBody(c, createRepoBody);
     if (remoteUrl && !services.remoteRepositories) throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
     const repo = remoteUrl ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' }) : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' });
-    return c.json({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands) }, 201);
+    return c.json({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }, 201);
   });
 
   app.post('/api/operations', async (c) => {

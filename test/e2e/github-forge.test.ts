@@ -180,8 +180,11 @@ describe('a fix on a repository registered from GitHub', () => {
     const twice = await mender.call('POST', '/api/repos', { remoteUrl: 'https://github.com/ACME/cart.git', name: 'cart-again' });
     expect(twice.status).toBe(409);
     expect(twice.json.error.message).toBe('acme/cart is already registered as "cart"');
-    const names = (await mender.call('GET', '/api/repos')).json.repos.map((repo: { name: string }) => repo.name);
-    expect(names).toEqual(['cart', 'shop']);
+    const listed = (await mender.call('GET', '/api/repos')).json.repos.map((repo: { name: string; remote: string | null }) => [repo.name, repo.remote]);
+    expect(listed).toEqual([
+      ['cart', 'github:acme/cart'],
+      ['shop', 'github:acme/shop'],
+    ]);
     expect(fs.readdirSync(path.join(mender.dataDir, 'repos')).sort()).toEqual(['cart', 'shop']);
   });
 });

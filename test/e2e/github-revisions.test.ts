@@ -56,7 +56,11 @@ describe('revisions and rollback on GitHub (merge commits)', () => {
     expect(pull.draftHistory).toEqual([true, false]);
 
     await mender.call('POST', `/api/operations/${id}/request-changes`, { comment: feedback });
-    await eventually(() => pull.draft, (draft) => draft, 'the pull request back to draft');
+    await eventually(
+      () => pull.draft,
+      (draft) => draft,
+      'the pull request back to draft',
+    );
     const revision = await mender.waitForStatus(id, ['awaiting_approval', 'failed'], 90_000);
     expect(revision.status).toBe('awaiting_approval');
     expect(revision.headCommit).not.toBe(proposed.headCommit);

@@ -46,6 +46,11 @@ export class GitHubRepositories implements RemoteRepositories {
     await this.remote.clone(this.forge.accessFor(parseGitHubRemoteUrl(remoteUrl)), target);
   }
 
+  async remoteOf(repoId: string): Promise<string | undefined> {
+    const row = await this.forge.records.repository(repoId);
+    return row ? `github:${row.owner}/${row.name}` : undefined;
+  }
+
   async record(repoId: string, remoteUrl: string): Promise<void> {
     const parsed = parseGitHubRemoteUrl(remoteUrl);
     await this.forge.records.saveRepository({ repoId, owner: parsed.owner, name: parsed.name, remoteUrl: parsed.remoteUrl });
