@@ -229,6 +229,8 @@ describe('GitHub webhooks', () => {
     const pull = github.pullRequests.find((candidate) => candidate.head === operation.branch)!;
     expect(remote.git('branch', '--list', operation.branch)).not.toBe('');
 
+    const fixOnPull = await deliver('issue_comment', commented(pull.number, '@mender fix', 'maya', { pullRequest: true }));
+    expect((await processed(fixOnPull.deliveryId)).find((row) => row.deliveryId === fixOnPull.deliveryId)?.outcome).toBe(`ignored: fix on the pull request of ${operation.id}`);
     const reject = await deliver('issue_comment', commented(pull.number, '@mender reject not this way', 'maya', { pullRequest: true }));
     await processed(reject.deliveryId);
     expect((await mender.call('GET', `/api/operations/${operation.id}`)).json.status).toBe('rejected');

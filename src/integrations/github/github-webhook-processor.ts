@@ -141,10 +141,20 @@ export function createGitHubWebhookProcessor(dependencies: GitHubWebhookDependen
       );
       return `refused: ${actor.name} is ${actor.role}`;
     }
-    if (command.command === 'fix') return startFix(conversation, actor, payload.issue, delivery.deliveryId);
     const operationId = payload.issue.pull_request
       ? await forge.records.operationOfPullRequest(conversation.repository.repoId, payload.issue.number)
       : await forge.records.operationOfIssue(conversation.repository.repoId, payload.issue.number);
+    if (command.command === 'fix') {
+      if (payload.issue.pull_request && operationId) {
+        // Mender's own pull request: its text is a plan, not a task.
+        await reply(
+          conversation,
+          `This pull request is Mender operation \`${operationId}\`: comment \`@mender approve\`, \`@mender reject\` or \`@mender retry\` instead.`,
+        );
+        return `ignored: fix on the pull request of ${operationId}`;
+      }
+      return startFix(conversation, actor, payload.issue, delivery.deliveryId);
+    }
     if (!operationId) {
       await reply(
         conversation,
