@@ -28,6 +28,7 @@ import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
+import { startIntegrations } from '../integrations/start-integrations.ts';
 
 export interface RunningMender {
   url: string;
@@ -95,6 +96,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
 
   pipeline.start();
   const inbox = new WebhookInbox(store.db, queue, log);
+  // Webhook processors are registered before the inbox starts taking deliveries.
+  const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, log });
   inbox.start();
   const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, inbox });
   let server: ServerType | undefined;
@@ -125,6 +128,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         // Event streams never end by themselves: close every connection so close() can finish.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await integrations.stop();
       await queue.close();
       await store.close();
     },
