@@ -1,31 +1,13 @@
-import type { Settings } from '../config/settings-schema.ts';
-import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { OperationStore } from '../pipeline/operation-store.ts';
-import type { AgentControl } from '../pipeline/agent-control.ts';
-import type { LocalForge } from '../forge/local-forge.ts';
-import type { RepoStore } from '../store/repo-store.ts';
-import type { Database } from '../store/database.ts';
-import type { EventHub } from '../store/event-hub.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { WebhookInbox } from './webhook-inbox.ts';
+import type { IntegrationDependencies } from './integration-dependencies.ts';
 import { startSlackIntegration } from './slack/slack-integration.ts';
+import { startJiraIntegration } from './jira/jira-integration.ts';
+import { startSentryIntegration } from './sentry/sentry-integration.ts';
 
-export interface IntegrationDependencies {
-  settings: Settings;
-  db: Database;
-  hub: EventHub;
-  inbox: WebhookInbox;
-  pipeline: Pipeline;
-  operations: OperationStore;
-  repos: RepoStore;
-  forge: LocalForge;
-  control: AgentControl;
-  log: Logger;
-}
+export type { IntegrationDependencies };
 
 /** Registers the configured integrations' webhook processors and event followers. Call before `inbox.start()`. */
 export function startIntegrations(dependencies: IntegrationDependencies): { stop(): Promise<void> } {
-  const started = [startSlackIntegration(dependencies)].filter((integration) => integration !== undefined);
+  const started = [startSlackIntegration(dependencies), startJiraIntegration(dependencies), startSentryIntegration(dependencies)].filter((integration) => integration !== undefined);
   return {
     async stop() {
       await Promise.all(started.map((integration) => integration.stop()));
