@@ -6,8 +6,44 @@ function print(json: boolean, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 }
 
-/** `mender integrations deliveries`: the webhook inbox (admin). */
+/** `mender integrations deliveries` (the webhook inbox) and `mender user link|unlink|links` (Slack members → users). */
 export function registerIntegrationCommands(program: Command, client: () => ApiClient): void {
+  const user = program.commands.find((command) => command.name() === 'user') ?? program.command('user').description('users, roles and API tokens (admin)');
+  user
+    .command('link <name>')
+    .description('let a Slack member act as this Mender user (and role) in Slack commands and buttons (admin)')
+    .requiredOption('--slack <memberId>', 'the Slack member id, e.g. U012AB3CD (Slack profile → ⋮ → Copy member ID)')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, options: { slack: string; json?: boolean }) => {
+      const result = await client().request<{ user: string; role: string; slackUserId: string }>('POST', '/api/integrations/slack/users', {
+        user: name,
+        slackUserId: options.slack,
+      });
+      print(!!options.json, result, () => `Slack member ${result.slackUserId} now acts as ${result.user} (${result.role})`);
+    });
+  user
+    .command('unlink')
+    .description('stop a Slack member acting as a Mender user (admin)')
+    .requiredOption('--slack <memberId>', 'the Slack member id')
+    .action(async (options: { slack: string }) => {
+      await client().request('DELETE', `/api/integrations/slack/users/${encodeURIComponent(options.slack)}`);
+      process.stdout.write(`Slack member ${options.slack} is no longer linked\n`);
+    });
+  user
+    .command('links')
+    .description('Slack members and the Mender users they act as (admin)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const result = await client().request<{ links: { slackUserId: string; userName: string; role: string }[] }>('GET', '/api/integrations/slack/users');
+      print(
+        !!options.json,
+        result,
+        () =>
+          result.links.map((link) => `${link.slackUserId}  ${link.userName} (${link.role})`).join('\n') ||
+          'no Slack members linked: mender user link <name> --slack <memberId>',
+      );
+    });
+
   const integrations = program.command('integrations').description('Slack, Jira, Sentry and GitHub webhooks');
   integrations
     .command('deliveries')

@@ -34,6 +34,10 @@ export interface DeliveryForProcessing {
   attempt: number;
   /** True on the last attempt the queue will make. */
   lastAttempt: boolean;
+  /** What an earlier attempt saved with `saveCheckpoint` (null on the first): lets a retry skip work already done. */
+  checkpoint: Record<string, unknown> | null;
+  /** Saves progress durably (e.g. `{ operationId }` once an operation exists), so a retry does not repeat it. */
+  saveCheckpoint(checkpoint: Record<string, unknown>): Promise<void>;
 }
 
 /**
@@ -167,10 +171,11 @@ export class WebhookInbox {
     const lastAttempt = job.attempt >= job.maxAttempts;
     try {
       if (!processor) throw new Error(`no processor is registered for ${row.source} webhooks (is the integration configured?)`);
-      const outcome = await processor(
-        { id: row.id, source: row.source, deliveryId: row.deliveryId, kind: row.kind, payload: row.payload, attempt: job.attempt, lastAttempt },
-        signal,
-      );
+      const saveCheckpoint = async (checkpoint: Record<string, unknown>) => {
+        await this.db.update(webhookDeliveries).set({ checkpoint, updatedAt: new Date() }).where(eq(webhookDeliveries.id, rowId));
+      };
+      const delivery = { id: row.id, source: row.source, deliveryId: row.deliveryId, kind: row.kind, payload: row.payload, attempt: job.attempt, lastAttempt };
+      const outcome = await processor({ ...delivery, checkpoint: row.checkpoint ?? null, saveCheckpoint }, signal);
       const now = new Date();
       await this.db
         .update(webhookDeliveries)

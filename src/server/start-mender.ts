@@ -32,6 +32,7 @@ import { createGitHubServices } from '../forge/github/github-services.ts';
 import { createGitHubWebhookProcessor } from '../integrations/github/github-webhook-processor.ts';
 import { createApp } from './app.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
+import { startIntegrations } from '../integrations/start-integrations.ts';
 
 export interface RunningMender {
   url: string;
@@ -102,6 +103,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   pipeline.start();
   github.mirror.start();
   const inbox = new WebhookInbox(store.db, queue, log);
+  // Webhook processors are registered before the inbox starts taking deliveries.
+  const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, log });
   inbox.handle('github', createGitHubWebhookProcessor({ pipeline, operations, repos, forge: github.forge, client: github.client, settings, log }));
   inbox.start();
   const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox });
@@ -133,6 +136,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         // Event streams never end by themselves: close every connection so close() can finish.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await integrations.stop();
       await queue.close();
       await github.mirror.stop();
       await store.close();

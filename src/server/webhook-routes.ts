@@ -4,6 +4,12 @@ import { deliveryStatuses, type WebhookDeliveryRow, type WebhookInbox } from '..
 import { roleAtLeast, type Actor } from '../safety/roles.ts';
 import { HttpError } from './http-error.ts';
 import { parseQuery } from './parse-request.ts';
+import { registerSlackRoutes } from './slack-routes.ts';
+import { registerJiraRoutes } from './jira-routes.ts';
+import { registerSentryRoutes } from './sentry-routes.ts';
+import type { Settings } from '../config/settings-schema.ts';
+import type { Database } from '../store/database.ts';
+import type { UserStore } from '../store/user-store.ts';
 
 const listDeliveriesQuery = z
   .object({
@@ -42,7 +48,13 @@ export function deliveryView(row: WebhookDeliveryRow): DeliveryView {
 }
 
 /** The webhook inbox as admins see it: every delivery with its status, attempts and last error. */
-export function registerWebhookRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { inbox: WebhookInbox }): void {
+export function registerWebhookRoutes(
+  app: Hono<{ Variables: { actor: Actor } }>,
+  services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore },
+): void {
+  registerSlackRoutes(app, services);
+  registerJiraRoutes(app, services);
+  registerSentryRoutes(app, services);
   app.get('/api/integrations/deliveries', async (c) => {
     const actor = c.get('actor');
     if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may read webhook deliveries`);

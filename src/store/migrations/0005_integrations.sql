@@ -8,6 +8,7 @@ CREATE TABLE webhook_deliveries (
   attempts integer NOT NULL DEFAULT 0,
   last_error text,
   outcome text,
+  checkpoint jsonb,
   received_at timestamptz NOT NULL DEFAULT now(),
   processed_at timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now()
