@@ -82,6 +82,8 @@ describe('a fix on a repository registered from GitHub', () => {
       'the awaiting-approval comment',
     );
 
+    // GitHub fails the next comment once: the mirror tries again.
+    github.failNext(/\/comments$/, 1);
     const approved = await mender.call('POST', `/api/operations/${operation.id}/approve`, { comment: 'ship it' });
     expect(approved.status).toBe(200);
     const done = await mender.waitForStatus(operation.id, ['done', 'failed']);

@@ -64,6 +64,8 @@ export interface FakeGitHub {
   commentsOn(repository: string, issueNumber: number): FakeComment[];
   /** Delay, in ms, of every answer to requests whose path matches (to make GitHub slow). */
   slowDown(pattern: RegExp, delayMs: number): void;
+  /** The next `count` requests whose path matches answer 502 (GitHub having a bad moment). */
+  failNext(pattern: RegExp, count: number): void;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const issuedTokens: string[] = [];
   const issues = new Map<string, { title: string; body: string }>();
   const delays: { pattern: RegExp; delayMs: number }[] = [];
+  const failures: { pattern: RegExp; remaining: number }[] = [];
   let nextNumber = 100;
   let nextCommentId = 5000;
 
@@ -184,6 +187,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   async function route(request: http.IncomingMessage, path: string, body: Record<string, any>): Promise<[number, unknown]> {
     const method = request.method ?? 'GET';
     let match: RegExpMatchArray | null;
+    const failure = failures.find((entry) => entry.remaining > 0 && entry.pattern.test(path));
+    if (failure) {
+      failure.remaining -= 1;
+      throw new HttpFailure(502, 'Server Error');
+    }
     authenticate(request, path);
     if (method === 'GET' && path === '/user') return [200, { login: options.tokenLogin ?? 'mender-bot', type: 'User' }];
     if (method === 'GET' && path === '/app') return [200, { id: options.app!.id, slug: options.app!.slug }];
@@ -340,6 +348,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     commentsOn: (repository, issueNumber) => comments.filter((comment) => comment.repository === repository && comment.issueNumber === issueNumber),
     slowDown(pattern, delayMs) {
       delays.push({ pattern, delayMs });
+    },
+    failNext(pattern, count) {
+      failures.push({ pattern, remaining: count });
     },
     close: () =>
       new Promise<void>((resolve) => {

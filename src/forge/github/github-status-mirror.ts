@@ -60,6 +60,8 @@ export class GitHubStatusMirror {
     private readonly forge: GitHubForge,
     private readonly hub: EventHub,
     private readonly log: Logger,
+    private readonly attempts = 4,
+    private readonly retryDelayMs = 500,
   ) {}
 
   start(): void {
@@ -83,13 +85,25 @@ export class GitHubStatusMirror {
   }
 
   private async mirror(operationId: string, event: RecordedEvent, mirrored: Mirrored): Promise<void> {
-    try {
-      if (mirrored.comment && !(await this.forge.comment(operationId, mirrored.comment))) return;
-      if (mirrored.draft) await this.forge.convertToDraft(operationId);
-      if (mirrored.close) await this.forge.closePullRequest(operationId);
-    } catch (error) {
-      // A lost comment must not stop the pipeline; the timeline keeps the truth.
-      this.log.warn('could not mirror an event to GitHub', { operationId, event: event.type, error: (error as Error).message });
+    // Idempotent steps, retried a few times: GitHub answers 5xx now and then.
+    let commented = false;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        if (mirrored.comment && !commented) {
+          if (!(await this.forge.comment(operationId, mirrored.comment))) return;
+          commented = true;
+        }
+        if (mirrored.draft) await this.forge.convertToDraft(operationId);
+        if (mirrored.close) await this.forge.closePullRequest(operationId);
+        return;
+      } catch (error) {
+        if (attempt >= this.attempts) {
+          // A lost comment must not stop the pipeline; the timeline keeps the truth.
+          this.log.warn('could not mirror an event to GitHub', { operationId, event: event.type, attempts: attempt, error: (error as Error).message });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 1)));
+      }
     }
   }
 }
