@@ -12,6 +12,7 @@ import { decideChangeGate, type AutonomyLevel } from '../safety/autonomy.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
+import { OperationFailure } from './pipeline-errors.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import type { OperationRepo } from './operation-workspace.ts';
 import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
@@ -66,7 +67,9 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
   const changeRequest = { operationId, repoId: operation.repoId, branch: operation.branch!, baseCommit: operation.baseCommit!, headCommit, title, body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview), diff };
   // Verified, reviewed and committed: a remote forge publishes it now (GitHub: push, pull request, ready for review).
-  await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: riskMarkdown(risk, decision.level) });
+  await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: riskMarkdown(risk, decision.level) }).catch((error: Error) => {
+    throw new OperationFailure(`the verified change could not be published: ${error.message}; retry the operation once the forge is reachable`);
+  });
   return {
     from: ['reviewing'],
     to: decision.pass ? 'merging' : 'awaiting_approval',

@@ -224,14 +224,27 @@ export class GitHubForge implements Forge {
     return this.client.octokit;
   }
 
+  /** A GitHub call; a 5xx or a dropped connection is tried again (3 attempts), anything else fails at once. */
   private async call<Result>(what: string, request: () => Promise<Result>): Promise<Result> {
-    try {
-      return await request();
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
-      this.log.warn('github call failed', { what, status, message });
-      throw new GitHubForgeError(`GitHub refused to ${what}${status ? ` (HTTP ${status})` : ''}: ${message}`);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (attempt < 3 && !(error instanceof GitHubForgeError) && (status === undefined || status >= 500)) {
+          await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+          continue;
+        }
+        throw this.failure(what, error);
+      }
     }
+  }
+
+  private failure(what: string, error: unknown): GitHubForgeError {
+    if (error instanceof GitHubForgeError) return error;
+    const status = (error as { status?: number }).status;
+    const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
+    this.log.warn('github call failed', { what, status, message });
+    return new GitHubForgeError(`GitHub refused to ${what}${status ? ` (HTTP ${status})` : ''}: ${message}`);
   }
 }
