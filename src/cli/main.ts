@@ -7,6 +7,7 @@ import { formatEventLine, formatOperation, formatOperationLine } from './format-
 import { startMender } from '../server/start-mender.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
+import { registerIntegrationCommands } from './integration-commands.ts';
 
 const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
 
@@ -52,15 +53,20 @@ program
 
 const repo = program.command('repo').description('registered repositories');
 repo
-  .command('add <path>')
-  .description('register a local git checkout')
-  .option('--name <name>', 'name to refer to it by (default: the folder name)')
+  .command('add [path]')
+  .description('register a local git checkout, or a GitHub repository with --remote (Mender clones it)')
+  .option('--remote <url>', 'https URL of a GitHub repository, e.g. https://github.com/owner/name (instead of a path)')
+  .option('--name <name>', 'name to refer to it by (default: the folder or repository name)')
   .option('--default-branch <branch>', 'branch changes are merged into (default: the checked-out branch)')
   .option('--test <command>', 'override the detected test command')
   .option('--json', 'machine-readable output')
-  .action(async (folder: string, options: { name?: string; defaultBranch?: string; test?: string; json?: boolean }) => {
-    const absolute = path.resolve(folder);
-    const body = { name: options.name ?? path.basename(absolute), path: absolute, defaultBranch: options.defaultBranch, commands: options.test ? { test: options.test } : undefined };
+  .action(async (folder: string | undefined, options: { remote?: string; name?: string; defaultBranch?: string; test?: string; json?: boolean }) => {
+    if (!folder === !options.remote) throw new ApiError(400, 'give the path of a local checkout, or --remote https://github.com/owner/name (one of them)');
+    const commands = options.test ? { test: options.test } : undefined;
+    const absolute = folder ? path.resolve(folder) : undefined;
+    const body = absolute
+      ? { name: options.name ?? path.basename(absolute), path: absolute, defaultBranch: options.defaultBranch, commands }
+      : { remoteUrl: options.remote, name: options.name, defaultBranch: options.defaultBranch, commands };
     const result = await client().request<{ name: string; path: string; defaultBranch: string; detectedCommands: Record<string, string> }>('POST', '/api/repos', body);
     print(!!options.json, result, () => `registered ${result.name} (${result.path}, default branch ${result.defaultBranch})\n${Object.entries(result.detectedCommands).map(([kind, command]) => `  ${kind}: ${command}`).join('\n')}`);
   });
@@ -68,8 +74,8 @@ repo
   .command('list')
   .option('--json', 'machine-readable output')
   .action(async (options: { json?: boolean }) => {
-    const result = await client().request<{ repos: { name: string; path: string; defaultBranch: string }[] }>('GET', '/api/repos');
-    print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
+    const result = await client().request<{ repos: { name: string; path: string; defaultBranch: string; remote?: string | null }[] }>('GET', '/api/repos');
+    print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.remote ?? item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
   });
 
 for (const type of ['fix', 'debug', 'implement', 'refactor'] as const) {
@@ -196,6 +202,7 @@ user
 
 registerAuditCommands(program, client);
 registerMcpCommands(program, client);
+registerIntegrationCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

@@ -20,6 +20,22 @@ const portMessage = 'must be a port number from 0 to 65535';
 const port = z.coerce.number({ error: portMessage }).int(portMessage).min(0, portMessage).max(65_535, portMessage);
 const positiveInteger = z.coerce.number().int().positive();
 const modelSpec = z.string().regex(/^(anthropic|openai|openai-compatible):.+$/, 'must be provider:model, e.g. anthropic:claude-sonnet-4-5, openai:gpt-5 or openai-compatible:qwen3-coder');
+/** A name → repository map, as an object (config file) or `KEY=repo,OTHER=repo` (environment). */
+const repoMap = z.union([
+  z.record(z.string(), z.string().min(1)),
+  z.string().transform((value, context) => {
+    const map: Record<string, string> = {};
+    for (const pair of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const [name, repo, ...rest] = pair.split('=').map((part) => part.trim());
+      if (!name || !repo || rest.length) {
+        context.addIssue({ code: 'custom', message: `must be NAME=repo pairs separated by commas, e.g. SHOP=shop,API=api (got "${pair}")` });
+        return z.NEVER;
+      }
+      map[name] = repo;
+    }
+    return map;
+  }),
+]);
 
 /**
  * The settings schema: the single source for validation, the README's configuration table and
@@ -72,6 +88,34 @@ export const settingsSchema = {
   mcpApprovalTimeoutSeconds: define({ key: 'mcpApprovalTimeoutSeconds', env: ['MENDER_MCP_APPROVAL_TIMEOUT_SECONDS'], schema: positiveInteger, default: 900, description: 'How long an external MCP tool call waits for approval before the model gets an error result.' }),
   mcpCallTimeoutSeconds: define({ key: 'mcpCallTimeoutSeconds', env: ['MENDER_MCP_CALL_TIMEOUT_SECONDS'], schema: positiveInteger, default: 120, description: 'Timeout for one call of an external MCP tool.' }),
   skillsDirs: define({ key: 'skillsDirs', env: ['MENDER_SKILLS_DIRS'], schema: z.union([z.array(z.string()), z.string().transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))]).default([]), default: [], description: 'Extra folders of skills (`<name>/SKILL.md`), comma-separated, besides Mender\'s own `skills/` and the target repository\'s `.mender/skills/` and `.claude/skills/`.' }),
+  // — integrations —
+  slackBotToken: define({ key: 'slackBotToken', env: ['MENDER_SLACK_BOT_TOKEN'], schema: z.string().optional(), default: undefined, description: 'Slack bot token (xoxb-…) Mender posts and edits messages with.', secret: true }),
+  slackSigningSecret: define({ key: 'slackSigningSecret', env: ['MENDER_SLACK_SIGNING_SECRET'], schema: z.string().optional(), default: undefined, description: 'Slack signing secret: requests to /webhooks/slack/* are verified with it (unset: the Slack routes answer 503).', secret: true }),
+  slackApiUrl: define({ key: 'slackApiUrl', env: ['MENDER_SLACK_API_URL'], schema: z.url(), default: 'https://slack.com/api/', description: 'Base URL of the Slack Web API (a proxy, or a fake in tests).' }),
+  slackNotifyChannel: define({ key: 'slackNotifyChannel', env: ['MENDER_SLACK_NOTIFY_CHANNEL'], schema: z.string().optional(), default: undefined, description: 'Slack channel id that gets plan ready, approval requested, merged, failed and paused notices (unset: none).' }),
+  slackDefaultRepo: define({ key: 'slackDefaultRepo', env: ['MENDER_SLACK_DEFAULT_REPO'], schema: z.string().optional(), default: undefined, description: 'Repository Slack commands work on when they name none with `repo:<name>` (unset: the only registered one).' }),
+  jiraBaseUrl: define({ key: 'jiraBaseUrl', env: ['MENDER_JIRA_BASE_URL'], schema: z.url().optional(), default: undefined, description: 'Jira site Mender comments on and transitions issues in, e.g. https://acme.atlassian.net.' }),
+  jiraEmail: define({ key: 'jiraEmail', env: ['MENDER_JIRA_EMAIL'], schema: z.string().optional(), default: undefined, description: 'Jira account email for the REST API (basic auth with the API token).' }),
+  jiraApiToken: define({ key: 'jiraApiToken', env: ['MENDER_JIRA_API_TOKEN'], schema: z.string().optional(), default: undefined, description: 'Jira API token for the REST API.', secret: true }),
+  jiraWebhookSecret: define({ key: 'jiraWebhookSecret', env: ['MENDER_JIRA_WEBHOOK_SECRET'], schema: z.string().optional(), default: undefined, description: 'Secret of the Jira webhook: requests to /webhooks/jira must carry X-Hub-Signature: sha256=<HMAC of the body> (unset: the route answers 503).', secret: true }),
+  jiraLabel: define({ key: 'jiraLabel', env: ['MENDER_JIRA_LABEL'], schema: z.string().min(1), default: 'AI-Fix', description: 'Jira label that makes an issue start a fix.' }),
+  jiraProjectRepos: define({ key: 'jiraProjectRepos', env: ['MENDER_JIRA_PROJECT_REPOS'], schema: repoMap.optional(), default: undefined, description: 'Jira project key → repository, as KEY=repo pairs (comma-separated); projects not listed are ignored.' }),
+  jiraTransitionStarted: define({ key: 'jiraTransitionStarted', env: ['MENDER_JIRA_TRANSITION_STARTED'], schema: z.string().min(1), default: 'In Progress', description: 'Jira transition applied when Mender starts on an issue.' }),
+  jiraTransitionReview: define({ key: 'jiraTransitionReview', env: ['MENDER_JIRA_TRANSITION_REVIEW'], schema: z.string().min(1), default: 'In Review', description: 'Jira transition applied when the change waits for approval.' }),
+  jiraTransitionDone: define({ key: 'jiraTransitionDone', env: ['MENDER_JIRA_TRANSITION_DONE'], schema: z.string().min(1), default: 'Done', description: 'Jira transition applied when the change is merged.' }),
+  sentryClientSecret: define({ key: 'sentryClientSecret', env: ['MENDER_SENTRY_CLIENT_SECRET'], schema: z.string().optional(), default: undefined, description: 'Client secret of the Sentry integration: Sentry-Hook-Signature is verified with it (unset: /webhooks/sentry answers 503).', secret: true }),
+  sentryProjectRepos: define({ key: 'sentryProjectRepos', env: ['MENDER_SENTRY_PROJECT_REPOS'], schema: repoMap.optional(), default: undefined, description: 'Sentry project slug → repository, as slug=repo pairs (comma-separated); projects not listed are ignored.' }),
+  webhookBodyLimitBytes: define({ key: 'webhookBodyLimitBytes', env: ['MENDER_WEBHOOK_BODY_LIMIT_BYTES'], schema: positiveInteger, default: 1_048_576, description: 'Largest webhook body accepted (413 above it, before reading the rest).' }),
+  // — github —
+  githubAppId: define({ key: 'githubAppId', env: ['MENDER_GITHUB_APP_ID'], schema: z.coerce.number().int().positive().optional(), default: undefined, description: 'GitHub App id (preferred over a token): with the private key and installation id, Mender acts through short-lived installation tokens.' }),
+  githubPrivateKey: define({ key: 'githubPrivateKey', env: ['MENDER_GITHUB_PRIVATE_KEY'], schema: z.string().includes('PRIVATE KEY', { message: 'must be the GitHub App private key in PEM form (-----BEGIN RSA PRIVATE KEY----- …); \\n escapes are accepted' }).transform((value) => value.replace(/\\n/g, '\n')).optional(), default: undefined, description: 'The GitHub App private key (PEM; `\\n` escapes accepted).', secret: true }),
+  githubInstallationId: define({ key: 'githubInstallationId', env: ['MENDER_GITHUB_INSTALLATION_ID'], schema: z.coerce.number().int().positive().optional(), default: undefined, description: 'Installation id of the GitHub App on the organisation or account that owns the repositories.' }),
+  githubToken: define({ key: 'githubToken', env: ['MENDER_GITHUB_TOKEN'], schema: z.string().min(6).optional(), default: undefined, description: 'GitHub token (fine-grained or classic) when no App is configured: contents, pull requests and issues read/write.', secret: true }),
+  githubApiUrl: define({ key: 'githubApiUrl', env: ['MENDER_GITHUB_API_URL'], schema: z.url().transform((value) => value.replace(/\/+$/, '')), default: 'https://api.github.com', description: 'GitHub REST API base URL (GitHub Enterprise Server: https://HOST/api/v3).' }),
+  githubWebhookSecret: define({ key: 'githubWebhookSecret', env: ['MENDER_GITHUB_WEBHOOK_SECRET'], schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined, description: 'Secret of the GitHub webhook; POST /webhooks/github refuses every delivery until it is set.', secret: true }),
+  githubTriggerLabel: define({ key: 'githubTriggerLabel', env: ['MENDER_GITHUB_TRIGGER_LABEL'], schema: z.string().min(1), default: 'ai-fix', description: 'Issue label that starts a fix operation.' }),
+  githubMergeMethod: define({ key: 'githubMergeMethod', env: ['MENDER_GITHUB_MERGE_METHOD'], schema: z.enum(['squash', 'rebase', 'merge']), default: 'squash', description: 'How an approved pull request is merged through the GitHub API: squash, rebase or merge.' }),
+  githubRemoteMap: define({ key: 'githubRemoteMap', env: ['MENDER_GITHUB_REMOTE_MAP'], schema: z.union([z.record(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'keys are owner/name'), z.string().min(1)), z.string().transform((value, context) => { try { return z.record(z.string(), z.string()).parse(JSON.parse(value)); } catch { context.addIssue({ code: 'custom', message: 'must be JSON: {"owner/name": "git URL or path to fetch and push instead"}' }); return z.NEVER; } })]).optional(), default: undefined, description: 'Git URL or path to fetch from and push to instead of the GitHub remote, per owner/name, as JSON (mirrors; tests use local bare repositories). The API is still GitHub\'s.' }),
   logLevel: define({ key: 'logLevel', env: ['MENDER_LOG_LEVEL'], schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', description: 'Least severe log level printed.' }),
   configFile: define({ key: 'configFile', env: ['MENDER_CONFIG'], schema: z.string().optional(), default: undefined, description: 'JSON config file (default `mender.config.json` in the working folder, when present); environment variables win over it.' }),
 } as const;

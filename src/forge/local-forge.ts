@@ -1,50 +1,37 @@
-import { and, eq } from 'drizzle-orm';
-import type { Database, Executor } from '../store/database.ts';
-import { changeRequests } from '../store/schema.ts';
-import { newId } from '../store/ids.ts';
+import type { Executor } from '../store/database.ts';
 import { runGit } from '../workspace/git.ts';
-
-export type ChangeRequestRow = typeof changeRequests.$inferSelect;
-
-export interface ChangeRequestInput {
-  operationId: string;
-  repoId: string;
-  branch: string;
-  baseCommit: string;
-  headCommit: string;
-  title: string;
-  body: string;
-  diff: string;
-}
-
-export type MergeOutcome = { ok: true; mergeCommit: string; method: 'fast-forward' } | { ok: false; reason: string; moved?: { head: string } };
+import type { ChangeRequestRecords } from './change-request-records.ts';
+import type { ChangeRequestInput, ChangeRequestView, Forge, ForgeRepo, MergeOutcome, MergeRequest } from './forge.ts';
 
 /**
  * The local forge: change requests live in the database, branches in the target repository,
  * and a merge fast-forwards the default branch (the checkout's files follow when it is checked out).
  */
-export class LocalForge {
-  constructor(private readonly db: Database) {}
+export class LocalForge implements Forge {
+  constructor(private readonly records: ChangeRequestRecords) {}
 
-  async openChangeRequest(executor: Executor, input: ChangeRequestInput): Promise<void> {
-    const [existing] = await executor.select().from(changeRequests).where(and(eq(changeRequests.operationId, input.operationId), eq(changeRequests.status, 'open')));
-    if (existing) {
-      await executor.update(changeRequests).set({ ...input, updatedAt: new Date() }).where(eq(changeRequests.id, existing.id));
-      return;
-    }
-    await executor.insert(changeRequests).values({ id: newId(), ...input, status: 'open' });
+  openChangeRequest(executor: Executor, input: ChangeRequestInput): Promise<void> {
+    return this.records.open(executor, input);
   }
 
-  async changeRequestOf(operationId: string): Promise<ChangeRequestRow | undefined> {
-    const rows = await this.db.select().from(changeRequests).where(eq(changeRequests.operationId, operationId));
-    return rows.find((row) => row.status === 'open') ?? rows.at(-1);
+  changeRequestOf(operationId: string): Promise<ChangeRequestView | undefined> {
+    return this.records.of(operationId);
   }
 
-  async closeChangeRequest(executor: Executor, operationId: string, status: 'merged' | 'closed', mergeCommit?: string): Promise<void> {
-    await executor
-      .update(changeRequests)
-      .set({ status, mergeCommit: mergeCommit ?? null, updatedAt: new Date() })
-      .where(and(eq(changeRequests.operationId, operationId), eq(changeRequests.status, 'open')));
+  closeChangeRequest(executor: Executor, operationId: string, status: 'merged' | 'closed', mergeCommit?: string): Promise<void> {
+    return this.records.close(executor, operationId, status, mergeCommit);
+  }
+
+  async syncDefaultBranch(): Promise<void> {
+    // The checkout is the source of truth: nothing to fetch.
+  }
+
+  async publishChangeRequest(): Promise<void> {
+    // The database record is the change request: nothing to publish.
+  }
+
+  merge(repo: ForgeRepo, request: MergeRequest): Promise<MergeOutcome> {
+    return this.fastForward(repo.path, repo.defaultBranch, request.base, request.head);
   }
 
   /**
@@ -54,12 +41,16 @@ export class LocalForge {
    */
   async fastForward(repoPath: string, defaultBranch: string, expectedBase: string, headCommit: string): Promise<MergeOutcome> {
     const current = (await runGit(repoPath, ['rev-parse', `refs/heads/${defaultBranch}`])).stdout.trim();
-    if (current !== expectedBase) return { ok: false, reason: `${defaultBranch} moved from ${expectedBase.slice(0, 12)} to ${current.slice(0, 12)}`, moved: { head: current } };
+    if (current !== expectedBase)
+      return { ok: false, reason: `${defaultBranch} moved from ${expectedBase.slice(0, 12)} to ${current.slice(0, 12)}`, moved: { head: current } };
     const checkout = await this.checkoutOf(repoPath, defaultBranch);
     if (checkout) {
       const merged = await runGit(checkout, ['merge', '--ff-only', '--quiet', headCommit], { allowFailure: true });
       if (merged.exitCode !== 0) {
-        return { ok: false, reason: `the checkout at ${checkout} could not be fast-forwarded: ${merged.stderr.trim() || merged.stdout.trim()}; commit or stash local changes there and approve again` };
+        return {
+          ok: false,
+          reason: `the checkout at ${checkout} could not be fast-forwarded: ${merged.stderr.trim() || merged.stdout.trim()}; commit or stash local changes there and approve again`,
+        };
       }
     } else {
       await runGit(repoPath, ['update-ref', `refs/heads/${defaultBranch}`, headCommit, expectedBase]);
@@ -67,8 +58,8 @@ export class LocalForge {
     return { ok: true, mergeCommit: headCommit, method: 'fast-forward' };
   }
 
-  async deleteBranch(repoPath: string, branch: string): Promise<void> {
-    await runGit(repoPath, ['branch', '-D', branch], { allowFailure: true });
+  async deleteBranch(repo: ForgeRepo, branch: string): Promise<void> {
+    await runGit(repo.path, ['branch', '-D', branch], { allowFailure: true });
   }
 
   /** The worktree (main checkout included) that has `branch` checked out, if any. */

@@ -56,7 +56,7 @@ export async function executeOperation(context: PipelineContext, operationId: st
     }
   } finally {
     await context.worktrees.remove(repo.path, operationId);
-    if (!keepBranch) await context.forge.deleteBranch(repo.path, operation.branch);
+    if (!keepBranch) await context.forge.deleteBranch(repo, operation.branch);
   }
   await operations.transition(operationId, final);
 }

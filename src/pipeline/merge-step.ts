@@ -7,8 +7,9 @@ import { summarizeRun } from './verify-change.ts';
 import type { OperationRow } from './operation-store.ts';
 
 /**
- * Merging an approved change: fast-forward when the default branch has not moved; else rebase
- * onto it and verify again, failing with the conflicting files when it no longer applies.
+ * Merging an approved change through the repository's forge (a fast-forward locally, the pull
+ * request's merge on GitHub) when the default branch has not moved; else rebase onto it and
+ * verify again, failing with the conflicting files when it no longer applies.
  */
 export async function mergeOperation(context: PipelineContext, operationId: string, signal: AbortSignal): Promise<void> {
   const { operations, forge } = context;
@@ -17,15 +18,17 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   const repo = await loadOperationRepo(context, operation.repoId);
   let base = operation.baseCommit!;
   let head = operation.headCommit!;
+  // A remote forge's default branch may have moved since the change was verified.
+  await forge.syncDefaultBranch(repo);
   const rollbackPoint = (await runGit(repo.path, ['rev-parse', `refs/heads/${repo.defaultBranch}`])).stdout.trim();
   await operations.event(operationId, 'mender', { type: 'rollback_point.recorded', data: { branch: repo.defaultBranch, commit: rollbackPoint } });
-  let outcome = await forge.fastForward(repo.path, repo.defaultBranch, base, head);
+  let outcome = await forge.merge(repo, { operationId, branch: operation.branch!, base, head });
   if (!outcome.ok && outcome.moved) {
     await operations.event(operationId, 'mender', { type: 'merge.rebasing', data: { reason: outcome.reason } });
     const rebased = await rebaseAndVerify(context, operation, repo, outcome.moved.head, signal);
     base = outcome.moved.head;
     head = rebased;
-    outcome = await forge.fastForward(repo.path, repo.defaultBranch, base, head);
+    outcome = await forge.merge(repo, { operationId, branch: operation.branch!, base, head });
   }
   if (!outcome.ok) throw new OperationFailure(`merge failed: ${outcome.reason}`);
   const mergeCommit = outcome.mergeCommit;
@@ -37,7 +40,7 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
     event: { type: 'change.merged', data: { into: repo.defaultBranch, mergeCommit, method: outcome.method } },
     alsoInTransaction: (executor) => forge.closeChangeRequest(executor, operationId, 'merged', mergeCommit),
   });
-  await forge.deleteBranch(repo.path, operation.branch!);
+  await forge.deleteBranch(repo, operation.branch!);
   // No deployment is configured for the local forge: a merged change is done.
   await operations.transition(operationId, { from: ['merged'], to: 'done', actor: 'mender', event: { type: 'operation.done', data: { deployment: 'not configured' } } });
   if (operation.rollbackOf) {

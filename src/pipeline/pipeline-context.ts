@@ -5,7 +5,7 @@ import type { Redactor } from '../safety/redaction.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { WorktreeManager } from '../workspace/worktree-manager.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
-import type { LocalForge } from '../forge/local-forge.ts';
+import type { Forge } from '../forge/forge.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OperationStore } from './operation-store.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
@@ -20,7 +20,7 @@ export interface PipelineContext {
   repos: RepoStore;
   worktrees: WorktreeManager;
   checks: CheckRunner;
-  forge: LocalForge;
+  forge: Forge;
   redactor: Redactor;
   modelFor: (role: ModelRole) => RoleModel;
   metrics: PipelineMetrics;

@@ -265,6 +265,6 @@ export class Pipeline {
     const repo = await this.context.repos.byId(operation.repoId);
     if (!repo) return;
     await this.context.worktrees.remove(repo.path, operation.id);
-    if (operation.branch && !operation.mergeCommit) await this.context.forge.deleteBranch(repo.path, operation.branch);
+    if (operation.branch && !operation.mergeCommit) await this.context.forge.deleteBranch(repo, operation.branch);
   }
 }

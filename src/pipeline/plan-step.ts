@@ -25,6 +25,8 @@ export async function planOperation(context: PipelineContext, operationId: strin
   if (operation.status !== 'queued' && operation.status !== 'planning') return;
   const repo = await loadOperationRepo(context, operation.repoId);
   if (operation.status === 'queued') {
+    // A remote repository is fetched first: the plan starts from the default branch the team sees now.
+    await context.forge.syncDefaultBranch(repo);
     const base = await runGit(repo.path, ['rev-parse', '--verify', `refs/heads/${repo.defaultBranch}^{commit}`], { allowFailure: true });
     if (base.exitCode !== 0) throw new OperationFailure(`the default branch ${repo.defaultBranch} does not exist in ${repo.path}: fix the repository's defaultBranch`);
     operation = await operations.transition(operationId, {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RepoStore, RepoRow } from '../store/repo-store.ts';
 import { runGit } from '../workspace/git.ts';
 import type { RepoCommands } from '../workspace/detect-commands.ts';
+import type { RemoteRepositories } from '../forge/forge.ts';
 
 /** The input is wrong in a way the caller can fix; `field` names what. */
 export class RepoRegistrationError extends Error {
@@ -43,4 +44,48 @@ export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, o
   if (existing && !options.replace) throw new RepoRegistrationError(`a repository named "${input.name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
   const values = { name: input.name, path: root, defaultBranch, commands: input.commands ?? {}, source: input.source };
   return existing ? repos.update(existing.id, values) : repos.insert(values);
+}
+
+export interface RegisterRemoteRepoInput {
+  remoteUrl: string;
+  name?: string;
+  defaultBranch?: string;
+  commands?: RepoCommands;
+  source: string;
+}
+
+const repoNamePattern = /^[a-zA-Z0-9._-]{1,64}$/;
+
+/**
+ * Registers a repository by its remote URL: Mender clones it into its data folder (the clone is
+ * Mender's own: fetched before planning, branches pushed from it) and records where it came from.
+ */
+export async function registerRemoteRepo(repos: RepoStore, remotes: RemoteRepositories, input: RegisterRemoteRepoInput): Promise<RepoRow> {
+  let resolved: { suggestedName: string; describe: string };
+  try {
+    resolved = await remotes.resolve(input.remoteUrl);
+  } catch (error) {
+    throw new RepoRegistrationError((error as Error).message, 'remoteUrl', (error as { conflict?: boolean }).conflict === true);
+  }
+  const name = input.name ?? resolved.suggestedName;
+  if (!repoNamePattern.test(name) || name === '.' || name === '..') throw new RepoRegistrationError(`"${name}" cannot be a repository name: use 1–64 letters, digits, dot, dash or underscore (give --name)`, 'name');
+  const existing = await repos.byName(name);
+  if (existing) throw new RepoRegistrationError(`a repository named "${name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
+  const target = remotes.folderFor(name);
+  // A folder left by a clone that failed half-way belongs to no registered repository.
+  fs.rmSync(target, { recursive: true, force: true });
+  try {
+    await remotes.clone(input.remoteUrl, target);
+  } catch (error) {
+    fs.rmSync(target, { recursive: true, force: true });
+    throw new RepoRegistrationError(`cloning ${resolved.describe} failed: ${(error as Error).message}; check the URL and that the GitHub App or token can read the repository`, 'remoteUrl');
+  }
+  try {
+    const row = await registerRepo(repos, { name, path: target, defaultBranch: input.defaultBranch, commands: input.commands, source: input.source });
+    await remotes.record(row.id, input.remoteUrl);
+    return row;
+  } catch (error) {
+    if (!(await repos.byName(name))) fs.rmSync(target, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -12,6 +12,7 @@ import { decideChangeGate, type AutonomyLevel } from '../safety/autonomy.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
+import { OperationFailure } from './pipeline-errors.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import type { OperationRepo } from './operation-workspace.ts';
 import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
@@ -64,6 +65,11 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
   const risk = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
   const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source, severity: (operation.errorContext as { severity?: string } | null)?.severity });
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
+  const changeRequest = { operationId, repoId: operation.repoId, branch: operation.branch!, baseCommit: operation.baseCommit!, headCommit, title, body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview), diff };
+  // Verified, reviewed and committed: a remote forge publishes it now (GitHub: push, pull request, ready for review).
+  await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: riskMarkdown(risk, decision.level) }).catch((error: Error) => {
+    throw new OperationFailure(`the verified change could not be published: ${error.message}; retry the operation once the forge is reachable`);
+  });
   return {
     from: ['reviewing'],
     to: decision.pass ? 'merging' : 'awaiting_approval',
@@ -74,16 +80,7 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
       : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons, decision: decision.reason, headCommit, verdict: review.verdict, findings: findings.length, ...stats } },
     job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
     alsoInTransaction: async (executor, row) => {
-      await context.forge.openChangeRequest(executor, {
-        operationId,
-        repoId: row.repoId,
-        branch: row.branch!,
-        baseCommit: row.baseCommit!,
-        headCommit,
-        title,
-        body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview),
-        diff,
-      });
+      await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch!, baseCommit: row.baseCommit! });
       await requestApproval(executor, { id: approvalId, operationId, gate: 'change', requiredLevel: decision.level });
       if (decision.pass) await decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason);
     },
@@ -107,6 +104,10 @@ function changeRequestBody(planMarkdown: string, evidence: OperationEvidence, re
   for (const finding of review.findings) lines.push(`- [${finding.severity}/${finding.category}] ${finding.file ? `${finding.file}: ` : ''}${finding.message}`);
   if (attempt) lines.push('', `Changed files: ${attempt.changedFiles.map((file) => file.path).join(', ')}`);
   return lines.join('\n');
+}
+
+function riskMarkdown(risk: RiskAssessment, approvalLevel: string): string {
+  return ['## Risk', '', `Level: ${risk.level} · ${risk.linesChanged} lines changed · approval needed: ${approvalLevel}`, ...risk.reasons.map((reason) => `- ${reason}`)].join('\n');
 }
 
 /** The risk of the committed change, from its files, diff, pipeline flags and review findings. */

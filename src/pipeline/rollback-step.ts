@@ -22,6 +22,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
   const original = await operations.get(operation.rollbackOf!);
   if (!original.mergeCommit || !original.baseCommit) throw new OperationFailure(`operation ${original.id} has no merge to roll back`);
   const repo = await loadOperationRepo(context, operation.repoId);
+  await context.forge.syncDefaultBranch(repo);
   const head = (await runGit(repo.path, ['rev-parse', `refs/heads/${repo.defaultBranch}`])).stdout.trim();
   operation = await operations.transition(operationId, {
     from: ['queued', 'executing'],
@@ -36,7 +37,10 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
   let final: TransitionRequest;
   try {
     const baseline = await collectBaseline(root, repo.commands, context.checks, signal);
-    const reverted = await runGit(root, ['revert', '--no-edit', '--no-commit', `${original.baseCommit}..${original.mergeCommit}`], { allowFailure: true });
+    // A pull request merged with a merge commit is reverted as one commit against its first parent.
+    const parents = (await runGit(root, ['rev-list', '--parents', '-n', '1', original.mergeCommit])).stdout.trim().split(' ').length - 1;
+    const revertArguments = parents > 1 ? ['-m', '1', original.mergeCommit] : [`${original.baseCommit}..${original.mergeCommit}`];
+    const reverted = await runGit(root, ['revert', '--no-edit', '--no-commit', ...revertArguments], { allowFailure: true });
     if (reverted.exitCode !== 0) {
       const conflicts = (await runGit(root, ['diff', '--name-only', '--diff-filter=U'], { allowFailure: true })).stdout.trim().split('\n').filter(Boolean);
       throw new OperationFailure(`operation ${original.id} cannot be reverted cleanly: conflict in ${conflicts.join(', ') || 'the change'}; later commits built on it, so revert it by hand`);
@@ -63,6 +67,8 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     const risk = assessRisk({ files, diff, whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits });
     const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source });
     keepBranch = true;
+    const changeRequest = { operationId, repoId: operation.repoId, branch: operation.branch!, baseCommit: head, headCommit, title: `Roll back operation ${original.id}`, body: `Reverts ${original.baseCommit}..${original.mergeCommit}.\n\nGreen: ${run?.report.passed ?? 0} passed, no new failures.`, diff };
+    await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: `## Risk\n\nLevel: ${risk.level}; approval needed: ${decision.level}` });
     final = {
       from: ['verifying'],
       to: decision.pass ? 'merging' : 'awaiting_approval',
@@ -71,14 +77,14 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
       event: decision.pass ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason } } : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons } },
       job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
       alsoInTransaction: async (executor, row) => {
-        await context.forge.openChangeRequest(executor, { operationId, repoId: row.repoId, branch: row.branch!, baseCommit: head, headCommit, title: `Roll back operation ${original.id}`, body: `Reverts ${original.baseCommit}..${original.mergeCommit}.\n\nGreen: ${run?.report.passed ?? 0} passed, no new failures.`, diff });
+        await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch! });
         await requestApproval(executor, { id: `${operationId}-change-${headCommit.slice(0, 12)}`, operationId, gate: 'change', requiredLevel: decision.level });
         if (decision.pass) await decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason);
       },
     };
   } finally {
     await context.worktrees.remove(repo.path, operationId);
-    if (!keepBranch && operation.branch) await context.forge.deleteBranch(repo.path, operation.branch);
+    if (!keepBranch && operation.branch) await context.forge.deleteBranch(repo, operation.branch);
   }
   await operations.transition(operationId, final);
 }

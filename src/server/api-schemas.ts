@@ -5,12 +5,18 @@ const commandsSchema = z.object({ test: z.string().min(1), typecheck: z.string()
 
 export const createRepoBody = z
   .object({
-    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash or underscore'),
-    path: z.string().min(1, 'give the absolute path of a local git checkout'),
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash or underscore').optional(),
+    path: z.string().min(1, 'give the absolute path of a local git checkout').optional(),
+    remoteUrl: z.string().min(1, 'give the https URL of a GitHub repository').max(500).optional(),
     defaultBranch: z.string().min(1).max(200).optional(),
     commands: commandsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, context) => {
+    if (body.path && body.remoteUrl) context.addIssue({ code: 'custom', path: ['remoteUrl'], message: 'give either path (a local checkout) or remoteUrl (a GitHub repository), not both' });
+    else if (!body.path && !body.remoteUrl) context.addIssue({ code: 'custom', path: ['path'], message: 'give the absolute path of a local git checkout, or remoteUrl (https://github.com/owner/name)' });
+    if (body.path && !body.name) context.addIssue({ code: 'custom', path: ['name'], message: 'give a name for the repository (1–64 letters, digits, dot, dash or underscore)' });
+  });
 
 export const createOperationBody = z
   .object({

@@ -3,10 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
-import type { LocalForge } from '../forge/local-forge.ts';
+import type { Forge } from '../forge/forge.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { EventHub } from '../store/event-hub.ts';
-import { registerRepo } from '../pipeline/register-repo.ts';
+import { registerRemoteRepo, registerRepo } from '../pipeline/register-repo.ts';
+import type { RemoteRepositories } from '../forge/forge.ts';
 import { detectCommands } from '../workspace/detect-commands.ts';
 import { createOperationBody, createRepoBody, decisionBody, listOperationsQuery, requestChangesBody } from './api-schemas.ts';
 import { HttpError } from './http-error.ts';
@@ -33,6 +34,9 @@ import type { RuntimeSettings } from './runtime-settings.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDashboardAssets } from './dashboard-assets.ts';
 import { registerMcpRoutes, type McpServices } from '../mcp/mcp-routes.ts';
+import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
+import { registerWebhookRoutes } from './webhook-routes.ts';
+import { registerGitHubWebhookRoute } from '../integrations/github/github-webhook-route.ts';
 
 
 export interface AppServices {
@@ -43,7 +47,9 @@ export interface AppServices {
   settings: Settings;
   operations: OperationStore;
   repos: RepoStore;
-  forge: LocalForge;
+  forge: Forge;
+  /** Repositories registered by remote URL (GitHub); absent when not wired. */
+  remoteRepositories?: RemoteRepositories;
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
@@ -54,6 +60,7 @@ export interface AppServices {
   /** The built dashboard (default web/dist). */
   dashboardDirectory?: string;
   mcp: McpServices;
+  inbox: WebhookInbox;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -82,12 +89,15 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     }),
   );
 
-  app.get('/api/repos', async (c) => c.json({ repos: (await services.repos.list()).map((repo) => ({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands) })) }));
+  app.get('/api/repos', async (c) =>
+    c.json({ repos: await Promise.all((await services.repos.list()).map(async (repo) => ({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }))) }),
+  );
   app.post('/api/repos', async (c) => {
     requireRole(c.get('actor'), 'admin', 'register repositories');
-    const body = await parseBody(c, createRepoBody);
-    const repo = await registerRepo(services.repos, { ...body, source: 'api' });
-    return c.json({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands) }, 201);
+    const { remoteUrl, path, name, ...rest } = await parseBody(c, createRepoBody);
+    if (remoteUrl && !services.remoteRepositories) throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
+    const repo = remoteUrl ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' }) : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' });
+    return c.json({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }, 201);
   });
 
   app.post('/api/operations', async (c) => {
@@ -130,6 +140,8 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerSettingsRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerMcpRoutes(app, services);
+  registerWebhookRoutes(app, services);
+  registerGitHubWebhookRoute(app, services);
   // Last: the dashboard answers every page path the routes above did not.
   registerDashboardAssets(app, { directory: services.dashboardDirectory });
   return app;

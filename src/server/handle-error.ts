@@ -2,10 +2,12 @@ import type { Context } from 'hono';
 import { BudgetExceededError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../pipeline/pipeline-errors.ts';
 import { RepoRegistrationError } from '../pipeline/register-repo.ts';
 import { HttpError } from './http-error.ts';
+import { WebhookRejectedError } from '../integrations/webhook-rejected-error.ts';
 
 /** The one place errors become HTTP responses: `{ error: { code, message, fields? } }`. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HttpError) return c.json({ error: { code: error.code, message: error.message, fields: error.fields } }, error.status);
+  if (error instanceof WebhookRejectedError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
   if (error instanceof NotFoundError) return c.json({ error: { code: error.code, message: error.message } }, 404);
   if (error instanceof ForbiddenError) return c.json({ error: { code: error.code, message: error.message } }, 403);
   if (error instanceof BudgetExceededError) return c.json({ error: { code: error.code, message: error.message } }, 429);

@@ -1,9 +1,9 @@
 import type { OperationRow, OperationStore } from '../pipeline/operation-store.ts';
-import type { LocalForge } from '../forge/local-forge.ts';
+import type { Forge } from '../forge/forge.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 
 /** The operation as the API shows it: the row, its repository, timeline, approvals and change request. */
-export async function operationView(row: OperationRow, services: { operations: OperationStore; forge: LocalForge; repos: RepoStore }, detail: boolean) {
+export async function operationView(row: OperationRow, services: { operations: OperationStore; forge: Forge; repos: RepoStore }, detail: boolean) {
   const repo = await services.repos.byId(row.repoId);
   const summary = {
     id: row.id,
@@ -38,7 +38,7 @@ export async function operationView(row: OperationRow, services: { operations: O
     usage: row.usage,
     feedback: row.feedback,
     approvals: (await services.operations.approvalsOf(row.id)).map((approval) => ({ ...approval, requestedAt: approval.requestedAt.toISOString(), decidedAt: approval.decidedAt?.toISOString() ?? null })),
-    changeRequest: changeRequest ? { id: changeRequest.id, status: changeRequest.status, title: changeRequest.title, branch: changeRequest.branch, baseCommit: changeRequest.baseCommit, headCommit: changeRequest.headCommit, mergeCommit: changeRequest.mergeCommit } : null,
+    changeRequest: changeRequest ? { id: changeRequest.id, status: changeRequest.status, title: changeRequest.title, branch: changeRequest.branch, baseCommit: changeRequest.baseCommit, headCommit: changeRequest.headCommit, mergeCommit: changeRequest.mergeCommit, url: changeRequest.url ?? null } : null,
     artifacts: await services.operations.artifactsOf(row.id),
     timeline: await services.operations.timeline(row.id),
   };

@@ -26,6 +26,10 @@ import { detectSandbox } from '../workspace/sandbox.ts';
 import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts';
 import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
+import { ChangeRequestRecords } from '../forge/change-request-records.ts';
+import { ForgeRouter } from '../forge/forge-router.ts';
+import { createGitHubServices } from '../forge/github/github-services.ts';
+import { createGitHubWebhookProcessor } from '../integrations/github/github-webhook-processor.ts';
 import { createApp } from './app.ts';
 import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
@@ -37,6 +41,8 @@ import { ConfigError } from '../config/config-error.ts';
 import { McpConfigError, readMcpConfig, type McpConfigFile } from '../mcp/mcp-config.ts';
 import { ExternalTools } from '../mcp/external-tools.ts';
 import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
+import { WebhookInbox } from '../integrations/webhook-inbox.ts';
+import { startIntegrations } from '../integrations/start-integrations.ts';
 
 export interface RunningMender {
   url: string;
@@ -79,7 +85,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await users.provisionToken('admin', 'admin', adminToken);
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
-  const forge = new LocalForge(store.db);
+  const changeRequests = new ChangeRequestRecords(store.db);
+  const github = createGitHubServices({ db: store.db, settings, changeRequests, hub, log, repos });
+  const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), [github.forge]);
   const checks = createCheckRunner({
     timeoutMs: settings.commandTimeoutSeconds * 1000,
     outputLimitBytes: settings.commandOutputLimitBytes,
@@ -121,7 +129,13 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle({ limit: 10, windowMs: 15 * 60_000, now: clock });
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals } });
+  github.mirror.start();
+  const inbox = new WebhookInbox(store.db, queue, log);
+  // Webhook processors are registered before the inbox starts taking deliveries.
+  const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, log });
+  inbox.handle('github', createGitHubWebhookProcessor({ pipeline, operations, repos, forge: github.forge, client: github.client, settings, log }));
+  inbox.start();
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals } });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -151,8 +165,10 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         // Event streams never end by themselves: close every connection so close() can finish.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await integrations.stop();
       await queue.close();
       await externalTools?.close();
+      await github.mirror.stop();
       await store.close();
     },
   } as RunningMender & { app: typeof app };

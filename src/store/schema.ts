@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Keep in step with migrations/*.sql: the SQL files are what runs, this is what the code reads.
 
@@ -198,3 +198,104 @@ export const mcpToolCalls = pgTable(
   },
   (table) => [index('mcp_tool_calls_key_index').on(table.operationId, table.argumentsKey)],
 );
+// — integrations —
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    outcome: text('outcome'),
+    checkpoint: jsonb('checkpoint').$type<Record<string, unknown> | null>(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('webhook_deliveries_source_delivery_index').on(table.source, table.deliveryId), index('webhook_deliveries_received_index').on(table.receivedAt)],
+);
+
+export const slackUserLinks = pgTable('slack_user_links', {
+  slackUserId: text('slack_user_id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const slackThreads = pgTable(
+  'slack_threads',
+  {
+    operationId: text('operation_id')
+      .primaryKey()
+      .references(() => operations.id),
+    channel: text('channel').notNull(),
+    threadTs: text('thread_ts').notNull(),
+    progressTs: text('progress_ts'),
+    decisionTs: text('decision_ts'),
+    requestedBy: text('requested_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('slack_threads_message_index').on(table.channel, table.threadTs)],
+);
+
+export const jiraIssueLinks = pgTable(
+  'jira_issue_links',
+  {
+    operationId: text('operation_id')
+      .primaryKey()
+      .references(() => operations.id),
+    issueKey: text('issue_key').notNull(),
+    lastStatus: text('last_status'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('jira_issue_links_issue_index').on(table.issueKey)],
+);
+
+// — github —
+
+export const githubRepositories = pgTable('github_repositories', {
+  repoId: text('repo_id')
+    .primaryKey()
+    .references(() => repos.id),
+  owner: text('owner').notNull(),
+  name: text('name').notNull(),
+  remoteUrl: text('remote_url').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const githubPullRequests = pgTable('github_pull_requests', {
+  operationId: text('operation_id')
+    .primaryKey()
+    .references(() => operations.id),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
+  number: integer('number').notNull(),
+  nodeId: text('node_id').notNull(),
+  url: text('url').notNull(),
+  branch: text('branch').notNull(),
+  state: text('state').notNull(),
+  draft: boolean('draft').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const githubIssueOperations = pgTable('github_issue_operations', {
+  operationId: text('operation_id')
+    .primaryKey()
+    .references(() => operations.id),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
+  issueNumber: integer('issue_number').notNull(),
+  /** The webhook delivery that started it: a retried delivery finds its operation instead of starting another. */
+  deliveryId: text('delivery_id').unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { migratedDatabaseFolders } from '../../test/support/pglite-copies.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { PermanentJobError } from '../queue/permanent-job-error.ts';
+import type { Logger } from '../logging/logger.ts';
+import { WebhookInbox, type DeliveryForProcessing } from './webhook-inbox.ts';
+
+const folders = migratedDatabaseFolders('mender-inbox-');
+const opened: { store: Store; queue: JobQueue }[] = [];
+const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+async function openInbox(options: ConstructorParameters<typeof WebhookInbox>[3] = {}) {
+  const store = await openStore({ directory: await folders.next() });
+  const queue = createEmbeddedQueue(store.db, { soleWorker: true, pollIntervalMs: 20 });
+  opened.push({ store, queue });
+  return { store, queue, inbox: new WebhookInbox(store.db, queue, silent, { backoffMs: 10, ...options }) };
+}
+
+afterEach(async () => {
+  for (const { store, queue } of opened.splice(0)) {
+    await queue.close();
+    await store.close();
+  }
+  folders.removeAll();
+});
+
+const waitFor = (check: () => unknown) => vi.waitFor(async () => void (await check()), { timeout: 10_000, interval: 20 });
+
+describe('WebhookInbox', () => {
+  it('stores a delivery once, processes it once, and records the outcome', async () => {
+    const { inbox } = await openInbox();
+    const seen: DeliveryForProcessing[] = [];
+    inbox.handle('jira', async (delivery) => {
+      seen.push(delivery);
+      return 'operation abc created';
+    });
+    const first = await inbox.accept({ source: 'jira', deliveryId: 'd-1', kind: 'issue.created', payload: { key: 'SHOP-1' } });
+    const again = await inbox.accept({ source: 'jira', deliveryId: 'd-1', kind: 'issue.created', payload: { key: 'SHOP-1', changed: true } });
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ duplicate: true, id: first.id });
+    // The same delivery id from another source is another delivery.
+    expect((await inbox.accept({ source: 'sentry', deliveryId: 'd-1', kind: 'issue', payload: {} })).duplicate).toBe(false);
+    expect(await inbox.count('jira')).toBe(1);
+
+    inbox.handle('sentry', async () => 'ignored');
+    inbox.start();
+    await waitFor(async () => expect((await inbox.get(first.id))?.status).toBe('processed'));
+    const row = await inbox.get(first.id);
+    expect(row).toMatchObject({ attempts: 1, outcome: 'operation abc created', lastError: null });
+    expect(row?.processedAt).toBeInstanceOf(Date);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ source: 'jira', deliveryId: 'd-1', payload: { key: 'SHOP-1' }, attempt: 1 });
+  });
+
+  it('retries a failing processor with backoff, keeping attempts and the last error visible, until it fails for good', async () => {
+    const { inbox } = await openInbox({ maxAttempts: 3 });
+    let calls = 0;
+    inbox.handle('slack', async () => {
+      calls += 1;
+      throw new Error(`Slack answered 500 (call ${calls})`);
+    });
+    inbox.start();
+    const { id } = await inbox.accept({ source: 'slack', deliveryId: 'x', kind: 'slash_command', payload: {} });
+    await waitFor(async () => expect((await inbox.get(id))?.status).toBe('failed'));
+    expect(await inbox.get(id)).toMatchObject({ attempts: 3, lastError: 'Slack answered 500 (call 3)' });
+    expect(calls).toBe(3);
+    expect((await inbox.list({ status: 'failed' })).map((row) => row.id)).toEqual([id]);
+  });
+
+  it('succeeds on a later attempt after a passing failure', async () => {
+    const { inbox } = await openInbox();
+    let calls = 0;
+    inbox.handle('slack', async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('timeout');
+      return 'posted';
+    });
+    inbox.start();
+    const { id } = await inbox.accept({ source: 'slack', deliveryId: 'y', kind: 'slash_command', payload: {} });
+    await waitFor(async () => expect((await inbox.get(id))?.status).toBe('processed'));
+    expect(await inbox.get(id)).toMatchObject({ attempts: 2, lastError: null, outcome: 'posted' });
+  });
+
+  it('does not retry a permanent failure', async () => {
+    const { inbox } = await openInbox();
+    let calls = 0;
+    inbox.handle('sentry', async () => {
+      calls += 1;
+      throw new PermanentJobError('project web is not mapped to a repository');
+    });
+    inbox.start();
+    const { id } = await inbox.accept({ source: 'sentry', deliveryId: 'z', kind: 'event_alert', payload: {} });
+    await waitFor(async () => expect((await inbox.get(id))?.status).toBe('failed'));
+    expect(calls).toBe(1);
+  });
+
+  it('stores nothing when the surrounding transaction rolls back', async () => {
+    const { store, inbox } = await openInbox();
+    await expect(
+      store.db.transaction(async (transaction) => {
+        await inbox.accept({ source: 'jira', deliveryId: 'r', kind: 'k', payload: {} }, transaction);
+        throw new Error('later step failed');
+      }),
+    ).rejects.toThrow('later step failed');
+    expect(await inbox.count()).toBe(0);
+    const counts = await opened[0]!.queue.counts('webhooks');
+    expect(counts.waiting + counts.active + counts.completed + counts.failed).toBe(0);
+  });
+});
