@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleScript } from '../fakes/scripted-model-server.ts';
 import { startCartPipeline, type CartPipeline } from '../support/cart-pipeline.ts';
-import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
+import { cartPlan, coderReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { fixedCart } from '../support/target-repository.ts';
 import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { resetScreenshots, screenshot } from '../support/browser-screenshots.ts';
@@ -17,6 +17,19 @@ const availability = browserAvailability();
 if (!availability.available) console.warn(availability.notice);
 
 const password = 'correct horse battery staple';
+
+// Plans are model output: markup in them must show as text and never run (PLAN.md is rendered from Markdown).
+const hostileMarkup = '<img src=x onerror="window.menderInjected=1"><script>window.menderInjected=2</script>';
+const plannerReplies = [
+  {
+    toolCalls: [
+      {
+        name: 'submit_plan',
+        arguments: { ...cartPlan, rootCause: `${cartPlan.rootCause}. ${hostileMarkup} See [the docs](javascript:window.menderInjected=3).` },
+      },
+    ],
+  },
+];
 const people = { lead: { name: 'lee', role: 'team-lead' }, admin: { name: 'ada', role: 'admin' }, viewer: { name: 'vic', role: 'viewer' } } as const;
 
 describe.skipIf(!availability.available)('dashboard in a real browser', () => {
@@ -140,6 +153,11 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await expect.poll(() => page.getByTestId('evidence').textContent()).toMatch(/red confirmed/);
     expect(await page.getByTestId('risk').textContent()).toMatch(/needs/);
     expect(await page.getByRole('heading', { name: 'Root cause' }).count()).toBe(1);
+    const plan = page.locator('.markdown').first();
+    expect(await plan.textContent()).toContain(hostileMarkup);
+    expect(await plan.locator('img, script').count()).toBe(0);
+    expect(await plan.locator('a').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { menderInjected?: number }).menderInjected)).toBeUndefined();
     await screenshot(page, '05-operation-awaiting-approval');
 
     // Unified, then side by side: the fix is in the diff, highlighted.
