@@ -310,8 +310,11 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
 
   it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {
     await openFromNavigation('Issues');
+    // Without the detection routes the page says so calmly; with them it lists (here: no) issues.
+    await page.getByText(/Detection is not enabled|No detected issue matches/).waitFor();
     await screenshot(page, '17-issues');
     await openFromNavigation('Deployments');
+    await page.getByText('Deployments are not configured yet.').waitFor();
     await screenshot(page, '18-deployments');
 
     await page.setViewportSize({ width: 390, height: 844 });

@@ -12,7 +12,7 @@ import { DetectionDisabled } from '../components/detection-disabled.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 
 const severities = ['P0', 'P1', 'P2', 'P3', 'P4'];
-const statuses = ['open', 'fixing', 'resolved', 'regressed', 'ignored'];
+const statuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'failed', 'resolved', 'regressed'];
 const severityTones: Record<string, string> = { P0: 'bad', P1: 'bad', P2: 'waiting', P3: 'neutral', P4: 'neutral' };
 
 /** Problems Mender detected in running applications, newest activity first. */
@@ -83,7 +83,7 @@ export function IssuesPage() {
               <span className="badge tone-neutral">{issue.status}</span> · {issue.count} events · {issue.counts?.h1 ?? 0} in the last hour · {issue.users ?? 0}{' '}
               users · last seen <span title={absoluteTime(issue.lastSeen)}>{relativeTime(issue.lastSeen)}</span>
               {issue.repo ? ` · ${issue.repo}` : ''}
-              {issue.operations?.length ? ` · ${issue.operations.length} operation(s)` : ''}
+              {issue.operations?.length ? ` · ${issue.operations.length} ${issue.operations.length === 1 ? 'operation' : 'operations'}` : ''}
             </p>
             <Sparkline points={issue.histogram ?? []} label={`Events of ${issue.title}`} />
           </li>
