@@ -317,6 +317,14 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await page.getByText('Deployments are not configured yet.').waitFor();
     await screenshot(page, '18-deployments');
 
+    // Keyboard: the first Tab reaches the skip link, with a visible focus ring; Enter moves into the page.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
     await openFromNavigation('Overview');
