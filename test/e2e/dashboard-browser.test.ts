@@ -347,6 +347,10 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await screenshot(page, '21-detail-390-dark', { fullPage: false });
 
+    // The page runs React's production build, even though the test runner (NODE_ENV=test) built it.
+    const bundle = await page.evaluate(async () => (await fetch(document.querySelector<HTMLScriptElement>('script[type="module"]')!.src)).text());
+    expect(bundle).not.toContain('jsxDEV');
+
     // No script error and no Content-Security-Policy violation in the whole session.
     expect(browser.problems.filter((problem) => !/Failed to load resource/.test(problem))).toEqual([]);
   });
