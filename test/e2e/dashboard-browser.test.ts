@@ -39,14 +39,18 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   let page: Page;
   let operationId = '';
   let loads = 0;
+  // Sessions are judged by this clock: the expiry step moves it forward instead of waiting.
+  let clockOffsetMs = 0;
 
   beforeAll(async () => {
     // The page under test is the built dashboard: build it when web/dist is missing or stale.
     await ensureWebBuild();
     resetScreenshots();
-    pipeline = await startCartPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
-      MENDER_TWO_PERSON_RULE: 'true',
-    });
+    pipeline = await startCartPipeline(
+      roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }),
+      { MENDER_TWO_PERSON_RULE: 'true' },
+      { clock: () => new Date(Date.now() + clockOffsetMs) },
+    );
     // The admin comes from the one-time setup link, in the first step; the others from the API.
     for (const person of [people.lead, people.viewer]) {
       const created = await pipeline.mender.call('POST', '/api/users', { ...person, password });
@@ -308,14 +312,26 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await expect.poll(() => page.getByTestId('paused-banner').count(), { timeout: 15_000 }).toBe(0);
   });
 
+  it('sends an expired session back to sign-in with the reason, and signing in again resumes', async () => {
+    clockOffsetMs = 13 * 60 * 60_000; // past the default 12-hour session
+    // The next thing the page asks the API is answered session_expired.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in to Mender' }).waitFor();
+    await page.getByText('Your session expired; sign in again.').waitFor();
+    await screenshot(page, '17-session-expired');
+    await signIn(people.admin);
+    await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+    await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+  });
+
   it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {
     await openFromNavigation('Issues');
     // Without the detection routes the page says so calmly; with them it lists (here: no) issues.
     await page.getByText(/Detection is not enabled|No detected issue matches/).waitFor();
-    await screenshot(page, '17-issues');
+    await screenshot(page, '18-issues');
     await openFromNavigation('Deployments');
     await page.getByText('Deployments are not configured yet.').waitFor();
-    await screenshot(page, '18-deployments');
+    await screenshot(page, '19-deployments');
 
     // Keyboard: the first Tab reaches the skip link, with a visible focus ring; Enter moves into the page.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -330,22 +346,22 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await openFromNavigation('Overview');
     await page.getByTestId('agent-state').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, '19-overview-390', { fullPage: false });
-    await screenshot(page, '19-overview-390-full');
+    await screenshot(page, '20-overview-390', { fullPage: false });
+    await screenshot(page, '20-overview-390-full');
     await page.getByRole('button', { name: 'Menu' }).click();
     await openFromNavigation('Operations');
     await page.locator(`tr[data-operation-id="${operationId}"]`).getByRole('link').click();
     await page.getByTestId('timeline').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, '20-detail-390', { fullPage: false });
-    await screenshot(page, '20-detail-390-full');
+    await screenshot(page, '21-detail-390', { fullPage: false });
+    await screenshot(page, '21-detail-390-full');
 
     await page.getByRole('button', { name: 'Menu' }).click();
     const toggle = page.getByRole('button', { name: /^Theme:/ });
     while ((await toggle.textContent()) !== 'Theme: dark') await toggle.click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('button', { name: 'Menu' }).click();
-    await screenshot(page, '21-detail-390-dark', { fullPage: false });
+    await screenshot(page, '22-detail-390-dark', { fullPage: false });
 
     // The page runs React's production build, even though the test runner (NODE_ENV=test) built it.
     const bundle = await page.evaluate(async () => (await fetch(document.querySelector<HTMLScriptElement>('script[type="module"]')!.src)).text());
