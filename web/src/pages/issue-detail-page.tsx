@@ -1,7 +1,8 @@
 import { api } from '../api/api-client.ts';
+import { RelativeTime } from '../components/relative-time.tsx';
 import type { DetectedIssueDetail } from '../api/types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
-import { absoluteTime, relativeTime } from '../format/time.ts';
+import { absoluteTime } from '../format/time.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -55,8 +56,7 @@ export function IssueDetailPage({ id }: { id: string }) {
             <dd>{issue.users ?? 0}</dd>
             <dt>Seen</dt>
             <dd>
-              first <span title={absoluteTime(issue.firstSeen)}>{relativeTime(issue.firstSeen)}</span>, last{' '}
-              <span title={absoluteTime(issue.lastSeen)}>{relativeTime(issue.lastSeen)}</span>
+              first <RelativeTime at={issue.firstSeen} />, last <RelativeTime at={issue.lastSeen} />
             </dd>
             <dt>Releases</dt>
             <dd>{issue.releases?.join(', ') || '—'}</dd>

@@ -1,9 +1,9 @@
 import { api } from '../api/api-client.ts';
+import { RelativeTime } from '../components/relative-time.tsx';
 import type { DetectedIssue } from '../api/types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { useQuery, useRouter } from '../routing/router.tsx';
 import { Link } from '../routing/link.tsx';
-import { relativeTime, absoluteTime } from '../format/time.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -81,7 +81,7 @@ export function IssuesPage() {
             {issue.culprit ? <p className="mono small">{issue.culprit}</p> : null}
             <p className="muted small">
               <span className="badge tone-neutral">{issue.status}</span> · {issue.count} events · {issue.counts?.h1 ?? 0} in the last hour · {issue.users ?? 0}{' '}
-              users · last seen <span title={absoluteTime(issue.lastSeen)}>{relativeTime(issue.lastSeen)}</span>
+              users · last seen <RelativeTime at={issue.lastSeen} />
               {issue.repo ? ` · ${issue.repo}` : ''}
               {issue.operations?.length ? ` · ${issue.operations.length} ${issue.operations.length === 1 ? 'operation' : 'operations'}` : ''}
             </p>
