@@ -243,6 +243,14 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await openFromNavigation('Settings');
     await page.getByTestId('kill-switch-state').waitFor();
     await screenshot(page, '12-settings');
+    // A setting changes from the page at once, and says where its value now comes from.
+    const attempts = page.locator('[data-setting="maxAttempts"]');
+    await page.getByLabel('Max Attempts').fill('4');
+    await attempts.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Max Attempts saved').waitFor();
+    await expect.poll(() => attempts.textContent()).toContain('from runtime');
+    const saved = (await pipeline.mender.call('GET', '/api/settings')).json.editable.find((setting: { key: string }) => setting.key === 'maxAttempts');
+    expect(saved).toMatchObject({ value: 4, source: 'runtime' });
     await page.getByRole('button', { name: 'Pause Mender' }).click();
     const dialog = page.getByRole('dialog', { name: 'Pause Mender?' });
     await dialog.getByLabel(/Reason/).fill('browser test: kill switch');
