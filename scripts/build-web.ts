@@ -13,6 +13,13 @@ try {
     console.error(`dashboard built into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 } catch (error) {
-  console.error(`building the dashboard failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  const reason = error instanceof Error ? error.message : String(error);
+  if (ifStale) {
+    // Before `mender start`: the API and the pipeline do not need the dashboard, so start anyway;
+    // the page then says how to build it.
+    console.error(`building the dashboard failed, Mender starts without it (run npm run build:web to see why): ${reason}`);
+  } else {
+    console.error(`building the dashboard failed: ${reason}`);
+    process.exit(1);
+  }
 }

@@ -33,7 +33,16 @@ export function webBuildStaleness(): string | undefined {
 /** Builds web/ into web/dist with Vite. */
 export async function buildWeb(): Promise<void> {
   const { build } = await import('vite');
-  await build({ root: webRoot, configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite builds React's development bundle unless NODE_ENV is production, and a test runner that
+  // asks for the build has NODE_ENV=test: the served dashboard must be the production one.
+  const inherited = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: webRoot, configFile: path.join(webRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (inherited === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = inherited;
+  }
 }
 
 /** Builds the dashboard when web/dist is missing or older than its sources; says what it did. */

@@ -186,10 +186,13 @@ const user = program.command('user').description('users, roles and API tokens (a
 user
   .command('add <name>')
   .requiredOption('--role <role>', 'viewer, team-lead or admin')
+  .option('--password-stdin', 'also read a password (12 characters or more) from stdin, for signing in to the dashboard')
   .option('--json', 'machine-readable output')
   .description('create a user; prints its API token once')
-  .action(async (name: string, options: { role: string; json?: boolean }) => {
-    const created = await client().request<{ name: string; role: string; token: string }>('POST', '/api/users', { name, role: options.role });
+  .action(async (name: string, options: { role: string; passwordStdin?: boolean; json?: boolean }) => {
+    // From stdin, not an argument: arguments show in `ps` and shell history.
+    const password = options.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : undefined;
+    const created = await client().request<{ name: string; role: string; token: string }>('POST', '/api/users', { name, role: options.role, password });
     print(!!options.json, created, () => `created ${created.name} (${created.role})\ntoken (shown once): ${created.token}`);
   });
 user
@@ -203,6 +206,12 @@ user
 registerAuditCommands(program, client);
 registerMcpCommands(program, client);
 registerIntegrationCommands(program, client);
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -49,7 +49,9 @@ export class RuntimeSettings {
   }
 
   view(): SettingsView {
-    const settings = Object.fromEntries(Object.entries(this.settings).flatMap(([key, value]) => (secretKeys.has(key) ? [] : [[key, value ?? null]])));
+    const settings = Object.fromEntries(
+      (Object.keys(settingsSchema) as (keyof Settings)[]).flatMap((key) => (secretKeys.has(key) ? [] : [[key, this.settings[key] ?? null]])),
+    );
     const editable = (Object.entries(editableSettings) as [EditableSettingKey, EditableSettingShape][]).map(([key, shape]) => ({
       key,
       description: settingsSchema[key].description,

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createUserAndSignIn, type BrowserSession } from './support/browser-session.ts';
 
@@ -79,7 +79,12 @@ describe('the event stream for a signed-in browser', () => {
     try {
       expect((await lead.call('POST', '/api/agent/pause', { reason: 'watching the stream' })).status).toBe(200);
       const paused = await stream.waitFor((frame) => frame.event === 'agent.paused');
-      expect(JSON.parse(paused.data!)).toMatchObject({ type: 'agent.paused', actor: 'lee', operationId: null, data: { paused: true, by: 'lee', reason: 'watching the stream' } });
+      expect(JSON.parse(paused.data!)).toMatchObject({
+        type: 'agent.paused',
+        actor: 'lee',
+        operationId: null,
+        data: { paused: true, by: 'lee', reason: 'watching the stream' },
+      });
       expect((await admin.call('POST', '/api/agent/resume')).status).toBe(200);
       const resumed = await stream.waitFor((frame) => frame.event === 'agent.resumed');
       expect(Number(resumed.id)).toBeGreaterThan(Number(paused.id));
@@ -87,7 +92,9 @@ describe('the event stream for a signed-in browser', () => {
       const changed = await stream.waitFor((frame) => frame.event === 'settings.changed');
       expect(JSON.parse(changed.data!).data).toEqual({ changes: [{ key: 'maxSteps', old: 40, new: 33 }] });
       // The kill switch is in the audit log as well.
-      const actions = (await mender.call('GET', '/api/audit?subject=agent')).json.entries.map((entry: { action: string; actor: string }) => `${entry.action} by ${entry.actor}`);
+      const actions = (await mender.call('GET', '/api/audit?subject=agent')).json.entries.map(
+        (entry: { action: string; actor: string }) => `${entry.action} by ${entry.actor}`,
+      );
       expect(actions).toEqual(['agent.paused by lee', 'agent.resumed by ada']);
     } finally {
       stream.close();
@@ -114,5 +121,23 @@ describe('the event stream for a signed-in browser', () => {
     await refused.opened;
     expect(refused.status()).toBe(401);
     refused.close();
+  });
+
+  it('sends a heartbeat comment after 15 seconds without events', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const response = await mender.app.request('/api/events?after=999999999', { headers: { cookie: lead.cookie } });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = decoder.decode((await reader.read()).value);
+      expect(text).toBe(': connected\n\n');
+      vi.advanceTimersByTime(15_000);
+      text = decoder.decode((await reader.read()).value);
+      expect(text).toBe(': heartbeat\n\n');
+      await reader.cancel();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

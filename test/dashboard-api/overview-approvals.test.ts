@@ -176,4 +176,17 @@ describe('overview, approvals queue and live settings on real operations', () =>
     expect((await lead.call('GET', '/api/operations?source=dashboard&status=done')).json.total).toBe(1);
     expect((await lead.call('GET', '/api/operations?source=fax')).status).toBe(400);
   });
+
+  it('filters the audit log by operation, with actor and action', async () => {
+    const rows = (await admin.call('GET', `/api/audit?operation=${ids.merged}&limit=1000`)).json.entries;
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.every((row: { subject: string }) => row.subject === `operation:${ids.merged}`)).toBe(true);
+    expect(rows.map((row: { action: string }) => row.action)).toEqual(expect.arrayContaining(['operation.created', 'change.auto_approved']));
+    const created = (await admin.call('GET', `/api/audit?operation=${ids.merged}&action=operation.created&actor=lee`)).json.entries;
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ actor: 'lee', action: 'operation.created', details: { source: 'dashboard' } });
+    const both = await admin.call('GET', `/api/audit?operation=${ids.merged}&subject=agent`);
+    expect(both.status).toBe(400);
+    expect(both.json.error.message).toContain('subject or operation');
+  });
 });

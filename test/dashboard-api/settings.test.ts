@@ -57,7 +57,7 @@ describe('settings in the dashboard', () => {
     expect(setting(answer.json, 'protectedPathAction')).toMatchObject({ type: 'enum', options: ['require-admin', 'refuse'], value: 'require-admin' });
     expect(setting(answer.json, 'planGate')).toMatchObject({ type: 'string-list', options: ['debug', 'fix', 'implement', 'refactor'], value: ['implement'] });
     expect(setting(answer.json, 'model')).toMatchObject({ type: 'model', value: null, source: 'default' });
-    expect(answer.json.settings).toMatchObject({ autonomyLevel: 1, maxSteps: 30, sandbox: 'bubblewrap' });
+    expect(answer.json.settings).toMatchObject({ autonomyLevel: 1, maxSteps: 30, sandbox: 'bubblewrap', model: null, protectedPaths: null });
     expect(answer.json.settings).not.toHaveProperty('adminToken');
     expect(answer.json.settings).not.toHaveProperty('modelApiKey');
     expect(answer.text).not.toContain(adminToken);

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleScript } from '../fakes/scripted-model-server.ts';
 import { startCartPipeline, type CartPipeline } from '../support/cart-pipeline.ts';
-import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
+import { cartPlan, coderReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { fixedCart } from '../support/target-repository.ts';
 import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { resetScreenshots, screenshot } from '../support/browser-screenshots.ts';
@@ -17,6 +17,19 @@ const availability = browserAvailability();
 if (!availability.available) console.warn(availability.notice);
 
 const password = 'correct horse battery staple';
+
+// Plans are model output: markup in them must show as text and never run (PLAN.md is rendered from Markdown).
+const hostileMarkup = '<img src=x onerror="window.menderInjected=1"><script>window.menderInjected=2</script>';
+const plannerReplies = [
+  {
+    toolCalls: [
+      {
+        name: 'submit_plan',
+        arguments: { ...cartPlan, rootCause: `${cartPlan.rootCause}. ${hostileMarkup} See [the docs](javascript:window.menderInjected=3).` },
+      },
+    ],
+  },
+];
 const people = { lead: { name: 'lee', role: 'team-lead' }, admin: { name: 'ada', role: 'admin' }, viewer: { name: 'vic', role: 'viewer' } } as const;
 
 describe.skipIf(!availability.available)('dashboard in a real browser', () => {
@@ -26,14 +39,18 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   let page: Page;
   let operationId = '';
   let loads = 0;
+  // Sessions are judged by this clock: the expiry step moves it forward instead of waiting.
+  let clockOffsetMs = 0;
 
   beforeAll(async () => {
     // The page under test is the built dashboard: build it when web/dist is missing or stale.
     await ensureWebBuild();
     resetScreenshots();
-    pipeline = await startCartPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
-      MENDER_TWO_PERSON_RULE: 'true',
-    });
+    pipeline = await startCartPipeline(
+      roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }),
+      { MENDER_TWO_PERSON_RULE: 'true' },
+      { clock: () => new Date(Date.now() + clockOffsetMs) },
+    );
     // The admin comes from the one-time setup link, in the first step; the others from the API.
     for (const person of [people.lead, people.viewer]) {
       const created = await pipeline.mender.call('POST', '/api/users', { ...person, password });
@@ -140,6 +157,11 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await expect.poll(() => page.getByTestId('evidence').textContent()).toMatch(/red confirmed/);
     expect(await page.getByTestId('risk').textContent()).toMatch(/needs/);
     expect(await page.getByRole('heading', { name: 'Root cause' }).count()).toBe(1);
+    const plan = page.locator('.markdown').first();
+    expect(await plan.textContent()).toContain(hostileMarkup);
+    expect(await plan.locator('img, script').count()).toBe(0);
+    expect(await plan.locator('a').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { menderInjected?: number }).menderInjected)).toBeUndefined();
     await screenshot(page, '05-operation-awaiting-approval');
 
     // Unified, then side by side: the fix is in the diff, highlighted.
@@ -221,6 +243,14 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await openFromNavigation('Settings');
     await page.getByTestId('kill-switch-state').waitFor();
     await screenshot(page, '12-settings');
+    // A setting changes from the page at once, and says where its value now comes from.
+    const attempts = page.locator('[data-setting="maxAttempts"]');
+    await page.getByLabel('Max Attempts').fill('4');
+    await attempts.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Max Attempts saved').waitFor();
+    await expect.poll(() => attempts.textContent()).toContain('from runtime');
+    const saved = (await pipeline.mender.call('GET', '/api/settings')).json.editable.find((setting: { key: string }) => setting.key === 'maxAttempts');
+    expect(saved).toMatchObject({ value: 4, source: 'runtime' });
     await page.getByRole('button', { name: 'Pause Mender' }).click();
     const dialog = page.getByRole('dialog', { name: 'Pause Mender?' });
     await dialog.getByLabel(/Reason/).fill('browser test: kill switch');
@@ -290,33 +320,60 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await expect.poll(() => page.getByTestId('paused-banner').count(), { timeout: 15_000 }).toBe(0);
   });
 
+  it('sends an expired session back to sign-in with the reason, and signing in again resumes', async () => {
+    clockOffsetMs = 13 * 60 * 60_000; // past the default 12-hour session
+    // The next thing the page asks the API is answered session_expired.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in to Mender' }).waitFor();
+    await page.getByText('Your session expired; sign in again.').waitFor();
+    await screenshot(page, '17-session-expired');
+    await signIn(people.admin);
+    await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
+    await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+  });
+
   it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {
     await openFromNavigation('Issues');
-    await screenshot(page, '17-issues');
+    // Without the detection routes the page says so calmly; with them it lists (here: no) issues.
+    await page.getByText(/Detection is not enabled|No detected issue matches/).waitFor();
+    await screenshot(page, '18-issues');
     await openFromNavigation('Deployments');
-    await screenshot(page, '18-deployments');
+    await page.getByText('Deployments are not configured yet.').waitFor();
+    await screenshot(page, '19-deployments');
+
+    // Keyboard: the first Tab reaches the skip link, with a visible focus ring; Enter moves into the page.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
     await openFromNavigation('Overview');
     await page.getByTestId('agent-state').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, '19-overview-390', { fullPage: false });
-    await screenshot(page, '19-overview-390-full');
+    await screenshot(page, '20-overview-390', { fullPage: false });
+    await screenshot(page, '20-overview-390-full');
     await page.getByRole('button', { name: 'Menu' }).click();
     await openFromNavigation('Operations');
     await page.locator(`tr[data-operation-id="${operationId}"]`).getByRole('link').click();
     await page.getByTestId('timeline').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, '20-detail-390', { fullPage: false });
-    await screenshot(page, '20-detail-390-full');
+    await screenshot(page, '21-detail-390', { fullPage: false });
+    await screenshot(page, '21-detail-390-full');
 
     await page.getByRole('button', { name: 'Menu' }).click();
     const toggle = page.getByRole('button', { name: /^Theme:/ });
     while ((await toggle.textContent()) !== 'Theme: dark') await toggle.click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('button', { name: 'Menu' }).click();
-    await screenshot(page, '21-detail-390-dark', { fullPage: false });
+    await screenshot(page, '22-detail-390-dark', { fullPage: false });
+
+    // The page runs React's production build, even though the test runner (NODE_ENV=test) built it.
+    const bundle = await page.evaluate(async () => (await fetch(document.querySelector<HTMLScriptElement>('script[type="module"]')!.src)).text());
+    expect(bundle).not.toContain('jsxDEV');
 
     // No script error and no Content-Security-Policy violation in the whole session.
     expect(browser.problems.filter((problem) => !/Failed to load resource/.test(problem))).toEqual([]);

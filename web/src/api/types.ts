@@ -250,8 +250,11 @@ export interface DetectedIssue {
   releases?: string[];
   environments?: string[];
   repo?: string | null;
-  operations?: string[];
+  /** Ids, or `{id, status, type}` as the detection routes give them. */
+  operations?: (string | { id: string; status?: string; type?: string })[];
   histogram?: { t: string; n: number }[];
+  statusReason?: string | null;
+  holdReason?: string | null;
 }
 
 export interface StackFrame {
@@ -263,11 +266,22 @@ export interface StackFrame {
   in_app?: boolean;
 }
 
+export interface SampleException {
+  type?: string;
+  value?: string;
+  frames?: StackFrame[];
+  stacktrace?: { frames?: StackFrame[] };
+}
+
+/** A sample event: the Sentry event shape (exception.values[].stacktrace.frames) or a flattened one. */
 export interface IssueSample {
   id?: string;
+  event_id?: string;
   at?: string;
-  message?: string;
-  exception?: { type?: string; value?: string; frames?: StackFrame[] }[];
+  timestamp?: string | number;
+  kind?: string;
+  message?: string | { formatted?: string };
+  exception?: SampleException[] | { values?: SampleException[] };
   release?: string;
   environment?: string;
 }

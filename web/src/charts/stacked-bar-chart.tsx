@@ -25,7 +25,7 @@ export function StackedBarChart({
   days,
   series,
   values,
-  formatValue = (value) => String(Math.round(value)),
+  formatValue = (value) => (Number.isInteger(value) ? String(value) : value.toFixed(1)),
   summary,
   smallestMaximum = 1,
 }: StackedBarChartProps) {

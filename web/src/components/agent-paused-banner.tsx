@@ -1,7 +1,7 @@
 import { api } from '../api/api-client.ts';
+import { RelativeTime } from './relative-time.tsx';
 import type { TimelineEvent } from '../api/types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
-import { relativeTime } from '../format/time.ts';
 
 interface AgentStatus {
   paused: boolean;
@@ -22,7 +22,7 @@ export function AgentPausedBanner() {
     <>
       {data.paused ? (
         <div className="banner banner-bad" role="status" data-testid="paused-banner">
-          <strong>Mender is paused</strong> by {data.by ?? 'someone'} {relativeTime(data.at)}
+          <strong>Mender is paused</strong> by {data.by ?? 'someone'} <RelativeTime at={data.at} />
           {data.reason ? `: ${data.reason}` : ''}. No step starts until an admin resumes it.
         </div>
       ) : null}

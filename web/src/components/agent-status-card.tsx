@@ -1,6 +1,7 @@
 import type { AgentOverview } from '../api/types.ts';
-import { relativeTime, absoluteTime } from '../format/time.ts';
+import { RelativeTime } from './relative-time.tsx';
 import { Link } from '../routing/link.tsx';
+import { PauseResumeControl } from './pause-resume-control.tsx';
 
 const autonomyLabels: Record<number, string> = { 1: '1 · propose only', 2: '2 · low-risk changes merge by themselves', 3: '3 · full autonomy within policy' };
 
@@ -23,7 +24,7 @@ export function AgentStatusCard({ agent }: { agent: AgentOverview }) {
           {agent.paused ? (
             <span className="muted">
               {' '}
-              by {agent.pausedBy ?? 'someone'} {relativeTime(agent.pausedAt)}
+              by {agent.pausedBy ?? 'someone'} <RelativeTime at={agent.pausedAt} />
               {agent.reason ? ` — ${agent.reason}` : ''}
             </span>
           ) : null}
@@ -49,7 +50,7 @@ export function AgentStatusCard({ agent }: { agent: AgentOverview }) {
         <dd>
           {agent.lastAction ? (
             <>
-              <span title={absoluteTime(agent.lastAction.at)}>{relativeTime(agent.lastAction.at)}</span>: {agent.lastAction.summary || agent.lastAction.type}
+              <RelativeTime at={agent.lastAction.at} />: {agent.lastAction.summary || agent.lastAction.type}
               {agent.lastAction.operationId ? (
                 <>
                   {' '}
@@ -62,6 +63,9 @@ export function AgentStatusCard({ agent }: { agent: AgentOverview }) {
           )}
         </dd>
       </dl>
+      <div className="button-row">
+        <PauseResumeControl paused={agent.paused} />
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link } from '../routing/link.tsx';
 import { useRouter } from '../routing/router.tsx';
 import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
@@ -33,6 +33,13 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const isAdmin = useRoleAtLeast('admin');
   const { path } = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
+  // After moving to another page, keyboard and screen-reader users start at its content, as after a load.
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef(path);
+  useEffect(() => {
+    if (path !== shownPath.current) main.current?.focus({ preventScroll: true });
+    shownPath.current = path;
+  }, [path]);
   const visible = entries.filter((entry) => !entry.adminOnly || isAdmin);
   return (
     <div className="app">
@@ -82,7 +89,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </header>
       <ConnectionBanner />
       <AgentPausedBanner />
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {children}
       </main>
     </div>

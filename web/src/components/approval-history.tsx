@@ -1,5 +1,5 @@
 import type { Approval } from '../api/types.ts';
-import { absoluteTime, relativeTime } from '../format/time.ts';
+import { RelativeTime } from './relative-time.tsx';
 import { LevelBadge } from './level-badge.tsx';
 
 export function ApprovalHistory({ approvals }: { approvals: Approval[] }) {
@@ -11,12 +11,13 @@ export function ApprovalHistory({ approvals }: { approvals: Approval[] }) {
           <strong>{approval.gate}</strong> gate · <LevelBadge level={approval.requiredLevel} /> ·{' '}
           {approval.decision ? (
             <>
-              {approval.decision.replace(/_/g, ' ')} by {approval.decidedBy}{' '}
-              <span title={absoluteTime(approval.decidedAt)}>{relativeTime(approval.decidedAt)}</span>
+              {approval.decision.replace(/_/g, ' ')} by {approval.decidedBy} <RelativeTime at={approval.decidedAt} />
               {approval.comment ? <div className="muted">“{approval.comment}”</div> : null}
             </>
           ) : (
-            <span>waiting since {relativeTime(approval.requestedAt)}</span>
+            <span>
+              waiting since <RelativeTime at={approval.requestedAt} />
+            </span>
           )}
         </li>
       ))}

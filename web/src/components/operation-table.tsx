@@ -1,5 +1,5 @@
 import type { OperationSummary } from '../api/types.ts';
-import { absoluteTime, relativeTime } from '../format/time.ts';
+import { RelativeTime } from './relative-time.tsx';
 import { Link } from '../routing/link.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
@@ -36,9 +36,7 @@ export function OperationTable({ operations }: { operations: OperationSummary[] 
               <td data-label="Source">{operation.source}</td>
               <td data-label="By">{operation.createdBy}</td>
               <td data-label="Updated">
-                <time dateTime={operation.updatedAt} title={absoluteTime(operation.updatedAt)}>
-                  {relativeTime(operation.updatedAt)}
-                </time>
+                <RelativeTime at={operation.updatedAt} />
               </td>
             </tr>
           ))}

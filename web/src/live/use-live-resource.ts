@@ -51,12 +51,18 @@ export function useLiveResource<T>(load: () => Promise<T>, key: string, isReleva
     return () => {
       generation.current += 1;
       window.clearTimeout(timer.current);
+      timer.current = undefined;
     };
   }, [key, run]);
 
+  // At most one load per settle period: a burst of events is one reload, and a steady stream of
+  // them (a running operation's tool calls) still reloads regularly instead of never.
   const schedule = useCallback(() => {
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(run, settleMs);
+    if (timer.current !== undefined) return;
+    timer.current = window.setTimeout(() => {
+      timer.current = undefined;
+      run();
+    }, settleMs);
   }, [run]);
 
   useLiveMessages((message) => {

@@ -1,7 +1,7 @@
 import { api } from '../api/api-client.ts';
+import { RelativeTime } from '../components/relative-time.tsx';
 import type { QueuedApproval } from '../api/types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
-import { absoluteTime, relativeTime } from '../format/time.ts';
 import { Link } from '../routing/link.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
@@ -35,10 +35,7 @@ export function ApprovalsPage() {
             </div>
             <p className="muted small">
               <strong>{approval.gate}</strong> gate · {approval.type} in {approval.repo} · asked by {approval.requestedBy} · waiting{' '}
-              <time dateTime={approval.waitingSince} title={absoluteTime(approval.waitingSince)}>
-                {relativeTime(approval.waitingSince).replace(' ago', '')}
-              </time>{' '}
-              · <StatusBadge status={approval.status} />
+              <RelativeTime at={approval.waitingSince} bare /> · <StatusBadge status={approval.status} />
             </p>
             {approval.reasons.length ? (
               <ul className="plain-list small">

@@ -1,13 +1,16 @@
 import { api } from '../api/api-client.ts';
+import { RelativeTime } from '../components/relative-time.tsx';
 import type { DetectedIssueDetail } from '../api/types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
-import { Link } from '../routing/link.tsx';
-import { absoluteTime, relativeTime } from '../format/time.ts';
+import { absoluteTime } from '../format/time.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
 import { DetectionDisabled } from '../components/detection-disabled.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
+import { IssueOperations } from '../components/issue-operations.tsx';
+import { ResolveIssueButton } from '../components/resolve-issue-button.tsx';
+import { exceptionFrames, formatFrames, sampleExceptions, sampleMessage, sampleTime } from '../format/issue-sample.ts';
 
 /** One detected issue: counts, where it happens, sample stack traces, and its operations. */
 export function IssueDetailPage({ id }: { id: string }) {
@@ -32,7 +35,9 @@ export function IssueDetailPage({ id }: { id: string }) {
   if (loading || !issue) return <Loading what="the issue" />;
   return (
     <section>
-      <PageHeader title={issue.title} subtitle={issue.culprit ?? undefined} />
+      <PageHeader title={issue.title} subtitle={issue.culprit ?? undefined}>
+        <ResolveIssueButton issueId={issue.id} status={issue.status} />
+      </PageHeader>
       <div className="grid two">
         <div className="card">
           <h2>Impact</h2>
@@ -51,8 +56,7 @@ export function IssueDetailPage({ id }: { id: string }) {
             <dd>{issue.users ?? 0}</dd>
             <dt>Seen</dt>
             <dd>
-              first <span title={absoluteTime(issue.firstSeen)}>{relativeTime(issue.firstSeen)}</span>, last{' '}
-              <span title={absoluteTime(issue.lastSeen)}>{relativeTime(issue.lastSeen)}</span>
+              first <RelativeTime at={issue.firstSeen} />, last <RelativeTime at={issue.lastSeen} />
             </dd>
             <dt>Releases</dt>
             <dd>{issue.releases?.join(', ') || '—'}</dd>
@@ -63,45 +67,26 @@ export function IssueDetailPage({ id }: { id: string }) {
         </div>
         <div className="card">
           <h2>Operations</h2>
-          {issue.operations?.length ? (
-            <ul className="plain-list">
-              {issue.operations.map((operationId) => (
-                <li key={operationId}>
-                  <Link to={`/operations/${operationId}`}>{operationId}</Link>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="muted">No operation yet.</p>
-          )}
+          <IssueOperations operations={issue.operations} />
+          {issue.statusReason ? <p className="muted small">{issue.statusReason}</p> : null}
+          {issue.holdReason ? <p className="notice small">Held: {issue.holdReason}</p> : null}
         </div>
       </div>
       {issue.samples?.length ? (
         <section className="card">
           <h2>Samples</h2>
           {issue.samples.slice(0, 5).map((sample, index) => (
-            <div key={sample.id ?? index} className="sample">
-              <p className="small muted">
-                {sample.at ? absoluteTime(sample.at) : ''} {sample.release ? `· ${sample.release}` : ''} {sample.environment ? `· ${sample.environment}` : ''}
-              </p>
-              {(sample.exception ?? []).map((exception, exceptionIndex) => (
+            <div key={sample.id ?? sample.event_id ?? index} className="sample">
+              <p className="small muted">{[sample.kind, absoluteTime(sampleTime(sample)), sample.release, sample.environment].filter(Boolean).join(' · ')}</p>
+              {sampleExceptions(sample).map((exception, exceptionIndex) => (
                 <div key={exceptionIndex}>
                   <p className="mono">
                     {exception.type}: {exception.value}
                   </p>
-                  <pre className="code-block small">
-                    {(exception.frames ?? [])
-                      .slice()
-                      .reverse()
-                      .map(
-                        (frame) =>
-                          `${frame.inApp || frame.in_app ? '→ ' : '  '}${frame.function ?? '<anonymous>'} (${frame.filename ?? '?'}:${frame.lineno ?? '?'}${frame.colno ? `:${frame.colno}` : ''})`,
-                      )
-                      .join('\n')}
-                  </pre>
+                  <pre className="code-block small">{formatFrames(exceptionFrames(exception))}</pre>
                 </div>
               ))}
-              {!sample.exception?.length && sample.message ? <p className="mono">{sample.message}</p> : null}
+              {sampleExceptions(sample).length === 0 && sampleMessage(sample) ? <p className="mono">{sampleMessage(sample)}</p> : null}
             </div>
           ))}
         </section>

@@ -1,9 +1,9 @@
 import { api } from '../api/api-client.ts';
+import { RelativeTime } from '../components/relative-time.tsx';
 import type { DetectedIssue } from '../api/types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { useQuery, useRouter } from '../routing/router.tsx';
 import { Link } from '../routing/link.tsx';
-import { relativeTime, absoluteTime } from '../format/time.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -12,7 +12,7 @@ import { DetectionDisabled } from '../components/detection-disabled.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 
 const severities = ['P0', 'P1', 'P2', 'P3', 'P4'];
-const statuses = ['open', 'fixing', 'resolved', 'regressed', 'ignored'];
+const statuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'failed', 'resolved', 'regressed'];
 const severityTones: Record<string, string> = { P0: 'bad', P1: 'bad', P2: 'waiting', P3: 'neutral', P4: 'neutral' };
 
 /** Problems Mender detected in running applications, newest activity first. */
@@ -81,9 +81,9 @@ export function IssuesPage() {
             {issue.culprit ? <p className="mono small">{issue.culprit}</p> : null}
             <p className="muted small">
               <span className="badge tone-neutral">{issue.status}</span> · {issue.count} events · {issue.counts?.h1 ?? 0} in the last hour · {issue.users ?? 0}{' '}
-              users · last seen <span title={absoluteTime(issue.lastSeen)}>{relativeTime(issue.lastSeen)}</span>
+              users · last seen <RelativeTime at={issue.lastSeen} />
               {issue.repo ? ` · ${issue.repo}` : ''}
-              {issue.operations?.length ? ` · ${issue.operations.length} operation(s)` : ''}
+              {issue.operations?.length ? ` · ${issue.operations.length} ${issue.operations.length === 1 ? 'operation' : 'operations'}` : ''}
             </p>
             <Sparkline points={issue.histogram ?? []} label={`Events of ${issue.title}`} />
           </li>

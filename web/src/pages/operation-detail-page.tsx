@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
+import { RelativeTime } from '../components/relative-time.tsx';
 import { api } from '../api/api-client.ts';
 import type { OperationDetail, TimelineEvent } from '../api/types.ts';
 import { useLive, useLiveMessages } from '../live/live-events-provider.tsx';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { terminalStatuses } from '../format/status.ts';
-import { absoluteTime, relativeTime } from '../format/time.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -72,14 +72,14 @@ export function OperationDetailPage({ id }: { id: string }) {
         subtitle={
           <>
             <span className="mono">{operation.id}</span> · {operation.type} · {operation.repo} · from {operation.source} by {operation.createdBy} ·{' '}
-            <span title={absoluteTime(operation.createdAt)}>{relativeTime(operation.createdAt)}</span>
+            <RelativeTime at={operation.createdAt} />
           </>
         }
       />
       <div className="status-line">
         <StatusBadge status={operation.status} />
         <span className="muted small">
-          attempt {operation.attempts} of {operation.maxAttempts} · updated {relativeTime(operation.updatedAt)}
+          attempt {operation.attempts} of {operation.maxAttempts} · updated <RelativeTime at={operation.updatedAt} />
         </span>
       </div>
       {operation.failureReason ? (

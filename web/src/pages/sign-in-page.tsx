@@ -62,8 +62,8 @@ export function SignInPage({ notice }: { notice?: string }) {
           </button>
         </form>
         <p className="muted small">
-          No account yet? Ask an admin to add you, with a password and a role (viewer, team lead or admin). On a new Mender, open the one-time setup link it
-          printed when it started.
+          No account yet? Ask an admin to add you with a password and a role (viewer, team lead or admin):{' '}
+          <code>npx mender user add NAME --role ROLE --password-stdin</code>. On a new Mender, open the one-time setup link it printed when it started.
         </p>
         <div className="auth-footer">
           <ThemeToggle />
