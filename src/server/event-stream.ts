@@ -14,15 +14,19 @@ const streamHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'n
 
 /**
  * An event as one SSE frame, encoded once however many clients receive it: the hub hands the
- * same object to every subscriber, so the frame is cached on it.
+ * same object to every subscriber, so the frame is cached on it. Named frames (`event: <type>`)
+ * suit clients that listen per type; unnamed ones arrive as `message` in a browser's EventSource,
+ * so a page gets every type, including ones it has never heard of.
  */
-const frames = new WeakMap<RecordedEvent, Uint8Array>();
-function frameOf(event: RecordedEvent): Uint8Array {
-  let frame = frames.get(event);
+const namedFrames = new WeakMap<RecordedEvent, Uint8Array>();
+const unnamedFrames = new WeakMap<RecordedEvent, Uint8Array>();
+function frameOf(event: RecordedEvent, named: boolean): Uint8Array {
+  const cache = named ? namedFrames : unnamedFrames;
+  let frame = cache.get(event);
   if (!frame) {
     // JSON.stringify escapes newlines, so the data is one line; type and sequence have none.
-    frame = encoder.encode(`id: ${event.sequence}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    frames.set(event, frame);
+    frame = encoder.encode(`id: ${event.sequence}\n${named ? `event: ${event.type}\n` : ''}data: ${JSON.stringify(event)}\n\n`);
+    cache.set(event, frame);
   }
   return frame;
 }
@@ -36,7 +40,8 @@ interface FrameSink {
 }
 
 /** Replays, then follows the hub, writing each frame synchronously as it is published. */
-function followEvents(sink: FrameSink, services: { operations: OperationStore; hub: EventHub }, operationId: string | undefined, after: number): () => void {
+function followEvents(sink: FrameSink, services: { operations: OperationStore; hub: EventHub }, filter: { operationId: string | undefined; named: boolean }, after: number): () => void {
+  const { operationId, named } = filter;
   let lastSent = after;
   let closed = false;
   let replaying = true;
@@ -51,7 +56,7 @@ function followEvents(sink: FrameSink, services: { operations: OperationStore; h
   const send = (event: RecordedEvent) => {
     if (closed || event.sequence <= lastSent) return;
     lastSent = event.sequence;
-    sink.write(frameOf(event));
+    sink.write(frameOf(event, named));
     sentSinceHeartbeat = true;
     if (sink.lagBytes() > maxLagBytes) {
       stop();
@@ -91,12 +96,13 @@ function followEvents(sink: FrameSink, services: { operations: OperationStore; h
 
 /**
  * Server-sent events of the timeline, resumable: events after `Last-Event-ID` (or ?after=) are
- * replayed from the database, then live ones follow, without gaps or duplicates. Each event is
+ * replayed from the database, then live ones follow, without gaps or duplicates (`?names=off`:
+ * frames without an event name). Each event is
  * serialised once and written to every client as the hub publishes it (no per-client task or
  * timer per event); a comment line after 15 s of silence keeps proxies from closing the stream.
  */
 export function eventStream(c: Context, services: { operations: OperationStore; hub: EventHub }): Response {
-  const operationId = c.req.query('operation') || undefined;
+  const filter = { operationId: c.req.query('operation') || undefined, named: c.req.query('names') !== 'off' };
   const lastId = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0);
   const after = Number.isFinite(lastId) && lastId > 0 ? lastId : 0;
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
@@ -106,7 +112,7 @@ export function eventStream(c: Context, services: { operations: OperationStore; 
     const stop = followEvents(
       { write: (frame) => void outgoing.write(frame), lagBytes: () => outgoing.writableLength, end: () => outgoing.destroy() },
       services,
-      operationId,
+      filter,
       after,
     );
     outgoing.once('close', stop);
@@ -125,7 +131,7 @@ export function eventStream(c: Context, services: { operations: OperationStore; 
             end: () => controller.close(),
           },
           services,
-          operationId,
+          filter,
           after,
         );
       },

@@ -159,6 +159,17 @@ describe('event stream GET /api/events', () => {
     expect(timeline.map((event) => event.type)).toEqual(expect.arrayContaining(['operation.created', 'operation.failed']));
   });
 
+  it('with ?names=off sends the same frames without event names, so a browser gets every type as a message', async () => {
+    const named = await open();
+    const unnamed = await open('?names=off');
+    const { id } = await failedOperation('unnamed frames');
+    const withNames = (await named.waitUntil(endsWithFailureOf(id))).filter((event) => JSON.parse(event.data).operationId === id);
+    const withoutNames = await unnamed.waitUntil((received) => received.some((event) => JSON.parse(event.data).type === 'operation.failed' && JSON.parse(event.data).operationId === id));
+    const ofOperation = withoutNames.filter((event) => JSON.parse(event.data).operationId === id);
+    expect(ofOperation.every((event) => event.event === undefined)).toBe(true);
+    expect(ofOperation.map((event) => [event.id, event.data])).toEqual(withNames.map((event) => [event.id, event.data]));
+  });
+
   it('replays exactly the events after Last-Event-ID, then continues live without a gap or a duplicate', async () => {
     await failedOperation('before the reconnect');
     const before = await allEvents();

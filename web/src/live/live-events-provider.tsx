@@ -1,16 +1,14 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { TimelineEvent } from '../api/types.ts';
-import { knownEventTypes } from './event-types.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
-/** What subscribers receive: an event, or `resync` after a reconnect (events of unknown types may have passed). */
+/** What subscribers receive: an event, or `resync` after a reconnect (pages reload what they show). */
 export type LiveMessage = { kind: 'event'; event: TimelineEvent } | { kind: 'resync' };
 
 interface LiveValue {
   connection: ConnectionState;
   subscribe(listener: (message: LiveMessage) => void): () => void;
-  rememberEventType(type: string): void;
 }
 
 const LiveContext = createContext<LiveValue | undefined>(undefined);
@@ -20,11 +18,11 @@ const retryDelaysMs = [1_000, 2_000, 5_000, 10_000];
 /**
  * One EventSource on /api/events for the whole page. The browser reconnects by itself and resends
  * Last-Event-ID; when it gives up (the server refused the stream) a new one resumes with ?after=.
+ * `names=off` asks for unnamed frames, so every event type arrives as `message`.
  */
 export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const listeners = useRef(new Set<(message: LiveMessage) => void>());
-  const types = useRef(new Set<string>(knownEventTypes));
   const source = useRef<EventSource | undefined>(undefined);
   const lastSequence = useRef(0);
   const handler = useRef<(message: MessageEvent<string>) => void>(() => undefined);
@@ -49,10 +47,9 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       broadcast({ kind: 'event', event });
     };
     const open = () => {
-      const url = lastSequence.current > 0 ? `/api/events?after=${lastSequence.current}` : '/api/events';
+      const url = lastSequence.current > 0 ? `/api/events?names=off&after=${lastSequence.current}` : '/api/events?names=off';
       const eventSource = new EventSource(url, { withCredentials: true });
       source.current = eventSource;
-      for (const type of types.current) eventSource.addEventListener(type, handler.current);
       eventSource.addEventListener('message', handler.current);
       eventSource.onopen = () => {
         retries = 0;
@@ -87,11 +84,6 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       subscribe: (listener) => {
         listeners.current.add(listener);
         return () => listeners.current.delete(listener);
-      },
-      rememberEventType: (type) => {
-        if (types.current.has(type)) return;
-        types.current.add(type);
-        source.current?.addEventListener(type, handler.current);
       },
     }),
     [connection],

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { api } from '../api/api-client.ts';
 import type { OperationDetail, TimelineEvent } from '../api/types.ts';
-import { useLive, useLiveMessages } from '../live/live-events-provider.tsx';
+import { useLiveMessages } from '../live/live-events-provider.tsx';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { terminalStatuses } from '../format/status.ts';
 import { PageHeader } from '../components/page-header.tsx';
@@ -28,7 +28,6 @@ function titleOf(description: string): string {
 
 /** One operation: its live timeline, plan, evidence, diff, review, risk, usage, links and decisions. */
 export function OperationDetailPage({ id }: { id: string }) {
-  const { rememberEventType } = useLive();
   const {
     data: operation,
     error,
@@ -47,10 +46,8 @@ export function OperationDetailPage({ id }: { id: string }) {
     const bySequence = new Map<number, TimelineEvent>();
     for (const event of operation?.timeline ?? []) bySequence.set(event.sequence, event);
     for (const event of arrived) if (event.operationId === id) bySequence.set(event.sequence, event);
-    const merged = [...bySequence.values()].sort((left, right) => left.sequence - right.sequence);
-    for (const event of merged) rememberEventType(event.type);
-    return merged;
-  }, [operation?.timeline, arrived, id, rememberEventType]);
+    return [...bySequence.values()].sort((left, right) => left.sequence - right.sequence);
+  }, [operation?.timeline, arrived, id]);
 
   if (error && !operation) {
     return (
