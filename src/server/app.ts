@@ -24,6 +24,9 @@ import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
+import type { DetectionService } from '../detect/detection-service.ts';
+import { registerIngestRoutes } from './ingest-routes.ts';
+import { registerIssueRoutes } from './issue-routes.ts';
 
 
 export interface AppServices {
@@ -38,6 +41,7 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  detection: DetectionService;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -52,6 +56,10 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
 
   // Everything but /health needs a token: the API, and the metrics too (they name repositories' activity).
   const authenticate = createAuthenticate(services.users);
+  // Sentry SDKs authenticate with the project's DSN key, not a bearer token, and the ingest routes
+  // apply their own size limits (gzip, per item, per envelope): registered before the /api/*
+  // middleware, their handlers answer and end the chain, so authenticate and bodyLimit never run.
+  registerIngestRoutes(app, services.detection);
   app.use('/api/*', authenticate);
   app.use('/metrics', authenticate);
   app.get('/metrics', async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'content-type': services.metrics.registry.contentType }));
@@ -109,6 +117,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
+  registerIssueRoutes(app, services);
   return app;
 }
 

@@ -27,6 +27,7 @@ import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts
 import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { createApp } from './app.ts';
+import { DetectionService } from '../detect/detection-service.ts';
 
 export interface RunningMender {
   url: string;
@@ -93,7 +94,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready });
+  const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
+  await detection.start();
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, hub, metrics, control, settings, isReady: () => ready, detection });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -122,6 +125,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         // Event streams never end by themselves: close every connection so close() can finish.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await detection.stop();
       await queue.close();
       await store.close();
     },
