@@ -6,6 +6,7 @@ import { ApiError, createApiClient, type ApiClient } from './api-client.ts';
 import { formatEventLine, formatOperation, formatOperationLine } from './format-operation.ts';
 import { startMender } from '../server/start-mender.ts';
 import { registerAuditCommands } from './audit-commands.ts';
+import { registerIssueCommands } from './issue-commands.ts';
 
 const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
 
@@ -194,6 +195,7 @@ user
   });
 
 registerAuditCommands(program, client);
+registerIssueCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

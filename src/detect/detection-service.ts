@@ -55,6 +55,7 @@ export class DetectionService implements IngestServices {
       delayMs: { P2: settings.detectP2DelaySeconds * 1000, P3: settings.detectP3DelaySeconds * 1000 },
       budgetRetryMs: 600_000,
       maxFailedAttempts: 3,
+      retryCooldownMs: 900_000,
     });
   }
 

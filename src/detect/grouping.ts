@@ -74,8 +74,8 @@ function frameIdentity(frame: EventFrame): string {
 
 /** Drops what differs between builds or call sites but not between errors: `async `, `Object.`, `new `. */
 function normaliseFunction(name: string | undefined): string {
-  if (!name) return '<anonymous>';
-  return name.replace(/^(async |new )/, '').replace(/^Object\./, '');
+  const stripped = (name ?? '').replace(/^(async |new )/, '').replace(/^Object\./, '');
+  return !stripped || stripped === '?' ? '<anonymous>' : stripped;
 }
 
 /** Title and culprit as Sentry shows them. */

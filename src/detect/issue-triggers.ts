@@ -23,9 +23,11 @@ export interface TriggerOptions {
   budgetRetryMs: number;
   /** Failed operations after which an issue waits for a human. */
   maxFailedAttempts: number;
+  /** After a failed operation, the next one starts no sooner than this (if the error goes on), so one burst does not use up every attempt. */
+  retryCooldownMs: number;
 }
 
-export const defaultTriggerOptions: TriggerOptions = { delayMs: { P2: 3_600_000, P3: 86_400_000 }, budgetRetryMs: 600_000, maxFailedAttempts: 3 };
+export const defaultTriggerOptions: TriggerOptions = { delayMs: { P2: 3_600_000, P3: 86_400_000 }, budgetRetryMs: 600_000, maxFailedAttempts: 3, retryCooldownMs: 900_000 };
 
 const closedStatuses = ['resolved', 'fixed'];
 const detectorActor = { id: 'detector', name: 'detector', role: 'team-lead' as const };
@@ -80,6 +82,12 @@ export class IssueTriggers {
     if (operations.some(isActiveOperation)) return;
     if (row.failedAttempts >= this.options.maxFailedAttempts) {
       await this.setReason(row.id, `waiting for a human: ${row.failedAttempts} fix operations failed`, true);
+      return;
+    }
+    const last = operations[operations.length - 1];
+    if (last && Date.now() - new Date(last.updatedAt).getTime() < this.options.retryCooldownMs) {
+      const retryAfter = new Date(new Date(last.updatedAt).getTime() + this.options.retryCooldownMs).toISOString();
+      if (!row.statusReason?.includes('trying again after')) await this.setReason(row.id, `operation ${last.id} ended ${last.status}; trying again after ${retryAfter} if the error goes on`);
       return;
     }
     const severity = row.severity as Severity;

@@ -32,7 +32,7 @@ describe('detection ingest over HTTP', () => {
     const [row] = rowsOf<{ inbox: number; issues: number }>(await mender.store.db.execute(sql`SELECT (SELECT count(*)::int FROM detect_inbox) AS inbox, (SELECT count(*)::int FROM detect_issues) AS issues`));
     return { inbox: Number(row!.inbox), issues: Number(row!.issues) };
   };
-  const send = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => mender.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope', ...headers }, body });
+  const send = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => mender.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const waitForDigest = async () => {
     for (let tries = 0; tries < 200; tries += 1) {
       if ((await mender.call('GET', '/api/detection')).json.pending === 0) return;
