@@ -208,7 +208,7 @@ async function foldIntoIssue(transaction: Executor, group: Group, options: Diges
   if (samples.length) await transaction.insert(detectIssueSamples).values(samples);
   if (existing) {
     await transaction.execute(
-      sql`DELETE FROM detect_issue_samples WHERE issue_id = ${id} AND kind = 'latest' AND id NOT IN (SELECT id FROM detect_issue_samples WHERE issue_id = ${id} AND kind = 'latest' ORDER BY id DESC LIMIT ${latestSamples})`,
+      sql`DELETE FROM detect_issue_samples WHERE issue_id = ${id} AND kind = 'latest' AND id < (SELECT id FROM detect_issue_samples WHERE issue_id = ${id} AND kind = 'latest' ORDER BY id DESC OFFSET ${latestSamples - 1} LIMIT 1)`,
     );
   }
 

@@ -56,9 +56,13 @@ export class InboxWriter {
     this.pending = [];
     try {
       const rows = batch.flatMap((entry) => entry.rows);
-      await this.db.transaction(async (transaction) => {
-        for (let start = 0; start < rows.length; start += rowsPerStatement) await transaction.insert(detectInbox).values(rows.slice(start, start + rowsPerStatement));
-      });
+      // One statement is atomic by itself; a transaction (three round trips) only when it takes several.
+      if (rows.length <= rowsPerStatement) await this.db.insert(detectInbox).values(rows);
+      else {
+        await this.db.transaction(async (transaction) => {
+          for (let start = 0; start < rows.length; start += rowsPerStatement) await transaction.insert(detectInbox).values(rows.slice(start, start + rowsPerStatement));
+        });
+      }
       for (const entry of batch) entry.resolve();
       this.onCommitted();
     } catch (error) {
