@@ -91,6 +91,7 @@ export const settingsSchema = {
   detectDigestBatchSize: define({ key: 'detectDigestBatchSize', env: ['MENDER_DETECT_DIGEST_BATCH_SIZE'], schema: positiveInteger, default: 1000, description: 'Accepted events grouped per digest transaction.' }),
   detectP2DelaySeconds: define({ key: 'detectP2DelaySeconds', env: ['MENDER_DETECT_P2_DELAY_SECONDS'], schema: z.coerce.number().int().min(0), default: 3600, description: 'Wait before a fix starts for a P2 issue (P0/P1 start at once).' }),
   detectP3DelaySeconds: define({ key: 'detectP3DelaySeconds', env: ['MENDER_DETECT_P3_DELAY_SECONDS'], schema: z.coerce.number().int().min(0), default: 86_400, description: 'Wait before a fix starts for a P3 issue (P4 is only logged for review).' }),
+  detectRetryCooldownSeconds: define({ key: 'detectRetryCooldownSeconds', env: ['MENDER_DETECT_RETRY_COOLDOWN_SECONDS'], schema: z.coerce.number().int().min(0), default: 900, description: 'After a fix operation for an issue fails, the next one starts no sooner than this (and only if the error goes on); after 3 failures the issue waits for a human.' }),
   logLevel: define({ key: 'logLevel', env: ['MENDER_LOG_LEVEL'], schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', description: 'Least severe log level printed.' }),
   configFile: define({ key: 'configFile', env: ['MENDER_CONFIG'], schema: z.string().optional(), default: undefined, description: 'JSON config file (default `mender.config.json` in the working folder, when present); environment variables win over it.' }),
 } as const;

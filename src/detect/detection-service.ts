@@ -30,8 +30,7 @@ const pruneEveryBatches = 500;
 // After a batch that was not full, the digest waits this long so the next one is bigger: every
 // digest transaction costs a dozen statements, whatever its size.
 const gatherMs = 250;
-// Issues whose severity did not change are decided again at most this often (storm control).
-const reconsiderMs = 30_000;
+
 
 /**
  * Detection as one service: the ingest side (projects, quota, group-committed inbox) answers
@@ -46,7 +45,6 @@ export class DetectionService implements IngestServices {
   readonly defaultRateLimitPerMinute: number;
   readonly stats = { processed: 0, dropped: 0, batches: 0 };
   private running = false;
-  private readonly lastDecided = new Map<string, { severity: string; at: number }>();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private stoppers: (() => void)[] = [];
@@ -61,7 +59,7 @@ export class DetectionService implements IngestServices {
       delayMs: { P2: settings.detectP2DelaySeconds * 1000, P3: settings.detectP3DelaySeconds * 1000 },
       budgetRetryMs: 600_000,
       maxFailedAttempts: 3,
-      retryCooldownMs: 900_000,
+      retryCooldownMs: settings.detectRetryCooldownSeconds * 1000,
     });
   }
 
@@ -118,14 +116,7 @@ export class DetectionService implements IngestServices {
           this.stats.dropped += result.dropped;
           this.stats.batches += 1;
           this.dependencies.hub.publish(result.published);
-          const now = Date.now();
-          for (const issue of result.touched) {
-            const changed = issue.created || issue.regressed || issue.severity !== this.lastDecided.get(issue.id)?.severity;
-            if (!changed && now - (this.lastDecided.get(issue.id)?.at ?? 0) < reconsiderMs) continue;
-            this.lastDecided.set(issue.id, { severity: issue.severity, at: now });
-            void this.triggers.consider(issue.id);
-          }
-          if (this.lastDecided.size > 100_000) this.lastDecided.clear();
+          for (const issue of result.touched) void this.triggers.considerAfterEvents(issue);
           if (this.stats.batches % pruneEveryBatches === 0) await pruneOldCounts(this.dependencies.db);
           // The digest runs behind the senders: waiting ingest commits go first, and a small batch waits for company.
           await new Promise((resolve) => (result.processed < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));

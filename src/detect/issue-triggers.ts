@@ -30,6 +30,8 @@ export interface TriggerOptions {
 export const defaultTriggerOptions: TriggerOptions = { delayMs: { P2: 3_600_000, P3: 86_400_000 }, budgetRetryMs: 600_000, maxFailedAttempts: 3, retryCooldownMs: 900_000 };
 
 const closedStatuses = ['resolved', 'fixed'];
+// An issue whose severity did not change is decided again at most this often while events keep coming (storm control).
+const reconsiderMs = 30_000;
 const detectorActor = { id: 'detector', name: 'detector', role: 'team-lead' as const };
 
 /**
@@ -41,6 +43,7 @@ const detectorActor = { id: 'detector', name: 'detector', role: 'team-lead' as c
  */
 export class IssueTriggers {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly lastDecided = new Map<string, { severity: string; at: number }>();
 
   constructor(
     private readonly db: Database,
@@ -54,6 +57,19 @@ export class IssueTriggers {
   /** Decides for one issue; `due` is a scheduled start (P2/P3 delay over, or a budget retry). */
   consider(issueId: string, due = false): Promise<void> {
     return this.serialised(() => this.decide(issueId, due));
+  }
+
+  /**
+   * After the digest counted new events: decides when the issue is new, regressed or more severe,
+   * when its operation ended since (see follow), or when the last decision is older than 30 s.
+   */
+  considerAfterEvents(issue: { id: string; created: boolean; regressed: boolean; severity: string }): Promise<void> {
+    const last = this.lastDecided.get(issue.id);
+    const changed = issue.created || issue.regressed || issue.severity !== last?.severity;
+    if (!changed && Date.now() - (last?.at ?? 0) < reconsiderMs) return Promise.resolve();
+    if (this.lastDecided.size > 100_000) this.lastDecided.clear();
+    this.lastDecided.set(issue.id, { severity: issue.severity, at: Date.now() });
+    return this.consider(issue.id);
   }
 
   /** Keeps an issue's status in step with an operation's transition. */
@@ -165,6 +181,8 @@ export class IssueTriggers {
       patch.holdReason = `waiting for a human: operation ${operationId} was ${to}`;
     }
     await this.db.update(detectIssues).set(patch).where(eq(detectIssues.id, issue.id));
+    // The operation ended: the next event decides afresh (a retry after the cooldown, unless on hold).
+    if (status === 'failed' || status === 'fixed') this.lastDecided.delete(issue.id);
     await this.publish(issue.id, 'issue.status_changed', { from: issue.status, to: status, operationId, operationStatus: to, reason: patch.holdReason ?? patch.statusReason });
     if (issue.severity === 'P0' && (status === 'fixed' || status === 'failed')) await this.releaseSuppressed(issue.id);
   }
