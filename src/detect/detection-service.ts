@@ -98,10 +98,10 @@ export class DetectionService implements IngestServices {
       this.dependencies.log.warn(`detection: project "${projectName}" is not registered; event dropped (mender project add ${projectName} --repo <repo>)`);
       return;
     }
-    await this.inbox.write([{ projectId: project.id, source, payload: JSON.stringify(event) }]);
+    await this.inbox.write([{ projectId: project.id, source, payload: JSON.stringify([event]), events: 1 }]);
   }
 
-  /** Accepted events not grouped yet. */
+  /** Accepted requests (inbox rows, each holding one request's events) not grouped yet. */
   async pending(): Promise<number> {
     const [row] = rowsOf<{ count: number }>(await this.dependencies.db.execute(sql`SELECT count(*)::int AS count FROM detect_inbox`));
     return Number(row?.count ?? 0);
@@ -119,7 +119,7 @@ export class DetectionService implements IngestServices {
           for (const issue of result.touched) void this.triggers.considerAfterEvents(issue);
           if (this.stats.batches % pruneEveryBatches === 0) await pruneOldCounts(this.dependencies.db);
           // The digest runs behind the senders: waiting ingest commits go first, and a small batch waits for company.
-          await new Promise((resolve) => (result.processed < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
+          await new Promise((resolve) => (result.rows < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
           continue;
         }
       } catch (error) {

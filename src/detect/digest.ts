@@ -27,7 +27,9 @@ export interface TouchedIssue {
 }
 
 export interface DigestResult {
+  /** Events read (a row holds one request's events). */
   processed: number;
+  rows: number;
   dropped: number;
   touched: TouchedIssue[];
   published: RecordedEvent[];
@@ -70,9 +72,10 @@ export async function digestBatch(db: Database, options: DigestOptions): Promise
     const rows = rowsOf<{ id: string | number; project_id: number; source: string; payload: string; received_at: string | Date }>(
       await transaction.execute(sql`SELECT id, project_id, source, payload, received_at FROM detect_inbox ORDER BY id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`),
     );
-    if (rows.length === 0) return { processed: 0, dropped: 0, touched: [], published: [] };
+    if (rows.length === 0) return { processed: 0, rows: 0, dropped: 0, touched: [], published: [] };
     const groups = new Map<string, Group>();
     let dropped = 0;
+    let processed = 0;
     for (const row of rows) {
       let json: unknown;
       try {
@@ -80,18 +83,22 @@ export async function digestBatch(db: Database, options: DigestOptions): Promise
       } catch {
         json = undefined;
       }
-      const parsed = parseSentryEvent(json, row.source as EventSource);
-      if (!parsed.ok) {
-        dropped += 1;
-        continue;
+      // A row holds one request's events as a JSON array.
+      for (const payload of Array.isArray(json) ? json : [json]) {
+        processed += 1;
+        const parsed = parseSentryEvent(payload, row.source as EventSource);
+        if (!parsed.ok) {
+          dropped += 1;
+          continue;
+        }
+        addToGroup(groups, row.project_id, new Date(row.received_at), parsed.event);
       }
-      addToGroup(groups, row.project_id, new Date(row.received_at), parsed.event);
     }
     const touched: TouchedIssue[] = [];
     const published: RecordedEvent[] = [];
     for (const group of groups.values()) touched.push(await foldIntoIssue(transaction, group, options, now, published));
     await transaction.delete(detectInbox).where(inArray(detectInbox.id, rows.map((row) => Number(row.id))));
-    return { processed: rows.length, dropped, touched, published };
+    return { processed, rows: rows.length, dropped, touched, published };
   });
 }
 

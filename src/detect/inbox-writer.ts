@@ -4,7 +4,9 @@ import { detectInbox } from '../store/schema.ts';
 export interface InboxRow {
   projectId: number;
   source: string;
+  /** A JSON array of the request's events. */
   payload: string;
+  events: number;
 }
 
 interface Pending {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { parseEnvelope } from './envelope.ts';
 import { IngestError } from './ingest-error.ts';
-import type { InboxRow, InboxWriter } from './inbox-writer.ts';
+import type { InboxWriter } from './inbox-writer.ts';
 import type { ProjectQuota } from './project-quota.ts';
 import type { ProjectRow, ProjectStore } from './project-store.ts';
 import { decodeBody, readLimitedBody } from './read-body.ts';
@@ -42,7 +42,7 @@ export async function ingestSentryRequest(services: IngestServices, kind: 'envel
     checkKey(project, key);
     payloads = [body];
   }
-  const rows: InboxRow[] = [];
+  const texts: string[] = [];
   for (const [index, payload] of payloads.entries()) {
     if (payload.length > maxEventItemBytes) throw new IngestError(413, 'event_too_large', `event ${index + 1} is ${payload.length} bytes; one event may be at most ${maxEventItemBytes} bytes`);
     const text = payload.toString('utf8');
@@ -56,13 +56,13 @@ export async function ingestSentryRequest(services: IngestServices, kind: 'envel
     const eventId = (event as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string') id ??= eventId;
     // Stored as sent, unless the SDK gave no id: then one is added so samples can be named.
-    rows.push({ projectId: project.id, source: 'sentry', payload: typeof eventId === 'string' ? text : JSON.stringify({ ...event, event_id: (id ??= crypto.randomUUID().replace(/-/g, '')) }) });
+    texts.push(typeof eventId === 'string' ? text : JSON.stringify({ ...event, event_id: (id ??= crypto.randomUUID().replace(/-/g, '')) }));
   }
-  takeQuota(services, project, rows.length);
-  await services.inbox.write(rows);
-  return { id, stored: rows.length };
+  takeQuota(services, project, texts.length);
+  // One row per request, its events as a JSON array: a 100-event envelope is one tuple to write and delete, not 100.
+  if (texts.length) await services.inbox.write([{ projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length }]);
+  return { id, stored: texts.length };
 }
-
 export async function findProject(projects: ProjectStore, projectIdText: string): Promise<ProjectRow> {
   const projectId = /^\d{1,9}$/.test(projectIdText) ? Number(projectIdText) : NaN;
   const project = Number.isNaN(projectId) ? undefined : await projects.cachedById(projectId);

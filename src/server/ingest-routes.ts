@@ -30,7 +30,7 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
       const project = await findProject(services.projects, c.req.param('projectId'));
       checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
       const body = await decodeBody(await readLimitedBody(c.req.raw, services.maxEnvelopeBytes), c.req.header('content-encoding'), services.maxEnvelopeBytes);
-      const rows = [];
+      const events: string[] = [];
       let lines = 0;
       for (const line of body.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
@@ -44,11 +44,11 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
           }
         }
         const event = logLineToEvent(line, `api:${project.name}`);
-        if (event) rows.push({ projectId: project.id, source: 'log', payload: JSON.stringify(event) });
+        if (event) events.push(JSON.stringify(event));
       }
-      takeQuota(services, project, rows.length);
-      await services.inbox.write(rows);
-      return c.json({ lines, events: rows.length });
+      takeQuota(services, project, events.length);
+      if (events.length) await services.inbox.write([{ projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length }]);
+      return c.json({ lines, events: events.length });
     } catch (error) {
       return refusal(c, error);
     }
