@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { eq, inArray, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import type { RecordedEvent } from '../store/event-hub.ts';
 import { newId } from '../store/ids.ts';
@@ -96,7 +96,7 @@ export async function digestBatch(db: Database, options: DigestOptions): Promise
     }
     const touched: TouchedIssue[] = [];
     const published: RecordedEvent[] = [];
-    for (const group of groups.values()) touched.push(await foldIntoIssue(transaction, group, options, now, published));
+    if (groups.size) touched.push(...(await foldIntoIssues(transaction, [...groups.values()], options, now, published)));
     await transaction.delete(detectInbox).where(inArray(detectInbox.id, rows.map((row) => Number(row.id))));
     return { processed, rows: rows.length, dropped, touched, published };
   });
@@ -129,61 +129,111 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
   if (group.latest.length > latestSamples) group.latest.shift();
 }
 
-async function foldIntoIssue(transaction: Executor, group: Group, options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue> {
-  const [existing] = await transaction
-    .select()
-    .from(detectIssues)
-    .where(and(eq(detectIssues.projectId, group.projectId), eq(detectIssues.hash, group.grouping.hash)))
-    .for('update');
+type IssueRow = typeof detectIssues.$inferSelect;
+
+/**
+ * Folds every group of the batch into its issue with a fixed number of statements for the whole
+ * batch (plus one update per issue): each statement costs milliseconds on the embedded database,
+ * so a batch touching many issues must not pay a dozen per issue.
+ */
+async function foldIntoIssues(transaction: Executor, groups: Group[], options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue[]> {
+  const keys = sql.join(
+    groups.map((group) => sql`(${group.projectId}, ${group.grouping.hash})`),
+    sql`, `,
+  );
+  const found = await transaction.select().from(detectIssues).where(sql`(${detectIssues.projectId}, ${detectIssues.hash}) IN (${keys})`).orderBy(detectIssues.id).for('update');
+  const existingByKey = new Map(found.map((row) => [`${row.projectId}:${row.hash}`, row]));
+  const plans = groups.map((group) => {
+    const existing = existingByKey.get(`${group.projectId}:${group.grouping.hash}`);
+    return { group, existing, id: existing?.id ?? newId() };
+  });
+
+  const created = plans.filter((plan) => !plan.existing);
+  if (created.length) {
+    await transaction.insert(detectIssues).values(
+      created.map(({ group, id }) => ({
+        id,
+        projectId: group.projectId,
+        hash: group.grouping.hash,
+        title: options.redact(group.title),
+        culprit: options.redact(group.culprit),
+        source: group.source,
+        level: group.level,
+        route: group.route ?? null,
+        severity: 'P4',
+        severityRule: 'pending',
+        status: 'detected',
+        count: 0,
+        userSketch: sketchToText(emptySketch()),
+        users: 0,
+        firstSeen: group.firstSeen,
+        lastSeen: group.lastSeen,
+        grouping: { version: group.grouping.version, hash: group.grouping.hash, parts: group.grouping.parts, basis: group.grouping.basis, explanation: group.grouping.explanation },
+      })),
+    );
+  }
+  await transaction
+    .insert(detectIssueCounts)
+    .values(plans.flatMap(({ group, id }) => [...group.minutes].map(([minute, n]) => ({ issueId: id, minute: new Date(minute), n }))))
+    .onConflictDoUpdate({ target: [detectIssueCounts.issueId, detectIssueCounts.minute], set: { n: sql`${detectIssueCounts.n} + excluded.n` } });
+  const ids = sql.join(
+    plans.map((plan) => sql`${plan.id}`),
+    sql`, `,
+  );
+  const windowRows = rowsOf<{ issue_id: string; m5: number | null; h1: number | null; h24: number | null }>(
+    await transaction.execute(
+      sql`SELECT issue_id, sum(n) FILTER (WHERE minute >= ${windowStart(now, 5).toISOString()}::timestamptz)::int AS m5, sum(n) FILTER (WHERE minute >= ${windowStart(now, 60).toISOString()}::timestamptz)::int AS h1, sum(n)::int AS h24 FROM detect_issue_counts WHERE issue_id IN (${ids}) AND minute >= ${windowStart(now, 1440).toISOString()}::timestamptz GROUP BY issue_id`,
+    ),
+  );
+  const windows = new Map(windowRows.map((row) => [row.issue_id, row]));
+
+  const touched: TouchedIssue[] = [];
+  const samples: (typeof detectIssueSamples.$inferInsert)[] = [];
+  for (const { group, existing, id } of plans) {
+    touched.push(await updateIssue(transaction, group, existing, id, windows.get(id), options, now, published));
+    if (!existing) samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
+    for (const sample of group.latest) if (existing || sample !== group.first) samples.push({ issueId: id, kind: 'latest', event: sample as unknown as Record<string, unknown>, receivedAt: new Date(sample.receivedAt) });
+  }
+  if (samples.length) await transaction.insert(detectIssueSamples).values(samples);
+  const grown = plans.filter((plan) => plan.existing);
+  if (grown.length) {
+    const grownIds = sql.join(
+      grown.map((plan) => sql`${plan.id}`),
+      sql`, `,
+    );
+    await transaction.execute(
+      sql`DELETE FROM detect_issue_samples AS old WHERE old.kind = 'latest' AND old.issue_id IN (${grownIds}) AND old.id < (SELECT newer.id FROM detect_issue_samples AS newer WHERE newer.issue_id = old.issue_id AND newer.kind = 'latest' ORDER BY newer.id DESC OFFSET ${latestSamples - 1} LIMIT 1)`,
+    );
+  }
+  return touched;
+}
+
+async function updateIssue(
+  transaction: Executor,
+  group: Group,
+  existing: IssueRow | undefined,
+  id: string,
+  windows: { m5: number | null; h1: number | null; h24: number | null } | undefined,
+  options: DigestOptions,
+  now: Date,
+  published: RecordedEvent[],
+): Promise<TouchedIssue> {
   const sketch = existing ? sketchFromText(existing.userSketch) : emptySketch();
   for (const user of group.userKeys) addToSketch(sketch, user);
   const users = estimateSketch(sketch);
   const releases = [...new Set([...(existing?.releases ?? []), ...group.releases])].slice(-boundedList);
   const environments = [...new Set([...(existing?.environments ?? []), ...group.environments])].slice(-boundedList);
   const regressed = existing?.status === 'resolved' && isNewerRelease(group.newestRelease, existing.resolvedRelease, existing.releases);
-  const id = existing?.id ?? newId();
   const firstSeen = existing?.firstSeen ?? group.firstSeen;
   const level = existing && (levelRank[existing.level] ?? 3) >= (levelRank[group.level] ?? 3) ? existing.level : group.level;
-
-  if (!existing) {
-    await transaction.insert(detectIssues).values({
-      id,
-      projectId: group.projectId,
-      hash: group.grouping.hash,
-      title: options.redact(group.title),
-      culprit: options.redact(group.culprit),
-      source: group.source,
-      level,
-      route: group.route ?? null,
-      severity: 'P4',
-      severityRule: 'pending',
-      status: 'detected',
-      count: 0,
-      userSketch: sketchToText(sketch),
-      users,
-      firstSeen,
-      lastSeen: group.lastSeen,
-      releases,
-      environments,
-      grouping: { version: group.grouping.version, hash: group.grouping.hash, parts: group.grouping.parts, basis: group.grouping.basis, explanation: group.grouping.explanation },
-    });
-  }
-  await transaction
-    .insert(detectIssueCounts)
-    .values([...group.minutes].map(([minute, n]) => ({ issueId: id, minute: new Date(minute), n })))
-    .onConflictDoUpdate({ target: [detectIssueCounts.issueId, detectIssueCounts.minute], set: { n: sql`${detectIssueCounts.n} + excluded.n` } });
-  const [windows] = rowsOf<{ m5: number | null; h1: number | null; h24: number | null }>(
-    await transaction.execute(
-      sql`SELECT sum(n) FILTER (WHERE minute >= ${windowStart(now, 5).toISOString()}::timestamptz)::int AS m5, sum(n) FILTER (WHERE minute >= ${windowStart(now, 60).toISOString()}::timestamptz)::int AS h1, sum(n)::int AS h24 FROM detect_issue_counts WHERE issue_id = ${id} AND minute >= ${windowStart(now, 1440).toISOString()}::timestamptz`,
-    ),
-  );
   const status = regressed ? 'regressed' : (existing?.status ?? 'detected');
   const isNew = regressed || status === 'regressed' || now.getTime() - firstSeen.getTime() < 24 * 3_600_000;
+  const route = existing?.route ?? group.route;
   const verdict = evaluateSeverity(options.rules, {
     source: group.source,
     level,
-    route: existing?.route ?? group.route,
-    criticalRoute: options.isCriticalRoute(existing?.route ?? group.route),
+    route: route ?? undefined,
+    criticalRoute: options.isCriticalRoute(route ?? undefined),
     isNew,
     count5m: Number(windows?.m5 ?? 0),
     count1h: Number(windows?.h1 ?? 0),
@@ -205,19 +255,10 @@ async function foldIntoIssue(transaction: Executor, group: Group, options: Diges
       level,
       status,
       ...(raise ? { severity, severityRule: verdict.rule } : {}),
-      ...(regressed ? { failedAttempts: 0, holdReason: null, resolvedRelease: existing.resolvedRelease, statusReason: `regressed in release ${group.newestRelease}` } : {}),
+      ...(regressed ? { failedAttempts: 0, holdReason: null, statusReason: `regressed in release ${group.newestRelease}` } : {}),
       updatedAt: now,
     })
     .where(eq(detectIssues.id, id));
-
-  const samples = [...(existing ? [] : [{ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) }])];
-  for (const sample of group.latest) if (existing || sample !== group.first) samples.push({ issueId: id, kind: 'latest', event: sample as unknown as Record<string, unknown>, receivedAt: new Date(sample.receivedAt) });
-  if (samples.length) await transaction.insert(detectIssueSamples).values(samples);
-  if (existing) {
-    await transaction.execute(
-      sql`DELETE FROM detect_issue_samples WHERE issue_id = ${id} AND kind = 'latest' AND id < (SELECT id FROM detect_issue_samples WHERE issue_id = ${id} AND kind = 'latest' ORDER BY id DESC OFFSET ${latestSamples - 1} LIMIT 1)`,
-    );
-  }
 
   const title = existing?.title ?? options.redact(group.title);
   if (!existing) published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.detected', { title, severity, rule: verdict.rule, projectId: group.projectId }));

@@ -130,7 +130,8 @@ describe('what detected issues set off', () => {
     expect((await issue('p2')).status).toBe('resolved');
     await send([errorEvent('p2', { release: 'shop@1.1.0' })]);
     const regressed = await eventually(() => issue('p2'), (item) => item?.status === 'regressed', 'a newer release regresses the issue');
-    expect(regressed.statusReason).toMatch(/regressed in release shop@1.1.0/);
+    expect(regressed).toMatchObject({ resolvedRelease: 'shop@1.0.0', count: 5 });
+    expect(regressed.releases).toEqual(['shop@1.0.0', 'shop@0.9.0', 'shop@1.1.0']);
   }, 180_000);
 
   it('turns error lines from the log endpoint and from followed log files into events', async () => {
