@@ -8,6 +8,9 @@
  *
  *   npm run bench:ingest        (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_STORM_EVENTS change the sizes)
  *
+ * BENCH_KINDS (default 20) is the number of distinct errors in the sustained run; each becomes a
+ * P1 issue that starts a fix operation (which fails at once: no model is configured).
+ *
  * Targets: ≥ 3,000 events/s sustained, ≥ 50% of the bare server's rate, p99 ≤ 50 ms, peak ≤ 300 MB.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +26,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const stormEvents = Number(process.env.BENCH_STORM_EVENTS ?? 1_000_000);
 const stormPerEnvelope = 100;
+const kinds = Number(process.env.BENCH_KINDS ?? 20);
 const token = 'bench-ingest-admin-token-0123';
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 const menderBin = path.resolve(import.meta.dirname, '../bin/mender.mjs');
@@ -58,7 +62,14 @@ function sentryEvent(index: number, kinds: number): string {
           stacktrace: {
             frames: [
               { filename: 'node:internal/process/task_queues', function: 'process.processTicksAndRejections', lineno: 95, colno: 5, in_app: false },
-              { filename: '/srv/shop/node_modules/express/lib/router/layer.js', module: 'express.lib.router:layer', function: 'Layer.handle', lineno: 95, colno: 5, in_app: false },
+              {
+                filename: '/srv/shop/node_modules/express/lib/router/layer.js',
+                module: 'express.lib.router:layer',
+                function: 'Layer.handle',
+                lineno: 95,
+                colno: 5,
+                in_app: false,
+              },
               { filename: '/srv/shop/src/routes/cart.js', module: 'routes:cart', function: 'postCart', lineno: 41, colno: 12, in_app: true },
               { filename: '/srv/shop/src/cart/total.js', module: 'cart:total', function: `lineTotal${kind}`, lineno: 17, colno: 30, in_app: true },
             ],
@@ -83,7 +94,14 @@ interface LoadResult {
 }
 
 /** Keeps `parallel` requests in flight for `durationMs` (or until `limit` requests), on keep-alive connections. */
-async function load(url: string, durationMs: number, parallel: number, body: (index: number) => string, eventsPerRequest: number, limit = Infinity): Promise<LoadResult> {
+async function load(
+  url: string,
+  durationMs: number,
+  parallel: number,
+  body: (index: number) => string,
+  eventsPerRequest: number,
+  limit = Infinity,
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
   const target = new URL(url);
   const latencies: number[] = [];
@@ -93,10 +111,20 @@ async function load(url: string, durationMs: number, parallel: number, body: (in
   const start = now();
   const send = (payload: string) =>
     new Promise<number>((resolve, reject) => {
-      const request = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope', 'content-length': Buffer.byteLength(payload) } }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      });
+      const request = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-sentry-envelope', 'content-length': Buffer.byteLength(payload) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
       request.on('error', reject);
       request.end(payload);
     });
@@ -164,7 +192,16 @@ async function main(): Promise<void> {
     const menderPort = await freePort();
     let menderLog = '';
     const mender = spawn(process.execPath, [menderBin, 'start'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: String(menderPort), MENDER_ADMIN_TOKEN: token, MENDER_LOG_LEVEL: 'warn', MENDER_SANDBOX: 'off', MENDER_TWO_PERSON_RULE: 'false' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        MENDER_DATA_DIR: dataDir,
+        MENDER_PORT: String(menderPort),
+        MENDER_ADMIN_TOKEN: token,
+        MENDER_LOG_LEVEL: 'warn',
+        MENDER_SANDBOX: 'off',
+        MENDER_TWO_PERSON_RULE: 'false',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(mender);
@@ -174,11 +211,18 @@ async function main(): Promise<void> {
     const bareUrl = `http://127.0.0.1:${barePort}`;
     await waitForHealth(menderUrl, mender, () => menderLog);
     await waitForHealth(bareUrl, bare, () => '');
-    const api = async (method: string, route: string, body?: unknown) => (await fetch(`${menderUrl}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
+    const api = async (method: string, route: string, body?: unknown) =>
+      (
+        await fetch(`${menderUrl}${route}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).json() as Promise<any>;
     await api('POST', '/api/repos', { name: 'shop', path: target.path });
     const project = await api('POST', '/api/projects', { name: 'shop', repo: 'shop', rateLimitPerMinute: 100_000_000 });
     const ingestUrl = `${menderUrl}/api/${project.id}/envelope/?sentry_key=${project.publicKey}`;
-    const oneEvent = (index: number) => envelope([sentryEvent(index, 20)]);
+    const oneEvent = (index: number) => envelope([sentryEvent(index, kinds)]);
 
     progress(`warming up (${concurrency} connections)…`);
     await load(`${bareUrl}/api/${project.id}/envelope/`, 2_000, concurrency, oneEvent, 1);
@@ -206,28 +250,52 @@ async function main(): Promise<void> {
     const stormUrl = `${menderUrl}/api/${stormProject.id}/envelope/?sentry_key=${stormProject.publicKey}`;
     const stormEnvelope = envelope(Array.from({ length: stormPerEnvelope }, () => sentryEvent(7, 1000)));
     const stormStarted = now();
-    const storm = await load(stormUrl, Infinity, 8, () => stormEnvelope, stormPerEnvelope, stormEvents / stormPerEnvelope);
+    const storm = await load(stormUrl, stormEvents > 0 ? Infinity : 0, 8, () => stormEnvelope, stormPerEnvelope, stormEvents / stormPerEnvelope);
     const stormDrain = await drain();
     const stormSeconds = (now() - stormStarted) / 1000;
     const stormIssues = (await api('GET', '/api/issues?limit=500')).issues.filter((issue: { projectId: number }) => issue.projectId === stormProject.id);
-    const detectorOperations = (await api('GET', '/api/operations?limit=500')).operations.filter((operation: { source: string }) => operation.source === 'detector');
-    const stormOperations = detectorOperations.filter((operation: { id: string }) => stormIssues.some((issue: { operations: { id: string }[] }) => issue.operations.some((linked) => linked.id === operation.id)));
+    const detectorOperations = (await api('GET', '/api/operations?limit=500')).operations.filter(
+      (operation: { source: string }) => operation.source === 'detector',
+    );
+    const stormOperations = detectorOperations.filter((operation: { id: string }) =>
+      stormIssues.some((issue: { operations: { id: string }[] }) => issue.operations.some((linked) => linked.id === operation.id)),
+    );
     const peak = peakMegabytes(mender.pid!);
 
     const bareRate = bareResult.events / bareResult.seconds;
     const menderRate = menderResult.events / menderResult.seconds;
     const rows = [
-      ['bare Node HTTP server', `${round(bareRate)}`, formatMs(percentile(bareResult.latencies, 0.5)), formatMs(percentile(bareResult.latencies, 0.99)), String(bareResult.errors), '—'],
-      ['mender envelope endpoint', `${round(menderRate)}`, formatMs(percentile(menderResult.latencies, 0.5)), formatMs(percentile(menderResult.latencies, 0.99)), String(menderResult.errors), `${Math.round((menderRate / bareRate) * 100)}%`],
+      [
+        'bare Node HTTP server',
+        `${round(bareRate)}`,
+        formatMs(percentile(bareResult.latencies, 0.5)),
+        formatMs(percentile(bareResult.latencies, 0.99)),
+        String(bareResult.errors),
+        '—',
+      ],
+      [
+        'mender envelope endpoint',
+        `${round(menderRate)}`,
+        formatMs(percentile(menderResult.latencies, 0.5)),
+        formatMs(percentile(menderResult.latencies, 0.99)),
+        String(menderResult.errors),
+        `${Math.round((menderRate / bareRate) * 100)}%`,
+      ],
     ];
     process.stdout.write(`\n${table(['1 event per envelope, ' + concurrency + ' connections', 'events/s', 'p50', 'p99', 'errors', 'of bare'], rows)}\n`);
-    process.stdout.write(`\ndigest: backlog ${backlogAtEnd} events when the load stopped, drained in ${round(drainSeconds)} s; ${round(digestRate)} events/s grouped over load + drain\n`);
+    process.stdout.write(
+      `\ndigest: backlog ${backlogAtEnd} events when the load stopped, drained in ${round(drainSeconds)} s; ${round(digestRate)} events/s grouped over load + drain\n`,
+    );
     process.stdout.write(
       `storm: ${storm.events} events in ${storm.requests} envelopes accepted in ${round(storm.seconds)} s (${round(storm.events / storm.seconds)} events/s, ${storm.errors} refused), grouped by ${round(stormSeconds)} s (drain ${round(stormDrain)} s)\n`,
     );
-    process.stdout.write(`storm result: ${stormIssues.length} issue(s), count ${stormIssues.map((issue: { count: number }) => issue.count).join(', ')}, severity ${stormIssues.map((issue: { severity: string }) => issue.severity).join(', ')}, ${stormOperations.length} operation(s)\n`);
+    process.stdout.write(
+      `storm result: ${stormIssues.length} issue(s), count ${stormIssues.map((issue: { count: number }) => issue.count).join(', ')}, severity ${stormIssues.map((issue: { severity: string }) => issue.severity).join(', ')}, ${stormOperations.length} operation(s)\n`,
+    );
     process.stdout.write(`peak memory of the Mender process (VmHWM): ${round(sustainedPeak)} MB after the sustained run, ${round(peak)} MB after the storm\n`);
-    process.stdout.write(`targets: ≥3000 events/s ${menderRate >= 3000 ? 'met' : 'NOT met'}; ≥50% of bare ${menderRate / bareRate >= 0.5 ? 'met' : 'NOT met'}; p99 ≤ 50 ms ${percentile(menderResult.latencies, 0.99) <= 50 ? 'met' : 'NOT met'}; peak ≤ 300 MB ${peak <= 300 ? 'met' : 'NOT met'}\n`);
+    process.stdout.write(
+      `targets: ≥3000 events/s ${menderRate >= 3000 ? 'met' : 'NOT met'}; ≥50% of bare ${menderRate / bareRate >= 0.5 ? 'met' : 'NOT met'}; p99 ≤ 50 ms ${percentile(menderResult.latencies, 0.99) <= 50 ? 'met' : 'NOT met'}; peak ≤ 300 MB ${peak <= 300 ? 'met' : 'NOT met'}\n`,
+    );
     process.stdout.write(
       `${JSON.stringify({ bench: 'ingest', cpus: os.cpus().length, loadAverage: os.loadavg()[0], concurrency, seconds, bare: { eventsPerSecond: round(bareRate), p50: round(percentile(bareResult.latencies, 0.5)), p99: round(percentile(bareResult.latencies, 0.99)) }, mender: { eventsPerSecond: round(menderRate), p50: round(percentile(menderResult.latencies, 0.5)), p99: round(percentile(menderResult.latencies, 0.99)), errors: menderResult.errors, backlogAtEnd, drainSeconds: round(drainSeconds), digestEventsPerSecond: round(digestRate) }, storm: { events: storm.events, acceptSeconds: round(storm.seconds), totalSeconds: round(stormSeconds), issues: stormIssues.length, counts: stormIssues.map((issue: { count: number }) => issue.count), operations: stormOperations.length }, peakMegabytes: { sustained: round(sustainedPeak), storm: round(peak) } })}\n`,
     );

@@ -24,7 +24,13 @@ interface IssueDetail extends IssueLine {
   holdReason?: string | null;
   suppressedBy?: string | null;
   grouping: { version: string; parts: string[]; explanation: string };
-  samples: { eventId: string; receivedAt: string; message: string; release?: string; exception: { type: string; value: string; frames: { filename?: string; module?: string; function?: string; lineno?: number; inApp: boolean }[] }[] }[];
+  samples: {
+    eventId: string;
+    receivedAt: string;
+    message: string;
+    release?: string;
+    exception: { type: string; value: string; frames: { filename?: string; module?: string; function?: string; lineno?: number; inApp: boolean }[] }[];
+  }[];
 }
 
 interface ProjectView {
@@ -48,9 +54,15 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'machine-readable output')
     .action(async (options: { status?: string; severity?: string; repo?: string; limit: string; json?: boolean }) => {
-      const query = new URLSearchParams(Object.entries({ status: options.status, severity: options.severity, repo: options.repo, limit: options.limit }).filter((entry): entry is [string, string] => !!entry[1]));
+      const query = new URLSearchParams(
+        Object.entries({ status: options.status, severity: options.severity, repo: options.repo, limit: options.limit }).filter(
+          (entry): entry is [string, string] => !!entry[1],
+        ),
+      );
       const result = await client().request<{ issues: IssueLine[]; total: number }>('GET', `/api/issues?${query}`);
-      write(!!options.json, result, () => (result.issues.length ? [...result.issues.map(issueLine), `${result.issues.length} of ${result.total}`].join('\n') : 'no issues'));
+      write(!!options.json, result, () =>
+        result.issues.length ? [...result.issues.map(issueLine), `${result.issues.length} of ${result.total}`].join('\n') : 'no issues',
+      );
     });
 
   issues
@@ -67,7 +79,11 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .description('mark an issue resolved (it comes back as regressed if a newer release sends it again)')
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await client().request<{ id: string; status: string; resolvedRelease: string | null }>('POST', `/api/issues/${encodeURIComponent(id)}/resolve`, {});
+      const result = await client().request<{ id: string; status: string; resolvedRelease: string | null }>(
+        'POST',
+        `/api/issues/${encodeURIComponent(id)}/resolve`,
+        {},
+      );
       write(!!options.json, result, () => `${result.id} resolved${result.resolvedRelease ? ` in ${result.resolvedRelease}` : ''}`);
     });
 
@@ -88,7 +104,13 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
       const result = await client().request<{ projects: ProjectView[] }>('GET', '/api/projects');
-      write(!!options.json, result, () => result.projects.map((item) => `${item.id}  ${item.name}  ${item.repo}  ${item.dsn}  (${item.rateLimitPerMinute}/min)`).join('\n') || 'no projects: mender project add <name> --repo <repo>');
+      write(
+        !!options.json,
+        result,
+        () =>
+          result.projects.map((item) => `${item.id}  ${item.name}  ${item.repo}  ${item.dsn}  (${item.rateLimitPerMinute}/min)`).join('\n') ||
+          'no projects: mender project add <name> --repo <repo>',
+      );
     });
 }
 
@@ -114,10 +136,15 @@ function issueDetail(issue: IssueDetail): string {
     lines.push(`latest event ${latest.eventId} at ${latest.receivedAt}${latest.release ? ` (${latest.release})` : ''}`);
     for (const exception of [...latest.exception].reverse()) {
       lines.push(`  ${exception.type}: ${exception.value}`);
-      for (const frame of [...exception.frames].reverse()) lines.push(`    ${frame.inApp ? 'at' : '··'} ${frame.function ?? '<anonymous>'} (${frame.filename ?? frame.module ?? '?'}${frame.lineno ? `:${frame.lineno}` : ''})`);
+      for (const frame of [...exception.frames].reverse())
+        lines.push(
+          `    ${frame.inApp ? 'at' : '··'} ${frame.function ?? '<anonymous>'} (${frame.filename ?? frame.module ?? '?'}${frame.lineno ? `:${frame.lineno}` : ''})`,
+        );
     }
     if (!latest.exception.length) lines.push(`  ${latest.message}`);
   }
-  lines.push(issue.operations.length ? `operations: ${issue.operations.map((operation) => `${operation.id} (${operation.status})`).join(', ')}` : 'operations: none');
+  lines.push(
+    issue.operations.length ? `operations: ${issue.operations.map((operation) => `${operation.id} (${operation.status})`).join(', ')}` : 'operations: none',
+  );
   return lines.join('\n');
 }

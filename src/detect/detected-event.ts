@@ -47,7 +47,15 @@ const frameSchema = z
   })
   .passthrough();
 const exceptionSchema = z
-  .object({ type: text.nullish(), value: text.nullish(), module: text.nullish(), stacktrace: z.object({ frames: z.array(frameSchema).max(500).nullish() }).passthrough().nullish() })
+  .object({
+    type: text.nullish(),
+    value: text.nullish(),
+    module: text.nullish(),
+    stacktrace: z
+      .object({ frames: z.array(frameSchema).max(500).nullish() })
+      .passthrough()
+      .nullish(),
+  })
   .passthrough();
 const messageSchema = z.union([text, z.object({ formatted: text.nullish(), message: text.nullish() }).passthrough()]);
 
@@ -59,12 +67,26 @@ export const sentryEventSchema = z
     message: messageSchema.nullish(),
     logentry: z.object({ formatted: text.nullish(), message: text.nullish() }).passthrough().nullish(),
     exception: z.union([z.object({ values: z.array(exceptionSchema).max(50).nullish() }).passthrough(), z.array(exceptionSchema).max(50)]).nullish(),
-    fingerprint: z.array(z.union([z.string().max(1000), z.number()])).max(50).nullish(),
+    fingerprint: z
+      .array(z.union([z.string().max(1000), z.number()]))
+      .max(50)
+      .nullish(),
     release: z.string().max(500).nullish(),
     environment: z.string().max(200).nullish(),
-    user: z.object({ id: z.union([z.string(), z.number()]).nullish(), email: z.string().nullish(), ip_address: z.string().nullish(), username: z.string().nullish() }).passthrough().nullish(),
+    user: z
+      .object({
+        id: z.union([z.string(), z.number()]).nullish(),
+        email: z.string().nullish(),
+        ip_address: z.string().nullish(),
+        username: z.string().nullish(),
+      })
+      .passthrough()
+      .nullish(),
     transaction: z.string().max(2000).nullish(),
-    request: z.object({ url: z.string().max(10_000).nullish() }).passthrough().nullish(),
+    request: z
+      .object({ url: z.string().max(10_000).nullish() })
+      .passthrough()
+      .nullish(),
     tags: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish(),
     timestamp: z.union([z.number(), z.string()]).nullish(),
   })
@@ -93,8 +115,18 @@ export function parseSentryEvent(payload: unknown, source: EventSource = 'sentry
       inApp: frame.in_app ?? inAppByPath(frame.filename ?? frame.abs_path ?? ''),
     })),
   }));
-  const message = typeof event.message === 'string' ? event.message : (event.message?.formatted ?? event.message?.message ?? event.logentry?.formatted ?? event.logentry?.message ?? '');
-  const user = event.user ? { id: event.user.id === null || event.user.id === undefined ? undefined : String(event.user.id), email: event.user.email ?? undefined, ipAddress: event.user.ip_address ?? undefined, username: event.user.username ?? undefined } : undefined;
+  const message =
+    typeof event.message === 'string'
+      ? event.message
+      : (event.message?.formatted ?? event.message?.message ?? event.logentry?.formatted ?? event.logentry?.message ?? '');
+  const user = event.user
+    ? {
+        id: event.user.id === null || event.user.id === undefined ? undefined : String(event.user.id),
+        email: event.user.email ?? undefined,
+        ipAddress: event.user.ip_address ?? undefined,
+        username: event.user.username ?? undefined,
+      }
+    : undefined;
   return {
     ok: true,
     event: {

@@ -31,7 +31,6 @@ const pruneEveryBatches = 500;
 // digest transaction costs a dozen statements, whatever its size.
 const gatherMs = 250;
 
-
 /**
  * Detection as one service: the ingest side (projects, quota, group-committed inbox) answers
  * senders; the digest loop groups the inbox behind it and hands touched issues to the triggers.
@@ -76,7 +75,14 @@ export class DetectionService implements IngestServices {
     queue.process('detection', 1, async (job) => this.triggers.consider(String(job.payload.issueId), true));
     this.running = true;
     this.loop = this.digestLoop({ batchSize: settings.detectDigestBatchSize, rules, isCriticalRoute, redact: this.dependencies.redact });
-    if (settings.detectHealthChecks.length) this.stoppers.push(startHealthChecks(settings.detectHealthChecks, (project, event) => this.acceptInternal(project, 'health', event), (error) => log.warn('health check failed to report', { error: (error as Error).message })));
+    if (settings.detectHealthChecks.length)
+      this.stoppers.push(
+        startHealthChecks(
+          settings.detectHealthChecks,
+          (project, event) => this.acceptInternal(project, 'health', event),
+          (error) => log.warn('health check failed to report', { error: (error as Error).message }),
+        ),
+      );
     if (settings.detectLogFiles.length) {
       this.stoppers.push(
         startLogTails(

@@ -70,7 +70,9 @@ export async function digestBatch(db: Database, options: DigestOptions): Promise
   const now = options.clock?.() ?? new Date();
   return db.transaction(async (transaction) => {
     const rows = rowsOf<{ id: string | number; project_id: number; source: string; payload: string; received_at: string | Date }>(
-      await transaction.execute(sql`SELECT id, project_id, source, payload, received_at FROM detect_inbox ORDER BY id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`),
+      await transaction.execute(
+        sql`SELECT id, project_id, source, payload, received_at FROM detect_inbox ORDER BY id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`,
+      ),
     );
     if (rows.length === 0) return { processed: 0, rows: 0, dropped: 0, touched: [], published: [] };
     const groups = new Map<string, Group>();
@@ -97,7 +99,12 @@ export async function digestBatch(db: Database, options: DigestOptions): Promise
     const touched: TouchedIssue[] = [];
     const published: RecordedEvent[] = [];
     if (groups.size) touched.push(...(await foldIntoIssues(transaction, [...groups.values()], options, now, published)));
-    await transaction.delete(detectInbox).where(inArray(detectInbox.id, rows.map((row) => Number(row.id))));
+    await transaction.delete(detectInbox).where(
+      inArray(
+        detectInbox.id,
+        rows.map((row) => Number(row.id)),
+      ),
+    );
     return { processed, rows: rows.length, dropped, touched, published };
   });
 }
@@ -105,11 +112,39 @@ export async function digestBatch(db: Database, options: DigestOptions): Promise
 function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent): void {
   const grouping = groupEvent(event);
   const key = `${projectId}:${grouping.hash}`;
-  const sample: IssueSample = { eventId: event.eventId, receivedAt: receivedAt.toISOString(), level: event.level, message: event.message, exception: event.exception, release: event.release, environment: event.environment, user: event.user, route: event.route, timestamp: event.timestamp };
+  const sample: IssueSample = {
+    eventId: event.eventId,
+    receivedAt: receivedAt.toISOString(),
+    level: event.level,
+    message: event.message,
+    exception: event.exception,
+    release: event.release,
+    environment: event.environment,
+    user: event.user,
+    route: event.route,
+    timestamp: event.timestamp,
+  };
   let group = groups.get(key);
   if (!group) {
     const { title, culprit } = describeEvent(event);
-    group = { projectId, grouping, title, culprit, source: event.source, level: event.level, route: event.route, count: 0, minutes: new Map(), userKeys: new Set(), releases: new Set(), environments: new Set(), first: sample, latest: [], firstSeen: receivedAt, lastSeen: receivedAt };
+    group = {
+      projectId,
+      grouping,
+      title,
+      culprit,
+      source: event.source,
+      level: event.level,
+      route: event.route,
+      count: 0,
+      minutes: new Map(),
+      userKeys: new Set(),
+      releases: new Set(),
+      environments: new Set(),
+      first: sample,
+      latest: [],
+      firstSeen: receivedAt,
+      lastSeen: receivedAt,
+    };
     groups.set(key, group);
   }
   group.count += 1;
@@ -141,7 +176,12 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
     groups.map((group) => sql`(${group.projectId}, ${group.grouping.hash})`),
     sql`, `,
   );
-  const found = await transaction.select().from(detectIssues).where(sql`(${detectIssues.projectId}, ${detectIssues.hash}) IN (${keys})`).orderBy(detectIssues.id).for('update');
+  const found = await transaction
+    .select()
+    .from(detectIssues)
+    .where(sql`(${detectIssues.projectId}, ${detectIssues.hash}) IN (${keys})`)
+    .orderBy(detectIssues.id)
+    .for('update');
   const existingByKey = new Map(found.map((row) => [`${row.projectId}:${row.hash}`, row]));
   const plans = groups.map((group) => {
     const existing = existingByKey.get(`${group.projectId}:${group.grouping.hash}`);
@@ -168,7 +208,13 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
         users: 0,
         firstSeen: group.firstSeen,
         lastSeen: group.lastSeen,
-        grouping: { version: group.grouping.version, hash: group.grouping.hash, parts: group.grouping.parts, basis: group.grouping.basis, explanation: group.grouping.explanation },
+        grouping: {
+          version: group.grouping.version,
+          hash: group.grouping.hash,
+          parts: group.grouping.parts,
+          basis: group.grouping.basis,
+          explanation: group.grouping.explanation,
+        },
       })),
     );
   }
@@ -191,8 +237,11 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
   const samples: (typeof detectIssueSamples.$inferInsert)[] = [];
   for (const { group, existing, id } of plans) {
     touched.push(await updateIssue(transaction, group, existing, id, windows.get(id), options, now, published));
-    if (!existing) samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
-    for (const sample of group.latest) if (existing || sample !== group.first) samples.push({ issueId: id, kind: 'latest', event: sample as unknown as Record<string, unknown>, receivedAt: new Date(sample.receivedAt) });
+    if (!existing)
+      samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
+    for (const sample of group.latest)
+      if (existing || sample !== group.first)
+        samples.push({ issueId: id, kind: 'latest', event: sample as unknown as Record<string, unknown>, receivedAt: new Date(sample.receivedAt) });
   }
   if (samples.length) await transaction.insert(detectIssueSamples).values(samples);
   const grown = plans.filter((plan) => plan.existing);
@@ -261,9 +310,21 @@ async function updateIssue(
     .where(eq(detectIssues.id, id));
 
   const title = existing?.title ?? options.redact(group.title);
-  if (!existing) published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.detected', { title, severity, rule: verdict.rule, projectId: group.projectId }));
-  else if (regressed) published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.regressed', { title, release: group.newestRelease, resolvedRelease: existing.resolvedRelease, severity }));
-  else if (raise) published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.severity_raised', { title, from: existing.severity, to: severity, rule: verdict.rule }));
+  if (!existing)
+    published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.detected', { title, severity, rule: verdict.rule, projectId: group.projectId }));
+  else if (regressed)
+    published.push(
+      await writeIssueEvent(transaction, id, 'detector', 'issue.regressed', {
+        title,
+        release: group.newestRelease,
+        resolvedRelease: existing.resolvedRelease,
+        severity,
+      }),
+    );
+  else if (raise)
+    published.push(
+      await writeIssueEvent(transaction, id, 'detector', 'issue.severity_raised', { title, from: existing.severity, to: severity, rule: verdict.rule }),
+    );
   return { id, created: !existing, regressed, severity };
 }
 

@@ -31,12 +31,15 @@ export function parseEnvelope(body: Buffer): Envelope {
     const line = readLine();
     if (line.length === 0 || (line.length === 1 && line[0] === 0x0d)) continue;
     const itemHeader = parseHeader(line, `item ${items.length + 1} header`);
-    if (typeof itemHeader.type !== 'string' || !itemHeader.type) throw new IngestError(400, 'malformed_envelope', `item ${items.length + 1} header has no "type"`);
+    if (typeof itemHeader.type !== 'string' || !itemHeader.type)
+      throw new IngestError(400, 'malformed_envelope', `item ${items.length + 1} header has no "type"`);
     let payload: Buffer;
     if (itemHeader.length !== undefined) {
       const length = itemHeader.length;
-      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) throw new IngestError(400, 'malformed_envelope', `item ${items.length + 1} has an invalid "length"`);
-      if (position + length > body.length) throw new IngestError(400, 'malformed_envelope', `item ${items.length + 1} says it is ${length} bytes but the envelope ends first`);
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
+        throw new IngestError(400, 'malformed_envelope', `item ${items.length + 1} has an invalid "length"`);
+      if (position + length > body.length)
+        throw new IngestError(400, 'malformed_envelope', `item ${items.length + 1} says it is ${length} bytes but the envelope ends first`);
       payload = body.subarray(position, position + length);
       position += length;
       if (body[position] === newline) position += 1;
@@ -53,7 +56,11 @@ function parseHeader(line: Buffer, what: string): Record<string, unknown> {
   try {
     value = JSON.parse(line.toString('utf8'));
   } catch {
-    throw new IngestError(400, 'malformed_envelope', `the ${what} is not a JSON object: send the Sentry envelope format (header line, then item header and payload lines)`);
+    throw new IngestError(
+      400,
+      'malformed_envelope',
+      `the ${what} is not a JSON object: send the Sentry envelope format (header line, then item header and payload lines)`,
+    );
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new IngestError(400, 'malformed_envelope', `the ${what} is not a JSON object`);
   return value as Record<string, unknown>;

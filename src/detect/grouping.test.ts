@@ -24,7 +24,9 @@ describe('grouping', () => {
   });
 
   it('falls back to the exception type and normalised value when no frame is in-app', () => {
-    const grouping = groupEvent(event({ exception: [{ type: 'Error', value: 'user 42 not found (id 9f3c2a10-1b2c-4d5e-8f90-123456789abc)', frames: [frames(1)[0]!] }] }));
+    const grouping = groupEvent(
+      event({ exception: [{ type: 'Error', value: 'user 42 not found (id 9f3c2a10-1b2c-4d5e-8f90-123456789abc)', frames: [frames(1)[0]!] }] }),
+    );
     expect(grouping).toMatchObject({ basis: 'exception', parts: ['type:Error', 'value:user <int> not found (id <uuid>)'] });
     expect(grouping.explanation).toMatch(/no stack frame is in-app/);
   });
@@ -47,15 +49,26 @@ describe('grouping', () => {
   });
 
   it('titles an issue by its last exception and blames the innermost in-app frame', () => {
-    expect(describeEvent(event({ exception: [{ type: 'TypeError', value: 'boom\nmore', frames: frames(1) }] }))).toEqual({ title: 'TypeError: boom', culprit: 'total (cart.ts)' });
+    expect(describeEvent(event({ exception: [{ type: 'TypeError', value: 'boom\nmore', frames: frames(1) }] }))).toEqual({
+      title: 'TypeError: boom',
+      culprit: 'total (cart.ts)',
+    });
   });
 
   it('normalises hex, dates, emails and urls', () => {
-    expect(normaliseText('at 0x7ffe12 on 2026-11-21T02:00:00Z for a@b.io via https://x.io/a?b=1 hash deadbeef42')).toBe('at <hex> on <date> for <email> via <url> hash <hex>');
+    expect(normaliseText('at 0x7ffe12 on 2026-11-21T02:00:00Z for a@b.io via https://x.io/a?b=1 hash deadbeef42')).toBe(
+      'at <hex> on <date> for <email> via <url> hash <hex>',
+    );
   });
 
   it('parses a Sentry event payload and refuses one of the wrong shape', () => {
-    const parsed = parseSentryEvent({ event_id: 'abc', level: 'warning', logentry: { formatted: 'hello' }, user: { id: 7 }, request: { url: 'https://shop/checkout/pay?x=1' } });
+    const parsed = parseSentryEvent({
+      event_id: 'abc',
+      level: 'warning',
+      logentry: { formatted: 'hello' },
+      user: { id: 7 },
+      request: { url: 'https://shop/checkout/pay?x=1' },
+    });
     expect(parsed).toMatchObject({ ok: true, event: { eventId: 'abc', level: 'warning', message: 'hello', user: { id: '7' }, route: '/checkout/pay' } });
     expect(parseSentryEvent({ exception: { values: 'nope' } })).toMatchObject({ ok: false });
   });

@@ -43,7 +43,11 @@ export function groupEvent(event: DetectedEvent): Grouping {
 }
 
 function finish(parts: string[], basis: Grouping['basis'], explanation: string): Grouping {
-  const hash = crypto.createHash('sha256').update(`${groupingVersion}\u0000${parts.join('\u0000')}`).digest('hex').slice(0, 32);
+  const hash = crypto
+    .createHash('sha256')
+    .update(`${groupingVersion}\u0000${parts.join('\u0000')}`)
+    .digest('hex')
+    .slice(0, 32);
   return { version: groupingVersion, hash, parts, basis, explanation };
 }
 
@@ -61,9 +65,17 @@ function defaultParts(event: DetectedEvent): DefaultParts {
   if (event.exception.length) {
     const parts = event.exception.flatMap((exception) => [`type:${exception.type}`, `value:${normaliseText(exception.value)}`]);
     const why = event.exception.some((exception) => exception.frames.length) ? 'no stack frame is in-app' : 'the exception has no stack trace';
-    return { parts, basis: 'exception', explanation: `${why}: exception type and value, with numbers, hex, ids, quoted strings, dates and addresses replaced by placeholders` };
+    return {
+      parts,
+      basis: 'exception',
+      explanation: `${why}: exception type and value, with numbers, hex, ids, quoted strings, dates and addresses replaced by placeholders`,
+    };
   }
-  return { parts: [`message:${normaliseText(event.message)}`], basis: 'message', explanation: 'no exception: the message, with numbers, hex, ids, quoted strings, dates and addresses replaced by placeholders' };
+  return {
+    parts: [`message:${normaliseText(event.message)}`],
+    basis: 'message',
+    explanation: 'no exception: the message, with numbers, hex, ids, quoted strings, dates and addresses replaced by placeholders',
+  };
 }
 
 /** `module` when the SDK gives one, else the file's base name; plus the function. */
@@ -84,6 +96,8 @@ export function describeEvent(event: DetectedEvent): { title: string; culprit: s
   const title = (last ? `${last.type}: ${last.value}` : event.message || '(no message)').split('\n')[0]!.slice(0, 300);
   const frames = last?.frames ?? [];
   const culpritFrame = [...frames].reverse().find((frame) => frame.inApp) ?? frames[frames.length - 1];
-  const culprit = culpritFrame ? `${culpritFrame.function ?? '<anonymous>'} (${culpritFrame.module || path.posix.basename(culpritFrame.filename ?? '?')})` : (event.route ?? '');
+  const culprit = culpritFrame
+    ? `${culpritFrame.function ?? '<anonymous>'} (${culpritFrame.module || path.posix.basename(culpritFrame.filename ?? '?')})`
+    : (event.route ?? '');
   return { title, culprit };
 }

@@ -13,7 +13,11 @@ export interface HealthCheckConfig {
  * event (source `health`, which the default rules make P0). One fingerprint per URL, so a
  * failing check is one issue however long it fails.
  */
-export function startHealthChecks(checks: readonly HealthCheckConfig[], report: (project: string, event: Record<string, unknown>) => Promise<void>, onError: (error: unknown) => void): () => void {
+export function startHealthChecks(
+  checks: readonly HealthCheckConfig[],
+  report: (project: string, event: Record<string, unknown>) => Promise<void>,
+  onError: (error: unknown) => void,
+): () => void {
   const timers = checks.map((check) => {
     let running = false;
     const poll = async () => {

@@ -62,7 +62,8 @@ export class InboxWriter {
       if (rows.length <= rowsPerStatement) await this.db.insert(detectInbox).values(rows);
       else {
         await this.db.transaction(async (transaction) => {
-          for (let start = 0; start < rows.length; start += rowsPerStatement) await transaction.insert(detectInbox).values(rows.slice(start, start + rowsPerStatement));
+          for (let start = 0; start < rows.length; start += rowsPerStatement)
+            await transaction.insert(detectInbox).values(rows.slice(start, start + rowsPerStatement));
         });
       }
       for (const entry of batch) entry.resolve();

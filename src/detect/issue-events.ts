@@ -10,7 +10,10 @@ import type { RecordedEvent } from '../store/event-hub.ts';
  */
 export async function writeIssueEvent(executor: Executor, issueId: string, actor: string, type: string, data: Record<string, unknown>): Promise<RecordedEvent> {
   await lockEventOrder(executor);
-  const [row] = await executor.insert(events).values({ operationId: null, type, actor, data: { issueId, ...data } }).returning();
+  const [row] = await executor
+    .insert(events)
+    .values({ operationId: null, type, actor, data: { issueId, ...data } })
+    .returning();
   if (!row) throw new Error('insert returned no row');
   await appendAudit(executor, { actor, action: type, subject: `issue:${issueId}`, details: row.data });
   return { sequence: row.sequence, operationId: null, type: row.type, actor: row.actor, data: row.data, at: row.at.toISOString() };

@@ -27,7 +27,12 @@ export interface TriggerOptions {
   retryCooldownMs: number;
 }
 
-export const defaultTriggerOptions: TriggerOptions = { delayMs: { P2: 3_600_000, P3: 86_400_000 }, budgetRetryMs: 600_000, maxFailedAttempts: 3, retryCooldownMs: 900_000 };
+export const defaultTriggerOptions: TriggerOptions = {
+  delayMs: { P2: 3_600_000, P3: 86_400_000 },
+  budgetRetryMs: 600_000,
+  maxFailedAttempts: 3,
+  retryCooldownMs: 900_000,
+};
 
 const closedStatuses = ['resolved', 'fixed'];
 // An issue whose severity did not change is decided again at most this often while events keep coming (storm control).
@@ -103,7 +108,8 @@ export class IssueTriggers {
     const last = operations[operations.length - 1];
     if (last && Date.now() - new Date(last.updatedAt).getTime() < this.options.retryCooldownMs) {
       const retryAfter = new Date(new Date(last.updatedAt).getTime() + this.options.retryCooldownMs).toISOString();
-      if (!row.statusReason?.includes('trying again after')) await this.setReason(row.id, `operation ${last.id} ended ${last.status}; trying again after ${retryAfter} if the error goes on`);
+      if (!row.statusReason?.includes('trying again after'))
+        await this.setReason(row.id, `operation ${last.id} ended ${last.status}; trying again after ${retryAfter} if the error goes on`);
       return;
     }
     const severity = row.severity as Severity;
@@ -111,12 +117,23 @@ export class IssueTriggers {
       const [p0] = await this.db
         .select({ id: detectIssues.id, title: detectIssues.title })
         .from(detectIssues)
-        .where(and(eq(detectIssues.projectId, row.projectId), eq(detectIssues.severity, 'P0'), ne(detectIssues.id, row.id), notInArray(detectIssues.status, closedStatuses), sql`${detectIssues.firstSeen} <= ${row.firstSeen.toISOString()}::timestamptz`))
+        .where(
+          and(
+            eq(detectIssues.projectId, row.projectId),
+            eq(detectIssues.severity, 'P0'),
+            ne(detectIssues.id, row.id),
+            notInArray(detectIssues.status, closedStatuses),
+            sql`${detectIssues.firstSeen} <= ${row.firstSeen.toISOString()}::timestamptz`,
+          ),
+        )
         .orderBy(desc(detectIssues.firstSeen))
         .limit(1);
       if (p0) {
         if (row.suppressedBy !== p0.id) {
-          await this.db.update(detectIssues).set({ suppressedBy: p0.id, statusReason: `suppressed: P0 issue ${p0.id} (${p0.title.slice(0, 80)}) is open and this issue appeared during it` }).where(eq(detectIssues.id, row.id));
+          await this.db
+            .update(detectIssues)
+            .set({ suppressedBy: p0.id, statusReason: `suppressed: P0 issue ${p0.id} (${p0.title.slice(0, 80)}) is open and this issue appeared during it` })
+            .where(eq(detectIssues.id, row.id));
           await this.publish(row.id, 'issue.suppressed', { by: p0.id });
         }
         return;
@@ -130,14 +147,20 @@ export class IssueTriggers {
     if ((severity === 'P2' || severity === 'P3') && !due) {
       const delayMs = this.options.delayMs[severity];
       await this.queue.add('detection', 'start-fix', { issueId: row.id }, { delayMs, dedupeKey: `detect-start:${row.id}`, maxAttempts: 5 });
-      if (!row.statusReason?.startsWith(`${severity}: a fix starts`)) await this.setReason(row.id, `${severity}: a fix starts at ${new Date(Date.now() + delayMs).toISOString()} unless the issue is resolved first`);
+      if (!row.statusReason?.startsWith(`${severity}: a fix starts`))
+        await this.setReason(row.id, `${severity}: a fix starts at ${new Date(Date.now() + delayMs).toISOString()} unless the issue is resolved first`);
       return;
     }
     await this.start(row, issue.repoName);
   }
 
   private async start(row: typeof detectIssues.$inferSelect, repoName: string): Promise<void> {
-    const [sample] = await this.db.select().from(detectIssueSamples).where(eq(detectIssueSamples.issueId, row.id)).orderBy(desc(detectIssueSamples.id)).limit(1);
+    const [sample] = await this.db
+      .select()
+      .from(detectIssueSamples)
+      .where(eq(detectIssueSamples.issueId, row.id))
+      .orderBy(desc(detectIssueSamples.id))
+      .limit(1);
     const event = (sample?.event ?? {}) as { message?: string; exception?: EventException[] };
     const exception = event.exception ?? [];
     const stack = exception.length ? stackTraceText(exception) : undefined;
@@ -149,13 +172,25 @@ export class IssueTriggers {
       .filter(Boolean)
       .join('\n');
     try {
-      const operation = await this.starter.create({ type: 'fix', description, repo: repoName, source: 'detector', actor: detectorActor, errorContext: { message: row.title, stack, severity: row.severity, issueId: row.id } });
+      const operation = await this.starter.create({
+        type: 'fix',
+        description,
+        repo: repoName,
+        source: 'detector',
+        actor: detectorActor,
+        errorContext: { message: row.title, stack, severity: row.severity, issueId: row.id },
+      });
       await this.setReason(row.id, `operation ${operation.id} started (${row.severity}, rule ${row.severityRule})`);
       await this.publish(row.id, 'issue.operation_started', { operationId: operation.id, severity: row.severity });
     } catch (error) {
       if (error instanceof BudgetExceededError) {
         const retryAt = new Date(Date.now() + this.options.budgetRetryMs);
-        await this.queue.add('detection', 'start-fix', { issueId: row.id }, { delayMs: this.options.budgetRetryMs, dedupeKey: `detect-retry:${row.id}`, maxAttempts: 5 });
+        await this.queue.add(
+          'detection',
+          'start-fix',
+          { issueId: row.id },
+          { delayMs: this.options.budgetRetryMs, dedupeKey: `detect-retry:${row.id}`, maxAttempts: 5 },
+        );
         await this.setReason(row.id, `operation limit reached (${error.message}); trying again at ${retryAt.toISOString()}`);
         this.log.warn('detector could not start a fix: operation budget spent', { issueId: row.id, retryAt: retryAt.toISOString() });
         return;
@@ -168,7 +203,9 @@ export class IssueTriggers {
   private async follow(operationId: string, to: string): Promise<void> {
     const status = issueStatusForOperation(to);
     if (!status) return;
-    const [link] = await this.db.execute(sql`SELECT error_context->>'issueId' AS issue_id, failure_reason FROM operations WHERE id = ${operationId} AND source = 'detector'`).then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null }[] }).rows);
+    const [link] = await this.db
+      .execute(sql`SELECT error_context->>'issueId' AS issue_id, failure_reason FROM operations WHERE id = ${operationId} AND source = 'detector'`)
+      .then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null }[] }).rows);
     if (!link?.issue_id) return;
     const [issue] = await this.db.select().from(detectIssues).where(eq(detectIssues.id, link.issue_id));
     if (!issue || issue.status === 'resolved' || issue.status === status) return;
@@ -183,20 +220,33 @@ export class IssueTriggers {
     await this.db.update(detectIssues).set(patch).where(eq(detectIssues.id, issue.id));
     // The operation ended: the next event decides afresh (a retry after the cooldown, unless on hold).
     if (status === 'failed' || status === 'fixed') this.lastDecided.delete(issue.id);
-    await this.publish(issue.id, 'issue.status_changed', { from: issue.status, to: status, operationId, operationStatus: to, reason: patch.holdReason ?? patch.statusReason });
+    await this.publish(issue.id, 'issue.status_changed', {
+      from: issue.status,
+      to: status,
+      operationId,
+      operationStatus: to,
+      reason: patch.holdReason ?? patch.statusReason,
+    });
     if (issue.severity === 'P0' && (status === 'fixed' || status === 'failed')) await this.releaseSuppressed(issue.id);
   }
 
   /** A P0 that is no longer being worked on stops suppressing: its issues are decided again. */
   async releaseSuppressed(p0Id: string): Promise<string[]> {
-    const released = await this.db.update(detectIssues).set({ suppressedBy: null, statusReason: `was suppressed by P0 issue ${p0Id}` }).where(eq(detectIssues.suppressedBy, p0Id)).returning({ id: detectIssues.id });
+    const released = await this.db
+      .update(detectIssues)
+      .set({ suppressedBy: null, statusReason: `was suppressed by P0 issue ${p0Id}` })
+      .where(eq(detectIssues.suppressedBy, p0Id))
+      .returning({ id: detectIssues.id });
     for (const { id } of released) void this.consider(id);
     return released.map((row) => row.id);
   }
 
   /** After a restart: statuses follow the latest operation of each issue (events missed while down). */
   async reconcile(): Promise<void> {
-    const open = await this.db.select({ id: detectIssues.id, status: detectIssues.status }).from(detectIssues).where(notInArray(detectIssues.status, ['resolved']));
+    const open = await this.db
+      .select({ id: detectIssues.id, status: detectIssues.status })
+      .from(detectIssues)
+      .where(notInArray(detectIssues.status, ['resolved']));
     const operations = await operationsOfIssues(
       this.db,
       open.map((issue) => issue.id),

@@ -99,7 +99,9 @@ async function views(db: Database, joined: { issue: typeof detectIssues.$inferSe
       resolvedRelease: row.resolvedRelease,
       repo: row.repoName,
       projectId: row.projectId,
-      operations: operations.filter((operation) => operation.issueId === row.id).map((operation) => ({ id: operation.id, status: operation.status, type: operation.type })),
+      operations: operations
+        .filter((operation) => operation.issueId === row.id)
+        .map((operation) => ({ id: operation.id, status: operation.status, type: operation.type })),
       histogram,
     };
   });
@@ -111,7 +113,15 @@ export async function resolveIssue(db: Database, id: string): Promise<typeof det
   if (!row) return undefined;
   const [updated] = await db
     .update(detectIssues)
-    .set({ status: 'resolved', resolvedRelease: row.releases[row.releases.length - 1] ?? null, holdReason: null, suppressedBy: null, failedAttempts: 0, statusReason: 'resolved by a human', updatedAt: new Date() })
+    .set({
+      status: 'resolved',
+      resolvedRelease: row.releases[row.releases.length - 1] ?? null,
+      holdReason: null,
+      suppressedBy: null,
+      failedAttempts: 0,
+      statusReason: 'resolved by a human',
+      updatedAt: new Date(),
+    })
     .where(eq(detectIssues.id, id))
     .returning();
   return updated;

@@ -24,7 +24,12 @@ export function logLineToEvent(line: string, logger: string): Record<string, unk
     const isError = typeof level === 'number' ? level >= 50 : typeof level === 'string' && errorLevels.has(level.toLowerCase());
     if (!isError) return undefined;
     const message = String(record.message ?? record.msg ?? record.error ?? trimmed).slice(0, 10_000);
-    const stack = typeof record.stack === 'string' ? record.stack : typeof (record.err as { stack?: unknown } | undefined)?.stack === 'string' ? String((record.err as { stack: string }).stack) : undefined;
+    const stack =
+      typeof record.stack === 'string'
+        ? record.stack
+        : typeof (record.err as { stack?: unknown } | undefined)?.stack === 'string'
+          ? String((record.err as { stack: string }).stack)
+          : undefined;
     return {
       event_id: crypto.randomUUID().replace(/-/g, ''),
       level: typeof level === 'number' && level >= 60 ? 'fatal' : 'error',
@@ -53,7 +58,13 @@ export function exceptionFromStack(stack: string, fallbackMessage: string): Reco
     .slice(1)
     .map((text) => /^\s*at (?:(.+?) \()?(.+?):(\d+)(?::(\d+))?\)?$/.exec(text))
     .filter((match): match is RegExpExecArray => !!match)
-    .map((match) => ({ function: match[1], filename: match[2], lineno: Number(match[3]), colno: match[4] ? Number(match[4]) : undefined, in_app: !match[2]!.includes('node_modules') && !match[2]!.startsWith('node:') }))
+    .map((match) => ({
+      function: match[1],
+      filename: match[2],
+      lineno: Number(match[3]),
+      colno: match[4] ? Number(match[4]) : undefined,
+      in_app: !match[2]!.includes('node_modules') && !match[2]!.startsWith('node:'),
+    }))
     .reverse();
   return { type: head?.[1] ?? 'Error', value: head?.[2] ?? fallbackMessage, stacktrace: { frames } };
 }

@@ -10,7 +10,12 @@ export interface LogFileConfig {
  * `intervalMs`, starts over from the top when the file is truncated or replaced (rotation:
  * another inode), and waits while it does not exist. Only whole lines are passed on.
  */
-export function startLogTails(files: readonly LogFileConfig[], onLine: (file: LogFileConfig, line: string) => Promise<void>, onError: (error: unknown) => void, intervalMs = 1000): () => void {
+export function startLogTails(
+  files: readonly LogFileConfig[],
+  onLine: (file: LogFileConfig, line: string) => Promise<void>,
+  onError: (error: unknown) => void,
+  intervalMs = 1000,
+): () => void {
   const timers = files.map((file) => {
     let position: number | undefined;
     let inode: number | undefined;

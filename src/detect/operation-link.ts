@@ -23,12 +23,28 @@ export async function operationsOfIssues(executor: Executor, issueIds: readonly 
     issueIds.map((id) => sql`${id}`),
     sql`, `,
   );
-  const rows = rowsOf<{ id: string; status: string; type: string; issue_id: string; created_at: string | Date; updated_at: string | Date; failure_reason: string | null }>(
+  const rows = rowsOf<{
+    id: string;
+    status: string;
+    type: string;
+    issue_id: string;
+    created_at: string | Date;
+    updated_at: string | Date;
+    failure_reason: string | null;
+  }>(
     await executor.execute(
       sql`SELECT id, status, type, error_context->>'issueId' AS issue_id, created_at, updated_at, failure_reason FROM operations WHERE source = 'detector' AND error_context->>'issueId' IN (${list}) ORDER BY created_at, id`,
     ),
   );
-  return rows.map((row) => ({ id: row.id, status: row.status, type: row.type, issueId: row.issue_id, createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(), failureReason: row.failure_reason }));
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    type: row.type,
+    issueId: row.issue_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    failureReason: row.failure_reason,
+  }));
 }
 
 export function isActiveOperation(operation: Pick<LinkedOperation, 'status'>): boolean {

@@ -23,7 +23,10 @@ export class ProjectStore {
 
   async create(values: { name: string; repoId: string; rateLimitPerMinute?: number }): Promise<ProjectRow> {
     const publicKey = crypto.randomBytes(16).toString('hex');
-    const [row] = await this.db.insert(detectProjects).values({ name: values.name, repoId: values.repoId, publicKey, rateLimitPerMinute: values.rateLimitPerMinute ?? null }).returning();
+    const [row] = await this.db
+      .insert(detectProjects)
+      .values({ name: values.name, repoId: values.repoId, publicKey, rateLimitPerMinute: values.rateLimitPerMinute ?? null })
+      .returning();
     if (!row) throw new Error('insert returned no row');
     this.cache.delete(row.id);
     return (await this.byId(row.id))!;
@@ -55,7 +58,15 @@ export class ProjectStore {
 
   private select() {
     return this.db
-      .select({ id: detectProjects.id, name: detectProjects.name, repoId: detectProjects.repoId, repoName: repos.name, publicKey: detectProjects.publicKey, rateLimitPerMinute: detectProjects.rateLimitPerMinute, createdAt: detectProjects.createdAt })
+      .select({
+        id: detectProjects.id,
+        name: detectProjects.name,
+        repoId: detectProjects.repoId,
+        repoName: repos.name,
+        publicKey: detectProjects.publicKey,
+        rateLimitPerMinute: detectProjects.rateLimitPerMinute,
+        createdAt: detectProjects.createdAt,
+      })
       .from(detectProjects)
       .innerJoin(repos, eq(repos.id, detectProjects.repoId))
       .$dynamic();

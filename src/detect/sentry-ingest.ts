@@ -24,10 +24,18 @@ const eventItemTypes = new Set(['event']);
  * One Sentry request, envelope or store: checks project, key, size, format and quota — any
  * failure stores nothing — then returns once the events are committed to the inbox.
  */
-export async function ingestSentryRequest(services: IngestServices, kind: 'envelope' | 'store', projectIdText: string, request: Request): Promise<{ id: string | null; stored: number }> {
+export async function ingestSentryRequest(
+  services: IngestServices,
+  kind: 'envelope' | 'store',
+  projectIdText: string,
+  request: Request,
+): Promise<{ id: string | null; stored: number }> {
   const project = await findProject(services.projects, projectIdText);
   const url = new URL(request.url);
-  let key = url.searchParams.get('sentry_key') ?? keyFromAuthHeader(request.headers.get('x-sentry-auth') ?? undefined) ?? keyFromAuthHeader(request.headers.get('authorization') ?? undefined);
+  let key =
+    url.searchParams.get('sentry_key') ??
+    keyFromAuthHeader(request.headers.get('x-sentry-auth') ?? undefined) ??
+    keyFromAuthHeader(request.headers.get('authorization') ?? undefined);
   const raw = await readLimitedBody(request, services.maxEnvelopeBytes);
   const body = await decodeBody(raw, request.headers.get('content-encoding') ?? undefined, services.maxEnvelopeBytes);
   let payloads: Buffer[];
@@ -44,7 +52,8 @@ export async function ingestSentryRequest(services: IngestServices, kind: 'envel
   }
   const texts: string[] = [];
   for (const [index, payload] of payloads.entries()) {
-    if (payload.length > maxEventItemBytes) throw new IngestError(413, 'event_too_large', `event ${index + 1} is ${payload.length} bytes; one event may be at most ${maxEventItemBytes} bytes`);
+    if (payload.length > maxEventItemBytes)
+      throw new IngestError(413, 'event_too_large', `event ${index + 1} is ${payload.length} bytes; one event may be at most ${maxEventItemBytes} bytes`);
     const text = payload.toString('utf8');
     let event: unknown;
     try {
@@ -71,10 +80,12 @@ export async function findProject(projects: ProjectStore, projectIdText: string)
 }
 
 export function checkKey(project: ProjectRow, key: string | undefined | null): void {
-  if (!key) throw new IngestError(401, 'missing_key', 'no project key: give the DSN\'s key as ?sentry_key=, in X-Sentry-Auth, or in the envelope header\'s "dsn"');
+  if (!key)
+    throw new IngestError(401, 'missing_key', 'no project key: give the DSN\'s key as ?sentry_key=, in X-Sentry-Auth, or in the envelope header\'s "dsn"');
   const given = Buffer.from(key);
   const expected = Buffer.from(project.publicKey);
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw new IngestError(401, 'invalid_key', `the key does not belong to project ${project.id}: copy the DSN from \`mender project list\``);
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    throw new IngestError(401, 'invalid_key', `the key does not belong to project ${project.id}: copy the DSN from \`mender project list\``);
 }
 
 export function takeQuota(services: Pick<IngestServices, 'quota' | 'defaultRateLimitPerMinute'>, project: ProjectRow, events: number): void {

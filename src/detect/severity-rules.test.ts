@@ -8,7 +8,17 @@ import { addToSketch, emptySketch, estimateSketch, userKey } from './user-sketch
 import { parseEnvelope } from './envelope.ts';
 
 const rules = loadSeverityRules();
-const facts = (given: Partial<SeverityFacts>): SeverityFacts => ({ source: 'sentry', level: 'error', criticalRoute: false, isNew: true, count5m: 1, count1h: 1, count24h: 1, users: 0, ...given });
+const facts = (given: Partial<SeverityFacts>): SeverityFacts => ({
+  source: 'sentry',
+  level: 'error',
+  criticalRoute: false,
+  isNew: true,
+  count5m: 1,
+  count1h: 1,
+  count24h: 1,
+  users: 0,
+  ...given,
+});
 
 describe('severity rules', () => {
   it('applies the default rules, first match wins', () => {

@@ -62,7 +62,9 @@ export function loadSeverityRules(file: string = defaultRulesFile): SeverityRule
   const parsed = severityRulesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`severity rules ${file} are invalid at ${issue?.path.join('.') || '(file)'}: ${issue?.message}; see src/detect/default-severity-rules.json for the shape`);
+    throw new Error(
+      `severity rules ${file} are invalid at ${issue?.path.join('.') || '(file)'}: ${issue?.message}; see src/detect/default-severity-rules.json for the shape`,
+    );
   }
   return parsed.data.rules;
 }
@@ -97,7 +99,15 @@ export function moreSevere(a: Severity, b: Severity): boolean {
 
 /** Turns `/checkout*`, `/api/payments/**` into a matcher; `*` stays within a path segment, `**` crosses them. */
 export function createRouteMatcher(patterns: readonly string[]): (route: string | undefined) => boolean {
-  const expressions = patterns.map((pattern) => new RegExp(`^${pattern.split('**').map((piece) => piece.split('*').map(escapeRegExp).join('[^/]*')).join('.*')}$`));
+  const expressions = patterns.map(
+    (pattern) =>
+      new RegExp(
+        `^${pattern
+          .split('**')
+          .map((piece) => piece.split('*').map(escapeRegExp).join('[^/]*'))
+          .join('.*')}$`,
+      ),
+  );
   return (route) => !!route && expressions.some((expression) => expression.test(route));
 }
 

@@ -35,7 +35,8 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
       for (const line of body.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
         lines += 1;
-        if (Buffer.byteLength(line) > maxEventItemBytes) throw new IngestError(413, 'line_too_large', `line ${lines} is longer than ${maxEventItemBytes} bytes`);
+        if (Buffer.byteLength(line) > maxEventItemBytes)
+          throw new IngestError(413, 'line_too_large', `line ${lines} is longer than ${maxEventItemBytes} bytes`);
         if (line.trimStart().startsWith('{')) {
           try {
             JSON.parse(line);

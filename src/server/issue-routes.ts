@@ -74,10 +74,13 @@ export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRo
   });
   app.post('/api/issues/:id/resolve', async (c) => {
     const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'team-lead')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may resolve issues`);
+    if (!roleAtLeast(actor.role, 'team-lead'))
+      throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may resolve issues`);
     const resolved = await resolveIssue(db, c.req.param('id'));
     if (!resolved) throw new HttpError(404, 'not_found', `issue ${c.req.param('id')} does not exist: list issues with \`mender issues\``);
-    const recorded = await db.transaction((transaction) => writeIssueEvent(transaction, resolved.id, actor.name, 'issue.resolved', { release: resolved.resolvedRelease }));
+    const recorded = await db.transaction((transaction) =>
+      writeIssueEvent(transaction, resolved.id, actor.name, 'issue.resolved', { release: resolved.resolvedRelease }),
+    );
     services.hub.publish([recorded]);
     if (resolved.severity === 'P0') await detection.triggers.releaseSuppressed(resolved.id);
     return c.json({ id: resolved.id, status: resolved.status, resolvedRelease: resolved.resolvedRelease });

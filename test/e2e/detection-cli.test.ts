@@ -13,7 +13,10 @@ describe('mender project and mender issues', () => {
   let target: TargetRepository;
   const cli = async (...args: string[]) => {
     try {
-      const result = await run(process.execPath, [menderBin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir }, timeout: 60_000 });
+      const result = await run(process.execPath, [menderBin, ...args], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir },
+        timeout: 60_000,
+      });
       return { code: 0, stdout: result.stdout, stderr: result.stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -41,7 +44,14 @@ describe('mender project and mender issues', () => {
     expect(unknownRepo.code).not.toBe(0);
 
     const url = new URL(dsn);
-    const event = { level: 'error', exception: { values: [{ type: 'TypeError', value: 'total is broken', stacktrace: { frames: [{ filename: '/srv/cart.js', function: 'total', lineno: 4, in_app: true }] } }] } };
+    const event = {
+      level: 'error',
+      exception: {
+        values: [
+          { type: 'TypeError', value: 'total is broken', stacktrace: { frames: [{ filename: '/srv/cart.js', function: 'total', lineno: 4, in_app: true }] } },
+        ],
+      },
+    };
     const response = await fetch(`${mender.url}/api/1/store/?sentry_key=${url.username}`, { method: 'POST', body: JSON.stringify(event) });
     expect(response.status).toBe(200);
     let listed: { issues: { id: string; title: string }[] } = { issues: [] };

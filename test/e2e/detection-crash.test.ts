@@ -24,7 +24,12 @@ const eventsPerEnvelope = 10;
 /** Envelope `index`: ten warning-level events sharing a fingerprint of their own, so one issue (P4, no operation) per envelope. */
 function envelope(index: number): string {
   const items = Array.from({ length: eventsPerEnvelope }, (_, item) => {
-    const event = JSON.stringify({ event_id: `${index}x${item}`.padStart(32, '0'), level: 'warning', message: `crash burst event ${index}`, fingerprint: [`crash-${index}`] });
+    const event = JSON.stringify({
+      event_id: `${index}x${item}`.padStart(32, '0'),
+      level: 'warning',
+      message: `crash burst event ${index}`,
+      fingerprint: [`crash-${index}`],
+    });
     return `${JSON.stringify({ type: 'event', length: Buffer.byteLength(event) })}\n${event}`;
   });
   return `{}\n${items.join('\n')}\n`;
@@ -43,7 +48,14 @@ describe('a SIGKILL during a burst of envelopes', () => {
   });
 
   async function startProcess(port: number): Promise<string> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: String(port), MENDER_ADMIN_TOKEN: token, MENDER_SANDBOX: 'off' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MENDER_DATA_DIR: dataDir,
+      MENDER_PORT: String(port),
+      MENDER_ADMIN_TOKEN: token,
+      MENDER_SANDBOX: 'off',
+    };
     child = spawn(process.execPath, [menderBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (log += chunk));
     child.stderr!.on('data', (chunk) => (log += chunk));
@@ -60,7 +72,11 @@ describe('a SIGKILL during a burst of envelopes', () => {
     throw new Error(`mender did not become healthy: ${log}`);
   }
   const api = async (url: string, method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, json: (await response.json()) as any };
   };
 

@@ -18,7 +18,20 @@ function errorEvent(type: string, value: string, functionName: string, line: num
   return {
     event_id: crypto.randomUUID().replace(/-/g, ''),
     level: 'error',
-    exception: { values: [{ type, value, stacktrace: { frames: [{ filename: '/srv/app/server.js', function: 'handle', lineno: 10, in_app: true }, { filename: '/srv/app/cart.js', module: 'cart', function: functionName, lineno: line, colno: 7, in_app: true }] } }] },
+    exception: {
+      values: [
+        {
+          type,
+          value,
+          stacktrace: {
+            frames: [
+              { filename: '/srv/app/server.js', function: 'handle', lineno: 10, in_app: true },
+              { filename: '/srv/app/cart.js', module: 'cart', function: functionName, lineno: line, colno: 7, in_app: true },
+            ],
+          },
+        },
+      ],
+    },
     ...extra,
   };
 }
@@ -29,10 +42,17 @@ describe('detection ingest over HTTP', () => {
   let project: { id: number; publicKey: string; dsn: string };
 
   const counts = async () => {
-    const [row] = rowsOf<{ inbox: number; issues: number }>(await mender.store.db.execute(sql`SELECT (SELECT count(*)::int FROM detect_inbox) AS inbox, (SELECT count(*)::int FROM detect_issues) AS issues`));
+    const [row] = rowsOf<{ inbox: number; issues: number }>(
+      await mender.store.db.execute(sql`SELECT (SELECT count(*)::int FROM detect_inbox) AS inbox, (SELECT count(*)::int FROM detect_issues) AS issues`),
+    );
     return { inbox: Number(row!.inbox), issues: Number(row!.issues) };
   };
-  const send = (path: string, body: string | Buffer, headers: Record<string, string> = {}) => mender.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  const send = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    mender.app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-sentry-envelope', ...headers },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
   const waitForDigest = async () => {
     for (let tries = 0; tries < 200; tries += 1) {
       if ((await mender.call('GET', '/api/detection')).json.pending === 0) return;
@@ -80,9 +100,17 @@ describe('detection ingest over HTTP', () => {
     expect((await send(`/api/${project.id}/envelope/`, zlib.gzipSync(first), { 'content-encoding': 'gzip' })).status).toBe(200);
     const moved = envelope([errorEvent('TypeError', "Cannot read properties of undefined (reading 'id') for user 97", 'total', 48)]);
     const withSession = `${moved}${JSON.stringify({ type: 'session' })}\n${JSON.stringify({ sid: 'abc', status: 'ok' })}\n`;
-    expect((await send(`/api/${project.id}/envelope/`, withSession, { 'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${project.publicKey}, sentry_client=test/1` })).status).toBe(200);
+    expect(
+      (
+        await send(`/api/${project.id}/envelope/`, withSession, {
+          'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${project.publicKey}, sentry_client=test/1`,
+        })
+      ).status,
+    ).toBe(200);
     const other = errorEvent('RangeError', 'quantity out of range', 'addItem', 9);
-    expect((await send(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, JSON.stringify(other), { 'content-type': 'application/json' })).status).toBe(200);
+    expect(
+      (await send(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, JSON.stringify(other), { 'content-type': 'application/json' })).status,
+    ).toBe(200);
     await waitForDigest();
     const list = (await mender.call('GET', '/api/issues?repo=shop')).json;
     const typeErrors = list.issues.filter((issue: { title: string }) => issue.title.startsWith('TypeError'));
@@ -95,6 +123,12 @@ describe('detection ingest over HTTP', () => {
     expect(detail.grouping.explanation).toMatch(/line and column numbers/);
     expect(detail.samples.map((sample: { exception: { frames: { lineno: number }[] }[] }) => sample.exception[0]!.frames[1]!.lineno)).toEqual([3, 48]);
     expect(list.issues.some((issue: { title: string }) => issue.title === 'RangeError: quantity out of range')).toBe(true);
+  });
+
+  it('accepts an envelope larger than the 1 MB limit of the rest of /api, within its own limits', async () => {
+    const large = (index: number) => ({ ...errorEvent('Error', `large ${index}`, 'large', 1), extra: { blob: 'y'.repeat(900 * 1024) } });
+    const response = await send(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, envelope([large(1), large(2)]));
+    expect(response.status).toBe(200);
   });
 
   it('answers 429 with Retry-After and X-Sentry-Rate-Limits over the project quota, storing nothing', async () => {
@@ -110,7 +144,10 @@ describe('detection ingest over HTTP', () => {
   it('does not run the bearer-token check on ingest routes, but still on the rest of /api', async () => {
     const unauthenticated = await mender.app.request('/api/issues');
     expect(unauthenticated.status).toBe(401);
-    const ingest = await mender.app.request(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, { method: 'POST', body: JSON.stringify({ message: 'plain message 7' }) });
+    const ingest = await mender.app.request(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, {
+      method: 'POST',
+      body: JSON.stringify({ message: 'plain message 7' }),
+    });
     expect(ingest.status).toBe(200);
   });
 });

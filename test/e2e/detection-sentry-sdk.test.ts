@@ -62,7 +62,10 @@ main().catch((error) => {
 }
 
 /** The line `total` throws from in that version of the application. */
-const throwingLine = (blankLines: number) => applicationSource(blankLines).split('\n').findIndex((line) => line.includes('return cart.items')) + 1;
+const throwingLine = (blankLines: number) =>
+  applicationSource(blankLines)
+    .split('\n')
+    .findIndex((line) => line.includes('return cart.items')) + 1;
 
 describe('errors from an application using @sentry/node 10', () => {
   let mender: MenderUnderTest;
@@ -73,7 +76,11 @@ describe('errors from an application using @sentry/node 10', () => {
 
   const runApplication = async (blankLines: number, count: number, release: string) => {
     fs.writeFileSync(appFile, applicationSource(blankLines));
-    await run(process.execPath, [appFile], { cwd: appDir, env: { PATH: process.env.PATH, NODE_PATH: nodeModules, SENTRY_DSN: dsn, COUNT: String(count), RELEASE: release }, timeout: 60_000 });
+    await run(process.execPath, [appFile], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, NODE_PATH: nodeModules, SENTRY_DSN: dsn, COUNT: String(count), RELEASE: release },
+      timeout: 60_000,
+    });
   };
   const digested = async (events: number) => {
     for (let tries = 0; tries < 300; tries += 1) {
@@ -89,7 +96,11 @@ describe('errors from an application using @sentry/node 10', () => {
     mender = await startMenderUnderTest();
     expect((await mender.call('POST', '/api/repos', { name: 'shop', path: target.path })).status).toBe(201);
     // Over real HTTP: the DSN names the address the request came to, where the child process sends.
-    const created = await fetch(`${mender.url}/api/projects`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'shop', repo: 'shop' }) });
+    const created = await fetch(`${mender.url}/api/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'shop', repo: 'shop' }),
+    });
     dsn = ((await created.json()) as { dsn: string }).dsn;
     expect(new URL(dsn).port).toBe(String(mender.port));
   }, 120_000);
@@ -118,7 +129,11 @@ describe('errors from an application using @sentry/node 10', () => {
     expect(detail.operations).toHaveLength(1);
     expect(detail.grouping.parts).toEqual(['type:TypeError', 'frame:app:<anonymous>', 'frame:app:main', 'frame:app:total']);
     const frames = detail.samples[0].exception[0].frames;
-    expect(frames.some((frame: { function: string; inApp: boolean; lineno: number }) => frame.function === 'total' && frame.inApp && frame.lineno === throwingLine(0))).toBe(true);
+    expect(
+      frames.some(
+        (frame: { function: string; inApp: boolean; lineno: number }) => frame.function === 'total' && frame.inApp && frame.lineno === throwingLine(0),
+      ),
+    ).toBe(true);
     const operation = (await mender.call('GET', `/api/operations/${detail.operations[0].id}`)).json;
     expect(operation).toMatchObject({ type: 'fix', source: 'detector' });
     expect(operation.errorContext).toMatchObject({ severity: 'P1', issueId: typeError.id });

@@ -10,7 +10,15 @@ function errorEvent(functionName: string, extra: Record<string, unknown> = {}): 
   return {
     event_id: crypto.randomUUID().replace(/-/g, ''),
     level: 'error',
-    exception: { values: [{ type: 'TypeError', value: `broken in ${functionName}`, stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: functionName, lineno: 3, in_app: true }] } }] },
+    exception: {
+      values: [
+        {
+          type: 'TypeError',
+          value: `broken in ${functionName}`,
+          stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: functionName, lineno: 3, in_app: true }] },
+        },
+      ],
+    },
     ...extra,
   };
 }
@@ -49,7 +57,8 @@ describe('what detected issues set off', () => {
       const response = await mender!.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body: envelope(events) });
       expect(response.status).toBe(200);
     };
-    const issue = async (functionName: string) => ((await mender!.call('GET', '/api/issues?limit=500')).json.issues as any[]).find((item) => item.title === `TypeError: broken in ${functionName}`);
+    const issue = async (functionName: string) =>
+      ((await mender!.call('GET', '/api/issues?limit=500')).json.issues as any[]).find((item) => item.title === `TypeError: broken in ${functionName}`);
     return { project, send, issue };
   }
 
@@ -57,13 +66,21 @@ describe('what detected issues set off', () => {
     // No model is configured: each operation fails in planning, which is what this test needs.
     const { send, issue } = await setUp({ MENDER_DETECT_RETRY_COOLDOWN_SECONDS: '0' });
     await send(Array.from({ length: 12 }, () => errorEvent('checkout')));
-    const first = await eventually(() => issue('checkout'), (item) => item?.operations.length === 1 && item.status === 'failed', 'the first operation fails');
+    const first = await eventually(
+      () => issue('checkout'),
+      (item) => item?.operations.length === 1 && item.status === 'failed',
+      'the first operation fails',
+    );
     expect(first).toMatchObject({ severity: 'P1', severityRule: 'new-error-burst', failedAttempts: 1 });
     for (let round = 0; round < 4; round += 1) {
       await send([errorEvent('checkout')]);
       await new Promise((resolve) => setTimeout(resolve, 600));
     }
-    const held = await eventually(() => issue('checkout'), (item) => item?.failedAttempts === 3 && item.operations.every((operation: { status: string }) => operation.status === 'failed'), 'three failed operations');
+    const held = await eventually(
+      () => issue('checkout'),
+      (item) => item?.failedAttempts === 3 && item.operations.every((operation: { status: string }) => operation.status === 'failed'),
+      'three failed operations',
+    );
     expect(held.operations).toHaveLength(3);
     expect(held.holdReason).toMatch(/waiting for a human: 3 fix operations failed/);
     await send(Array.from({ length: 5 }, () => errorEvent('checkout')));
@@ -76,14 +93,26 @@ describe('what detected issues set off', () => {
   it('keeps going when the operation budget is spent: the issue says so and a retry is scheduled', async () => {
     const { send, issue } = await setUp({ MENDER_MAX_OPERATIONS_PER_HOUR: '1' });
     await send(Array.from({ length: 12 }, () => errorEvent('first')));
-    await eventually(() => issue('first'), (item) => item?.operations.length === 1, 'the first issue gets its operation');
+    await eventually(
+      () => issue('first'),
+      (item) => item?.operations.length === 1,
+      'the first issue gets its operation',
+    );
     await send(Array.from({ length: 12 }, () => errorEvent('second')));
-    const second = await eventually(() => issue('second'), (item) => /operation limit reached/.test(item?.statusReason ?? ''), 'the second issue reports the budget');
+    const second = await eventually(
+      () => issue('second'),
+      (item) => /operation limit reached/.test(item?.statusReason ?? ''),
+      'the second issue reports the budget',
+    );
     expect(second.operations).toEqual([]);
     expect(second.statusReason).toMatch(/MENDER_MAX_OPERATIONS_PER_HOUR.*trying again at/);
     // The digest is not stuck: later events are still grouped.
     await send([errorEvent('third')]);
-    await eventually(() => issue('third'), (item) => item?.count === 1, 'a later event is grouped');
+    await eventually(
+      () => issue('third'),
+      (item) => item?.count === 1,
+      'a later event is grouped',
+    );
   }, 180_000);
 
   it('makes a failing health check P0 and suppresses the lower-severity issues that appear during it', async () => {
@@ -94,7 +123,9 @@ describe('what detected issues set off', () => {
     await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => health.close());
     const healthUrl = `http://127.0.0.1:${(health.address() as { port: number }).port}/health`;
-    const { send, issue } = await setUp({ MENDER_DETECT_HEALTH_CHECKS: JSON.stringify([{ url: healthUrl, project: 'shop', intervalSeconds: 0.3, timeoutMs: 1000 }]) });
+    const { send, issue } = await setUp({
+      MENDER_DETECT_HEALTH_CHECKS: JSON.stringify([{ url: healthUrl, project: 'shop', intervalSeconds: 0.3, timeoutMs: 1000 }]),
+    });
     const p0 = await eventually(
       async () => ((await mender!.call('GET', '/api/issues?severity=P0')).json.issues as any[])[0],
       (item) => item?.operations.length === 1,
@@ -103,7 +134,11 @@ describe('what detected issues set off', () => {
     expect(p0).toMatchObject({ severity: 'P0', severityRule: 'health-check-failing', source: 'health', level: 'fatal' });
     expect(p0.title).toMatch(/^Health check failed: GET .*: status 503, expected 200$/);
     await send(Array.from({ length: 12 }, () => errorEvent('caused')));
-    const suppressed = await eventually(() => issue('caused'), (item) => item?.suppressedBy === p0.id, 'the P1 issue is suppressed');
+    const suppressed = await eventually(
+      () => issue('caused'),
+      (item) => item?.suppressedBy === p0.id,
+      'the P1 issue is suppressed',
+    );
     expect(suppressed.severity).toBe('P1');
     expect(suppressed.operations).toEqual([]);
     expect(suppressed.statusReason).toMatch(/suppressed: P0 issue/);
@@ -114,22 +149,42 @@ describe('what detected issues set off', () => {
   it('schedules P2 fixes for later, logs P4, and reopens a resolved issue only for a newer release', async () => {
     const { send, issue } = await setUp({ MENDER_DETECT_P2_DELAY_SECONDS: '1' });
     await send([errorEvent('p2', { release: 'shop@1.0.0' }), errorEvent('p2', { release: 'shop@1.0.0' }), errorEvent('p2', { release: 'shop@1.0.0' })]);
-    const scheduled = await eventually(() => issue('p2'), (item) => /P2: a fix starts at/.test(item?.statusReason ?? ''), 'the P2 fix is scheduled');
+    const scheduled = await eventually(
+      () => issue('p2'),
+      (item) => /P2: a fix starts at/.test(item?.statusReason ?? ''),
+      'the P2 fix is scheduled',
+    );
     expect(scheduled).toMatchObject({ severity: 'P2', severityRule: 'frequent-error', operations: [] });
-    const started = await eventually(() => issue('p2'), (item) => item?.operations.length === 1, 'the delayed job starts the fix');
+    const started = await eventually(
+      () => issue('p2'),
+      (item) => item?.operations.length === 1,
+      'the delayed job starts the fix',
+    );
     const operation = (await mender!.call('GET', `/api/operations/${started.operations[0].id}`)).json;
     expect(operation.errorContext).toMatchObject({ severity: 'P2', issueId: started.id });
 
     await send([{ ...errorEvent('warned'), level: 'warning' }]);
-    const logged = await eventually(() => issue('warned'), (item) => item?.statusReason?.startsWith('P4'), 'the warning is logged');
+    const logged = await eventually(
+      () => issue('warned'),
+      (item) => item?.statusReason?.startsWith('P4'),
+      'the warning is logged',
+    );
     expect(logged).toMatchObject({ severity: 'P4', severityRule: 'info-or-warning', operations: [] });
 
     expect((await mender!.call('POST', `/api/issues/${started.id}/resolve`, {})).json).toMatchObject({ status: 'resolved', resolvedRelease: 'shop@1.0.0' });
     await send([errorEvent('p2', { release: 'shop@0.9.0' })]);
-    await eventually(() => issue('p2'), (item) => item?.count === 4, 'the old-release event is counted');
+    await eventually(
+      () => issue('p2'),
+      (item) => item?.count === 4,
+      'the old-release event is counted',
+    );
     expect((await issue('p2')).status).toBe('resolved');
     await send([errorEvent('p2', { release: 'shop@1.1.0' })]);
-    const regressed = await eventually(() => issue('p2'), (item) => item?.status === 'regressed', 'a newer release regresses the issue');
+    const regressed = await eventually(
+      () => issue('p2'),
+      (item) => item?.status === 'regressed',
+      'a newer release regresses the issue',
+    );
     expect(regressed).toMatchObject({ resolvedRelease: 'shop@1.0.0', count: 5 });
     expect(regressed.releases).toEqual(['shop@1.0.0', 'shop@0.9.0', 'shop@1.1.0']);
   }, 180_000);
