@@ -35,6 +35,8 @@ export const defaultTriggerOptions: TriggerOptions = {
 };
 
 const closedStatuses = ['resolved', 'fixed'];
+// A P0 in one of these is no longer being worked on, so it suppresses nothing.
+const inactiveStatuses = ['resolved', 'fixed', 'failed'];
 // An issue whose severity did not change is decided again at most this often while events keep coming (storm control).
 const reconsiderMs = 30_000;
 const detectorActor = { id: 'detector', name: 'detector', role: 'team-lead' as const };
@@ -122,7 +124,7 @@ export class IssueTriggers {
             eq(detectIssues.projectId, row.projectId),
             eq(detectIssues.severity, 'P0'),
             ne(detectIssues.id, row.id),
-            notInArray(detectIssues.status, closedStatuses),
+            notInArray(detectIssues.status, inactiveStatuses),
             sql`${detectIssues.firstSeen} <= ${row.firstSeen.toISOString()}::timestamptz`,
           ),
         )

@@ -123,8 +123,17 @@ describe('what detected issues set off', () => {
     await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => health.close());
     const healthUrl = `http://127.0.0.1:${(health.address() as { port: number }).port}/health`;
+    // A model that never answers keeps the P0's operation planning, so the P0 stays active.
+    const silentModel = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silentModel.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      silentModel.closeAllConnections();
+      silentModel.close();
+    });
     const { send, issue } = await setUp({
       MENDER_DETECT_HEALTH_CHECKS: JSON.stringify([{ url: healthUrl, project: 'shop', intervalSeconds: 0.3, timeoutMs: 1000 }]),
+      MENDER_MODEL: 'openai-compatible:silent',
+      MENDER_MODEL_BASE_URL: `http://127.0.0.1:${(silentModel.address() as { port: number }).port}/v1`,
     });
     const p0 = await eventually(
       async () => ((await mender!.call('GET', '/api/issues?severity=P0')).json.issues as any[])[0],
@@ -142,6 +151,7 @@ describe('what detected issues set off', () => {
     expect(suppressed.severity).toBe('P1');
     expect(suppressed.operations).toEqual([]);
     expect(suppressed.statusReason).toMatch(/suppressed: P0 issue/);
+    expect((await mender!.call('GET', `/api/issues/${p0.id}`)).json.status).toBe('diagnosing');
     const detail = (await mender!.call('GET', `/api/issues/${p0.id}`)).json;
     expect(detail.count).toBeGreaterThanOrEqual(1);
   }, 180_000);
