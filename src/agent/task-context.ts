@@ -4,6 +4,10 @@ export interface ErrorContext {
   message: string;
   stack?: string;
   logs?: string;
+  /** Set by the detector: the issue's severity (P0–P4), read by the autonomy policy. */
+  severity?: string;
+  /** Set by the detector: the detected issue this operation fixes. */
+  issueId?: string;
 }
 
 export interface TaskContext {

@@ -8,6 +8,7 @@ import { startMender } from '../server/start-mender.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
+import { registerIssueCommands } from './issue-commands.ts';
 
 const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
 
@@ -212,6 +213,7 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+registerIssueCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

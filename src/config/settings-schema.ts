@@ -37,6 +37,24 @@ const repoMap = z.union([
   }),
 ]);
 
+/** A setting given as JSON text in the environment, or as the value itself in the config file. */
+function jsonSetting<Schema extends z.ZodType>(schema: Schema, shape: string) {
+  return z.union([
+    schema,
+    z
+      .string()
+      .transform((value, context) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: `must be JSON: ${shape}` });
+          return z.NEVER;
+        }
+      })
+      .pipe(schema),
+  ]);
+}
+
 /**
  * The settings schema: the single source for validation, the README's configuration table and
  * `.env.example` (see scripts/generate-config-docs.ts).
@@ -116,6 +134,18 @@ export const settingsSchema = {
   githubTriggerLabel: define({ key: 'githubTriggerLabel', env: ['MENDER_GITHUB_TRIGGER_LABEL'], schema: z.string().min(1), default: 'ai-fix', description: 'Issue label that starts a fix operation.' }),
   githubMergeMethod: define({ key: 'githubMergeMethod', env: ['MENDER_GITHUB_MERGE_METHOD'], schema: z.enum(['squash', 'rebase', 'merge']), default: 'squash', description: 'How an approved pull request is merged through the GitHub API: squash, rebase or merge.' }),
   githubRemoteMap: define({ key: 'githubRemoteMap', env: ['MENDER_GITHUB_REMOTE_MAP'], schema: z.union([z.record(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'keys are owner/name'), z.string().min(1)), z.string().transform((value, context) => { try { return z.record(z.string(), z.string()).parse(JSON.parse(value)); } catch { context.addIssue({ code: 'custom', message: 'must be JSON: {"owner/name": "git URL or path to fetch and push instead"}' }); return z.NEVER; } })]).optional(), default: undefined, description: 'Git URL or path to fetch from and push to instead of the GitHub remote, per owner/name, as JSON (mirrors; tests use local bare repositories). The API is still GitHub\'s.' }),
+  // — detection —
+  detectMaxEnvelopeBytes: define({ key: 'detectMaxEnvelopeBytes', env: ['MENDER_DETECT_MAX_ENVELOPE_BYTES'], schema: positiveInteger, default: 10_485_760, description: 'Largest Sentry envelope (after decompression) the ingest endpoints accept; one event item may be at most 1 MiB.' }),
+  detectRateLimitPerMinute: define({ key: 'detectRateLimitPerMinute', env: ['MENDER_DETECT_RATE_LIMIT_PER_MINUTE'], schema: positiveInteger, default: 60_000, description: 'Events one project may send per minute (a project can set its own); over it, 429 with Retry-After and X-Sentry-Rate-Limits.' }),
+  detectSeverityRules: define({ key: 'detectSeverityRules', env: ['MENDER_DETECT_SEVERITY_RULES'], schema: z.string().optional(), default: undefined, description: 'JSON file of severity rules replacing the defaults (src/detect/default-severity-rules.json has the shape); first match wins.' }),
+  detectCriticalRoutes: define({ key: 'detectCriticalRoutes', env: ['MENDER_DETECT_CRITICAL_ROUTES'], schema: z.union([z.array(z.string()), z.string().transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))]), default: [], description: 'Route patterns whose error spikes are P0 (comma-separated; `*` within a segment, `**` across), e.g. /checkout/**,/api/payments/*.' }),
+  detectHealthChecks: define({ key: 'detectHealthChecks', env: ['MENDER_DETECT_HEALTH_CHECKS'], schema: jsonSetting(z.array(z.object({ url: z.url(), project: z.string().min(1), intervalSeconds: z.number().positive().default(30), timeoutMs: z.number().int().positive().default(5000), expectedStatus: z.number().int().min(100).max(599).default(200) }).strict()), 'a JSON list: [{"url": "http://app/health", "project": "shop", "intervalSeconds": 30, "timeoutMs": 5000, "expectedStatus": 200}]'), default: [], description: 'URLs polled by health checks, as JSON [{url, project, intervalSeconds?, timeoutMs?, expectedStatus?}]; a failure is an event (P0 by the default rules).' }),
+  detectLogFiles: define({ key: 'detectLogFiles', env: ['MENDER_DETECT_LOG_FILES'], schema: jsonSetting(z.array(z.object({ path: z.string().min(1), project: z.string().min(1) }).strict()), 'a JSON list: [{"path": "/var/log/app.log", "project": "shop"}]'), default: [], description: 'Log files to follow, as JSON [{path, project}]; error lines become events. Rotation and truncation are followed.' }),
+  detectPublicUrl: define({ key: 'detectPublicUrl', env: ['MENDER_DETECT_PUBLIC_URL'], schema: z.url().optional(), default: undefined, description: 'Base URL applications reach Mender at, used in DSNs (default: the address the request came to).' }),
+  detectDigestBatchSize: define({ key: 'detectDigestBatchSize', env: ['MENDER_DETECT_DIGEST_BATCH_SIZE'], schema: positiveInteger, default: 200, description: 'Accepted requests (each with its events) grouped per digest transaction.' }),
+  detectP2DelaySeconds: define({ key: 'detectP2DelaySeconds', env: ['MENDER_DETECT_P2_DELAY_SECONDS'], schema: z.coerce.number().int().min(0), default: 3600, description: 'Wait before a fix starts for a P2 issue (P0/P1 start at once).' }),
+  detectP3DelaySeconds: define({ key: 'detectP3DelaySeconds', env: ['MENDER_DETECT_P3_DELAY_SECONDS'], schema: z.coerce.number().int().min(0), default: 86_400, description: 'Wait before a fix starts for a P3 issue (P4 is only logged for review).' }),
+  detectRetryCooldownSeconds: define({ key: 'detectRetryCooldownSeconds', env: ['MENDER_DETECT_RETRY_COOLDOWN_SECONDS'], schema: z.coerce.number().int().min(0), default: 900, description: 'After a fix operation for an issue fails, the next one starts no sooner than this (and only if the error goes on); after 3 failures the issue waits for a human.' }),
   logLevel: define({ key: 'logLevel', env: ['MENDER_LOG_LEVEL'], schema: z.enum(['debug', 'info', 'warn', 'error']), default: 'info', description: 'Least severe log level printed.' }),
   configFile: define({ key: 'configFile', env: ['MENDER_CONFIG'], schema: z.string().optional(), default: undefined, description: 'JSON config file (default `mender.config.json` in the working folder, when present); environment variables win over it.' }),
 } as const;

@@ -24,7 +24,7 @@ export const createOperationBody = z
     description: z.string().trim().min(1, 'describe the problem or the feature').max(20_000),
     repo: z.string().min(1),
     errorContext: z
-      .object({ message: z.string().min(1).max(20_000), stack: z.string().max(100_000).optional(), logs: z.string().max(200_000).optional() })
+      .object({ message: z.string().min(1).max(20_000), stack: z.string().max(100_000).optional(), logs: z.string().max(200_000).optional(), severity: z.enum(['P0', 'P1', 'P2', 'P3', 'P4']).optional() })
       .strict()
       .optional(),
   })

@@ -37,6 +37,9 @@ import { registerMcpRoutes, type McpServices } from '../mcp/mcp-routes.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
 import { registerGitHubWebhookRoute } from '../integrations/github/github-webhook-route.ts';
+import type { DetectionService } from '../detect/detection-service.ts';
+import { registerIngestRoutes } from './ingest-routes.ts';
+import { registerIssueRoutes } from './issue-routes.ts';
 
 
 export interface AppServices {
@@ -61,6 +64,7 @@ export interface AppServices {
   dashboardDirectory?: string;
   mcp: McpServices;
   inbox: WebhookInbox;
+  detection: DetectionService;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -75,6 +79,10 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
 
   // Everything but /health needs a token: the API, and the metrics too (they name repositories' activity).
   registerSessionRoutes(app, services);
+  // Sentry SDKs authenticate with the project's DSN key, not a bearer token, and the ingest routes
+  // apply their own size limits (gzip, per item, per envelope): registered before the /api/*
+  // middleware, their handlers answer and end the chain, so authenticate and bodyLimit never run.
+  registerIngestRoutes(app, services.detection);
   const authenticate = createAuthenticate(services.users, services.sessions);
   app.use('/api/*', authenticate);
   app.use('/metrics', authenticate);
@@ -139,6 +147,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerAgentRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerDashboardRoutes(app, services);
+  registerIssueRoutes(app, services);
   registerMcpRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerGitHubWebhookRoute(app, services);

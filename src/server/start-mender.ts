@@ -43,6 +43,7 @@ import { ExternalTools } from '../mcp/external-tools.ts';
 import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
+import { DetectionService } from '../detect/detection-service.ts';
 
 export interface RunningMender {
   url: string;
@@ -135,7 +136,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, log });
   inbox.handle('github', createGitHubWebhookProcessor({ pipeline, operations, repos, forge: github.forge, client: github.client, settings, log }));
   inbox.start();
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals } });
+  const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
+  await detection.start();
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals }, detection });
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
@@ -166,6 +169,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await integrations.stop();
+      await detection.stop();
       await queue.close();
       await externalTools?.close();
       await github.mirror.stop();

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Keep in step with migrations/*.sql: the SQL files are what runs, this is what the code reads.
 
@@ -299,3 +299,76 @@ export const githubIssueOperations = pgTable('github_issue_operations', {
   deliveryId: text('delivery_id').unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+// — detection —
+
+export const detectProjects = pgTable('detect_projects', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  repoId: text('repo_id').notNull().references(() => repos.id),
+  publicKey: text('public_key').notNull().unique(),
+  rateLimitPerMinute: integer('rate_limit_per_minute'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const detectInbox = pgTable('detect_inbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  projectId: integer('project_id').notNull(),
+  source: text('source').notNull(),
+  payload: text('payload').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const detectIssues = pgTable(
+  'detect_issues',
+  {
+    id: text('id').primaryKey(),
+    projectId: integer('project_id').notNull(),
+    hash: text('hash').notNull(),
+    title: text('title').notNull(),
+    culprit: text('culprit').notNull().default(''),
+    source: text('source').notNull(),
+    level: text('level').notNull(),
+    route: text('route'),
+    severity: text('severity').notNull(),
+    severityRule: text('severity_rule').notNull(),
+    status: text('status').notNull(),
+    statusReason: text('status_reason'),
+    holdReason: text('hold_reason'),
+    suppressedBy: text('suppressed_by'),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+    userSketch: text('user_sketch').notNull(),
+    users: integer('users').notNull().default(0),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+    releases: jsonb('releases').$type<string[]>().notNull().default([]),
+    environments: jsonb('environments').$type<string[]>().notNull().default([]),
+    resolvedRelease: text('resolved_release'),
+    grouping: jsonb('grouping').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('detect_issues_hash_index').on(table.projectId, table.hash), index('detect_issues_last_seen_index').on(table.lastSeen)],
+);
+
+export const detectIssueCounts = pgTable(
+  'detect_issue_counts',
+  {
+    issueId: text('issue_id').notNull(),
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    n: integer('n').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.issueId, table.minute] })],
+);
+
+export const detectIssueSamples = pgTable(
+  'detect_issue_samples',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    issueId: text('issue_id').notNull(),
+    kind: text('kind').notNull(),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('detect_issue_samples_issue_index').on(table.issueId, table.id)],
+);

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Database } from '../store/database.ts';
+import type { EventHub } from '../store/event-hub.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Settings } from '../config/settings-schema.ts';
+import { digestBatch, pruneOldCounts } from './digest.ts';
+import { startHealthChecks } from './health-checks.ts';
+import { InboxWriter } from './inbox-writer.ts';
+import { IssueTriggers, type OperationStarter } from './issue-triggers.ts';
+import { logLineToEvent } from './log-lines.ts';
+import { startLogTails } from './log-tail.ts';
+import { ProjectQuota } from './project-quota.ts';
+import { ProjectStore } from './project-store.ts';
+import type { IngestServices } from './sentry-ingest.ts';
+import { createRouteMatcher, loadSeverityRules } from './severity-rules.ts';
+
+export interface DetectionDependencies {
+  db: Database;
+  queue: JobQueue;
+  hub: EventHub;
+  starter: OperationStarter;
+  settings: Settings;
+  log: Logger;
+  redact: (text: string) => string;
+}
+
+const idlePollMs = 1_000;
+const pruneEveryBatches = 500;
+// After a batch that was not full, the digest waits this long so the next one is bigger: every
+// digest transaction costs a dozen statements, whatever its size.
+const gatherMs = 250;
+
+/**
+ * Detection as one service: the ingest side (projects, quota, group-committed inbox) answers
+ * senders; the digest loop groups the inbox behind it and hands touched issues to the triggers.
+ */
+export class DetectionService implements IngestServices {
+  readonly projects: ProjectStore;
+  readonly quota = new ProjectQuota();
+  readonly inbox: InboxWriter;
+  readonly triggers: IssueTriggers;
+  readonly maxEnvelopeBytes: number;
+  readonly defaultRateLimitPerMinute: number;
+  readonly stats = { processed: 0, dropped: 0, batches: 0 };
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private stoppers: (() => void)[] = [];
+
+  constructor(private readonly dependencies: DetectionDependencies) {
+    const { db, settings } = dependencies;
+    this.projects = new ProjectStore(db);
+    this.inbox = new InboxWriter(db, () => this.wake?.());
+    this.maxEnvelopeBytes = settings.detectMaxEnvelopeBytes;
+    this.defaultRateLimitPerMinute = settings.detectRateLimitPerMinute;
+    this.triggers = new IssueTriggers(db, dependencies.queue, dependencies.hub, dependencies.starter, dependencies.log, {
+      delayMs: { P2: settings.detectP2DelaySeconds * 1000, P3: settings.detectP3DelaySeconds * 1000 },
+      budgetRetryMs: 600_000,
+      maxFailedAttempts: 3,
+      retryCooldownMs: settings.detectRetryCooldownSeconds * 1000,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { settings, hub, queue, log } = this.dependencies;
+    const rules = loadSeverityRules(settings.detectSeverityRules);
+    const isCriticalRoute = createRouteMatcher(settings.detectCriticalRoutes);
+    await this.triggers.reconcile();
+    this.stoppers.push(
+      hub.subscribe((event) => {
+        if (event.operationId && typeof event.data.to === 'string') void this.triggers.operationChanged(event.operationId, event.data.to);
+      }),
+    );
+    queue.process('detection', 1, async (job) => this.triggers.consider(String(job.payload.issueId), true));
+    this.running = true;
+    this.loop = this.digestLoop({ batchSize: settings.detectDigestBatchSize, rules, isCriticalRoute, redact: this.dependencies.redact });
+    if (settings.detectHealthChecks.length)
+      this.stoppers.push(
+        startHealthChecks(
+          settings.detectHealthChecks,
+          (project, event) => this.acceptInternal(project, 'health', event),
+          (error) => log.warn('health check failed to report', { error: (error as Error).message }),
+        ),
+      );
+    if (settings.detectLogFiles.length) {
+      this.stoppers.push(
+        startLogTails(
+          settings.detectLogFiles,
+          async (file, line) => {
+            const event = logLineToEvent(line, file.path);
+            if (event) await this.acceptInternal(file.project, 'log', event);
+          },
+          (error) => log.warn('log tail failed', { error: (error as Error).message }),
+        ),
+      );
+    }
+  }
+
+  /** Events Mender makes itself (health checks, log files): same inbox, no key or quota. */
+  async acceptInternal(projectName: string, source: 'health' | 'log', event: Record<string, unknown>): Promise<void> {
+    const project = await this.projects.byName(projectName);
+    if (!project) {
+      this.dependencies.log.warn(`detection: project "${projectName}" is not registered; event dropped (mender project add ${projectName} --repo <repo>)`);
+      return;
+    }
+    await this.inbox.write([{ projectId: project.id, source, payload: JSON.stringify([event]), events: 1 }]);
+  }
+
+  /** Accepted requests (inbox rows, each holding one request's events) not grouped yet. */
+  async pending(): Promise<number> {
+    const [row] = rowsOf<{ count: number }>(await this.dependencies.db.execute(sql`SELECT count(*)::int AS count FROM detect_inbox`));
+    return Number(row?.count ?? 0);
+  }
+
+  private async digestLoop(options: Parameters<typeof digestBatch>[1]): Promise<void> {
+    while (this.running) {
+      try {
+        const result = await digestBatch(this.dependencies.db, options);
+        if (result.processed > 0) {
+          this.stats.processed += result.processed;
+          this.stats.dropped += result.dropped;
+          this.stats.batches += 1;
+          this.dependencies.hub.publish(result.published);
+          for (const issue of result.touched) void this.triggers.considerAfterEvents(issue);
+          if (this.stats.batches % pruneEveryBatches === 0) await pruneOldCounts(this.dependencies.db);
+          // The digest runs behind the senders: waiting ingest commits go first, and a small batch waits for company.
+          await new Promise((resolve) => (result.rows < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
+          continue;
+        }
+      } catch (error) {
+        if (!this.running) return;
+        this.dependencies.log.error('detection digest failed; retrying', { error: (error as Error).message });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idlePollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const stop of this.stoppers.splice(0)) stop();
+    this.wake?.();
+    await this.loop;
+    await this.triggers.serialised(async () => undefined);
+  }
+}

@@ -1,0 +1,334 @@
+import { eq, inArray, lt, sql } from 'drizzle-orm';
+import { rowsOf, type Database, type Executor } from '../store/database.ts';
+import type { RecordedEvent } from '../store/event-hub.ts';
+import { newId } from '../store/ids.ts';
+import { detectInbox, detectIssueCounts, detectIssueSamples, detectIssues } from '../store/schema.ts';
+import { minuteOf, windowStart } from './count-windows.ts';
+import { parseSentryEvent, type DetectedEvent, type EventSource } from './detected-event.ts';
+import { describeEvent, groupEvent, type Grouping } from './grouping.ts';
+import { writeIssueEvent } from './issue-events.ts';
+import { isNewerRelease } from './release-order.ts';
+import { evaluateSeverity, moreSevere, type Severity, type SeverityRule } from './severity-rules.ts';
+import { addToSketch, emptySketch, estimateSketch, sketchFromText, sketchToText, userKey } from './user-sketch.ts';
+
+export interface DigestOptions {
+  batchSize: number;
+  rules: readonly SeverityRule[];
+  isCriticalRoute: (route: string | undefined) => boolean;
+  redact: (text: string) => string;
+  clock?: () => Date;
+}
+
+export interface TouchedIssue {
+  id: string;
+  created: boolean;
+  regressed: boolean;
+  severity: Severity;
+}
+
+export interface DigestResult {
+  /** Events read (a row holds one request's events). */
+  processed: number;
+  rows: number;
+  dropped: number;
+  touched: TouchedIssue[];
+  published: RecordedEvent[];
+}
+
+export type IssueSample = Omit<DetectedEvent, 'fingerprint' | 'source'> & { receivedAt: string };
+
+interface Group {
+  projectId: number;
+  grouping: Grouping;
+  title: string;
+  culprit: string;
+  source: EventSource;
+  level: string;
+  route?: string;
+  count: number;
+  minutes: Map<number, number>;
+  userKeys: Set<string>;
+  releases: Set<string>;
+  environments: Set<string>;
+  first: IssueSample;
+  latest: IssueSample[];
+  firstSeen: Date;
+  lastSeen: Date;
+  newestRelease?: string;
+}
+
+const levelRank: Record<string, number> = { debug: 0, info: 1, warning: 2, error: 3, fatal: 4 };
+const latestSamples = 5;
+const boundedList = 50;
+
+/**
+ * Groups one batch of the inbox in one transaction: the rows are locked (others skip them),
+ * folded into their issues (counters, users, releases, samples, severity) and deleted, so an
+ * event is grouped exactly once however often the digest is interrupted.
+ */
+export async function digestBatch(db: Database, options: DigestOptions): Promise<DigestResult> {
+  const now = options.clock?.() ?? new Date();
+  return db.transaction(async (transaction) => {
+    const rows = rowsOf<{ id: string | number; project_id: number; source: string; payload: string; received_at: string | Date }>(
+      await transaction.execute(
+        sql`SELECT id, project_id, source, payload, received_at FROM detect_inbox ORDER BY id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`,
+      ),
+    );
+    if (rows.length === 0) return { processed: 0, rows: 0, dropped: 0, touched: [], published: [] };
+    const groups = new Map<string, Group>();
+    let dropped = 0;
+    let processed = 0;
+    for (const row of rows) {
+      let json: unknown;
+      try {
+        json = JSON.parse(row.payload);
+      } catch {
+        json = undefined;
+      }
+      // A row holds one request's events as a JSON array.
+      for (const payload of Array.isArray(json) ? json : [json]) {
+        processed += 1;
+        const parsed = parseSentryEvent(payload, row.source as EventSource);
+        if (!parsed.ok) {
+          dropped += 1;
+          continue;
+        }
+        addToGroup(groups, row.project_id, new Date(row.received_at), parsed.event);
+      }
+    }
+    const touched: TouchedIssue[] = [];
+    const published: RecordedEvent[] = [];
+    if (groups.size) touched.push(...(await foldIntoIssues(transaction, [...groups.values()], options, now, published)));
+    await transaction.delete(detectInbox).where(
+      inArray(
+        detectInbox.id,
+        rows.map((row) => Number(row.id)),
+      ),
+    );
+    return { processed, rows: rows.length, dropped, touched, published };
+  });
+}
+
+function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent): void {
+  const grouping = groupEvent(event);
+  const key = `${projectId}:${grouping.hash}`;
+  const sample: IssueSample = {
+    eventId: event.eventId,
+    receivedAt: receivedAt.toISOString(),
+    level: event.level,
+    message: event.message,
+    exception: event.exception,
+    release: event.release,
+    environment: event.environment,
+    user: event.user,
+    route: event.route,
+    timestamp: event.timestamp,
+  };
+  let group = groups.get(key);
+  if (!group) {
+    const { title, culprit } = describeEvent(event);
+    group = {
+      projectId,
+      grouping,
+      title,
+      culprit,
+      source: event.source,
+      level: event.level,
+      route: event.route,
+      count: 0,
+      minutes: new Map(),
+      userKeys: new Set(),
+      releases: new Set(),
+      environments: new Set(),
+      first: sample,
+      latest: [],
+      firstSeen: receivedAt,
+      lastSeen: receivedAt,
+    };
+    groups.set(key, group);
+  }
+  group.count += 1;
+  const minute = minuteOf(receivedAt);
+  group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1);
+  const user = userKey(event.user);
+  if (user) group.userKeys.add(user);
+  if (event.release) {
+    group.releases.add(event.release);
+    group.newestRelease = event.release;
+  }
+  if (event.environment) group.environments.add(event.environment);
+  if ((levelRank[event.level] ?? 3) > (levelRank[group.level] ?? 3)) group.level = event.level;
+  group.route ??= event.route;
+  if (receivedAt > group.lastSeen) group.lastSeen = receivedAt;
+  group.latest.push(sample);
+  if (group.latest.length > latestSamples) group.latest.shift();
+}
+
+type IssueRow = typeof detectIssues.$inferSelect;
+
+/**
+ * Folds every group of the batch into its issue with a fixed number of statements for the whole
+ * batch (plus one update per issue): each statement costs milliseconds on the embedded database,
+ * so a batch touching many issues must not pay a dozen per issue.
+ */
+async function foldIntoIssues(transaction: Executor, groups: Group[], options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue[]> {
+  const keys = sql.join(
+    groups.map((group) => sql`(${group.projectId}, ${group.grouping.hash})`),
+    sql`, `,
+  );
+  const found = await transaction
+    .select()
+    .from(detectIssues)
+    .where(sql`(${detectIssues.projectId}, ${detectIssues.hash}) IN (${keys})`)
+    .orderBy(detectIssues.id)
+    .for('update');
+  const existingByKey = new Map(found.map((row) => [`${row.projectId}:${row.hash}`, row]));
+  const plans = groups.map((group) => {
+    const existing = existingByKey.get(`${group.projectId}:${group.grouping.hash}`);
+    return { group, existing, id: existing?.id ?? newId() };
+  });
+
+  const created = plans.filter((plan) => !plan.existing);
+  if (created.length) {
+    await transaction.insert(detectIssues).values(
+      created.map(({ group, id }) => ({
+        id,
+        projectId: group.projectId,
+        hash: group.grouping.hash,
+        title: options.redact(group.title),
+        culprit: options.redact(group.culprit),
+        source: group.source,
+        level: group.level,
+        route: group.route ?? null,
+        severity: 'P4',
+        severityRule: 'pending',
+        status: 'detected',
+        count: 0,
+        userSketch: sketchToText(emptySketch()),
+        users: 0,
+        firstSeen: group.firstSeen,
+        lastSeen: group.lastSeen,
+        grouping: {
+          version: group.grouping.version,
+          hash: group.grouping.hash,
+          parts: group.grouping.parts,
+          basis: group.grouping.basis,
+          explanation: group.grouping.explanation,
+        },
+      })),
+    );
+  }
+  await transaction
+    .insert(detectIssueCounts)
+    .values(plans.flatMap(({ group, id }) => [...group.minutes].map(([minute, n]) => ({ issueId: id, minute: new Date(minute), n }))))
+    .onConflictDoUpdate({ target: [detectIssueCounts.issueId, detectIssueCounts.minute], set: { n: sql`${detectIssueCounts.n} + excluded.n` } });
+  const ids = sql.join(
+    plans.map((plan) => sql`${plan.id}`),
+    sql`, `,
+  );
+  const windowRows = rowsOf<{ issue_id: string; m5: number | null; h1: number | null; h24: number | null }>(
+    await transaction.execute(
+      sql`SELECT issue_id, sum(n) FILTER (WHERE minute >= ${windowStart(now, 5).toISOString()}::timestamptz)::int AS m5, sum(n) FILTER (WHERE minute >= ${windowStart(now, 60).toISOString()}::timestamptz)::int AS h1, sum(n)::int AS h24 FROM detect_issue_counts WHERE issue_id IN (${ids}) AND minute >= ${windowStart(now, 1440).toISOString()}::timestamptz GROUP BY issue_id`,
+    ),
+  );
+  const windows = new Map(windowRows.map((row) => [row.issue_id, row]));
+
+  const touched: TouchedIssue[] = [];
+  const samples: (typeof detectIssueSamples.$inferInsert)[] = [];
+  for (const { group, existing, id } of plans) {
+    touched.push(await updateIssue(transaction, group, existing, id, windows.get(id), options, now, published));
+    if (!existing)
+      samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
+    for (const sample of group.latest)
+      if (existing || sample !== group.first)
+        samples.push({ issueId: id, kind: 'latest', event: sample as unknown as Record<string, unknown>, receivedAt: new Date(sample.receivedAt) });
+  }
+  if (samples.length) await transaction.insert(detectIssueSamples).values(samples);
+  const grown = plans.filter((plan) => plan.existing);
+  if (grown.length) {
+    const grownIds = sql.join(
+      grown.map((plan) => sql`${plan.id}`),
+      sql`, `,
+    );
+    await transaction.execute(
+      sql`DELETE FROM detect_issue_samples AS old WHERE old.kind = 'latest' AND old.issue_id IN (${grownIds}) AND old.id < (SELECT newer.id FROM detect_issue_samples AS newer WHERE newer.issue_id = old.issue_id AND newer.kind = 'latest' ORDER BY newer.id DESC OFFSET ${latestSamples - 1} LIMIT 1)`,
+    );
+  }
+  return touched;
+}
+
+async function updateIssue(
+  transaction: Executor,
+  group: Group,
+  existing: IssueRow | undefined,
+  id: string,
+  windows: { m5: number | null; h1: number | null; h24: number | null } | undefined,
+  options: DigestOptions,
+  now: Date,
+  published: RecordedEvent[],
+): Promise<TouchedIssue> {
+  const sketch = existing ? sketchFromText(existing.userSketch) : emptySketch();
+  for (const user of group.userKeys) addToSketch(sketch, user);
+  const users = estimateSketch(sketch);
+  const releases = [...new Set([...(existing?.releases ?? []), ...group.releases])].slice(-boundedList);
+  const environments = [...new Set([...(existing?.environments ?? []), ...group.environments])].slice(-boundedList);
+  const regressed = existing?.status === 'resolved' && isNewerRelease(group.newestRelease, existing.resolvedRelease, existing.releases);
+  const firstSeen = existing?.firstSeen ?? group.firstSeen;
+  const level = existing && (levelRank[existing.level] ?? 3) >= (levelRank[group.level] ?? 3) ? existing.level : group.level;
+  const status = regressed ? 'regressed' : (existing?.status ?? 'detected');
+  const isNew = regressed || status === 'regressed' || now.getTime() - firstSeen.getTime() < 24 * 3_600_000;
+  const route = existing?.route ?? group.route;
+  const verdict = evaluateSeverity(options.rules, {
+    source: group.source,
+    level,
+    route: route ?? undefined,
+    criticalRoute: options.isCriticalRoute(route ?? undefined),
+    isNew,
+    count5m: Number(windows?.m5 ?? 0),
+    count1h: Number(windows?.h1 ?? 0),
+    count24h: Number(windows?.h24 ?? 0),
+    users,
+  });
+  // Severity only rises while an issue is open: a burst that calms down keeps the severity it reached.
+  const raise = !existing || regressed || moreSevere(verdict.severity, existing.severity as Severity);
+  const severity = raise ? verdict.severity : (existing.severity as Severity);
+  await transaction
+    .update(detectIssues)
+    .set({
+      count: sql`${detectIssues.count} + ${group.count}`,
+      userSketch: sketchToText(sketch),
+      users,
+      lastSeen: sql`greatest(${detectIssues.lastSeen}, ${group.lastSeen.toISOString()}::timestamptz)`,
+      releases,
+      environments,
+      level,
+      status,
+      ...(raise ? { severity, severityRule: verdict.rule } : {}),
+      ...(regressed ? { failedAttempts: 0, holdReason: null, statusReason: `regressed in release ${group.newestRelease}` } : {}),
+      updatedAt: now,
+    })
+    .where(eq(detectIssues.id, id));
+
+  const title = existing?.title ?? options.redact(group.title);
+  if (!existing)
+    published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.detected', { title, severity, rule: verdict.rule, projectId: group.projectId }));
+  else if (regressed)
+    published.push(
+      await writeIssueEvent(transaction, id, 'detector', 'issue.regressed', {
+        title,
+        release: group.newestRelease,
+        resolvedRelease: existing.resolvedRelease,
+        severity,
+      }),
+    );
+  else if (raise)
+    published.push(
+      await writeIssueEvent(transaction, id, 'detector', 'issue.severity_raised', { title, from: existing.severity, to: severity, rule: verdict.rule }),
+    );
+  return { id, created: !existing, regressed, severity };
+}
+
+/** Counters older than a day serve no window; removed now and then. */
+export async function pruneOldCounts(db: Database, now: Date = new Date()): Promise<void> {
+  await db.delete(detectIssueCounts).where(lt(detectIssueCounts.minute, new Date(now.getTime() - 25 * 3_600_000)));
+}

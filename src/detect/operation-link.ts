@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../store/database.ts';
+
+export interface LinkedOperation {
+  id: string;
+  status: string;
+  type: string;
+  issueId: string;
+  createdAt: string;
+  updatedAt: string;
+  failureReason: string | null;
+}
+
+const terminal = ['done', 'failed', 'rejected', 'cancelled', 'rolled_back'];
+
+/**
+ * The operations started for issues. The link is the operation's own `errorContext.issueId`,
+ * written in the operation's creating transaction, so it cannot be lost between two commits.
+ */
+export async function operationsOfIssues(executor: Executor, issueIds: readonly string[]): Promise<LinkedOperation[]> {
+  if (issueIds.length === 0) return [];
+  const list = sql.join(
+    issueIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const rows = rowsOf<{
+    id: string;
+    status: string;
+    type: string;
+    issue_id: string;
+    created_at: string | Date;
+    updated_at: string | Date;
+    failure_reason: string | null;
+  }>(
+    await executor.execute(
+      sql`SELECT id, status, type, error_context->>'issueId' AS issue_id, created_at, updated_at, failure_reason FROM operations WHERE source = 'detector' AND error_context->>'issueId' IN (${list}) ORDER BY created_at, id`,
+    ),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    type: row.type,
+    issueId: row.issue_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    failureReason: row.failure_reason,
+  }));
+}
+
+export function isActiveOperation(operation: Pick<LinkedOperation, 'status'>): boolean {
+  return !terminal.includes(operation.status);
+}
+
+/** The issue status an operation's status stands for; undefined where it says nothing new. */
+export function issueStatusForOperation(status: string): 'detected' | 'diagnosing' | 'fixing' | 'fixed' | 'failed' | undefined {
+  if (status === 'queued') return 'detected';
+  if (status === 'planning' || status === 'awaiting_plan_approval') return 'diagnosing';
+  if (['executing', 'verifying', 'reviewing', 'awaiting_approval', 'merging'].includes(status)) return 'fixing';
+  if (['merged', 'pr_open', 'deploying', 'monitoring', 'done'].includes(status)) return 'fixed';
+  if (['failed', 'rejected', 'cancelled'].includes(status)) return 'failed';
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import zlib from 'node:zlib';
+import { promisify } from 'node:util';
+import { IngestError } from './ingest-error.ts';
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+const brotli = promisify(zlib.brotliDecompress);
+
+/** Reads a request body, refusing (413) as soon as it passes `limit` bytes. */
+export async function readLimitedBody(request: Request, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw tooLarge(limit);
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks, size);
+}
+
+/**
+ * Undoes Content-Encoding. zlib stops with ERR_BUFFER_TOO_LARGE once the output passes `limit`,
+ * so a small compressed body cannot inflate into gigabytes (a zip bomb) before it is refused.
+ */
+export async function decodeBody(body: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
+  const name = (encoding ?? 'identity').trim().toLowerCase();
+  try {
+    if (name === 'identity' || name === '') return body;
+    if (name === 'gzip' || name === 'x-gzip') return await gunzip(body, { maxOutputLength: limit });
+    if (name === 'deflate') return await inflate(body, { maxOutputLength: limit }).catch(() => inflateRaw(body, { maxOutputLength: limit }));
+    if (name === 'br') return await brotli(body, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooLarge(limit, 'decompressed ');
+    throw new IngestError(400, 'malformed_body', `the body is not valid ${name} data: ${(error as Error).message}`);
+  }
+  throw new IngestError(415, 'unsupported_encoding', `content-encoding ${name} is not supported: send gzip, deflate, br or an uncompressed body`);
+}
+
+function tooLarge(limit: number, what = ''): IngestError {
+  return new IngestError(413, 'payload_too_large', `the ${what}envelope is larger than ${limit} bytes (MENDER_DETECT_MAX_ENVELOPE_BYTES)`);
+}

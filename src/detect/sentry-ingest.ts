@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import { parseEnvelope } from './envelope.ts';
+import { IngestError } from './ingest-error.ts';
+import type { InboxWriter } from './inbox-writer.ts';
+import type { ProjectQuota } from './project-quota.ts';
+import type { ProjectRow, ProjectStore } from './project-store.ts';
+import { decodeBody, readLimitedBody } from './read-body.ts';
+import { keyFromAuthHeader, keyFromDsn } from './sentry-auth.ts';
+
+export const maxEventItemBytes = 1024 * 1024;
+
+export interface IngestServices {
+  projects: ProjectStore;
+  quota: ProjectQuota;
+  inbox: InboxWriter;
+  maxEnvelopeBytes: number;
+  defaultRateLimitPerMinute: number;
+}
+
+/** Item types that become events; every other type (session, client_report, attachment, transaction…) is skipped. */
+const eventItemTypes = new Set(['event']);
+
+/**
+ * One Sentry request, envelope or store: checks project, key, size, format and quota — any
+ * failure stores nothing — then returns once the events are committed to the inbox.
+ */
+export async function ingestSentryRequest(
+  services: IngestServices,
+  kind: 'envelope' | 'store',
+  projectIdText: string,
+  request: Request,
+): Promise<{ id: string | null; stored: number }> {
+  const project = await findProject(services.projects, projectIdText);
+  const url = new URL(request.url);
+  let key =
+    url.searchParams.get('sentry_key') ??
+    keyFromAuthHeader(request.headers.get('x-sentry-auth') ?? undefined) ??
+    keyFromAuthHeader(request.headers.get('authorization') ?? undefined);
+  const raw = await readLimitedBody(request, services.maxEnvelopeBytes);
+  const body = await decodeBody(raw, request.headers.get('content-encoding') ?? undefined, services.maxEnvelopeBytes);
+  let payloads: Buffer[];
+  let id: string | null = null;
+  if (kind === 'envelope') {
+    const envelope = parseEnvelope(body);
+    key ??= keyFromDsn(envelope.header.dsn);
+    checkKey(project, key);
+    id = typeof envelope.header.event_id === 'string' ? envelope.header.event_id : null;
+    payloads = envelope.items.filter((item) => eventItemTypes.has(item.type)).map((item) => item.payload);
+  } else {
+    checkKey(project, key);
+    payloads = [body];
+  }
+  const texts: string[] = [];
+  for (const [index, payload] of payloads.entries()) {
+    if (payload.length > maxEventItemBytes)
+      throw new IngestError(413, 'event_too_large', `event ${index + 1} is ${payload.length} bytes; one event may be at most ${maxEventItemBytes} bytes`);
+    const text = payload.toString('utf8');
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch {
+      throw new IngestError(400, 'malformed_event', `event ${index + 1} is not valid JSON`);
+    }
+    if (!event || typeof event !== 'object' || Array.isArray(event)) throw new IngestError(400, 'malformed_event', `event ${index + 1} is not a JSON object`);
+    const eventId = (event as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string') id ??= eventId;
+    // Stored as sent, unless the SDK gave no id: then one is added so samples can be named.
+    texts.push(typeof eventId === 'string' ? text : JSON.stringify({ ...event, event_id: (id ??= crypto.randomUUID().replace(/-/g, '')) }));
+  }
+  takeQuota(services, project, texts.length);
+  // One row per request, its events as a JSON array: a 100-event envelope is one tuple to write and delete, not 100.
+  if (texts.length) await services.inbox.write([{ projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length }]);
+  return { id, stored: texts.length };
+}
+export async function findProject(projects: ProjectStore, projectIdText: string): Promise<ProjectRow> {
+  const projectId = /^\d{1,9}$/.test(projectIdText) ? Number(projectIdText) : NaN;
+  const project = Number.isNaN(projectId) ? undefined : await projects.cachedById(projectId);
+  if (!project) throw new IngestError(404, 'unknown_project', `project ${projectIdText} does not exist: check the DSN (mender project list)`);
+  return project;
+}
+
+export function checkKey(project: ProjectRow, key: string | undefined | null): void {
+  if (!key)
+    throw new IngestError(401, 'missing_key', 'no project key: give the DSN\'s key as ?sentry_key=, in X-Sentry-Auth, or in the envelope header\'s "dsn"');
+  const given = Buffer.from(key);
+  const expected = Buffer.from(project.publicKey);
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    throw new IngestError(401, 'invalid_key', `the key does not belong to project ${project.id}: copy the DSN from \`mender project list\``);
+}
+
+export function takeQuota(services: Pick<IngestServices, 'quota' | 'defaultRateLimitPerMinute'>, project: ProjectRow, events: number): void {
+  if (events === 0) return;
+  const limit = project.rateLimitPerMinute ?? services.defaultRateLimitPerMinute;
+  const taken = services.quota.take(project.id, limit, events);
+  if (!taken.ok) {
+    throw new IngestError(429, 'rate_limited', `project ${project.id} may send ${limit} events per minute; try again in ${taken.retryAfterSeconds} s`, {
+      'retry-after': String(taken.retryAfterSeconds),
+      // retry_after:categories:scope — an empty category list covers every category.
+      'x-sentry-rate-limits': `${taken.retryAfterSeconds}::project`,
+    });
+  }
+}

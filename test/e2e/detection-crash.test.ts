@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+
+const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
+const token = 'detect-crash-admin-token-42';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const eventsPerEnvelope = 10;
+
+/** Envelope `index`: ten warning-level events sharing a fingerprint of their own, so one issue (P4, no operation) per envelope. */
+function envelope(index: number): string {
+  const items = Array.from({ length: eventsPerEnvelope }, (_, item) => {
+    const event = JSON.stringify({
+      event_id: `${index}x${item}`.padStart(32, '0'),
+      level: 'warning',
+      message: `crash burst event ${index}`,
+      fingerprint: [`crash-${index}`],
+    });
+    return `${JSON.stringify({ type: 'event', length: Buffer.byteLength(event) })}\n${event}`;
+  });
+  return `{}\n${items.join('\n')}\n`;
+}
+
+describe('a SIGKILL during a burst of envelopes', () => {
+  let child: ChildProcess | undefined;
+  let target: TargetRepository | undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-detect-crash-'));
+  let log = '';
+
+  afterAll(() => {
+    if (child?.exitCode === null) child.kill('SIGKILL');
+    target?.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function startProcess(port: number): Promise<string> {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MENDER_DATA_DIR: dataDir,
+      MENDER_PORT: String(port),
+      MENDER_ADMIN_TOKEN: token,
+      MENDER_SANDBOX: 'off',
+    };
+    child = spawn(process.execPath, [menderBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk) => (log += chunk));
+    child.stderr!.on('data', (chunk) => (log += chunk));
+    const url = `http://127.0.0.1:${port}`;
+    for (let tries = 0; tries < 600; tries += 1) {
+      if (child.exitCode !== null) throw new Error(`mender exited early: ${log}`);
+      try {
+        if ((await fetch(`${url}/health`)).ok) return url;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`mender did not become healthy: ${log}`);
+  }
+  const api = async (url: string, method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as any };
+  };
+
+  it('keeps every acknowledged envelope and groups each exactly once after restart', async () => {
+    target = createTargetRepository();
+    const port = await freePort();
+    let url = await startProcess(port);
+    expect((await api(url, 'POST', '/api/repos', { name: 'shop', path: target.path })).status).toBe(201);
+    const project = (await api(url, 'POST', '/api/projects', { name: 'shop', repo: 'shop' })).json;
+
+    const acknowledged = new Set<number>();
+    let sent = 0;
+    let next = 0;
+    const sender = async () => {
+      for (;;) {
+        const index = next++;
+        sent += 1;
+        try {
+          const response = await fetch(`${url}/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body: envelope(index) });
+          if (response.status === 200) acknowledged.add(index);
+          else throw new Error(`status ${response.status}`);
+        } catch {
+          return; // the process is gone
+        }
+      }
+    };
+    const senders = Array.from({ length: 16 }, sender);
+    while (acknowledged.size < 200) await new Promise((resolve) => setTimeout(resolve, 5));
+    child!.kill('SIGKILL');
+    await Promise.all(senders);
+    await new Promise((resolve) => child!.once('exit', resolve));
+    expect(acknowledged.size).toBeGreaterThanOrEqual(200);
+
+    url = await startProcess(port);
+    for (let tries = 0; tries < 600; tries += 1) {
+      if ((await api(url, 'GET', '/api/detection')).json.pending === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const issues: { title: string; count: number }[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = (await api(url, 'GET', `/api/issues?limit=500&offset=${offset}`)).json;
+      issues.push(...page.issues);
+      if (page.issues.length < 500) break;
+    }
+    const byIndex = new Map(issues.map((issue) => [Number(/crash burst event (\d+)/.exec(issue.title)![1]), issue.count]));
+    // Grouped exactly once, and an envelope is stored whole or not at all: every issue counts exactly its envelope's ten events.
+    expect(issues.filter((issue) => issue.count !== eventsPerEnvelope)).toEqual([]);
+    // Nothing acknowledged is lost; what was in flight at the kill may or may not be there.
+    const missing = [...acknowledged].filter((index) => byIndex.get(index) !== eventsPerEnvelope);
+    expect(missing).toEqual([]);
+    expect(issues.length).toBeLessThanOrEqual(sent);
+    child!.kill('SIGTERM');
+    await new Promise((resolve) => child!.once('exit', resolve));
+  }, 300_000);
+});
