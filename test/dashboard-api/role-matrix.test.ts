@@ -25,7 +25,19 @@ const mutatingRoutes: Record<string, MinimumRole> = {
   'POST /api/agent/pause': 'team-lead',
   'POST /api/agent/resume': 'admin',
   'PATCH /api/settings': 'admin',
+  'POST /api/projects': 'admin',
+  'POST /api/issues/:id/resolve': 'team-lead',
+  'POST /api/integrations/slack/users': 'admin',
+  'DELETE /api/integrations/slack/users/:slackUserId': 'admin',
+  'POST /api/operations/:id/tool-calls/:callId/approve': 'team-lead',
+  'POST /api/operations/:id/tool-calls/:callId/deny': 'team-lead',
 };
+
+/** Sentry SDK routes: they authenticate with the project's DSN key, not a person (test/e2e/detection-ingest.test.ts). */
+const dsnKeyRoutes = ['POST /api/:projectId/envelope/', 'POST /api/:projectId/envelope', 'POST /api/:projectId/store/', 'POST /api/:projectId/store', 'POST /api/logs/:projectId'];
+
+/** Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call (test/e2e/mcp-external-tools.test.ts). */
+const happyPathElsewhere = ['POST /api/operations/:id/tool-calls/:callId/approve', 'POST /api/operations/:id/tool-calls/:callId/deny'];
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'ALL', 'OPTIONS']);
 
@@ -66,7 +78,7 @@ describe('CSRF, session expiry and roles on every mutating route', () => {
   });
 
   it('knows every mutating /api route the app serves (a new route needs its line here)', () => {
-    const isPublic = (route: string) => publicRoutes.some((entry) => `${entry.method} ${entry.path}` === route);
+    const isPublic = (route: string) => publicRoutes.some((entry) => `${entry.method} ${entry.path}` === route) || dsnKeyRoutes.includes(route);
     const served = [
       ...new Set(
         mender.app.routes
@@ -142,7 +154,20 @@ describe('CSRF, session expiry and roles on every mutating route', () => {
     expect((await call('POST /api/agent/pause', '/api/agent/pause', { reason: 'matrix' }, 200)).json.paused).toBe(true);
     expect((await call('POST /api/agent/resume', '/api/agent/resume', undefined, 200)).json.paused).toBe(false);
 
-    expect([...done].sort()).toEqual(Object.keys(mutatingRoutes).sort());
+    await call('POST /api/integrations/slack/users', '/api/integrations/slack/users', { user: 'lee', slackUserId: 'U0LEE' }, 201);
+    await call('DELETE /api/integrations/slack/users/:slackUserId', '/api/integrations/slack/users/U0LEE', undefined, 200);
+    const project = (await call('POST /api/projects', '/api/projects', { name: 'cart-app', repo: 'cart' }, 201)).json as { id: string; publicKey: string };
+    const event = { event_id: 'a'.repeat(32), level: 'error', platform: 'node', exception: { values: [{ type: 'TypeError', value: 'quantity is undefined', stacktrace: { frames: [{ filename: 'src/cart.ts', function: 'total', lineno: 3, in_app: true }] } }] } };
+    const sent = await mender.app.request(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    expect(sent.status).toBe(200);
+    let issues: { id: string }[] = [];
+    for (let waited = 0; issues.length === 0 && waited < 20_000; waited += 100) {
+      issues = (await mender.call('GET', '/api/issues')).json.issues;
+      if (issues.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await call('POST /api/issues/:id/resolve', `/api/issues/${issues[0]!.id}/resolve`, undefined, 200)).json.status).toBe('resolved');
+
+    expect([...done, ...happyPathElsewhere].sort()).toEqual(Object.keys(mutatingRoutes).sort());
     // The actions are the signed-in people's, not the token's.
     const actors = new Set((await mender.call('GET', '/api/audit?limit=1000')).json.entries.map((entry: { actor: string }) => entry.actor));
     expect(actors).toContain('lee');
