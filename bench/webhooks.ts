@@ -6,7 +6,8 @@
  * Baseline, same run: GET /health at the same rate (the HTTP stack without webhook work).
  * Prints a table and, last, one JSON line; never asserts.
  *
- *   npm run bench:webhooks            (BENCH_RATE, BENCH_SECONDS change the load)
+ *   npm run bench:webhooks            (BENCH_RATE, BENCH_SECONDS change the load;
+ *                                     BENCH_DATABASE=postgres runs Mender on a PostgreSQL server)
  *
  * Open loop: requests are sent on schedule whether or not earlier ones were answered, so a slow
  * server shows up as latency rather than as a lower rate. Latency is from just before fetch() to
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { signedSlackRequest, slashCommandForm, startFakeSlackApi } from '../test/fakes/fake-slack-api.ts';
 import { jiraIssueEvent, signedJiraRequest } from '../test/fakes/fake-jira-api.ts';
 import { formatMs, now, round, table } from './support/figures.ts';
+import { startPostgresServer } from '../test/support/postgres-server.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 500);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -138,6 +140,8 @@ async function deliveryCounts(baseUrl: string): Promise<Record<string, number>> 
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-bench-webhooks-'));
 const slack = await startFakeSlackApi({ token: botToken });
+const postgres = process.env.BENCH_DATABASE === 'postgres' ? await startPostgresServer() : undefined;
+if (process.env.BENCH_DATABASE === 'postgres' && !postgres) throw new Error('BENCH_DATABASE=postgres, but PostgreSQL is not installed');
 progress(`starting mender (data in ${dataDir})…`);
 const { url, child } = await startMenderProcess({
   MENDER_DATA_DIR: dataDir,
@@ -150,6 +154,7 @@ const { url, child } = await startMenderProcess({
   MENDER_SLACK_API_URL: slack.url,
   MENDER_JIRA_WEBHOOK_SECRET: secrets.jira,
   MENDER_SENTRY_CLIENT_SECRET: secrets.sentry,
+  ...(postgres ? { DATABASE_URL: postgres.url } : {}),
 });
 try {
   progress(`warm-up and baseline: GET /health at ${rate}/s for ${baselineSeconds} s…`);
@@ -185,11 +190,13 @@ try {
   console.log(`acknowledged ${acknowledged} of ${run.total}; stored ${stored} new deliveries (${run.duplicates} acknowledged as duplicates); lost ${acknowledged - run.duplicates - stored}`);
   console.log(`processing behind the acknowledgements: ${counts.processed} processed, ${counts.failed} failed, queue drained ${formatMs(drainMs)} after the last answer; fake Slack received ${slack.callsTo('chat.postEphemeral').length} answers`);
   const p99 = percentile(run.latencies, 0.99);
+  console.log(`database: ${postgres ? 'PostgreSQL server' : 'embedded PGlite'}`);
   console.log(`target p99 ≤ ${targetP99Ms} ms: ${p99 <= targetP99Ms ? 'met' : 'NOT met'} (${formatMs(p99)}) on ${os.cpus().length} cores (${os.loadavg()[0]!.toFixed(1)} load average)`);
   console.log(
     JSON.stringify({
       rate,
       seconds,
+      database: postgres ? 'postgres' : 'pglite',
       sent: run.total,
       acknowledged,
       stored,
@@ -209,5 +216,6 @@ try {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   await slack.close();
+  await postgres?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -65,6 +65,7 @@ export interface ListDeliveriesFilter {
 const defaults = { maxAttempts: 5, backoffMs: 2000, concurrency: 4 };
 // Rows per group-commit transaction: big enough for a burst, small enough to keep one commit short.
 const maxBatch = 200;
+const maxYieldMs = 1000;
 
 export interface AcceptResult {
   duplicate: boolean;
@@ -224,8 +225,20 @@ export class WebhookInbox {
     return counts;
   }
 
+  /**
+   * Acknowledgements come first: while deliveries wait to be written, processing (which shares the
+   * database) holds back, up to a second per delivery so a sustained flood cannot starve it.
+   */
+  private async yieldToAccepts(signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + maxYieldMs;
+    while ((this.writing || this.waiting.length > 0) && Date.now() < deadline && !signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   private async process(job: Job, signal: AbortSignal): Promise<void> {
     const rowId = String(job.payload.deliveryRowId ?? '');
+    await this.yieldToAccepts(signal);
     // One statement marks it processing and reads it; a row already processed (a crash after the
     // work but before the job completed) is left alone: the work is not done twice.
     const [row] = await this.db
