@@ -50,7 +50,11 @@ function sentryAlert(index: number): Request {
         issue_id: String(index),
         title: `TypeError: boom ${index}`,
         url: 'https://sentry.io/api/0/projects/acme/not-mapped/events/1/',
-        exception: { values: [{ type: 'TypeError', value: `boom ${index}`, stacktrace: { frames: [{ filename: 'src/cart.ts', function: 'total', lineno: 3, in_app: true }] } }] },
+        exception: {
+          values: [
+            { type: 'TypeError', value: `boom ${index}`, stacktrace: { frames: [{ filename: 'src/cart.ts', function: 'total', lineno: 3, in_app: true }] } },
+          ],
+        },
       },
     },
   });
@@ -187,11 +191,17 @@ try {
   ];
   console.log(table(['requests', 'sent', 'rate', 'p50', 'p99', 'max', 'answers'], [row('GET /health (baseline)', baseline), row('signed webhooks', run)]));
   console.log('');
-  console.log(`acknowledged ${acknowledged} of ${run.total}; stored ${stored} new deliveries (${run.duplicates} acknowledged as duplicates); lost ${acknowledged - run.duplicates - stored}`);
-  console.log(`processing behind the acknowledgements: ${counts.processed} processed, ${counts.failed} failed, queue drained ${formatMs(drainMs)} after the last answer; fake Slack received ${slack.callsTo('chat.postEphemeral').length} answers`);
+  console.log(
+    `acknowledged ${acknowledged} of ${run.total}; stored ${stored} new deliveries (${run.duplicates} acknowledged as duplicates); lost ${acknowledged - run.duplicates - stored}`,
+  );
+  console.log(
+    `processing behind the acknowledgements: ${counts.processed} processed, ${counts.failed} failed, queue drained ${formatMs(drainMs)} after the last answer; fake Slack received ${slack.callsTo('chat.postEphemeral').length} answers`,
+  );
   const p99 = percentile(run.latencies, 0.99);
   console.log(`database: ${postgres ? 'PostgreSQL server' : 'embedded PGlite'}`);
-  console.log(`target p99 ≤ ${targetP99Ms} ms: ${p99 <= targetP99Ms ? 'met' : 'NOT met'} (${formatMs(p99)}) on ${os.cpus().length} cores (${os.loadavg()[0]!.toFixed(1)} load average)`);
+  console.log(
+    `target p99 ≤ ${targetP99Ms} ms: ${p99 <= targetP99Ms ? 'met' : 'NOT met'} (${formatMs(p99)}) on ${os.cpus().length} cores (${os.loadavg()[0]!.toFixed(1)} load average)`,
+  );
   console.log(
     JSON.stringify({
       rate,

@@ -113,7 +113,12 @@ describe('WebhookInbox', () => {
 describe('WebhookInbox group commit', () => {
   it('stores a burst of concurrent deliveries, repeats inside the burst included, exactly once each', async () => {
     const { inbox, queue } = await openInbox();
-    const deliveries = Array.from({ length: 120 }, (_, index) => ({ source: index % 2 ? 'jira' : 'sentry', deliveryId: `d-${index % 100}`, kind: 'k', payload: { index } }));
+    const deliveries = Array.from({ length: 120 }, (_, index) => ({
+      source: index % 2 ? 'jira' : 'sentry',
+      deliveryId: `d-${index % 100}`,
+      kind: 'k',
+      payload: { index },
+    }));
     const results = await Promise.all(deliveries.map((delivery) => inbox.accept(delivery)));
     expect(results.filter((result) => !result.duplicate)).toHaveLength(100);
     // Every repeat points at the row its first occurrence stored.

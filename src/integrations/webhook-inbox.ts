@@ -125,7 +125,12 @@ export class WebhookInbox {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, maxBatch);
         try {
-          const results = await this.db.transaction((transaction) => this.store(transaction, batch.map((item) => item.delivery)));
+          const results = await this.db.transaction((transaction) =>
+            this.store(
+              transaction,
+              batch.map((item) => item.delivery),
+            ),
+          );
           batch.forEach((item, index) => item.resolve(results[index]!));
         } catch {
           // One bad delivery must not fail the others: write them one by one to find it.
@@ -146,7 +151,16 @@ export class WebhookInbox {
     for (const delivery of deliveries) if (!firsts.has(key(delivery))) firsts.set(key(delivery), delivery);
     const inserted = await executor
       .insert(webhookDeliveries)
-      .values([...firsts.values()].map((delivery) => ({ id: newId(), source: delivery.source, deliveryId: delivery.deliveryId, kind: delivery.kind, payload: delivery.payload as object, status: 'queued' })))
+      .values(
+        [...firsts.values()].map((delivery) => ({
+          id: newId(),
+          source: delivery.source,
+          deliveryId: delivery.deliveryId,
+          kind: delivery.kind,
+          payload: delivery.payload as object,
+          status: 'queued',
+        })),
+      )
       .onConflictDoNothing({ target: [webhookDeliveries.source, webhookDeliveries.deliveryId] })
       .returning({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId });
     const stored = new Map(inserted.map((row) => [key(row), row.id]));
