@@ -138,8 +138,16 @@ async function load(baseUrl: string, requestsPerSecond: number, duration: number
 }
 
 async function deliveryCounts(baseUrl: string): Promise<Record<string, number>> {
-  const response = await fetch(`${baseUrl}/api/integrations/deliveries?limit=1`, { headers: { authorization: `Bearer ${adminToken}` } });
-  return ((await response.json()) as { counts: Record<string, number> }).counts;
+  // A pooled connection the server has just closed fails once: ask again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(`${baseUrl}/api/integrations/deliveries?limit=1`, { headers: { authorization: `Bearer ${adminToken}` } });
+      return ((await response.json()) as { counts: Record<string, number> }).counts;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-bench-webhooks-'));
