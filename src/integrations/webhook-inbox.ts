@@ -66,6 +66,9 @@ const defaults = { maxAttempts: 5, backoffMs: 2000, concurrency: 4 };
 // Rows per group-commit transaction: big enough for a burst, small enough to keep one commit short.
 const maxBatch = 200;
 const maxYieldMs = 1000;
+const gatherMs = 3;
+// Processing waits for this long without a new delivery before it takes its turn at the database.
+const quietMs = 25;
 
 export interface AcceptResult {
   duplicate: boolean;
@@ -93,6 +96,7 @@ export class WebhookInbox {
   private started = false;
   private readonly waiting: WaitingDelivery[] = [];
   private writing = false;
+  private lastAcceptAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -113,6 +117,7 @@ export class WebhookInbox {
    */
   async accept(delivery: IncomingDelivery, executor?: Executor): Promise<AcceptResult> {
     if (executor) return (await this.store(executor, [delivery]))[0]!;
+    this.lastAcceptAt = Date.now();
     return new Promise<AcceptResult>((resolve, reject) => {
       this.waiting.push({ delivery, resolve, reject });
       if (!this.writing) void this.writeWaiting();
@@ -123,6 +128,8 @@ export class WebhookInbox {
     this.writing = true;
     try {
       while (this.waiting.length > 0) {
+        // Deliveries arrive one connection at a time: a moment's wait lets a burst share one commit.
+        if (this.waiting.length < maxBatch) await new Promise((resolve) => setTimeout(resolve, gatherMs));
         const batch = this.waiting.splice(0, maxBatch);
         try {
           const results = await this.db.transaction((transaction) =>
@@ -240,12 +247,12 @@ export class WebhookInbox {
   }
 
   /**
-   * Acknowledgements come first: while deliveries wait to be written, processing (which shares the
-   * database) holds back, up to a second per delivery so a sustained flood cannot starve it.
+   * Acknowledgements come first: while deliveries arrive or wait to be written, processing (which
+   * shares the database) holds back, up to a second per delivery so a sustained flood cannot starve it.
    */
   private async yieldToAccepts(signal: AbortSignal): Promise<void> {
     const deadline = Date.now() + maxYieldMs;
-    while ((this.writing || this.waiting.length > 0) && Date.now() < deadline && !signal.aborted) {
+    while ((this.writing || this.waiting.length > 0 || Date.now() - this.lastAcceptAt < quietMs) && Date.now() < deadline && !signal.aborted) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
