@@ -11,7 +11,16 @@ import { settingsSchema } from './settings-schema.ts';
 const run = promisify(execFile);
 const projectRoot = path.resolve(import.meta.dirname, '../..');
 const definitions = Object.values(settingsSchema);
-const secretVariables = ['DATABASE_URL', 'MENDER_ADMIN_TOKEN', 'MENDER_MODEL_API_KEY'];
+const secretVariables = [
+  'DATABASE_URL',
+  'MENDER_ADMIN_TOKEN',
+  'MENDER_JIRA_API_TOKEN',
+  'MENDER_JIRA_WEBHOOK_SECRET',
+  'MENDER_MODEL_API_KEY',
+  'MENDER_SENTRY_CLIENT_SECRET',
+  'MENDER_SLACK_BOT_TOKEN',
+  'MENDER_SLACK_SIGNING_SECRET',
+].sort();
 
 /** The cells of a Markdown table row, with escaped pipes kept inside their cell. */
 function cellsOf(row: string): string[] {

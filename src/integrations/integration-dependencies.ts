@@ -22,4 +22,3 @@ export interface IntegrationDependencies {
   control: AgentControl;
   log: Logger;
 }
-

@@ -7,7 +7,9 @@ export type { IntegrationDependencies };
 
 /** Registers the configured integrations' webhook processors and event followers. Call before `inbox.start()`. */
 export function startIntegrations(dependencies: IntegrationDependencies): { stop(): Promise<void> } {
-  const started = [startSlackIntegration(dependencies), startJiraIntegration(dependencies), startSentryIntegration(dependencies)].filter((integration) => integration !== undefined);
+  const started = [startSlackIntegration(dependencies), startJiraIntegration(dependencies), startSentryIntegration(dependencies)].filter(
+    (integration) => integration !== undefined,
+  );
   return {
     async stop() {
       await Promise.all(started.map((integration) => integration.stop()));

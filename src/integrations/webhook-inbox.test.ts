@@ -109,3 +109,26 @@ describe('WebhookInbox', () => {
     expect(counts.waiting + counts.active + counts.completed + counts.failed).toBe(0);
   });
 });
+
+describe('WebhookInbox group commit', () => {
+  it('stores a burst of concurrent deliveries, repeats inside the burst included, exactly once each', async () => {
+    const { inbox, queue } = await openInbox();
+    const deliveries = Array.from({ length: 120 }, (_, index) => ({
+      source: index % 2 ? 'jira' : 'sentry',
+      deliveryId: `d-${index % 100}`,
+      kind: 'k',
+      payload: { index },
+    }));
+    const results = await Promise.all(deliveries.map((delivery) => inbox.accept(delivery)));
+    expect(results.filter((result) => !result.duplicate)).toHaveLength(100);
+    // Every repeat points at the row its first occurrence stored.
+    const idByKey = new Map<string, string>();
+    deliveries.forEach((delivery, index) => {
+      const key = `${delivery.source}/${delivery.deliveryId}`;
+      if (!results[index]!.duplicate) idByKey.set(key, results[index]!.id);
+    });
+    deliveries.forEach((delivery, index) => expect(results[index]!.id).toBe(idByKey.get(`${delivery.source}/${delivery.deliveryId}`)));
+    expect(await inbox.count()).toBe(100);
+    expect((await queue.counts('webhooks')).waiting).toBe(100);
+  });
+});

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../store/database.ts';
 import { webhookDeliveries } from '../store/schema.ts';
 import { newId } from '../store/ids.ts';
@@ -63,6 +63,24 @@ export interface ListDeliveriesFilter {
 }
 
 const defaults = { maxAttempts: 5, backoffMs: 2000, concurrency: 4 };
+// Rows per group-commit transaction: big enough for a burst, small enough to keep one commit short.
+const maxBatch = 200;
+const maxYieldMs = 1000;
+const gatherMs = 3;
+// Processing waits for this long without a new delivery before it takes its turn at the database.
+const quietMs = 25;
+
+export interface AcceptResult {
+  duplicate: boolean;
+  /** The inbox row: the new one, or the one stored first. */
+  id: string;
+}
+
+interface WaitingDelivery {
+  delivery: IncomingDelivery;
+  resolve: (result: AcceptResult) => void;
+  reject: (error: unknown) => void;
+}
 const longestError = 2000;
 
 /**
@@ -76,6 +94,9 @@ export class WebhookInbox {
   private readonly backoffMs: number;
   private readonly concurrency: number;
   private started = false;
+  private readonly waiting: WaitingDelivery[] = [];
+  private writing = false;
+  private lastAcceptAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -91,34 +112,87 @@ export class WebhookInbox {
   /**
    * Stores the delivery and enqueues its processing atomically (inside `executor` when given, else a
    * transaction of its own). A (source, deliveryId) seen before stores nothing: `{ duplicate: true }`.
+   * Without an executor, deliveries that arrive while a write is under way are written together in
+   * the next transaction (group commit): one commit for a burst, each caller answered once it is durable.
    */
-  async accept(delivery: IncomingDelivery, executor?: Executor): Promise<{ duplicate: boolean; id: string }> {
-    if (executor) return this.store(executor, delivery);
-    return this.db.transaction((transaction) => this.store(transaction, delivery));
+  async accept(delivery: IncomingDelivery, executor?: Executor): Promise<AcceptResult> {
+    if (executor) return (await this.store(executor, [delivery]))[0]!;
+    this.lastAcceptAt = Date.now();
+    return new Promise<AcceptResult>((resolve, reject) => {
+      this.waiting.push({ delivery, resolve, reject });
+      if (!this.writing) void this.writeWaiting();
+    });
   }
 
-  private async store(executor: Executor, delivery: IncomingDelivery): Promise<{ duplicate: boolean; id: string }> {
-    const [inserted] = await executor
-      .insert(webhookDeliveries)
-      .values({
-        id: newId(),
-        source: delivery.source,
-        deliveryId: delivery.deliveryId,
-        kind: delivery.kind,
-        payload: delivery.payload as object,
-        status: 'queued',
-      })
-      .onConflictDoNothing({ target: [webhookDeliveries.source, webhookDeliveries.deliveryId] })
-      .returning({ id: webhookDeliveries.id });
-    if (!inserted) {
-      const [existing] = await executor
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.source, delivery.source), eq(webhookDeliveries.deliveryId, delivery.deliveryId)));
-      return { duplicate: true, id: existing?.id ?? '' };
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0) {
+        // Deliveries arrive one connection at a time: a moment's wait lets a burst share one commit.
+        if (this.waiting.length < maxBatch) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+        const batch = this.waiting.splice(0, maxBatch);
+        try {
+          const results = await this.db.transaction((transaction) =>
+            this.store(
+              transaction,
+              batch.map((item) => item.delivery),
+            ),
+          );
+          batch.forEach((item, index) => item.resolve(results[index]!));
+        } catch {
+          // One bad delivery must not fail the others: write them one by one to find it.
+          for (const item of batch) {
+            await this.db.transaction((transaction) => this.store(transaction, [item.delivery])).then((results) => item.resolve(results[0]!), item.reject);
+          }
+        }
+      }
+    } finally {
+      this.writing = false;
     }
-    await this.queue.add('webhooks', delivery.source, { deliveryRowId: inserted.id }, { maxAttempts: this.maxAttempts, backoffMs: this.backoffMs }, executor);
-    return { duplicate: false, id: inserted.id };
+  }
+
+  private async store(executor: Executor, deliveries: IncomingDelivery[]): Promise<AcceptResult[]> {
+    const key = (delivery: { source: string; deliveryId: string }) => `${delivery.source}\u0000${delivery.deliveryId}`;
+    // A repeat inside one batch is a duplicate of its first occurrence.
+    const firsts = new Map<string, IncomingDelivery>();
+    for (const delivery of deliveries) if (!firsts.has(key(delivery))) firsts.set(key(delivery), delivery);
+    const inserted = await executor
+      .insert(webhookDeliveries)
+      .values(
+        [...firsts.values()].map((delivery) => ({
+          id: newId(),
+          source: delivery.source,
+          deliveryId: delivery.deliveryId,
+          kind: delivery.kind,
+          payload: delivery.payload as object,
+          status: 'queued',
+        })),
+      )
+      .onConflictDoNothing({ target: [webhookDeliveries.source, webhookDeliveries.deliveryId] })
+      .returning({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId });
+    const stored = new Map(inserted.map((row) => [key(row), row.id]));
+    for (const row of inserted) {
+      await this.queue.add('webhooks', row.source, { deliveryRowId: row.id }, { maxAttempts: this.maxAttempts, backoffMs: this.backoffMs }, executor);
+    }
+    const existing = new Map<string, string>();
+    const repeated = [...firsts.values()].filter((delivery) => !stored.has(key(delivery)));
+    if (repeated.length > 0) {
+      const rows = await executor
+        .select({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId })
+        .from(webhookDeliveries)
+        .where(or(...repeated.map((delivery) => and(eq(webhookDeliveries.source, delivery.source), eq(webhookDeliveries.deliveryId, delivery.deliveryId)))));
+      for (const row of rows) existing.set(key(row), row.id);
+    }
+    const claimed = new Set<string>();
+    return deliveries.map((delivery) => {
+      const id = stored.get(key(delivery));
+      // Only the first occurrence of a newly stored key is new; every other occurrence is a duplicate.
+      if (id && !claimed.has(key(delivery))) {
+        claimed.add(key(delivery));
+        return { duplicate: false, id };
+      }
+      return { duplicate: true, id: id ?? existing.get(key(delivery)) ?? '' };
+    });
   }
 
   /** Registers the processor of one source's deliveries (one per source). */
@@ -160,13 +234,43 @@ export class WebhookInbox {
     return Number(row?.count ?? 0);
   }
 
+  /** Deliveries by status (every status present, zero when none). */
+  async countByStatus(source?: string): Promise<Record<DeliveryStatus, number>> {
+    const rows = await this.db
+      .select({ status: webhookDeliveries.status, count: sql<number>`count(*)::int` })
+      .from(webhookDeliveries)
+      .where(source ? eq(webhookDeliveries.source, source) : undefined)
+      .groupBy(webhookDeliveries.status);
+    const counts = Object.fromEntries(deliveryStatuses.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
+    for (const row of rows) if (row.status in counts) counts[row.status as DeliveryStatus] = Number(row.count);
+    return counts;
+  }
+
+  /**
+   * Acknowledgements come first: while deliveries arrive or wait to be written, processing (which
+   * shares the database) holds back, up to a second per delivery so a sustained flood cannot starve it.
+   */
+  private async yieldToAccepts(signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + maxYieldMs;
+    while ((this.writing || this.waiting.length > 0 || Date.now() - this.lastAcceptAt < quietMs) && Date.now() < deadline && !signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   private async process(job: Job, signal: AbortSignal): Promise<void> {
     const rowId = String(job.payload.deliveryRowId ?? '');
-    const row = await this.get(rowId);
-    if (!row) throw new PermanentJobError(`webhook delivery ${rowId} is not in the inbox`);
-    // Processed already (a crash after the work but before the job completed): do not do it twice.
-    if (row.status === 'processed') return;
-    await this.db.update(webhookDeliveries).set({ status: 'processing', attempts: job.attempt, updatedAt: new Date() }).where(eq(webhookDeliveries.id, rowId));
+    await this.yieldToAccepts(signal);
+    // One statement marks it processing and reads it; a row already processed (a crash after the
+    // work but before the job completed) is left alone: the work is not done twice.
+    const [row] = await this.db
+      .update(webhookDeliveries)
+      .set({ status: 'processing', attempts: job.attempt, updatedAt: new Date() })
+      .where(and(eq(webhookDeliveries.id, rowId), ne(webhookDeliveries.status, 'processed')))
+      .returning();
+    if (!row) {
+      if (await this.get(rowId)) return;
+      throw new PermanentJobError(`webhook delivery ${rowId} is not in the inbox`);
+    }
     const processor = this.processors.get(row.source);
     const lastAttempt = job.attempt >= job.maxAttempts;
     try {

@@ -16,14 +16,30 @@ import { jiraWebhookPayload } from '../integrations/jira/jira-processor.ts';
 export function registerJiraRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/jira', async (c) => {
     const secret = services.settings.jiraWebhookSecret;
-    if (!secret) throw new WebhookRejectedError(503, 'not_configured', 'the Jira integration is not configured: set MENDER_JIRA_WEBHOOK_SECRET to the webhook\'s secret');
+    if (!secret)
+      throw new WebhookRejectedError(503, 'not_configured', "the Jira integration is not configured: set MENDER_JIRA_WEBHOOK_SECRET to the webhook's secret");
     const raw = await readRawBody(c, services.settings.webhookBodyLimitBytes);
     const header = c.req.header('x-hub-signature');
-    if (!header) throw new WebhookRejectedError(401, 'missing_signature', 'X-Hub-Signature is missing: give the Jira webhook a secret (the same as MENDER_JIRA_WEBHOOK_SECRET)');
-    if (!verifyHmacSha256Hex(secret, raw, sha256HeaderHex(header))) throw new WebhookRejectedError(401, 'bad_signature', 'X-Hub-Signature does not match the body: check MENDER_JIRA_WEBHOOK_SECRET against the webhook\'s secret');
+    if (!header)
+      throw new WebhookRejectedError(
+        401,
+        'missing_signature',
+        'X-Hub-Signature is missing: give the Jira webhook a secret (the same as MENDER_JIRA_WEBHOOK_SECRET)',
+      );
+    if (!verifyHmacSha256Hex(secret, raw, sha256HeaderHex(header)))
+      throw new WebhookRejectedError(
+        401,
+        'bad_signature',
+        "X-Hub-Signature does not match the body: check MENDER_JIRA_WEBHOOK_SECRET against the webhook's secret",
+      );
     const payload = parseWebhookJson(raw, jiraWebhookPayload, 'Jira webhook');
     const deliveryId = c.req.header('x-atlassian-webhook-identifier') ?? `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
-    const { duplicate } = await services.inbox.accept({ source: 'jira', deliveryId, kind: payload.webhookEvent, payload: JSON.parse(raw.toString('utf8')) as unknown });
+    const { duplicate } = await services.inbox.accept({
+      source: 'jira',
+      deliveryId,
+      kind: payload.webhookEvent,
+      payload: JSON.parse(raw.toString('utf8')) as unknown,
+    });
     return c.json({ ok: true, duplicate });
   });
 }

@@ -19,11 +19,21 @@ import { eventAlertPayload, issuePayload, sentryResources } from '../integration
 export function registerSentryRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/sentry', async (c) => {
     const secret = services.settings.sentryClientSecret;
-    if (!secret) throw new WebhookRejectedError(503, 'not_configured', 'the Sentry integration is not configured: set MENDER_SENTRY_CLIENT_SECRET to the integration\'s client secret');
+    if (!secret)
+      throw new WebhookRejectedError(
+        503,
+        'not_configured',
+        "the Sentry integration is not configured: set MENDER_SENTRY_CLIENT_SECRET to the integration's client secret",
+      );
     const raw = await readRawBody(c, services.settings.webhookBodyLimitBytes);
     const signature = c.req.header('sentry-hook-signature');
     if (!signature) throw new WebhookRejectedError(401, 'missing_signature', 'Sentry-Hook-Signature is missing');
-    if (!verifyHmacSha256Hex(secret, raw, signature)) throw new WebhookRejectedError(401, 'bad_signature', 'Sentry-Hook-Signature does not match the body: check MENDER_SENTRY_CLIENT_SECRET against the integration\'s client secret');
+    if (!verifyHmacSha256Hex(secret, raw, signature))
+      throw new WebhookRejectedError(
+        401,
+        'bad_signature',
+        "Sentry-Hook-Signature does not match the body: check MENDER_SENTRY_CLIENT_SECRET against the integration's client secret",
+      );
     requireFreshTimestamp(c.req.header('sentry-hook-timestamp'), 'Sentry-Hook-Timestamp');
     const resource = c.req.header('sentry-hook-resource') ?? '';
     if (!(sentryResources as readonly string[]).includes(resource)) {

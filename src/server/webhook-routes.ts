@@ -59,6 +59,6 @@ export function registerWebhookRoutes(
     const actor = c.get('actor');
     if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may read webhook deliveries`);
     const query = parseQuery(c, listDeliveriesQuery);
-    return c.json({ deliveries: (await services.inbox.list(query)).map(deliveryView) });
+    return c.json({ deliveries: (await services.inbox.list(query)).map(deliveryView), counts: await services.inbox.countByStatus(query.source) });
   });
 }

@@ -30,7 +30,10 @@ describe('Slack notifications in the team channel', () => {
     ({ model, mender, target } = await startCartPipeline(
       roleScript({
         // A task about a missing file gets no plan: the planner gives up and the operation fails.
-        planner: (request) => (JSON.stringify(request.body).includes('inventory') ? { text: 'I cannot find an inventory module.' } : plannerReplies[countAssistantTurns(request.body)] ?? { text: 'done' }),
+        planner: (request) =>
+          JSON.stringify(request.body).includes('inventory')
+            ? { text: 'I cannot find an inventory module.' }
+            : (plannerReplies[countAssistantTurns(request.body)] ?? { text: 'done' }),
         coder: (request) => coder[countAssistantTurns(request.body)] ?? { text: 'done' },
         reviewer: reviewerReplies,
       }),
@@ -47,7 +50,8 @@ describe('Slack notifications in the team channel', () => {
     await mender.waitForStatus(id, ['done']);
     await vi.waitFor(() => expect(notices().join('\n')).toContain(`🎉 Merged fix \`${id}\``), { timeout: 20_000 });
 
-    const failing = (await mender.call('POST', '/api/operations', { type: 'fix', description: 'inventory count is off by one', repo: 'cart' })).json.id as string;
+    const failing = (await mender.call('POST', '/api/operations', { type: 'fix', description: 'inventory count is off by one', repo: 'cart' })).json
+      .id as string;
     await mender.waitForStatus(failing, ['failed']);
     await vi.waitFor(() => expect(notices().join('\n')).toContain(`❌ Failed fix \`${failing}\``), { timeout: 20_000 });
 

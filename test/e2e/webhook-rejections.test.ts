@@ -12,7 +12,13 @@ const bodyLimit = 4096;
 const now = () => Math.floor(Date.now() / 1000);
 
 function sentryRequest(body: string, options: { secret?: string; timestamp?: number; signature?: string | null } = {}) {
-  const signature = options.signature === undefined ? crypto.createHmac('sha256', options.secret ?? secrets.sentry).update(body).digest('hex') : options.signature;
+  const signature =
+    options.signature === undefined
+      ? crypto
+          .createHmac('sha256', options.secret ?? secrets.sentry)
+          .update(body)
+          .digest('hex')
+      : options.signature;
   return {
     body,
     headers: {
@@ -25,7 +31,10 @@ function sentryRequest(body: string, options: { secret?: string; timestamp?: num
   };
 }
 
-const sentryAlert = JSON.stringify({ action: 'triggered', data: { event: { title: 'Error: boom', url: 'https://sentry.io/api/0/projects/acme/web/events/1/' } } });
+const sentryAlert = JSON.stringify({
+  action: 'triggered',
+  data: { event: { title: 'Error: boom', url: 'https://sentry.io/api/0/projects/acme/web/events/1/' } },
+});
 
 describe('webhook requests that must change nothing, replays, and slow processing', () => {
   let slack: FakeSlackApi;
@@ -49,44 +58,180 @@ describe('webhook requests that must change nothing, replays, and slow processin
   });
 
   async function post(route: string, request: { body: string | ReadableStream; headers: Record<string, string> }) {
-    const response = await mender.app.request(route, { method: 'POST', headers: request.headers, body: request.body, ...(typeof request.body === 'string' ? {} : { duplex: 'half' }) } as RequestInit);
+    const response = await mender.app.request(route, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      ...(typeof request.body === 'string' ? {} : { duplex: 'half' }),
+    } as RequestInit);
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   }
 
   async function rowCounts() {
-    const count = async (table: string) => Number(rowsOf<{ count: number }>(await mender.store.db.execute(sql.raw(`SELECT count(*)::int AS count FROM ${table}`)))[0]!.count);
-    return { deliveries: await count('webhook_deliveries'), jobs: await count(`jobs WHERE queue = 'webhooks'`), operations: await count('operations'), events: await count('events') };
+    const count = async (table: string) =>
+      Number(rowsOf<{ count: number }>(await mender.store.db.execute(sql.raw(`SELECT count(*)::int AS count FROM ${table}`)))[0]!.count);
+    return {
+      deliveries: await count('webhook_deliveries'),
+      jobs: await count(`jobs WHERE queue = 'webhooks'`),
+      operations: await count('operations'),
+      events: await count('events'),
+    };
   }
 
   it('refuses bad, missing and stale signatures (401), oversized bodies (413) and malformed ones (400), storing nothing', async () => {
     const before = await rowCounts();
     const command = signedSlackRequest(secrets.slack, slashCommandForm('/agent', 'list', 'U0LEAD'));
-    const cases: { name: string; route: string; request: { body: string | ReadableStream; headers: Record<string, string> }; status: number; code: string }[] = [
-      { name: 'slack: wrong secret', route: '/webhooks/slack/commands', request: signedSlackRequest('another-secret', slashCommandForm('/agent', 'list', 'U0LEAD')), status: 401, code: 'bad_signature' },
-      { name: 'slack: body changed after signing', route: '/webhooks/slack/commands', request: { ...command, body: command.body.replace('list', 'pause') }, status: 401, code: 'bad_signature' },
-      { name: 'slack: no signature', route: '/webhooks/slack/commands', request: { body: command.body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(now()) } }, status: 401, code: 'missing_signature' },
-      { name: 'slack: stale timestamp', route: '/webhooks/slack/commands', request: signedSlackRequest(secrets.slack, slashCommandForm('/agent', 'list', 'U0LEAD'), { timestamp: now() - 301 }), status: 401, code: 'stale_timestamp' },
-      { name: 'slack: no timestamp', route: '/webhooks/slack/commands', request: { body: command.body, headers: { ...command.headers, 'x-slack-request-timestamp': '' } }, status: 401, code: 'bad_signature' },
-      { name: 'slack: oversized', route: '/webhooks/slack/commands', request: signedSlackRequest(secrets.slack, slashCommandForm('/fix', 'x'.repeat(bodyLimit), 'U0LEAD')), status: 413, code: 'payload_too_large' },
-      { name: 'slack: command without its fields', route: '/webhooks/slack/commands', request: signedSlackRequest(secrets.slack, { command: '/fix', text: 'x' }), status: 400, code: 'invalid_payload' },
-      { name: 'slack: interaction without payload', route: '/webhooks/slack/interactions', request: signedSlackRequest(secrets.slack, { nothing: 'here' }), status: 400, code: 'invalid_payload' },
-      { name: 'slack: interaction payload not JSON', route: '/webhooks/slack/interactions', request: signedSlackRequest(secrets.slack, { payload: '{"type":' }), status: 400, code: 'malformed_json' },
-      { name: 'jira: wrong secret', route: '/webhooks/jira', request: signedJiraRequest('another-secret', jiraIssueEvent('SHOP-1', ['AI-Fix'])), status: 401, code: 'bad_signature' },
-      { name: 'jira: no signature', route: '/webhooks/jira', request: { body: JSON.stringify(jiraIssueEvent('SHOP-1', ['AI-Fix'])), headers: { 'content-type': 'application/json' } }, status: 401, code: 'missing_signature' },
-      { name: 'jira: oversized', route: '/webhooks/jira', request: signedJiraRequest(secrets.jira, { ...jiraIssueEvent('SHOP-1', ['AI-Fix']), padding: 'x'.repeat(bodyLimit) }), status: 413, code: 'payload_too_large' },
-      { name: 'jira: not JSON', route: '/webhooks/jira', request: { body: '{"webhookEvent":', headers: { 'content-type': 'application/json', 'x-hub-signature': `sha256=${crypto.createHmac('sha256', secrets.jira).update('{"webhookEvent":').digest('hex')}` } }, status: 400, code: 'malformed_json' },
-      { name: 'jira: not an issue event', route: '/webhooks/jira', request: signedJiraRequest(secrets.jira, { issue: { key: 'nope' } }), status: 400, code: 'invalid_payload' },
-      { name: 'sentry: wrong secret', route: '/webhooks/sentry', request: sentryRequest(sentryAlert, { secret: 'another-secret' }), status: 401, code: 'bad_signature' },
-      { name: 'sentry: no signature', route: '/webhooks/sentry', request: sentryRequest(sentryAlert, { signature: null }), status: 401, code: 'missing_signature' },
-      { name: 'sentry: stale timestamp', route: '/webhooks/sentry', request: sentryRequest(sentryAlert, { timestamp: now() - 600 }), status: 401, code: 'stale_timestamp' },
-      { name: 'sentry: oversized, streamed without a length', route: '/webhooks/sentry', request: { ...sentryRequest(sentryAlert), body: new Blob([`{"padding":"${'x'.repeat(bodyLimit * 4)}"}`]).stream() }, status: 413, code: 'payload_too_large' },
-      { name: 'sentry: not JSON', route: '/webhooks/sentry', request: sentryRequest('{"action":'), status: 400, code: 'malformed_json' },
-      { name: 'sentry: alert without its event', route: '/webhooks/sentry', request: sentryRequest('{"action":"triggered","data":{}}'), status: 400, code: 'invalid_payload' },
-    ];
+    const cases: { name: string; route: string; request: { body: string | ReadableStream; headers: Record<string, string> }; status: number; code: string }[] =
+      [
+        {
+          name: 'slack: wrong secret',
+          route: '/webhooks/slack/commands',
+          request: signedSlackRequest('another-secret', slashCommandForm('/agent', 'list', 'U0LEAD')),
+          status: 401,
+          code: 'bad_signature',
+        },
+        {
+          name: 'slack: body changed after signing',
+          route: '/webhooks/slack/commands',
+          request: { ...command, body: command.body.replace('list', 'pause') },
+          status: 401,
+          code: 'bad_signature',
+        },
+        {
+          name: 'slack: no signature',
+          route: '/webhooks/slack/commands',
+          request: { body: command.body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(now()) } },
+          status: 401,
+          code: 'missing_signature',
+        },
+        {
+          name: 'slack: stale timestamp',
+          route: '/webhooks/slack/commands',
+          request: signedSlackRequest(secrets.slack, slashCommandForm('/agent', 'list', 'U0LEAD'), { timestamp: now() - 301 }),
+          status: 401,
+          code: 'stale_timestamp',
+        },
+        {
+          name: 'slack: no timestamp',
+          route: '/webhooks/slack/commands',
+          request: { body: command.body, headers: { ...command.headers, 'x-slack-request-timestamp': '' } },
+          status: 401,
+          code: 'bad_signature',
+        },
+        {
+          name: 'slack: oversized',
+          route: '/webhooks/slack/commands',
+          request: signedSlackRequest(secrets.slack, slashCommandForm('/fix', 'x'.repeat(bodyLimit), 'U0LEAD')),
+          status: 413,
+          code: 'payload_too_large',
+        },
+        {
+          name: 'slack: command without its fields',
+          route: '/webhooks/slack/commands',
+          request: signedSlackRequest(secrets.slack, { command: '/fix', text: 'x' }),
+          status: 400,
+          code: 'invalid_payload',
+        },
+        {
+          name: 'slack: interaction without payload',
+          route: '/webhooks/slack/interactions',
+          request: signedSlackRequest(secrets.slack, { nothing: 'here' }),
+          status: 400,
+          code: 'invalid_payload',
+        },
+        {
+          name: 'slack: interaction payload not JSON',
+          route: '/webhooks/slack/interactions',
+          request: signedSlackRequest(secrets.slack, { payload: '{"type":' }),
+          status: 400,
+          code: 'malformed_json',
+        },
+        {
+          name: 'jira: wrong secret',
+          route: '/webhooks/jira',
+          request: signedJiraRequest('another-secret', jiraIssueEvent('SHOP-1', ['AI-Fix'])),
+          status: 401,
+          code: 'bad_signature',
+        },
+        {
+          name: 'jira: no signature',
+          route: '/webhooks/jira',
+          request: { body: JSON.stringify(jiraIssueEvent('SHOP-1', ['AI-Fix'])), headers: { 'content-type': 'application/json' } },
+          status: 401,
+          code: 'missing_signature',
+        },
+        {
+          name: 'jira: oversized',
+          route: '/webhooks/jira',
+          request: signedJiraRequest(secrets.jira, { ...jiraIssueEvent('SHOP-1', ['AI-Fix']), padding: 'x'.repeat(bodyLimit) }),
+          status: 413,
+          code: 'payload_too_large',
+        },
+        {
+          name: 'jira: not JSON',
+          route: '/webhooks/jira',
+          request: {
+            body: '{"webhookEvent":',
+            headers: {
+              'content-type': 'application/json',
+              'x-hub-signature': `sha256=${crypto.createHmac('sha256', secrets.jira).update('{"webhookEvent":').digest('hex')}`,
+            },
+          },
+          status: 400,
+          code: 'malformed_json',
+        },
+        {
+          name: 'jira: not an issue event',
+          route: '/webhooks/jira',
+          request: signedJiraRequest(secrets.jira, { issue: { key: 'nope' } }),
+          status: 400,
+          code: 'invalid_payload',
+        },
+        {
+          name: 'sentry: wrong secret',
+          route: '/webhooks/sentry',
+          request: sentryRequest(sentryAlert, { secret: 'another-secret' }),
+          status: 401,
+          code: 'bad_signature',
+        },
+        {
+          name: 'sentry: no signature',
+          route: '/webhooks/sentry',
+          request: sentryRequest(sentryAlert, { signature: null }),
+          status: 401,
+          code: 'missing_signature',
+        },
+        {
+          name: 'sentry: stale timestamp',
+          route: '/webhooks/sentry',
+          request: sentryRequest(sentryAlert, { timestamp: now() - 600 }),
+          status: 401,
+          code: 'stale_timestamp',
+        },
+        {
+          name: 'sentry: oversized, streamed without a length',
+          route: '/webhooks/sentry',
+          request: { ...sentryRequest(sentryAlert), body: new Blob([`{"padding":"${'x'.repeat(bodyLimit * 4)}"}`]).stream() },
+          status: 413,
+          code: 'payload_too_large',
+        },
+        { name: 'sentry: not JSON', route: '/webhooks/sentry', request: sentryRequest('{"action":'), status: 400, code: 'malformed_json' },
+        {
+          name: 'sentry: alert without its event',
+          route: '/webhooks/sentry',
+          request: sentryRequest('{"action":"triggered","data":{}}'),
+          status: 400,
+          code: 'invalid_payload',
+        },
+      ];
     for (const testCase of cases) {
       const answer = await post(testCase.route, testCase.request);
-      expect({ name: testCase.name, status: answer.status, code: answer.json?.error?.code }).toEqual({ name: testCase.name, status: testCase.status, code: testCase.code });
+      expect({ name: testCase.name, status: answer.status, code: answer.json?.error?.code }).toEqual({
+        name: testCase.name,
+        status: testCase.status,
+        code: testCase.code,
+      });
     }
     expect(await rowCounts()).toEqual(before);
     expect(slack.calls).toEqual([]);
@@ -109,7 +254,10 @@ describe('webhook requests that must change nothing, replays, and slow processin
     expect(answer).toMatchObject({ status: 200, json: { response_type: 'ephemeral', text: 'Listing operations…' } });
     const [delivery] = (await mender.call('GET', '/api/integrations/deliveries?limit=1')).json.deliveries;
     expect(['queued', 'processing']).toContain(delivery.status);
-    await vi.waitFor(async () => expect((await mender.call('GET', `/api/integrations/deliveries?limit=1`)).json.deliveries[0].status).toBe('processed'), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(async () => expect((await mender.call('GET', `/api/integrations/deliveries?limit=1`)).json.deliveries[0].status).toBe('processed'), {
+      timeout: 20_000,
+      interval: 200,
+    });
     expect(slack.callsTo('chat.postEphemeral').filter((call) => call.args.user === 'U0SLOW')).toHaveLength(1);
     slack.delay('chat.postEphemeral', 0);
   });

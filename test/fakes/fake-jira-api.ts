@@ -52,7 +52,8 @@ export async function startFakeJiraApi(options: { email: string; apiToken: strin
         response.end(body === undefined ? '' : JSON.stringify(body));
       };
       const given = Buffer.from(request.headers.authorization ?? '');
-      if (given.length !== expected.length || !crypto.timingSafeEqual(given, Buffer.from(expected))) return send(401, { errorMessages: ['Client must be authenticated to access this resource.'] });
+      if (given.length !== expected.length || !crypto.timingSafeEqual(given, Buffer.from(expected)))
+        return send(401, { errorMessages: ['Client must be authenticated to access this resource.'] });
       const match = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)\/(comment|transitions)$/.exec(path);
       if (!match) return send(404, { errorMessages: ['No such route'] });
       const target = issue(match[1]!);
@@ -62,7 +63,10 @@ export async function startFakeJiraApi(options: { email: string; apiToken: strin
         target.comments.push(documentText(body.body));
         return send(201, { id: String(target.comments.length), body: body.body });
       }
-      if (match[2] === 'transitions' && request.method === 'GET') return send(200, { transitions: workflow.filter((item) => item.to !== target.status).map((item) => ({ id: item.id, name: item.name, to: { name: item.to } })) });
+      if (match[2] === 'transitions' && request.method === 'GET')
+        return send(200, {
+          transitions: workflow.filter((item) => item.to !== target.status).map((item) => ({ id: item.id, name: item.name, to: { name: item.to } })),
+        });
       if (match[2] === 'transitions' && request.method === 'POST') {
         const chosen = workflow.find((item) => item.id === body?.transition?.id);
         if (!chosen) return send(400, { errorMessages: ['Transition id is not valid for this issue'] });
@@ -99,7 +103,11 @@ export function jiraIssueEvent(key: string, labels: string[], event = 'jira:issu
       key,
       fields: {
         summary: 'Cart total ignores quantity',
-        description: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'total() in src/cart.ts adds prices once per line.' }] }] },
+        description: {
+          type: 'doc',
+          version: 1,
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: 'total() in src/cart.ts adds prices once per line.' }] }],
+        },
         labels,
         project: { key: key.split('-')[0] },
       },
@@ -113,4 +121,3 @@ export function signedJiraRequest(secret: string, payload: unknown, identifier =
   const signature = crypto.createHmac('sha256', secret).update(body).digest('hex');
   return { body, headers: { 'content-type': 'application/json', 'x-hub-signature': `sha256=${signature}`, 'x-atlassian-webhook-identifier': identifier } };
 }
-

@@ -53,7 +53,9 @@ export function createJiraClient(options: { baseUrl: string; email: string; apiT
       await call('POST', `/rest/api/3/issue/${encodeURIComponent(issueKey)}/comment`, { body: textToDocument(text) });
     },
     async transition(issueKey, name) {
-      const listed = (await call('GET', `/rest/api/3/issue/${encodeURIComponent(issueKey)}/transitions`)) as { transitions?: { id: string; name: string; to?: { name?: string } }[] };
+      const listed = (await call('GET', `/rest/api/3/issue/${encodeURIComponent(issueKey)}/transitions`)) as {
+        transitions?: { id: string; name: string; to?: { name?: string } }[];
+      };
       const transitions = listed.transitions ?? [];
       const wanted = name.toLowerCase();
       const match = transitions.find((item) => item.name.toLowerCase() === wanted) ?? transitions.find((item) => item.to?.name?.toLowerCase() === wanted);

@@ -10,9 +10,14 @@ export function startJiraIntegration(dependencies: IntegrationDependencies): { s
   if (!settings.jiraWebhookSecret) return undefined;
   const links = new JiraIssueLinks(db);
   const client =
-    settings.jiraBaseUrl && settings.jiraEmail && settings.jiraApiToken ? createJiraClient({ baseUrl: settings.jiraBaseUrl, email: settings.jiraEmail, apiToken: settings.jiraApiToken }) : undefined;
-  if (!client) log.warn('Jira issues start fixes, but Mender cannot comment or transition them: set MENDER_JIRA_BASE_URL, MENDER_JIRA_EMAIL and MENDER_JIRA_API_TOKEN');
-  inbox.handle('jira', (delivery) => processJiraDelivery({ settings, pipeline: dependencies.pipeline, operations: dependencies.operations, links, client, log }, delivery));
+    settings.jiraBaseUrl && settings.jiraEmail && settings.jiraApiToken
+      ? createJiraClient({ baseUrl: settings.jiraBaseUrl, email: settings.jiraEmail, apiToken: settings.jiraApiToken })
+      : undefined;
+  if (!client)
+    log.warn('Jira issues start fixes, but Mender cannot comment or transition them: set MENDER_JIRA_BASE_URL, MENDER_JIRA_EMAIL and MENDER_JIRA_API_TOKEN');
+  inbox.handle('jira', (delivery) =>
+    processJiraDelivery({ settings, pipeline: dependencies.pipeline, operations: dependencies.operations, links, client, log }, delivery),
+  );
   const updates = client ? new JiraIssueUpdates({ settings, client, links, operations: dependencies.operations, log }) : undefined;
   const unsubscribe = updates?.follow(hub);
   return {

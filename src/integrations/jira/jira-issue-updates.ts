@@ -11,9 +11,13 @@ interface Update {
 }
 
 const updates: Record<string, Update> = {
-  'plan.created': { comment: (event) => `Plan: ${String(event.data.summary ?? '')}${Array.isArray(event.data.affectedFiles) ? `\nFiles: ${event.data.affectedFiles.join(', ')}` : ''}` },
+  'plan.created': {
+    comment: (event) =>
+      `Plan: ${String(event.data.summary ?? '')}${Array.isArray(event.data.affectedFiles) ? `\nFiles: ${event.data.affectedFiles.join(', ')}` : ''}`,
+  },
   'approval.requested': {
-    comment: (event) => `The change is verified (a failing test first, then the whole suite green) and waits for approval by a ${String(event.data.requiredLevel ?? 'team-lead')} (risk ${String(event.data.risk ?? 'unknown')}): mender approve ${event.operationId}`,
+    comment: (event) =>
+      `The change is verified (a failing test first, then the whole suite green) and waits for approval by a ${String(event.data.requiredLevel ?? 'team-lead')} (risk ${String(event.data.risk ?? 'unknown')}): mender approve ${event.operationId}`,
     transition: 'jiraTransitionReview',
   },
   'change.merged': { comment: (event) => `Merged by Mender (operation ${event.operationId}).`, transition: 'jiraTransitionDone' },

@@ -60,7 +60,8 @@ export async function processJiraDelivery(services: JiraServices, delivery: Deli
     if (!repo) return `ignored: Jira project ${project} is not mapped to a repository (MENDER_JIRA_PROJECT_REPOS=${project}=<repo>)`;
     for (const link of await services.links.ofIssue(issue.key)) {
       const operation = await services.operations.get(link.operationId);
-      if (!terminalStatuses.has(operation.status as OperationStatus)) return `ignored: ${issue.key} is already being worked on by ${operation.id} (${operation.status})`;
+      if (!terminalStatuses.has(operation.status as OperationStatus))
+        return `ignored: ${issue.key} is already being worked on by ${operation.id} (${operation.status})`;
     }
     const details = documentToText(issue.fields.description).trim();
     const requester = payload.user?.displayName ?? payload.user?.accountId ?? 'unknown';
@@ -81,9 +82,13 @@ export async function processJiraDelivery(services: JiraServices, delivery: Deli
     await delivery.saveCheckpoint(checkpoint);
   }
   if (!checkpoint.announced && services.client) {
-    await services.client.comment(issue.key, `Mender started fix ${checkpoint.operationId}: it will plan, write a failing test, fix, verify and ask for approval. Progress is posted here.`);
+    await services.client.comment(
+      issue.key,
+      `Mender started fix ${checkpoint.operationId}: it will plan, write a failing test, fix, verify and ask for approval. Progress is posted here.`,
+    );
     const moved = await services.client.transition(issue.key, services.settings.jiraTransitionStarted);
-    if (!moved.applied) services.log.warn('jira transition not available', { issue: issue.key, wanted: services.settings.jiraTransitionStarted, available: moved.available });
+    if (!moved.applied)
+      services.log.warn('jira transition not available', { issue: issue.key, wanted: services.settings.jiraTransitionStarted, available: moved.available });
     checkpoint.announced = true;
     await delivery.saveCheckpoint(checkpoint);
   }

@@ -2,9 +2,26 @@ import { z } from 'zod';
 import type { ErrorContext } from '../../agent/task-context.ts';
 
 const frame = z
-  .object({ filename: z.string().nullish(), abs_path: z.string().nullish(), module: z.string().nullish(), function: z.string().nullish(), lineno: z.number().nullish(), colno: z.number().nullish(), in_app: z.boolean().nullish() })
+  .object({
+    filename: z.string().nullish(),
+    abs_path: z.string().nullish(),
+    module: z.string().nullish(),
+    function: z.string().nullish(),
+    lineno: z.number().nullish(),
+    colno: z.number().nullish(),
+    in_app: z.boolean().nullish(),
+  })
   .passthrough();
-const exceptionValue = z.object({ type: z.string().nullish(), value: z.string().nullish(), stacktrace: z.object({ frames: z.array(frame).nullish() }).passthrough().nullish() }).passthrough();
+const exceptionValue = z
+  .object({
+    type: z.string().nullish(),
+    value: z.string().nullish(),
+    stacktrace: z
+      .object({ frames: z.array(frame).nullish() })
+      .passthrough()
+      .nullish(),
+  })
+  .passthrough();
 
 /** The parts of a Sentry event (as in an issue alert) Mender reads. */
 export const sentryEvent = z
@@ -17,7 +34,10 @@ export const sentryEvent = z
     web_url: z.string().nullish(),
     issue_id: z.union([z.string(), z.number()]).nullish(),
     project: z.union([z.string(), z.number()]).nullish(),
-    exception: z.object({ values: z.array(exceptionValue).nullish() }).passthrough().nullish(),
+    exception: z
+      .object({ values: z.array(exceptionValue).nullish() })
+      .passthrough()
+      .nullish(),
   })
   .passthrough();
 export type SentryEvent = z.infer<typeof sentryEvent>;

@@ -9,7 +9,9 @@ import type { DeliveryForProcessing } from '../webhook-inbox.ts';
 import { errorContextFromEvent, projectOfEvent, sentryEvent } from './sentry-error-context.ts';
 
 /** Issue alerts (`Sentry-Hook-Resource: event_alert`): the event that triggered the rule. */
-export const eventAlertPayload = z.object({ action: z.string(), data: z.object({ event: sentryEvent, triggered_rule: z.string().nullish() }).passthrough() }).passthrough();
+export const eventAlertPayload = z
+  .object({ action: z.string(), data: z.object({ event: sentryEvent, triggered_rule: z.string().nullish() }).passthrough() })
+  .passthrough();
 
 /** Issue webhooks (`Sentry-Hook-Resource: issue`): a new issue, with its title and metadata but no stack. */
 export const issuePayload = z
@@ -23,7 +25,10 @@ export const issuePayload = z
           culprit: z.string().nullish(),
           permalink: z.string().nullish(),
           project: z.object({ slug: z.string() }).passthrough(),
-          metadata: z.object({ type: z.string().nullish(), value: z.string().nullish(), filename: z.string().nullish(), function: z.string().nullish() }).passthrough().nullish(),
+          metadata: z
+            .object({ type: z.string().nullish(), value: z.string().nullish(), filename: z.string().nullish(), function: z.string().nullish() })
+            .passthrough()
+            .nullish(),
         })
         .passthrough(),
     }),
@@ -51,7 +56,12 @@ function fixRequest(delivery: DeliveryForProcessing): FixRequest | string {
     if (!parsed.success) throw new PermanentJobError(`stored Sentry event alert is not readable: ${parsed.error.message}`);
     const { event } = parsed.data.data;
     const errorContext = errorContextFromEvent(event);
-    return { project: projectOfEvent(event), issueId: String(event.issue_id ?? event.event_id ?? delivery.deliveryId), title: event.title ?? errorContext.message, errorContext };
+    return {
+      project: projectOfEvent(event),
+      issueId: String(event.issue_id ?? event.event_id ?? delivery.deliveryId),
+      title: event.title ?? errorContext.message,
+      errorContext,
+    };
   }
   const parsed = issuePayload.safeParse(delivery.payload);
   if (!parsed.success) throw new PermanentJobError(`stored Sentry issue webhook is not readable: ${parsed.error.message}`);
@@ -61,7 +71,12 @@ function fixRequest(delivery: DeliveryForProcessing): FixRequest | string {
   const where = metadata.filename ? `\n    at ${metadata.function ?? '<anonymous>'} (${metadata.filename})` : '';
   const message = [metadata.type, metadata.value].filter(Boolean).join(': ') || issue.title;
   const logs = [issue.culprit ? `culprit: ${issue.culprit}` : '', issue.permalink ? `Sentry: ${issue.permalink}` : ''].filter(Boolean).join('\n');
-  return { project: issue.project.slug, issueId: String(issue.id), title: issue.title, errorContext: { message, ...(where ? { stack: where.trim() } : {}), ...(logs ? { logs } : {}) } };
+  return {
+    project: issue.project.slug,
+    issueId: String(issue.id),
+    title: issue.title,
+    errorContext: { message, ...(where ? { stack: where.trim() } : {}), ...(logs ? { logs } : {}) },
+  };
 }
 
 /** Starts a fix (source `sentry`) with the stack trace as error context, once per Sentry issue while one is under way. */
@@ -71,7 +86,8 @@ export async function processSentryDelivery(services: SentryServices, delivery: 
   const checkpoint = delivery.checkpoint as { operationId?: string } | null;
   if (checkpoint?.operationId) return `operation ${checkpoint.operationId} started`;
   const repo = request.project ? services.settings.sentryProjectRepos?.[request.project] : undefined;
-  if (!repo) return `ignored: Sentry project ${request.project ?? '(unknown)'} is not mapped to a repository (MENDER_SENTRY_PROJECT_REPOS=${request.project ?? '<slug>'}=<repo>)`;
+  if (!repo)
+    return `ignored: Sentry project ${request.project ?? '(unknown)'} is not mapped to a repository (MENDER_SENTRY_PROJECT_REPOS=${request.project ?? '<slug>'}=<repo>)`;
   const marker = `Sentry issue ${request.issueId}`;
   const running = (await services.operations.nonTerminal()).find((operation) => operation.source === 'sentry' && operation.description.includes(marker));
   if (running) return `ignored: ${marker} is already being worked on by ${running.id} (${running.status})`;

@@ -67,7 +67,7 @@ export class SlackNotifications {
 
   private add(notice: string): void {
     this.pending.push(notice);
-    this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+    this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
   }
 
   /** Sends what is pending now; resolves when it was sent (tests, shutdown). */
