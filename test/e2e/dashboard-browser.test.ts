@@ -134,7 +134,8 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await screenshot(page, '03-new-operation');
     await page.getByRole('button', { name: 'Start fix' }).click();
 
-    await page.waitForURL(/\/operations\/[a-z0-9]+$/);
+    // The form itself lives at /operations/new: wait for the created operation's own address.
+    await page.waitForURL((url) => /\/operations\/[a-z0-9]+$/.test(url.pathname) && !url.pathname.endsWith('/operations/new'));
     operationId = new URL(page.url()).pathname.split('/').pop()!;
     const seen: string[] = [];
     const deadline = Date.now() + 150_000;

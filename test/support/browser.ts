@@ -47,6 +47,8 @@ export async function launchTestBrowser(viewport = { width: 1280, height: 900 })
     viewport,
     timeout: 60_000,
   });
+  // A loaded CI machine (the whole suite on 2 cores) is slower than a developer's: wait longer before failing.
+  context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
