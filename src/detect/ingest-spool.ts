@@ -111,7 +111,16 @@ export class IngestSpool {
     const records = entries.map(encodeRecord);
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ record: records.length === 1 ? records[0]! : Buffer.concat(records), resolve, reject });
-      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+      this.startFlush();
+    });
+  }
+
+  private startFlush(): void {
+    if (this.flushing || this.waiting.length === 0) return;
+    // Records that arrive between the flush loop's last check and this callback start the next flush.
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      this.startFlush();
     });
   }
 
