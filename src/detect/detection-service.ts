@@ -27,9 +27,9 @@ export interface DetectionDependencies {
 
 const idlePollMs = 1_000;
 const pruneEveryBatches = 500;
-// After a batch that was not full, the digest waits this long so the next one is bigger: every
-// digest transaction costs a dozen statements, whatever its size.
-const gatherMs = 250;
+// When less than a full batch waits, the digest waits this long so the next one is bigger: every
+// digest transaction costs a dozen statements (milliseconds each on the main thread), whatever its size.
+const gatherMs = 500;
 
 /**
  * Detection as one service: the ingest side (projects, quota, group-committed file spool) answers
@@ -129,7 +129,7 @@ export class DetectionService implements IngestServices {
           for (const issue of result.touched) void this.triggers.considerAfterEvents(issue);
           if (this.stats.batches % pruneEveryBatches === 0) await pruneOldCounts(this.dependencies.db);
           // The digest runs behind the senders: waiting ingest commits go first, and a small batch waits for company.
-          await new Promise((resolve) => (result.rows < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
+          await new Promise((resolve) => (this.inbox.pending() < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
           continue;
         }
       } catch (error) {

@@ -63,7 +63,7 @@ describe('the ingest spool', () => {
     await first.spool.close();
     const file = path.join(folder, segmentFiles(folder)[0]!);
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
     fs.writeFileSync(file, bytes);
 
     const second = await IngestSpool.open(folder, undefined);

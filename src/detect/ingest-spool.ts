@@ -89,7 +89,7 @@ export class IngestSpool {
     const start = cursor ?? { segment: segments[0] ?? spool.active, offset: 0 };
     await spool.release(start);
     let pending = 0;
-    for (let position: SpoolPosition = start; ; ) {
+    for (let position: SpoolPosition = start; ;) {
       const batch = await spool.read(position, 10_000, 64 * 1024 * 1024);
       if (!batch.length) break;
       pending += batch.length;
@@ -132,7 +132,7 @@ export class IngestSpool {
       const start = this.durableBytes;
       try {
         const handle = this.handle!;
-        for (let written = 0; written < buffer.length; ) {
+        for (let written = 0; written < buffer.length;) {
           const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, start + written);
           written += bytesWritten;
         }
