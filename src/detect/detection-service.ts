@@ -1,12 +1,11 @@
-import { sql } from 'drizzle-orm';
-import { rowsOf, type Database } from '../store/database.ts';
+import path from 'node:path';
+import type { Database } from '../store/database.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Settings } from '../config/settings-schema.ts';
 import { digestBatch, pruneOldCounts } from './digest.ts';
 import { startHealthChecks } from './health-checks.ts';
-import { InboxWriter } from './inbox-writer.ts';
 import { IssueTriggers, type OperationStarter } from './issue-triggers.ts';
 import { logLineToEvent } from './log-lines.ts';
 import { startLogTails } from './log-tail.ts';
@@ -14,6 +13,7 @@ import { ProjectQuota } from './project-quota.ts';
 import { ProjectStore } from './project-store.ts';
 import type { IngestServices } from './sentry-ingest.ts';
 import { createRouteMatcher, loadSeverityRules } from './severity-rules.ts';
+import { SpoolInbox } from './spool-inbox.ts';
 
 export interface DetectionDependencies {
   db: Database;
@@ -27,18 +27,18 @@ export interface DetectionDependencies {
 
 const idlePollMs = 1_000;
 const pruneEveryBatches = 500;
-// After a batch that was not full, the digest waits this long so the next one is bigger: every
-// digest transaction costs a dozen statements, whatever its size.
-const gatherMs = 250;
+// When less than a full batch waits, the digest waits this long so the next one is bigger: every
+// digest transaction costs a dozen statements (milliseconds each on the main thread), whatever its size.
+const gatherMs = 500;
 
 /**
- * Detection as one service: the ingest side (projects, quota, group-committed inbox) answers
+ * Detection as one service: the ingest side (projects, quota, group-committed file spool) answers
  * senders; the digest loop groups the inbox behind it and hands touched issues to the triggers.
  */
 export class DetectionService implements IngestServices {
   readonly projects: ProjectStore;
   readonly quota = new ProjectQuota();
-  readonly inbox: InboxWriter;
+  readonly inbox: SpoolInbox;
   readonly triggers: IssueTriggers;
   readonly maxEnvelopeBytes: number;
   readonly defaultRateLimitPerMinute: number;
@@ -51,7 +51,9 @@ export class DetectionService implements IngestServices {
   constructor(private readonly dependencies: DetectionDependencies) {
     const { db, settings } = dependencies;
     this.projects = new ProjectStore(db);
-    this.inbox = new InboxWriter(db, () => this.wake?.());
+    this.inbox = new SpoolInbox(db, path.join(settings.dataDir, 'ingest-spool'), () => this.wake?.(), {
+      warn: (message) => dependencies.log.warn(message),
+    });
     this.maxEnvelopeBytes = settings.detectMaxEnvelopeBytes;
     this.defaultRateLimitPerMinute = settings.detectRateLimitPerMinute;
     this.triggers = new IssueTriggers(db, dependencies.queue, dependencies.hub, dependencies.starter, dependencies.log, {
@@ -66,6 +68,9 @@ export class DetectionService implements IngestServices {
     const { settings, hub, queue, log } = this.dependencies;
     const rules = loadSeverityRules(settings.detectSeverityRules);
     const isCriticalRoute = createRouteMatcher(settings.detectCriticalRoutes);
+    const recovery = await this.inbox.open();
+    if (recovery.tornBytes) log.warn(`detection: cut ${recovery.tornBytes} bytes of an unacknowledged, torn write off the ingest spool`);
+    if (recovery.pending) log.info(`detection: ${recovery.pending} accepted requests wait to be grouped`);
     await this.triggers.reconcile();
     this.stoppers.push(
       hub.subscribe((event) => {
@@ -107,16 +112,15 @@ export class DetectionService implements IngestServices {
     await this.inbox.write([{ projectId: project.id, source, payload: JSON.stringify([event]), events: 1 }]);
   }
 
-  /** Accepted requests (inbox rows, each holding one request's events) not grouped yet. */
+  /** Accepted requests (inbox entries, each holding one request's events) not grouped yet. */
   async pending(): Promise<number> {
-    const [row] = rowsOf<{ count: number }>(await this.dependencies.db.execute(sql`SELECT count(*)::int AS count FROM detect_inbox`));
-    return Number(row?.count ?? 0);
+    return this.inbox.pending();
   }
 
-  private async digestLoop(options: Parameters<typeof digestBatch>[1]): Promise<void> {
+  private async digestLoop(options: Parameters<typeof digestBatch>[2]): Promise<void> {
     while (this.running) {
       try {
-        const result = await digestBatch(this.dependencies.db, options);
+        const result = await digestBatch(this.dependencies.db, this.inbox, options);
         if (result.processed > 0) {
           this.stats.processed += result.processed;
           this.stats.dropped += result.dropped;
@@ -125,7 +129,7 @@ export class DetectionService implements IngestServices {
           for (const issue of result.touched) void this.triggers.considerAfterEvents(issue);
           if (this.stats.batches % pruneEveryBatches === 0) await pruneOldCounts(this.dependencies.db);
           // The digest runs behind the senders: waiting ingest commits go first, and a small batch waits for company.
-          await new Promise((resolve) => (result.rows < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
+          await new Promise((resolve) => (this.inbox.pending() < options.batchSize ? setTimeout(resolve, gatherMs) : setImmediate(resolve)));
           continue;
         }
       } catch (error) {
@@ -149,5 +153,6 @@ export class DetectionService implements IngestServices {
     this.wake?.();
     await this.loop;
     await this.triggers.serialised(async () => undefined);
+    await this.inbox.close();
   }
 }

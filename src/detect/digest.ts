@@ -1,12 +1,13 @@
-import { eq, inArray, lt, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import type { RecordedEvent } from '../store/event-hub.ts';
 import { newId } from '../store/ids.ts';
-import { detectInbox, detectIssueCounts, detectIssueSamples, detectIssues } from '../store/schema.ts';
+import { detectIssueCounts, detectIssueSamples, detectIssues } from '../store/schema.ts';
 import { minuteOf, windowStart } from './count-windows.ts';
 import { parseSentryEvent, type DetectedEvent, type EventSource } from './detected-event.ts';
 import { describeEvent, groupEvent, type Grouping } from './grouping.ts';
 import { writeIssueEvent } from './issue-events.ts';
+import type { Inbox } from './spool-inbox.ts';
 import { isNewerRelease } from './release-order.ts';
 import { evaluateSeverity, moreSevere, type Severity, type SeverityRule } from './severity-rules.ts';
 import { addToSketch, emptySketch, estimateSketch, sketchFromText, sketchToText, userKey } from './user-sketch.ts';
@@ -27,7 +28,7 @@ export interface TouchedIssue {
 }
 
 export interface DigestResult {
-  /** Events read (a row holds one request's events). */
+  /** Events read (an inbox entry holds one request's events). */
   processed: number;
   rows: number;
   dropped: number;
@@ -62,51 +63,44 @@ const latestSamples = 5;
 const boundedList = 50;
 
 /**
- * Groups one batch of the inbox in one transaction: the rows are locked (others skip them),
- * folded into their issues (counters, users, releases, samples, severity) and deleted, so an
- * event is grouped exactly once however often the digest is interrupted.
+ * Groups one batch of the inbox: its entries are folded into their issues (counters, users,
+ * releases, samples, severity) and marked digested in the same transaction, so an event is
+ * grouped exactly once however often the digest is interrupted.
  */
-export async function digestBatch(db: Database, options: DigestOptions): Promise<DigestResult> {
+export async function digestBatch(db: Database, inbox: Inbox, options: DigestOptions): Promise<DigestResult> {
   const now = options.clock?.() ?? new Date();
-  return db.transaction(async (transaction) => {
-    const rows = rowsOf<{ id: string | number; project_id: number; source: string; payload: string; received_at: string | Date }>(
-      await transaction.execute(
-        sql`SELECT id, project_id, source, payload, received_at FROM detect_inbox ORDER BY id LIMIT ${options.batchSize} FOR UPDATE SKIP LOCKED`,
-      ),
-    );
-    if (rows.length === 0) return { processed: 0, rows: 0, dropped: 0, touched: [], published: [] };
-    const groups = new Map<string, Group>();
-    let dropped = 0;
-    let processed = 0;
-    for (const row of rows) {
-      let json: unknown;
-      try {
-        json = JSON.parse(row.payload);
-      } catch {
-        json = undefined;
-      }
-      // A row holds one request's events as a JSON array.
-      for (const payload of Array.isArray(json) ? json : [json]) {
-        processed += 1;
-        const parsed = parseSentryEvent(payload, row.source as EventSource);
-        if (!parsed.ok) {
-          dropped += 1;
-          continue;
-        }
-        addToGroup(groups, row.project_id, new Date(row.received_at), parsed.event);
-      }
+  const batch = await inbox.next(options.batchSize);
+  if (!batch) return { processed: 0, rows: 0, dropped: 0, touched: [], published: [] };
+  const groups = new Map<string, Group>();
+  let dropped = 0;
+  let processed = 0;
+  for (const entry of batch.entries) {
+    let json: unknown;
+    try {
+      json = JSON.parse(entry.payload);
+    } catch {
+      json = undefined;
     }
+    // An entry holds one request's events as a JSON array.
+    for (const payload of Array.isArray(json) ? json : [json]) {
+      processed += 1;
+      const parsed = parseSentryEvent(payload, entry.source as EventSource);
+      if (!parsed.ok) {
+        dropped += 1;
+        continue;
+      }
+      addToGroup(groups, entry.projectId, entry.receivedAt, parsed.event);
+    }
+  }
+  const result = await db.transaction(async (transaction) => {
     const touched: TouchedIssue[] = [];
     const published: RecordedEvent[] = [];
     if (groups.size) touched.push(...(await foldIntoIssues(transaction, [...groups.values()], options, now, published)));
-    await transaction.delete(detectInbox).where(
-      inArray(
-        detectInbox.id,
-        rows.map((row) => Number(row.id)),
-      ),
-    );
-    return { processed, rows: rows.length, dropped, touched, published };
+    await batch.markDigested(transaction);
+    return { processed, rows: batch.entries.length, dropped, touched, published };
   });
+  await batch.committed();
+  return result;
 }
 
 function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent): void {

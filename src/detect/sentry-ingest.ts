@@ -1,18 +1,18 @@
 import crypto from 'node:crypto';
 import { parseEnvelope } from './envelope.ts';
 import { IngestError } from './ingest-error.ts';
-import type { InboxWriter } from './inbox-writer.ts';
 import type { ProjectQuota } from './project-quota.ts';
 import type { ProjectRow, ProjectStore } from './project-store.ts';
 import { decodeBody, readLimitedBody } from './read-body.ts';
 import { keyFromAuthHeader, keyFromDsn } from './sentry-auth.ts';
+import type { Inbox } from './spool-inbox.ts';
 
 export const maxEventItemBytes = 1024 * 1024;
 
 export interface IngestServices {
   projects: ProjectStore;
   quota: ProjectQuota;
-  inbox: InboxWriter;
+  inbox: Pick<Inbox, 'write'>;
   maxEnvelopeBytes: number;
   defaultRateLimitPerMinute: number;
 }
@@ -22,7 +22,7 @@ const eventItemTypes = new Set(['event']);
 
 /**
  * One Sentry request, envelope or store: checks project, key, size, format and quota — any
- * failure stores nothing — then returns once the events are committed to the inbox.
+ * failure stores nothing — then returns once the events are durable in the inbox.
  */
 export async function ingestSentryRequest(
   services: IngestServices,
@@ -68,7 +68,7 @@ export async function ingestSentryRequest(
     texts.push(typeof eventId === 'string' ? text : JSON.stringify({ ...event, event_id: (id ??= crypto.randomUUID().replace(/-/g, '')) }));
   }
   takeQuota(services, project, texts.length);
-  // One row per request, its events as a JSON array: a 100-event envelope is one tuple to write and delete, not 100.
+  // One inbox entry per request, its events as a JSON array: a 100-event envelope is one record, not 100.
   if (texts.length) await services.inbox.write([{ projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length }]);
   return { id, stored: texts.length };
 }

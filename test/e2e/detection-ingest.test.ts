@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -41,11 +43,17 @@ describe('detection ingest over HTTP', () => {
   let target: TargetRepository;
   let project: { id: number; publicKey: string; dsn: string };
 
+  // The inbox is the spool folder: what a refusal must not grow is its bytes on disk.
+  const spoolBytes = () => {
+    const folder = path.join(mender.dataDir, 'ingest-spool');
+    return fs
+      .readdirSync(folder)
+      .filter((name) => name.endsWith('.spool'))
+      .reduce((total, name) => total + fs.statSync(path.join(folder, name)).size, 0);
+  };
   const counts = async () => {
-    const [row] = rowsOf<{ inbox: number; issues: number }>(
-      await mender.store.db.execute(sql`SELECT (SELECT count(*)::int FROM detect_inbox) AS inbox, (SELECT count(*)::int FROM detect_issues) AS issues`),
-    );
-    return { inbox: Number(row!.inbox), issues: Number(row!.issues) };
+    const [row] = rowsOf<{ issues: number }>(await mender.store.db.execute(sql`SELECT count(*)::int AS issues FROM detect_issues`));
+    return { inbox: spoolBytes(), issues: Number(row!.issues) };
   };
   const send = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     mender.app.request(path, {
@@ -93,6 +101,10 @@ describe('detection ingest over HTTP', () => {
     const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024));
     expect((await send(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, bomb, { 'content-encoding': 'gzip' })).status).toBe(413);
     expect(await counts()).toEqual(before);
+    // The measure sees an accepted envelope: the spool grows by at least its event.
+    const probe = envelope([errorEvent('SpoolProbeError', 'probe', 'spoolProbe', 1)]);
+    expect((await send(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, probe)).status).toBe(200);
+    expect(spoolBytes()).toBeGreaterThan(before.inbox + probe.length / 2);
   });
 
   it('takes the key from X-Sentry-Auth or the envelope dsn, reads gzip, skips item types it does not use, and groups by in-app frames', async () => {
