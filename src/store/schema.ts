@@ -310,14 +310,6 @@ export const detectProjects = pgTable('detect_projects', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const detectInbox = pgTable('detect_inbox', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  projectId: integer('project_id').notNull(),
-  source: text('source').notNull(),
-  payload: text('payload').notNull(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
 export const detectIssues = pgTable(
   'detect_issues',
   {

@@ -1,4 +1,5 @@
--- Detection: projects (a DSN per repository), the ingest inbox, issues and their counters.
+-- Detection: projects (a DSN per repository), issues and their counters. Accepted events wait in
+-- the ingest spool (files under the data folder), not in a table.
 -- Project ids are numbers because Sentry SDKs refuse a DSN whose last path segment is not one.
 CREATE TABLE detect_projects (
   id serial PRIMARY KEY,
@@ -7,16 +8,6 @@ CREATE TABLE detect_projects (
   public_key text NOT NULL UNIQUE,
   rate_limit_per_minute integer,
   created_at timestamptz NOT NULL DEFAULT now()
-);
-
--- Accepted events waiting to be grouped. A row is deleted in the same transaction that groups it,
--- so an event is grouped exactly once even when the digest stops half way.
-CREATE TABLE detect_inbox (
-  id bigserial PRIMARY KEY,
-  project_id integer NOT NULL,
-  source text NOT NULL,
-  payload text NOT NULL,
-  received_at timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE TABLE detect_issues (
