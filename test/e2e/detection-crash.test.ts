@@ -21,6 +21,12 @@ function freePort(): Promise<number> {
 
 const eventsPerEnvelope = 10;
 
+/** Resolves when the process has exited, also when it already had (an 'exit' listener added late never fires). */
+function exited(process: ChildProcess): Promise<void> {
+  if (process.exitCode !== null || process.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => process.once('exit', () => resolve()));
+}
+
 /** Envelope `index`: ten warning-level events sharing a fingerprint of their own, so one issue (P4, no operation) per envelope. */
 function envelope(index: number): string {
   const items = Array.from({ length: eventsPerEnvelope }, (_, item) => {
@@ -103,11 +109,14 @@ describe('a SIGKILL during a burst of envelopes', () => {
         }
       }
     };
-    const senders = Array.from({ length: 16 }, sender);
-    while (acknowledged.size < 200) await new Promise((resolve) => setTimeout(resolve, 5));
+    let sending = 16;
+    const senders = Array.from({ length: sending }, () => sender().finally(() => (sending -= 1)));
+    while (acknowledged.size < 200 && sending > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(acknowledged.size, `every sender stopped early: ${log}`).toBeGreaterThanOrEqual(200);
+    const killed = exited(child!);
     child!.kill('SIGKILL');
     await Promise.all(senders);
-    await new Promise((resolve) => child!.once('exit', resolve));
+    await killed;
     expect(acknowledged.size).toBeGreaterThanOrEqual(200);
 
     url = await startProcess(port);
@@ -128,7 +137,8 @@ describe('a SIGKILL during a burst of envelopes', () => {
     const missing = [...acknowledged].filter((index) => byIndex.get(index) !== eventsPerEnvelope);
     expect(missing).toEqual([]);
     expect(issues.length).toBeLessThanOrEqual(sent);
+    const stopped = exited(child!);
     child!.kill('SIGTERM');
-    await new Promise((resolve) => child!.once('exit', resolve));
+    await stopped;
   }, 300_000);
 });
