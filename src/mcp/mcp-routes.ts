@@ -7,7 +7,7 @@ import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { Redactor } from '../safety/redaction.ts';
 import { roleAtLeast } from '../safety/roles.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
-import type { AppEnvironment } from '../server/authenticate.ts';
+import { bearerActor, type AppEnvironment } from '../server/authenticate.ts';
 import { HttpError } from '../server/http-error.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { UserStore } from '../store/user-store.ts';
@@ -110,9 +110,7 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
  */
 function authenticateMcp(users: UserStore) {
   return async (c: Context<AppEnvironment>, next: Next) => {
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    const actor = token ? await users.actorForToken(token) : undefined;
+    const actor = await bearerActor(c, users);
     if (!actor)
       throw new HttpError(
         401,

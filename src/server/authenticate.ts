@@ -36,6 +36,13 @@ export function requireCsrfToken(c: Context, session: ActiveSession): void {
     throw new HttpError(403, 'csrf_failed', 'the X-CSRF-Token header does not match this session: fetch the current csrfToken with GET /api/session and retry');
 }
 
+/** The actor behind `Authorization: Bearer <token>`, or undefined when there is none or it is unknown. */
+export async function bearerActor(c: Context, users: UserStore): Promise<Actor | undefined> {
+  const header = c.req.header('authorization') ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+  return token ? users.actorForToken(token) : undefined;
+}
+
 /**
  * Middleware that resolves the caller to an actor — a bearer token, or else the dashboard's session
  * cookie (with CSRF checked on every mutating request) — and refuses viewers anything but reads.
@@ -47,8 +54,7 @@ export function createAuthenticate(users: UserStore, sessions?: SessionStore) {
     const cookie = sessions ? readSessionCookie(c) : undefined;
     let actor: Actor | undefined;
     if (header || !cookie) {
-      const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-      actor = token ? await users.actorForToken(token) : undefined;
+      actor = await bearerActor(c, users);
       if (!actor) {
         throw new HttpError(
           401,
