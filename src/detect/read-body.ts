@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
+import { readBodyWithin } from '../server/read-body-within.ts';
 import { IngestError } from './ingest-error.ts';
 
 const gunzip = promisify(zlib.gunzip);
@@ -8,24 +9,8 @@ const inflateRaw = promisify(zlib.inflateRaw);
 const brotli = promisify(zlib.brotliDecompress);
 
 /** Reads a request body, refusing (413) as soon as it passes `limit` bytes. */
-export async function readLimitedBody(request: Request, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks, size);
+export function readLimitedBody(request: Request, limit: number): Promise<Buffer> {
+  return readBodyWithin(request, limit, () => tooLarge(limit));
 }
 
 /**
