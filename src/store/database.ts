@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -36,11 +39,42 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await migrate(db, 'postgres');
     return { db, kind: 'postgres', close: () => pool.end() };
   }
-  if (options.directory) fs.mkdirSync(options.directory, { recursive: true });
-  const client = await PGlite.create(options.directory);
+  if (options.directory) await initialiseDataFolder(options.directory);
+  const client = await PGlite.create(options.directory, { startParams: pgliteStartParams });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   await migrate(db, 'pglite');
   return { db, kind: 'pglite', close: () => client.close() };
+}
+
+// PGlite starts PostgreSQL with a server's 128 MB of shared buffers; every page it touches stays in
+// this process's memory (WebAssembly memory never shrinks). Mender's tables are small.
+const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+const initialiseScript = `
+const [entry, folder] = process.argv.slice(1);
+require(entry).PGlite.create(folder).then((client) => client.close()).catch((error) => { console.error(error.message); process.exit(1); });
+`;
+
+/**
+ * Creating a data folder (initdb) takes PGlite to nearly 900 MB, which the process would then keep
+ * for life; reopening an existing folder needs a fraction. So a new folder is made by a short-lived
+ * child process, next to the target and renamed into place, so a crash leaves no half-made folder.
+ */
+async function initialiseDataFolder(directory: string): Promise<void> {
+  if (fs.existsSync(path.join(directory, 'PG_VERSION'))) return;
+  if (fs.existsSync(directory) && fs.readdirSync(directory).length > 0) return; // not ours to replace: PGlite reports what is wrong
+  const scratch = `${directory}.initialising-${process.pid}`;
+  try {
+    fs.mkdirSync(path.dirname(directory), { recursive: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    await promisify(execFile)(process.execPath, ['-e', initialiseScript, entry, scratch], { env: { PATH: process.env.PATH ?? '' } });
+    fs.rmSync(directory, { recursive: true, force: true });
+    fs.renameSync(scratch, directory);
+  } catch (error) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw new Error(`cannot create the database folder ${directory}: ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`);
+  }
 }
 
 async function migrate(db: Database, kind: Store['kind']): Promise<void> {
