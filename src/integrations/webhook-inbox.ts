@@ -171,9 +171,12 @@ export class WebhookInbox {
       .onConflictDoNothing({ target: [webhookDeliveries.source, webhookDeliveries.deliveryId] })
       .returning({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId });
     const stored = new Map(inserted.map((row) => [key(row), row.id]));
-    for (const row of inserted) {
-      await this.queue.add('webhooks', row.source, { deliveryRowId: row.id }, { maxAttempts: this.maxAttempts, backoffMs: this.backoffMs }, executor);
-    }
+    await this.queue.addMany(
+      'webhooks',
+      inserted.map((row) => ({ name: row.source, payload: { deliveryRowId: row.id } })),
+      { maxAttempts: this.maxAttempts, backoffMs: this.backoffMs },
+      executor,
+    );
     const existing = new Map<string, string>();
     const repeated = [...firsts.values()].filter((delivery) => !stored.has(key(delivery)));
     if (repeated.length > 0) {

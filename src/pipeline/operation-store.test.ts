@@ -74,6 +74,10 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
         publishedWhenJobAdded.push(published.length);
         return queue.add(...args);
       },
+      addMany: (...args) => {
+        publishedWhenJobAdded.push(published.length);
+        return queue.addMany(...args);
+      },
       process: (...args) => queue.process(...args),
       counts: (name) => queue.counts(name),
       close: () => queue.close(),

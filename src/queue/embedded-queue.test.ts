@@ -267,6 +267,30 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     expect(await readJob(store, id)).toMatchObject({ status: 'waiting', payload: { committed: true } });
   });
 
+  it('adds many jobs in one write, in order, atomically with a transaction, and runs each once', async () => {
+    const store = await open();
+    const queue = createQueue(store);
+    const rolledBack = store.db.transaction(async (transaction) => {
+      await queue.addMany('webhooks', [{ name: 'slack', payload: { n: 0 } }], {}, transaction);
+      throw new Error('batch rejected');
+    });
+    await expect(rolledBack).rejects.toThrow('batch rejected');
+    expect(await queue.counts('webhooks')).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0 });
+
+    const batch = [1, 2, 3].map((n) => ({ name: n === 2 ? 'jira' : 'slack', payload: { n } }));
+    const ids = await store.db.transaction((transaction) => queue.addMany('webhooks', batch, { maxAttempts: 5, backoffMs: 10 }, transaction));
+    expect(ids).toHaveLength(3);
+    for (const [index, id] of ids.entries())
+      expect(await readJob(store, id)).toMatchObject({ status: 'waiting', name: batch[index]!.name, payload: batch[index]!.payload, maxAttempts: 5, backoffMs: 10 });
+    expect(await queue.addMany('webhooks', [])).toEqual([]);
+    await expect(queue.addMany('webhooks', batch, { maxAttempts: 0 })).rejects.toThrow('maxAttempts must be a whole number');
+
+    const seen: unknown[] = [];
+    queue.process('webhooks', 2, async (job) => void seen.push(job.payload.n));
+    await waitFor(async () => expect((await queue.counts('webhooks')).completed).toBe(3));
+    expect(seen.sort()).toEqual([1, 2, 3]);
+  });
+
   it('starts a job added in the same process without waiting for the next poll', async () => {
     const store = await open();
     const queue = createQueue(store, { pollIntervalMs: 60_000 });

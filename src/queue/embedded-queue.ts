@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database, Executor } from '../store/database.ts';
 import type { Job, JobCounts, JobHandler, JobOptions, JobQueue, QueueName } from './job-queue.ts';
-import { claimNextJob, completeJob, countJobs, failAttempt, insertJob, recoverExpiredJobs, releaseJob, renewLease } from './job-table.ts';
+import { claimNextJob, completeJob, countJobs, failAttempt, insertJob, insertJobs, recoverExpiredJobs, releaseJob, renewLease, type NewJob } from './job-table.ts';
 import type { Claim } from './job-table.ts';
 import { isRetryable } from './permanent-job-error.ts';
 
@@ -107,22 +107,43 @@ class EmbeddedQueue implements JobQueue {
   }
 
   async add(queue: QueueName, name: string, payload: Record<string, unknown>, options: JobOptions = {}, executor?: Executor): Promise<string> {
+    const id = await insertJob(executor ?? this.database, this.newJob(queue, name, payload, options));
+    this.wakeAfterAdd(queue, options);
+    return id;
+  }
+
+  async addMany(
+    queue: QueueName,
+    batch: { name: string; payload: Record<string, unknown> }[],
+    options: Omit<JobOptions, 'dedupeKey'> = {},
+    executor?: Executor,
+  ): Promise<string[]> {
+    const ids = await insertJobs(
+      executor ?? this.database,
+      batch.map((job) => this.newJob(queue, job.name, job.payload, options)),
+    );
+    if (ids.length) this.wakeAfterAdd(queue, options);
+    return ids;
+  }
+
+  private newJob(queue: QueueName, name: string, payload: Record<string, unknown>, options: JobOptions): NewJob {
     const now = this.clock();
-    const delayMs = options.delayMs ?? 0;
-    const id = await insertJob(executor ?? this.database, {
+    return {
       queue,
       name,
       payload,
       priority: checkInteger('priority', options.priority ?? 0, -largestInteger),
-      runAt: new Date(now.getTime() + checkInteger('delayMs', delayMs, 0, Number.MAX_SAFE_INTEGER)),
+      runAt: new Date(now.getTime() + checkInteger('delayMs', options.delayMs ?? 0, 0, Number.MAX_SAFE_INTEGER)),
       maxAttempts: checkInteger('maxAttempts', options.maxAttempts ?? defaults.maxAttempts, 1),
       backoffMs: checkInteger('backoffMs', options.backoffMs ?? defaults.backoffMs, 0),
       dedupeKey: options.dedupeKey,
       now,
-    });
+    };
+  }
+
+  private wakeAfterAdd(queue: QueueName, options: JobOptions): void {
     // Inside a transaction the job is not visible until commit; the poll finds it then.
-    if (delayMs === 0) this.wakeups.get(queue)?.wake();
-    return id;
+    if ((options.delayMs ?? 0) === 0) this.wakeups.get(queue)?.wake();
   }
 
   process(queue: QueueName, concurrency: number, handler: JobHandler): void {

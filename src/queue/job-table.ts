@@ -32,9 +32,8 @@ export interface ClaimedJob {
   backoffMs: number;
 }
 
-/** Inserts a job, or returns the id of the waiting or active job holding the same dedupe key. */
-export async function insertJob(executor: Executor, job: NewJob): Promise<string> {
-  const values = {
+function rowOf(job: NewJob) {
+  return {
     queue: job.queue,
     name: job.name,
     payload: job.payload,
@@ -47,6 +46,19 @@ export async function insertJob(executor: Executor, job: NewJob): Promise<string
     createdAt: job.now,
     updatedAt: job.now,
   };
+}
+
+/** Inserts jobs without dedupe keys in one statement; returns their ids in order. */
+export async function insertJobs(executor: Executor, batch: NewJob[]): Promise<string[]> {
+  if (batch.length === 0) return [];
+  if (batch.some((job) => job.dedupeKey !== undefined)) throw new Error('jobs with a dedupe key are added one at a time');
+  const inserted = await executor.insert(jobs).values(batch.map(rowOf)).returning({ id: jobs.id });
+  return inserted.map((row) => String(row.id));
+}
+
+/** Inserts a job, or returns the id of the waiting or active job holding the same dedupe key. */
+export async function insertJob(executor: Executor, job: NewJob): Promise<string> {
+  const values = rowOf(job);
   if (job.dedupeKey === undefined) {
     const [inserted] = await executor.insert(jobs).values(values).returning({ id: jobs.id });
     return String(inserted?.id);
