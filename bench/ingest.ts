@@ -6,7 +6,8 @@
  * through the same endpoint: one issue, at most one operation, and Mender's peak memory (VmHWM).
  * Prints figures and, last, one JSON line; never asserts.
  *
- *   npm run bench:ingest        (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_STORM_EVENTS change the sizes)
+ *   npm run bench:ingest        (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_STORM_EVENTS change the sizes;
+ *                               BENCH_PROFILE=<folder> writes Mender's CPU profile there)
  *
  * BENCH_KINDS (default 20) is the number of distinct errors in the sustained run; each becomes a
  * P1 issue that starts a fix operation (which fails at once: no model is configured).
@@ -21,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTargetRepository } from '../test/support/target-repository.ts';
 import { formatMs, now, round, table } from './support/figures.ts';
+import { profileArguments } from './support/profile.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -191,7 +193,7 @@ async function main(): Promise<void> {
     children.push(bare);
     const menderPort = await freePort();
     let menderLog = '';
-    const mender = spawn(process.execPath, [menderBin, 'start'], {
+    const mender = spawn(process.execPath, [...profileArguments(), menderBin, 'start'], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
@@ -300,7 +302,10 @@ async function main(): Promise<void> {
       `${JSON.stringify({ bench: 'ingest', cpus: os.cpus().length, loadAverage: os.loadavg()[0], concurrency, seconds, bare: { eventsPerSecond: round(bareRate), p50: round(percentile(bareResult.latencies, 0.5)), p99: round(percentile(bareResult.latencies, 0.99)) }, mender: { eventsPerSecond: round(menderRate), p50: round(percentile(menderResult.latencies, 0.5)), p99: round(percentile(menderResult.latencies, 0.99)), errors: menderResult.errors, backlogAtEnd, drainSeconds: round(drainSeconds), digestEventsPerSecond: round(digestRate) }, storm: { events: storm.events, acceptSeconds: round(storm.seconds), totalSeconds: round(stormSeconds), issues: stormIssues.length, counts: stormIssues.map((issue: { count: number }) => issue.count), operations: stormOperations.length }, peakMegabytes: { sustained: round(sustainedPeak), storm: round(peak) } })}\n`,
     );
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    // SIGTERM: Mender shuts down and writes its CPU profile when BENCH_PROFILE asked for one.
+    await Promise.all(
+      children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
+    );
     target.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -7,7 +7,8 @@
  * Prints a table and, last, one JSON line; never asserts.
  *
  *   npm run bench:webhooks            (BENCH_RATE, BENCH_SECONDS change the load;
- *                                     BENCH_DATABASE=postgres runs Mender on a PostgreSQL server)
+ *                                     BENCH_DATABASE=postgres runs Mender on a PostgreSQL server;
+ *                                     BENCH_PROFILE=<folder> writes Mender's CPU profile there)
  *
  * Open loop: requests are sent on schedule whether or not earlier ones were answered, so a slow
  * server shows up as latency rather than as a lower rate. Latency is from just before fetch() to
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { signedSlackRequest, slashCommandForm, startFakeSlackApi } from '../test/fakes/fake-slack-api.ts';
 import { jiraIssueEvent, signedJiraRequest } from '../test/fakes/fake-jira-api.ts';
 import { formatMs, now, round, table } from './support/figures.ts';
+import { profileArguments } from './support/profile.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 500);
@@ -87,7 +89,7 @@ function percentile(values: number[], fraction: number): number {
 }
 
 async function startMenderProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/mender.mjs', 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profileArguments(), 'bin/mender.mjs', 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
