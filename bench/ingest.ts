@@ -93,6 +93,8 @@ interface LoadResult {
   errors: number;
   seconds: number;
   latencies: number[];
+  /** When each answered request was sent, ms after the load started (same order as `latencies`). */
+  sentAt: number[];
 }
 
 /** Keeps `parallel` requests in flight for `durationMs` (or until `limit` requests), on keep-alive connections. */
@@ -107,6 +109,7 @@ async function load(
   const agent = new http.Agent({ keepAlive: true, maxSockets: parallel });
   const target = new URL(url);
   const latencies: number[] = [];
+  const sentAt: number[] = [];
   let requests = 0;
   let errors = 0;
   let next = 0;
@@ -137,19 +140,27 @@ async function load(
       const status = await send(payload).catch(() => 0);
       if (status === 200) {
         latencies.push(now() - sent);
+        sentAt.push(sent - start);
         requests += 1;
       } else errors += 1;
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   agent.destroy();
-  return { requests, events: requests * eventsPerRequest, errors, seconds: (now() - start) / 1000, latencies };
+  return { requests, events: requests * eventsPerRequest, errors, seconds: (now() - start) / 1000, latencies, sentAt };
 }
 
 function percentile(values: number[], fraction: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/** The p99 of the requests sent in each second of a run: shows whether slow answers cluster (start-up work) or spread. */
+function p99BySecond(result: LoadResult): string {
+  const seconds: number[][] = [];
+  result.sentAt.forEach((sent, index) => (seconds[Math.floor(sent / 1000)] ??= []).push(result.latencies[index]!));
+  return Array.from(seconds, (values) => (values ? String(Math.round(percentile(values, 0.99))) : '-')).join(' ');
 }
 
 function peakMegabytes(pid: number): number {
@@ -285,8 +296,9 @@ async function main(): Promise<void> {
       ],
     ];
     process.stdout.write(`\n${table(['1 event per envelope, ' + concurrency + ' connections', 'events/s', 'p50', 'p99', 'errors', 'of bare'], rows)}\n`);
+    process.stdout.write(`\nmender p99 in each second of the run (ms): ${p99BySecond(menderResult)}\n`);
     process.stdout.write(
-      `\ndigest: backlog ${backlogAtEnd} events when the load stopped, drained in ${round(drainSeconds)} s; ${round(digestRate)} events/s grouped over load + drain\n`,
+      `digest: backlog ${backlogAtEnd} events when the load stopped, drained in ${round(drainSeconds)} s; ${round(digestRate)} events/s grouped over load + drain\n`,
     );
     process.stdout.write(
       `storm: ${storm.events} events in ${storm.requests} envelopes accepted in ${round(storm.seconds)} s (${round(storm.events / storm.seconds)} events/s, ${storm.errors} refused), grouped by ${round(stormSeconds)} s (drain ${round(stormDrain)} s)\n`,

@@ -1,7 +1,10 @@
 /**
  * Summarises a V8 .cpuprofile: self time by package or source file, and the heaviest functions.
  *
- *   node bin/run-ts.mjs bench/support/profile-summary.ts <file.cpuprofile> [rows]
+ *   node bin/run-ts.mjs bench/support/profile-summary.ts <file.cpuprofile> [rows] [from-second] [to-second]
+ *
+ * It first prints how busy the thread was in each second, so a phase of a benchmark (the
+ * sustained load, the storm) can be summarised on its own by giving its seconds.
  */
 import fs from 'node:fs';
 
@@ -27,13 +30,25 @@ function placeOf(url: string, functionName: string): string {
   return local ? `${local[1]}/${local[2]}` : url;
 }
 
-const [file, rowsText] = process.argv.slice(2);
+const [file, rowsText, fromText, toText] = process.argv.slice(2);
 if (!file) throw new Error('give the .cpuprofile file to summarise');
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
 const rows = Number(rowsText ?? 25);
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const idleIds = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+const from = Number(fromText ?? 0) * 1e6;
+const to = toText === undefined ? Infinity : Number(toText) * 1e6;
 const selfMicros = new Map<number, number>();
-profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+const busyBySecond: number[] = [];
+let clock = 0;
+profile.samples.forEach((id, index) => {
+  const delta = profile.timeDeltas[index] ?? 0;
+  clock += delta;
+  const second = Math.floor(clock / 1e6);
+  busyBySecond[second] = (busyBySecond[second] ?? 0) + (idleIds.has(id) ? 0 : delta);
+  if (clock >= from && clock < to) selfMicros.set(id, (selfMicros.get(id) ?? 0) + delta);
+});
+process.stdout.write(`busy % per second: ${Array.from(busyBySecond, (micros) => Math.round((micros ?? 0) / 1e4)).join(' ')}\n`);
 const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
 
 const byPlace = new Map<string, number>();

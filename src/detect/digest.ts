@@ -1,4 +1,4 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import type { RecordedEvent } from '../store/event-hub.ts';
 import { newId } from '../store/ids.ts';
@@ -59,6 +59,8 @@ interface Group {
 }
 
 const levelRank: Record<string, number> = { debug: 0, info: 1, warning: 2, error: 3, fatal: 4 };
+const entriesPerSlice = 100;
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 const latestSamples = 5;
 const boundedList = 50;
 
@@ -74,7 +76,10 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
   const groups = new Map<string, Group>();
   let dropped = 0;
   let processed = 0;
-  for (const entry of batch.entries) {
+  for (const [index, entry] of batch.entries.entries()) {
+    // Parsing a whole batch at once would hold the event loop for tens of milliseconds; the
+    // senders' requests are answered between slices.
+    if (index > 0 && index % entriesPerSlice === 0) await yieldToRequests();
     let json: unknown;
     try {
       json = JSON.parse(entry.payload);
@@ -227,10 +232,14 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
   );
   const windows = new Map(windowRows.map((row) => [row.issue_id, row]));
 
+  const decided = plans.map(({ group, existing, id }) => decideIssue(group, existing, id, windows.get(id), options, now));
+  await applyIssueChanges(transaction, decided, now);
   const touched: TouchedIssue[] = [];
   const samples: (typeof detectIssueSamples.$inferInsert)[] = [];
-  for (const { group, existing, id } of plans) {
-    touched.push(await updateIssue(transaction, group, existing, id, windows.get(id), options, now, published));
+  for (const [index, { group, existing, id }] of plans.entries()) {
+    const { change, event } = decided[index]!;
+    touched.push({ id, created: !existing, regressed: change.regressed, severity: change.severity });
+    if (event) published.push(await writeIssueEvent(transaction, id, 'detector', event.type, event.data));
     if (!existing)
       samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
     for (const sample of group.latest)
@@ -251,16 +260,36 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
   return touched;
 }
 
-async function updateIssue(
-  transaction: Executor,
+/** What one batch changes on one issue, decided in memory and written with the others in one statement. */
+interface IssueChange {
+  id: string;
+  count: number;
+  userSketch: string;
+  users: number;
+  lastSeen: Date;
+  releases: string[];
+  environments: string[];
+  level: string;
+  status: string;
+  severity: Severity;
+  severityRule: string;
+  regressed: boolean;
+  statusReason: string | null;
+}
+
+interface IssueDecision {
+  change: IssueChange;
+  event?: { type: string; data: Record<string, unknown> };
+}
+
+function decideIssue(
   group: Group,
   existing: IssueRow | undefined,
   id: string,
   windows: { m5: number | null; h1: number | null; h24: number | null } | undefined,
   options: DigestOptions,
   now: Date,
-  published: RecordedEvent[],
-): Promise<TouchedIssue> {
+): IssueDecision {
   const sketch = existing ? sketchFromText(existing.userSketch) : emptySketch();
   for (const user of group.userKeys) addToSketch(sketch, user);
   const users = estimateSketch(sketch);
@@ -286,40 +315,62 @@ async function updateIssue(
   // Severity only rises while an issue is open: a burst that calms down keeps the severity it reached.
   const raise = !existing || regressed || moreSevere(verdict.severity, existing.severity as Severity);
   const severity = raise ? verdict.severity : (existing.severity as Severity);
-  await transaction
-    .update(detectIssues)
-    .set({
-      count: sql`${detectIssues.count} + ${group.count}`,
-      userSketch: sketchToText(sketch),
-      users,
-      lastSeen: sql`greatest(${detectIssues.lastSeen}, ${group.lastSeen.toISOString()}::timestamptz)`,
-      releases,
-      environments,
-      level,
-      status,
-      ...(raise ? { severity, severityRule: verdict.rule } : {}),
-      ...(regressed ? { failedAttempts: 0, holdReason: null, statusReason: `regressed in release ${group.newestRelease}` } : {}),
-      updatedAt: now,
-    })
-    .where(eq(detectIssues.id, id));
-
+  const change: IssueChange = {
+    id,
+    count: group.count,
+    userSketch: sketchToText(sketch),
+    users,
+    lastSeen: group.lastSeen,
+    releases,
+    environments,
+    level,
+    status,
+    severity,
+    severityRule: raise ? verdict.rule : existing.severityRule,
+    regressed,
+    statusReason: regressed ? `regressed in release ${group.newestRelease}` : null,
+  };
   const title = existing?.title ?? options.redact(group.title);
-  if (!existing)
-    published.push(await writeIssueEvent(transaction, id, 'detector', 'issue.detected', { title, severity, rule: verdict.rule, projectId: group.projectId }));
-  else if (regressed)
-    published.push(
-      await writeIssueEvent(transaction, id, 'detector', 'issue.regressed', {
-        title,
-        release: group.newestRelease,
-        resolvedRelease: existing.resolvedRelease,
-        severity,
-      }),
-    );
-  else if (raise)
-    published.push(
-      await writeIssueEvent(transaction, id, 'detector', 'issue.severity_raised', { title, from: existing.severity, to: severity, rule: verdict.rule }),
-    );
-  return { id, created: !existing, regressed, severity };
+  if (!existing) return { change, event: { type: 'issue.detected', data: { title, severity, rule: verdict.rule, projectId: group.projectId } } };
+  if (regressed)
+    return {
+      change,
+      event: { type: 'issue.regressed', data: { title, release: group.newestRelease, resolvedRelease: existing.resolvedRelease, severity } },
+    };
+  if (raise) return { change, event: { type: 'issue.severity_raised', data: { title, from: existing.severity, to: severity, rule: verdict.rule } } };
+  return { change };
+}
+
+/**
+ * Every touched issue's counters and state in one UPDATE … FROM (VALUES …): a statement per issue
+ * would make a batch touching twenty issues cost twenty round trips on the embedded database.
+ */
+async function applyIssueChanges(transaction: Executor, decisions: IssueDecision[], now: Date): Promise<void> {
+  const rows = sql.join(
+    decisions.map(
+      ({ change }) =>
+        sql`(${change.id}::text, ${change.count}::bigint, ${change.userSketch}::text, ${change.users}::int, ${change.lastSeen.toISOString()}::timestamptz, ${JSON.stringify(change.releases)}::jsonb, ${JSON.stringify(change.environments)}::jsonb, ${change.level}::text, ${change.status}::text, ${change.severity}::text, ${change.severityRule}::text, ${change.regressed}::boolean, ${change.statusReason}::text)`,
+    ),
+    sql`, `,
+  );
+  await transaction.execute(sql`
+    UPDATE detect_issues AS issue SET
+      count = issue.count + change.count,
+      user_sketch = change.user_sketch,
+      users = change.users,
+      last_seen = greatest(issue.last_seen, change.last_seen),
+      releases = change.releases,
+      environments = change.environments,
+      level = change.level,
+      status = change.status,
+      severity = change.severity,
+      severity_rule = change.severity_rule,
+      failed_attempts = CASE WHEN change.regressed THEN 0 ELSE issue.failed_attempts END,
+      hold_reason = CASE WHEN change.regressed THEN NULL ELSE issue.hold_reason END,
+      status_reason = CASE WHEN change.regressed THEN change.status_reason ELSE issue.status_reason END,
+      updated_at = ${now.toISOString()}::timestamptz
+    FROM (VALUES ${rows}) AS change(id, count, user_sketch, users, last_seen, releases, environments, level, status, severity, severity_rule, regressed, status_reason)
+    WHERE issue.id = change.id`);
 }
 
 /** Counters older than a day serve no window; removed now and then. */

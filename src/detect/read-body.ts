@@ -1,6 +1,5 @@
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import { readBodyWithin } from '../server/read-body-within.ts';
 import { IngestError } from './ingest-error.ts';
 
 const gunzip = promisify(zlib.gunzip);
@@ -8,9 +7,17 @@ const inflate = promisify(zlib.inflate);
 const inflateRaw = promisify(zlib.inflateRaw);
 const brotli = promisify(zlib.brotliDecompress);
 
+/** What ingest needs of an HTTP request; the route adapts its framework's request to it. */
+export interface IngestRequest {
+  query(name: string): string | undefined;
+  header(name: string): string | undefined;
+  /** The body as sent (still encoded), refused with `tooLarge()` as soon as it passes `limit` bytes. */
+  readBody(limit: number, tooLarge: () => Error): Promise<Buffer>;
+}
+
 /** Reads a request body, refusing (413) as soon as it passes `limit` bytes. */
-export function readLimitedBody(request: Request, limit: number): Promise<Buffer> {
-  return readBodyWithin(request, limit, () => tooLarge(limit));
+export function readLimitedBody(request: IngestRequest, limit: number): Promise<Buffer> {
+  return request.readBody(limit, () => tooLarge(limit));
 }
 
 /**

@@ -3,7 +3,7 @@ import { parseEnvelope } from './envelope.ts';
 import { IngestError } from './ingest-error.ts';
 import type { ProjectQuota } from './project-quota.ts';
 import type { ProjectRow, ProjectStore } from './project-store.ts';
-import { decodeBody, readLimitedBody } from './read-body.ts';
+import { decodeBody, readLimitedBody, type IngestRequest } from './read-body.ts';
 import { keyFromAuthHeader, keyFromDsn } from './sentry-auth.ts';
 import type { Inbox } from './spool-inbox.ts';
 
@@ -28,16 +28,12 @@ export async function ingestSentryRequest(
   services: IngestServices,
   kind: 'envelope' | 'store',
   projectIdText: string,
-  request: Request,
+  request: IngestRequest,
 ): Promise<{ id: string | null; stored: number }> {
   const project = await findProject(services.projects, projectIdText);
-  const url = new URL(request.url);
-  let key =
-    url.searchParams.get('sentry_key') ??
-    keyFromAuthHeader(request.headers.get('x-sentry-auth') ?? undefined) ??
-    keyFromAuthHeader(request.headers.get('authorization') ?? undefined);
+  let key = request.query('sentry_key') ?? keyFromAuthHeader(request.header('x-sentry-auth')) ?? keyFromAuthHeader(request.header('authorization'));
   const raw = await readLimitedBody(request, services.maxEnvelopeBytes);
-  const body = await decodeBody(raw, request.headers.get('content-encoding') ?? undefined, services.maxEnvelopeBytes);
+  const body = await decodeBody(raw, request.header('content-encoding'), services.maxEnvelopeBytes);
   let payloads: Buffer[];
   let id: string | null = null;
   if (kind === 'envelope') {

@@ -8,5 +8,5 @@ function tooLarge(maxBytes: number): WebhookRejectedError {
 
 /** The request body as raw bytes, for signature checks; 413 past `maxBytes`. */
 export async function readRawBody(c: Context<any>, maxBytes: number): Promise<Buffer> {
-  return readBodyWithin(c.req.raw, maxBytes, () => tooLarge(maxBytes));
+  return readBodyWithin(c, maxBytes, () => tooLarge(maxBytes));
 }

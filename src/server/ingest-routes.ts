@@ -1,10 +1,11 @@
 import type { Context, Hono } from 'hono';
 import { IngestError } from '../detect/ingest-error.ts';
 import { logLineToEvent } from '../detect/log-lines.ts';
-import { decodeBody, readLimitedBody } from '../detect/read-body.ts';
+import { decodeBody, readLimitedBody, type IngestRequest } from '../detect/read-body.ts';
 import { keyFromAuthHeader } from '../detect/sentry-auth.ts';
 import { checkKey, findProject, ingestSentryRequest, maxEventItemBytes, takeQuota, type IngestServices } from '../detect/sentry-ingest.ts';
 import type { AppEnvironment } from './authenticate.ts';
+import { readBodyWithin } from './read-body-within.ts';
 
 /**
  * The Sentry SDK protocol (`/api/<project>/envelope/` and `/store/`) and the JSON-lines log
@@ -15,7 +16,7 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
   for (const kind of ['envelope', 'store'] as const) {
     const handler = async (c: Context<AppEnvironment>) => {
       try {
-        const result = await ingestSentryRequest(services, kind, c.req.param('projectId') ?? '', c.req.raw);
+        const result = await ingestSentryRequest(services, kind, c.req.param('projectId') ?? '', ingestRequestOf(c));
         return c.json({ id: result.id });
       } catch (error) {
         return refusal(c, error);
@@ -29,7 +30,8 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
     try {
       const project = await findProject(services.projects, c.req.param('projectId'));
       checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
-      const body = await decodeBody(await readLimitedBody(c.req.raw, services.maxEnvelopeBytes), c.req.header('content-encoding'), services.maxEnvelopeBytes);
+      const raw = await readLimitedBody(ingestRequestOf(c), services.maxEnvelopeBytes);
+      const body = await decodeBody(raw, c.req.header('content-encoding'), services.maxEnvelopeBytes);
       const events: string[] = [];
       let lines = 0;
       for (const line of body.toString('utf8').split('\n')) {
@@ -54,6 +56,14 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
       return refusal(c, error);
     }
   });
+}
+
+function ingestRequestOf(c: Context<AppEnvironment>): IngestRequest {
+  return {
+    query: (name) => c.req.query(name),
+    header: (name) => c.req.header(name),
+    readBody: (limit, tooLarge) => readBodyWithin(c, limit, tooLarge),
+  };
 }
 
 function refusal(c: Context<AppEnvironment>, error: unknown): Response {
