@@ -52,7 +52,8 @@ interface Group {
   releases: Set<string>;
   environments: Set<string>;
   first: IssueSample;
-  latest: IssueSample[];
+  /** The batch's newest event for this issue: made a sample only when the batch is written. */
+  newest: { event: DetectedEvent; receivedAt: Date };
   firstSeen: Date;
   lastSeen: Date;
   newestRelease?: string;
@@ -60,7 +61,9 @@ interface Group {
 
 const levelRank: Record<string, number> = { debug: 0, info: 1, warning: 2, error: 3, fatal: 4 };
 const entriesPerSlice = 100;
+/** Lets waiting I/O (the senders' requests) run before the digest goes on. */
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** 'latest' samples kept per issue. */
 const latestSamples = 5;
 const boundedList = 50;
 
@@ -97,6 +100,7 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
       addToGroup(groups, entry.projectId, entry.receivedAt, parsed.event);
     }
   }
+  const t0 = performance.now();
   const result = await db.transaction(async (transaction) => {
     const touched: TouchedIssue[] = [];
     const published: RecordedEvent[] = [];
@@ -104,25 +108,15 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
     await batch.markDigested(transaction);
     return { processed, rows: batch.entries.length, dropped, touched, published };
   });
+  const t1 = performance.now();
   await batch.committed();
+  if (process.env.DEBUG_DIGEST) process.stderr.write(`digest ${batch.entries.length} entries ${groups.size} groups tx ${(t1 - t0).toFixed(1)} ms release ${(performance.now() - t1).toFixed(1)} ms\n`);
   return result;
 }
 
 function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent): void {
   const grouping = groupEvent(event);
   const key = `${projectId}:${grouping.hash}`;
-  const sample: IssueSample = {
-    eventId: event.eventId,
-    receivedAt: receivedAt.toISOString(),
-    level: event.level,
-    message: event.message,
-    exception: event.exception,
-    release: event.release,
-    environment: event.environment,
-    user: event.user,
-    route: event.route,
-    timestamp: event.timestamp,
-  };
   let group = groups.get(key);
   if (!group) {
     const { title, culprit } = describeEvent(event);
@@ -139,8 +133,8 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
       userKeys: new Set(),
       releases: new Set(),
       environments: new Set(),
-      first: sample,
-      latest: [],
+      first: sampleOf(event, receivedAt),
+      newest: { event, receivedAt },
       firstSeen: receivedAt,
       lastSeen: receivedAt,
     };
@@ -159,8 +153,22 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
   if ((levelRank[event.level] ?? 3) > (levelRank[group.level] ?? 3)) group.level = event.level;
   group.route ??= event.route;
   if (receivedAt > group.lastSeen) group.lastSeen = receivedAt;
-  group.latest.push(sample);
-  if (group.latest.length > latestSamples) group.latest.shift();
+  group.newest = { event, receivedAt };
+}
+
+function sampleOf(event: DetectedEvent, receivedAt: Date): IssueSample {
+  return {
+    eventId: event.eventId,
+    receivedAt: receivedAt.toISOString(),
+    level: event.level,
+    message: event.message,
+    exception: event.exception,
+    release: event.release,
+    environment: event.environment,
+    user: event.user,
+    route: event.route,
+    timestamp: event.timestamp,
+  };
 }
 
 type IssueRow = typeof detectIssues.$inferSelect;
@@ -171,6 +179,8 @@ type IssueRow = typeof detectIssues.$inferSelect;
  * so a batch touching many issues must not pay a dozen per issue.
  */
 async function foldIntoIssues(transaction: Executor, groups: Group[], options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue[]> {
+  // Each statement runs on the main thread; between them the senders' requests get their turn
+  // (`yieldToRequests`), so a batch never holds the event loop for more than one statement.
   const keys = sql.join(
     groups.map((group) => sql`(${group.projectId}, ${group.grouping.hash})`),
     sql`, `,
@@ -217,6 +227,7 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
       })),
     );
   }
+  await yieldToRequests();
   await transaction
     .insert(detectIssueCounts)
     .values(plans.flatMap(({ group, id }) => [...group.minutes].map(([minute, n]) => ({ issueId: id, minute: new Date(minute), n }))))
@@ -225,6 +236,7 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
     plans.map((plan) => sql`${plan.id}`),
     sql`, `,
   );
+  await yieldToRequests();
   const windowRows = rowsOf<{ issue_id: string; m5: number | null; h1: number | null; h24: number | null }>(
     await transaction.execute(
       sql`SELECT issue_id, sum(n) FILTER (WHERE minute >= ${windowStart(now, 5).toISOString()}::timestamptz)::int AS m5, sum(n) FILTER (WHERE minute >= ${windowStart(now, 60).toISOString()}::timestamptz)::int AS h1, sum(n)::int AS h24 FROM detect_issue_counts WHERE issue_id IN (${ids}) AND minute >= ${windowStart(now, 1440).toISOString()}::timestamptz GROUP BY issue_id`,
@@ -233,6 +245,7 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
   const windows = new Map(windowRows.map((row) => [row.issue_id, row]));
 
   const decided = plans.map(({ group, existing, id }) => decideIssue(group, existing, id, windows.get(id), options, now));
+  await yieldToRequests();
   await applyIssueChanges(transaction, decided, now);
   const touched: TouchedIssue[] = [];
   const samples: (typeof detectIssueSamples.$inferInsert)[] = [];
@@ -242,10 +255,17 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
     if (event) published.push(await writeIssueEvent(transaction, id, 'detector', event.type, event.data));
     if (!existing)
       samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
-    for (const sample of group.latest)
-      if (existing || sample !== group.first)
-        samples.push({ issueId: id, kind: 'latest', event: sample as unknown as Record<string, unknown>, receivedAt: new Date(sample.receivedAt) });
+    // One 'latest' sample per issue per batch: the kept samples spread over time rather than being
+    // five copies from one burst, and a busy batch writes one row per issue, not five.
+    if (existing || group.count > 1)
+      samples.push({
+        issueId: id,
+        kind: 'latest',
+        event: sampleOf(group.newest.event, group.newest.receivedAt) as unknown as Record<string, unknown>,
+        receivedAt: group.newest.receivedAt,
+      });
   }
+  await yieldToRequests();
   if (samples.length) await transaction.insert(detectIssueSamples).values(samples);
   const grown = plans.filter((plan) => plan.existing);
   if (grown.length) {
@@ -253,6 +273,7 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
       grown.map((plan) => sql`${plan.id}`),
       sql`, `,
     );
+    await yieldToRequests();
     await transaction.execute(
       sql`DELETE FROM detect_issue_samples AS old WHERE old.kind = 'latest' AND old.issue_id IN (${grownIds}) AND old.id < (SELECT newer.id FROM detect_issue_samples AS newer WHERE newer.issue_id = old.issue_id AND newer.kind = 'latest' ORDER BY newer.id DESC OFFSET ${latestSamples - 1} LIMIT 1)`,
     );

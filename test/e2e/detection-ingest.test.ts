@@ -137,6 +137,24 @@ describe('detection ingest over HTTP', () => {
     expect(list.issues.some((issue: { title: string }) => issue.title === 'RangeError: quantity out of range')).toBe(true);
   });
 
+  it('keeps the first event and the newest of each of the last five batches as samples', async () => {
+    const samplesProject = (await mender.call('POST', '/api/projects', { name: 'samples', repo: 'shop' })).json;
+    const url = `/api/${samplesProject.id}/envelope/?sentry_key=${samplesProject.publicKey}`;
+    // Two events in the first request (one batch): the first becomes 'first', the second 'latest'.
+    expect((await send(url, envelope([errorEvent('TypeError', 'a', 'sample', 100), errorEvent('TypeError', 'b', 'sample', 101)]))).status).toBe(200);
+    await waitForDigest();
+    for (const line of [102, 103, 104, 105, 106, 107]) {
+      // Within one batch only the newest event is kept, so line 102 of this pair is never a sample.
+      expect((await send(url, envelope([errorEvent('TypeError', 'c', 'sample', line), errorEvent('TypeError', 'd', 'sample', line + 100)]))).status).toBe(200);
+      await waitForDigest();
+    }
+    const issue = (await mender.call('GET', '/api/issues?limit=500')).json.issues.find((row: { projectId: number }) => row.projectId === samplesProject.id);
+    expect(issue.count).toBe(14);
+    const detail = (await mender.call('GET', `/api/issues/${issue.id}`)).json;
+    const lines = detail.samples.map((sample: { kind: string; exception: { frames: { lineno: number }[] }[] }) => [sample.kind, sample.exception[0]!.frames[1]!.lineno]);
+    expect(lines).toEqual([['first', 100], ['latest', 203], ['latest', 204], ['latest', 205], ['latest', 206], ['latest', 207]]);
+  });
+
   it('accepts an envelope larger than the 1 MB limit of the rest of /api, within its own limits', async () => {
     const large = (index: number) => ({ ...errorEvent('Error', `large ${index}`, 'large', 1), extra: { blob: 'y'.repeat(900 * 1024) } });
     const response = await send(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, envelope([large(1), large(2)]));
