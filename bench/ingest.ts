@@ -21,7 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTargetRepository } from '../test/support/target-repository.ts';
-import { formatMs, now, round, table } from './support/figures.ts';
+import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
 import { profileArguments } from './support/profile.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -150,19 +150,6 @@ async function load(
   return { requests, events: requests * eventsPerRequest, errors, seconds: (now() - start) / 1000, latencies, sentAt };
 }
 
-function percentile(values: number[], fraction: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
-}
-
-/** The p99 of the requests sent in each second of a run: shows whether slow answers cluster (start-up work) or spread. */
-function p99BySecond(result: LoadResult): string {
-  const seconds: number[][] = [];
-  result.sentAt.forEach((sent, index) => (seconds[Math.floor(sent / 1000)] ??= []).push(result.latencies[index]!));
-  return Array.from(seconds, (values) => (values ? String(Math.round(percentile(values, 0.99))) : '-')).join(' ');
-}
-
 function peakMegabytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -237,6 +224,14 @@ async function main(): Promise<void> {
     const ingestUrl = `${menderUrl}/api/${project.id}/envelope/?sentry_key=${project.publicKey}`;
     const oneEvent = (index: number) => envelope([sentryEvent(index, kinds)]);
 
+    // Where the memory is, from Mender's own /metrics: the JavaScript heap, and memory outside it
+    // (PGlite's WebAssembly memory is most of "external").
+    const memoryBreakdown = async () => {
+      const text = await (await fetch(`${menderUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+      const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+      return `resident ${round(metric('mender_process_process_resident_memory_bytes'))} MB = JS heap ${round(metric('mender_process_nodejs_heap_size_total_bytes'))} MB (${round(metric('mender_process_nodejs_heap_size_used_bytes'))} used) + external ${round(metric('mender_process_nodejs_external_memory_bytes'))} MB + code and the rest`;
+    };
+    progress(`memory at start: ${await memoryBreakdown()}`);
     progress(`warming up (${concurrency} connections)…`);
     await load(`${bareUrl}/api/${project.id}/envelope/`, 2_000, concurrency, oneEvent, 1);
     await load(ingestUrl, 2_000, concurrency, oneEvent, 1);
@@ -257,6 +252,7 @@ async function main(): Promise<void> {
     const after = await api('GET', '/api/detection');
     const digestRate = (after.processed - before.processed) / (menderResult.seconds + drainSeconds);
     const sustainedPeak = peakMegabytes(mender.pid!);
+    const sustainedMemory = await memoryBreakdown();
 
     progress(`storm: ${stormEvents} identical events, ${stormPerEnvelope} per envelope…`);
     const stormProject = await api('POST', '/api/projects', { name: 'storm', repo: 'shop', rateLimitPerMinute: 100_000_000 });
@@ -274,6 +270,7 @@ async function main(): Promise<void> {
       stormIssues.some((issue: { operations: { id: string }[] }) => issue.operations.some((linked) => linked.id === operation.id)),
     );
     const peak = peakMegabytes(mender.pid!);
+    const stormMemory = await memoryBreakdown();
 
     const bareRate = bareResult.events / bareResult.seconds;
     const menderRate = menderResult.events / menderResult.seconds;
@@ -296,7 +293,7 @@ async function main(): Promise<void> {
       ],
     ];
     process.stdout.write(`\n${table(['1 event per envelope, ' + concurrency + ' connections', 'events/s', 'p50', 'p99', 'errors', 'of bare'], rows)}\n`);
-    process.stdout.write(`\nmender p99 in each second of the run (ms): ${p99BySecond(menderResult)}\n`);
+    process.stdout.write(`\nmender p99 in each second of the run (ms): ${p99BySecond(menderResult.sentAt, menderResult.latencies)}\n`);
     process.stdout.write(
       `digest: backlog ${backlogAtEnd} events when the load stopped, drained in ${round(drainSeconds)} s; ${round(digestRate)} events/s grouped over load + drain\n`,
     );
@@ -307,6 +304,7 @@ async function main(): Promise<void> {
       `storm result: ${stormIssues.length} issue(s), count ${stormIssues.map((issue: { count: number }) => issue.count).join(', ')}, severity ${stormIssues.map((issue: { severity: string }) => issue.severity).join(', ')}, ${stormOperations.length} operation(s)\n`,
     );
     process.stdout.write(`peak memory of the Mender process (VmHWM): ${round(sustainedPeak)} MB after the sustained run, ${round(peak)} MB after the storm\n`);
+    process.stdout.write(`memory after the sustained run: ${sustainedMemory}\nmemory after the storm: ${stormMemory}\n`);
     process.stdout.write(
       `targets: ≥3000 events/s ${menderRate >= 3000 ? 'met' : 'NOT met'}; ≥50% of bare ${menderRate / bareRate >= 0.5 ? 'met' : 'NOT met'}; p99 ≤ 50 ms ${percentile(menderResult.latencies, 0.99) <= 50 ? 'met' : 'NOT met'}; peak ≤ 300 MB ${peak <= 300 ? 'met' : 'NOT met'}\n`,
     );

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { signedSlackRequest, slashCommandForm, startFakeSlackApi } from '../test/fakes/fake-slack-api.ts';
 import { jiraIssueEvent, signedJiraRequest } from '../test/fakes/fake-jira-api.ts';
-import { formatMs, now, round, table } from './support/figures.ts';
+import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
 import { profileArguments } from './support/profile.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
 
@@ -82,12 +82,6 @@ function slackCommand(index: number): Request {
 
 const makers = [sentryAlert, jiraIssue, slackCommand];
 
-function percentile(values: number[], fraction: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
-
 async function startMenderProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...profileArguments(), 'bin/mender.mjs', 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -108,13 +102,14 @@ async function startMenderProcess(env: Record<string, string>): Promise<{ url: s
 async function load(baseUrl: string, requestsPerSecond: number, duration: number, makeRequest: (index: number) => Request) {
   const total = Math.round(requestsPerSecond * duration);
   const latencies: number[] = [];
+  const sentTimes: number[] = [];
   const statuses = new Map<number, number>();
   let duplicates = 0;
   let failures = 0;
   const pending: Promise<void>[] = [];
-  const start = now();
-  // Requests are built ahead of time so signing does not eat into the schedule.
+  // Requests are built (and signed) before the clock starts, so signing does not eat into the schedule.
   const requests = Array.from({ length: total }, (_, index) => makeRequest(index));
+  const start = now();
   for (let index = 0; index < total; index += 1) {
     const due = start + (index * 1000) / requestsPerSecond;
     const wait = due - now();
@@ -126,6 +121,7 @@ async function load(baseUrl: string, requestsPerSecond: number, duration: number
         .then(async (response) => {
           const text = await response.text();
           latencies.push(now() - sentAt);
+          sentTimes.push(sentAt - start);
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           if (text.includes('"duplicate":true')) duplicates += 1;
         })
@@ -136,7 +132,7 @@ async function load(baseUrl: string, requestsPerSecond: number, duration: number
   }
   const sentIn = (now() - start) / 1000;
   await Promise.all(pending);
-  return { total, latencies, statuses, duplicates, failures, achievedRate: total / sentIn };
+  return { total, latencies, sentTimes, statuses, duplicates, failures, achievedRate: total / sentIn };
 }
 
 async function deliveryCounts(baseUrl: string): Promise<Record<string, number>> {
@@ -201,6 +197,7 @@ try {
   ];
   console.log(table(['requests', 'sent', 'rate', 'p50', 'p99', 'max', 'answers'], [row('GET /health (baseline)', baseline), row('signed webhooks', run)]));
   console.log('');
+  console.log(`p99 in each second (ms): baseline ${p99BySecond(baseline.sentTimes, baseline.latencies)}; webhooks ${p99BySecond(run.sentTimes, run.latencies)}`);
   console.log(
     `acknowledged ${acknowledged} of ${run.total}; stored ${stored} new deliveries (${run.duplicates} acknowledged as duplicates); lost ${acknowledged - run.duplicates - stored}`,
   );
