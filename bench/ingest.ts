@@ -313,9 +313,7 @@ async function main(): Promise<void> {
     );
   } finally {
     // SIGTERM: Mender shuts down and writes its CPU profile when BENCH_PROFILE asked for one.
-    await Promise.all(
-      children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
-    );
+    await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)));
     target.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

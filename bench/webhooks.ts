@@ -83,7 +83,10 @@ function slackCommand(index: number): Request {
 const makers = [sentryAlert, jiraIssue, slackCommand];
 
 async function startMenderProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...profileArguments(), 'bin/mender.mjs', 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profileArguments(), 'bin/mender.mjs', 'start'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -207,7 +210,9 @@ try {
   ];
   console.log(table(['requests', 'sent', 'rate', 'p50', 'p99', 'max', 'answers'], [row('GET /health (baseline)', baseline), row('signed webhooks', run)]));
   console.log('');
-  console.log(`p99 in each second (ms): baseline ${p99BySecond(baseline.sentTimes, baseline.latencies)}; webhooks ${p99BySecond(run.sentTimes, run.latencies)}`);
+  console.log(
+    `p99 in each second (ms): baseline ${p99BySecond(baseline.sentTimes, baseline.latencies)}; webhooks ${p99BySecond(run.sentTimes, run.latencies)}`,
+  );
   console.log(
     `acknowledged ${acknowledged} of ${run.total}; stored ${stored} new deliveries (${run.duplicates} acknowledged as duplicates); lost ${acknowledged - run.duplicates - stored}`,
   );

@@ -110,7 +110,10 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
   });
   const t1 = performance.now();
   await batch.committed();
-  if (process.env.DEBUG_DIGEST) process.stderr.write(`digest ${batch.entries.length} entries ${groups.size} groups tx ${(t1 - t0).toFixed(1)} ms release ${(performance.now() - t1).toFixed(1)} ms\n`);
+  if (process.env.DEBUG_DIGEST)
+    process.stderr.write(
+      `digest ${batch.entries.length} entries ${groups.size} groups tx ${(t1 - t0).toFixed(1)} ms release ${(performance.now() - t1).toFixed(1)} ms\n`,
+    );
   return result;
 }
 

@@ -30,7 +30,10 @@ function waitFor(check: () => unknown): Promise<void> {
 }
 
 async function readJob(store: Store, id: string) {
-  const [row] = await store.db.select().from(jobs).where(eq(jobs.id, Number(id)));
+  const [row] = await store.db
+    .select()
+    .from(jobs)
+    .where(eq(jobs.id, Number(id)));
   if (!row) throw new Error(`job ${id} is not stored`);
   return row;
 }
@@ -281,7 +284,13 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     const ids = await store.db.transaction((transaction) => queue.addMany('webhooks', batch, { maxAttempts: 5, backoffMs: 10 }, transaction));
     expect(ids).toHaveLength(3);
     for (const [index, id] of ids.entries())
-      expect(await readJob(store, id)).toMatchObject({ status: 'waiting', name: batch[index]!.name, payload: batch[index]!.payload, maxAttempts: 5, backoffMs: 10 });
+      expect(await readJob(store, id)).toMatchObject({
+        status: 'waiting',
+        name: batch[index]!.name,
+        payload: batch[index]!.payload,
+        maxAttempts: 5,
+        backoffMs: 10,
+      });
     expect(await queue.addMany('webhooks', [])).toEqual([]);
     await expect(queue.addMany('webhooks', batch, { maxAttempts: 0 })).rejects.toThrow('maxAttempts must be a whole number');
 
@@ -315,7 +324,10 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     await waitFor(async () => expect((await readJob(store, id)).lockedUntil).toEqual(at(10_300)));
 
     // Another worker recovered the job (say this process hung past its lease).
-    await store.db.update(jobs).set({ lockedBy: 'another-worker' }).where(eq(jobs.id, Number(id)));
+    await store.db
+      .update(jobs)
+      .set({ lockedBy: 'another-worker' })
+      .where(eq(jobs.id, Number(id)));
     await waitFor(() => expect(abortReason).toBeInstanceOf(Error));
     expect((abortReason as Error).name).toBe('LeaseLostError');
     await queue.close();

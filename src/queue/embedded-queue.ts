@@ -2,7 +2,18 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database, Executor } from '../store/database.ts';
 import type { Job, JobCounts, JobHandler, JobOptions, JobQueue, QueueName } from './job-queue.ts';
-import { claimNextJob, completeJob, countJobs, failAttempt, insertJob, insertJobs, recoverExpiredJobs, releaseJob, renewLease, type NewJob } from './job-table.ts';
+import {
+  claimNextJob,
+  completeJob,
+  countJobs,
+  failAttempt,
+  insertJob,
+  insertJobs,
+  recoverExpiredJobs,
+  releaseJob,
+  renewLease,
+  type NewJob,
+} from './job-table.ts';
 import type { Claim } from './job-table.ts';
 import { isRetryable } from './permanent-job-error.ts';
 

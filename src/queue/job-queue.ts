@@ -35,7 +35,12 @@ export interface JobQueue {
   /** Durable once the promise resolves; pass `executor` (a drizzle transaction) to enqueue atomically with a state change. */
   add(queue: QueueName, name: string, payload: Record<string, unknown>, options?: JobOptions, executor?: Executor): Promise<string>;
   /** Adds several jobs of one queue with the same options (no dedupe key) in one write; ids in order. */
-  addMany(queue: QueueName, jobs: { name: string; payload: Record<string, unknown> }[], options?: Omit<JobOptions, 'dedupeKey'>, executor?: Executor): Promise<string[]>;
+  addMany(
+    queue: QueueName,
+    jobs: { name: string; payload: Record<string, unknown> }[],
+    options?: Omit<JobOptions, 'dedupeKey'>,
+    executor?: Executor,
+  ): Promise<string[]>;
   /** Starts processing; at most `concurrency` jobs of this queue at once in this process. */
   process(queue: QueueName, concurrency: number, handler: JobHandler): void;
   /** Counts by status for metrics (`waiting` includes delayed jobs and jobs backing off). */

@@ -151,8 +151,18 @@ describe('detection ingest over HTTP', () => {
     const issue = (await mender.call('GET', '/api/issues?limit=500')).json.issues.find((row: { projectId: number }) => row.projectId === samplesProject.id);
     expect(issue.count).toBe(14);
     const detail = (await mender.call('GET', `/api/issues/${issue.id}`)).json;
-    const lines = detail.samples.map((sample: { kind: string; exception: { frames: { lineno: number }[] }[] }) => [sample.kind, sample.exception[0]!.frames[1]!.lineno]);
-    expect(lines).toEqual([['first', 100], ['latest', 203], ['latest', 204], ['latest', 205], ['latest', 206], ['latest', 207]]);
+    const lines = detail.samples.map((sample: { kind: string; exception: { frames: { lineno: number }[] }[] }) => [
+      sample.kind,
+      sample.exception[0]!.frames[1]!.lineno,
+    ]);
+    expect(lines).toEqual([
+      ['first', 100],
+      ['latest', 203],
+      ['latest', 204],
+      ['latest', 205],
+      ['latest', 206],
+      ['latest', 207],
+    ]);
   });
 
   it('accepts an envelope larger than the 1 MB limit of the rest of /api, within its own limits', async () => {
