@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.mender', 'test-output', 'scratch', 'bin', 'eslint.config.js', 'web/dist'] },
+  { ignores: ['node_modules', '.mender', 'test-output', 'scratch', 'bin', 'eslint.config.js', 'web/dist', 'dist', '.test-dist-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { createTargetRepository } from '../test/support/target-repository.ts';
 import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
 import { profileArguments } from './support/profile.ts';
+import { prepareMenderRuntime } from './support/compiled-mender.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -182,6 +183,8 @@ http.createServer((request, response) => {
 `;
 
 async function main(): Promise<void> {
+  const runtime = prepareMenderRuntime();
+  progress(`mender runs ${runtime.runtime}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-bench-ingest-'));
   const target = createTargetRepository();
   const children: ChildProcess[] = [];
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
+        ...runtime.env,
         MENDER_DATA_DIR: dataDir,
         MENDER_PORT: String(menderPort),
         MENDER_ADMIN_TOKEN: token,
@@ -303,13 +307,14 @@ async function main(): Promise<void> {
     process.stdout.write(
       `storm result: ${stormIssues.length} issue(s), count ${stormIssues.map((issue: { count: number }) => issue.count).join(', ')}, severity ${stormIssues.map((issue: { severity: string }) => issue.severity).join(', ')}, ${stormOperations.length} operation(s)\n`,
     );
+    process.stdout.write(`mender ran ${runtime.runtime}\n`);
     process.stdout.write(`peak memory of the Mender process (VmHWM): ${round(sustainedPeak)} MB after the sustained run, ${round(peak)} MB after the storm\n`);
     process.stdout.write(`memory after the sustained run: ${sustainedMemory}\nmemory after the storm: ${stormMemory}\n`);
     process.stdout.write(
       `targets: ≥3000 events/s ${menderRate >= 3000 ? 'met' : 'NOT met'}; ≥50% of bare ${menderRate / bareRate >= 0.5 ? 'met' : 'NOT met'}; p99 ≤ 50 ms ${percentile(menderResult.latencies, 0.99) <= 50 ? 'met' : 'NOT met'}; peak ≤ 300 MB ${peak <= 300 ? 'met' : 'NOT met'}\n`,
     );
     process.stdout.write(
-      `${JSON.stringify({ bench: 'ingest', cpus: os.cpus().length, loadAverage: os.loadavg()[0], concurrency, seconds, bare: { eventsPerSecond: round(bareRate), p50: round(percentile(bareResult.latencies, 0.5)), p99: round(percentile(bareResult.latencies, 0.99)) }, mender: { eventsPerSecond: round(menderRate), p50: round(percentile(menderResult.latencies, 0.5)), p99: round(percentile(menderResult.latencies, 0.99)), errors: menderResult.errors, backlogAtEnd, drainSeconds: round(drainSeconds), digestEventsPerSecond: round(digestRate) }, storm: { events: storm.events, acceptSeconds: round(storm.seconds), totalSeconds: round(stormSeconds), issues: stormIssues.length, counts: stormIssues.map((issue: { count: number }) => issue.count), operations: stormOperations.length }, peakMegabytes: { sustained: round(sustainedPeak), storm: round(peak) } })}\n`,
+      `${JSON.stringify({ bench: 'ingest', runtime: runtime.runtime, cpus: os.cpus().length, loadAverage: os.loadavg()[0], concurrency, seconds, bare: { eventsPerSecond: round(bareRate), p50: round(percentile(bareResult.latencies, 0.5)), p99: round(percentile(bareResult.latencies, 0.99)) }, mender: { eventsPerSecond: round(menderRate), p50: round(percentile(menderResult.latencies, 0.5)), p99: round(percentile(menderResult.latencies, 0.99)), errors: menderResult.errors, backlogAtEnd, drainSeconds: round(drainSeconds), digestEventsPerSecond: round(digestRate) }, storm: { events: storm.events, acceptSeconds: round(storm.seconds), totalSeconds: round(stormSeconds), issues: stormIssues.length, counts: stormIssues.map((issue: { count: number }) => issue.count), operations: stormOperations.length }, peakMegabytes: { sustained: round(sustainedPeak), storm: round(peak) } })}\n`,
     );
   } finally {
     // SIGTERM: Mender shuts down and writes its CPU profile when BENCH_PROFILE asked for one.

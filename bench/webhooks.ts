@@ -25,6 +25,7 @@ import { signedSlackRequest, slashCommandForm, startFakeSlackApi } from '../test
 import { jiraIssueEvent, signedJiraRequest } from '../test/fakes/fake-jira-api.ts';
 import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
 import { profileArguments } from './support/profile.ts';
+import { prepareMenderRuntime } from './support/compiled-mender.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 500);
@@ -162,12 +163,14 @@ async function drainProcessing(baseUrl: string, limitMs: number): Promise<Record
   return counts;
 }
 
+const runtime = prepareMenderRuntime();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-bench-webhooks-'));
 const slack = await startFakeSlackApi({ token: botToken });
 const postgres = process.env.BENCH_DATABASE === 'postgres' ? await startPostgresServer() : undefined;
 if (process.env.BENCH_DATABASE === 'postgres' && !postgres) throw new Error('BENCH_DATABASE=postgres, but PostgreSQL is not installed');
 progress(`starting mender (data in ${dataDir})…`);
 const { url, child } = await startMenderProcess({
+  ...runtime.env,
   MENDER_DATA_DIR: dataDir,
   MENDER_PORT: '0',
   MENDER_ADMIN_TOKEN: adminToken,
@@ -220,7 +223,7 @@ try {
     `processing behind the acknowledgements: ${counts.processed} processed, ${counts.failed} failed, queue drained ${formatMs(drainMs)} after the last answer; fake Slack received ${slack.callsTo('chat.postEphemeral').length} answers`,
   );
   const p99 = percentile(run.latencies, 0.99);
-  console.log(`database: ${postgres ? 'PostgreSQL server' : 'embedded PGlite'}`);
+  console.log(`database: ${postgres ? 'PostgreSQL server' : 'embedded PGlite'}; mender ran ${runtime.runtime}`);
   console.log(
     `target p99 ≤ ${targetP99Ms} ms: ${p99 <= targetP99Ms ? 'met' : 'NOT met'} (${formatMs(p99)}) on ${os.cpus().length} cores (${os.loadavg()[0]!.toFixed(1)} load average)`,
   );
@@ -228,6 +231,7 @@ try {
     JSON.stringify({
       rate,
       seconds,
+      runtime: runtime.runtime,
       database: postgres ? 'postgres' : 'pglite',
       sent: run.total,
       acknowledged,

@@ -1,0 +1,36 @@
+// Whether dist/ (the server compiled by `npm run build:server`) matches src/: `mender` runs the
+// compiled JavaScript when it does, and src/ through tsx otherwise. Compiled, a running Mender
+// needs about 100 MB less memory (no loader thread, no transpiled sources and source maps held).
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..');
+export const sourceFolder = path.join(projectRoot, 'src');
+export const compiledFolder = path.join(projectRoot, 'dist');
+export const stampFile = path.join(compiledFolder, '.build-stamp.json');
+
+/** The newest modification time under a folder (files and folders, so deletions count too). */
+export function newestModification(entry) {
+  let stat;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestModification(path.join(entry, child)));
+  return newest;
+}
+
+/** Why dist/ cannot be used (missing, or src/ changed after it was built), or undefined when it can. */
+export function compiledBuildStaleness() {
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+  } catch {
+    return 'dist/ is missing';
+  }
+  if (typeof stamp.newestSource !== 'number') return 'dist/ has no build stamp';
+  return newestModification(sourceFolder) > stamp.newestSource ? 'src/ changed since dist/ was built' : undefined;
+}
