@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTargetRepository } from '../test/support/target-repository.ts';
 import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
-import { profileArguments } from './support/profile.ts';
+import { menderLauncher, profileEnvironment } from './support/profile.ts';
 import { prepareMenderRuntime } from './support/compiled-mender.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -32,7 +32,6 @@ const stormPerEnvelope = 100;
 const kinds = Number(process.env.BENCH_KINDS ?? 20);
 const token = 'bench-ingest-admin-token-0123';
 const progress = (text: string) => process.stderr.write(`${text}\n`);
-const menderBin = path.resolve(import.meta.dirname, '../bin/mender.mjs');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -194,11 +193,12 @@ async function main(): Promise<void> {
     children.push(bare);
     const menderPort = await freePort();
     let menderLog = '';
-    const mender = spawn(process.execPath, [...profileArguments(), menderBin, 'start'], {
+    const mender = spawn(menderLauncher, ['start'], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         ...runtime.env,
+        ...profileEnvironment(),
         MENDER_DATA_DIR: dataDir,
         MENDER_PORT: String(menderPort),
         MENDER_ADMIN_TOKEN: token,

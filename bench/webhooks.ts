@@ -24,7 +24,7 @@ import path from 'node:path';
 import { signedSlackRequest, slashCommandForm, startFakeSlackApi } from '../test/fakes/fake-slack-api.ts';
 import { jiraIssueEvent, signedJiraRequest } from '../test/fakes/fake-jira-api.ts';
 import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
-import { profileArguments } from './support/profile.ts';
+import { menderLauncher, profileEnvironment } from './support/profile.ts';
 import { prepareMenderRuntime } from './support/compiled-mender.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
 
@@ -84,7 +84,7 @@ function slackCommand(index: number): Request {
 const makers = [sentryAlert, jiraIssue, slackCommand];
 
 async function startMenderProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...profileArguments(), 'bin/mender.mjs', 'start'], {
+  const child = spawn(menderLauncher, ['start'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -171,6 +171,7 @@ if (process.env.BENCH_DATABASE === 'postgres' && !postgres) throw new Error('BEN
 progress(`starting mender (data in ${dataDir})…`);
 const { url, child } = await startMenderProcess({
   ...runtime.env,
+  ...profileEnvironment(),
   MENDER_DATA_DIR: dataDir,
   MENDER_PORT: '0',
   MENDER_ADMIN_TOKEN: adminToken,
