@@ -66,7 +66,11 @@ interface RunRecord {
 }
 
 const model = await startScriptedModelServer(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }));
-const mender = await startMenderUnderTest({ MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url, MENDER_MODEL_API_KEY: 'model-key-not-secret' });
+const mender = await startMenderUnderTest({
+  MENDER_MODEL: 'openai-compatible:scripted-model',
+  MENDER_MODEL_BASE_URL: model.url,
+  MENDER_MODEL_API_KEY: 'model-key-not-secret',
+});
 const watcher = await watchEvents(mender.url, adminToken);
 const targets: TargetRepository[] = [];
 
@@ -86,7 +90,11 @@ async function measureRun(index: number): Promise<RunSummary> {
   const created = await mender.call('POST', '/api/operations', { type: 'fix', description, repo });
   if (created.status !== 201) throw new Error(`POST /api/operations failed: HTTP ${created.status} ${created.text}`);
   const id = String(created.json.id);
-  const finished = await watcher.waitFor((event) => event.operationId === id && (event.type === 'approval.requested' || event.type === 'operation.failed'), 180_000, `approval.requested of operation ${id}`);
+  const finished = await watcher.waitFor(
+    (event) => event.operationId === id && (event.type === 'approval.requested' || event.type === 'operation.failed'),
+    180_000,
+    `approval.requested of operation ${id}`,
+  );
   const totalMs = now() - started;
   if (finished.type === 'operation.failed') throw new Error(`operation ${id} failed: ${String(finished.data.reason)}\n${mender.logs.join('')}`);
 
@@ -105,10 +113,13 @@ async function measureRun(index: number): Promise<RunSummary> {
   const coderTestCalls = timeline.filter((event) => event.type === 'tool.called' && event.data.tool === 'testRunner__test');
   const attempts = (operation.evidence.attempts ?? []) as { red?: { run?: { durationMs: number } }; green?: { run?: { durationMs: number } } }[];
   const runsOf = (pick: (attempt: (typeof attempts)[number]) => { durationMs: number } | undefined): RunRecord =>
-    attempts.reduce<RunRecord>((total, attempt) => {
-      const run = pick(attempt);
-      return run ? { sum: total.sum + run.durationMs, count: total.count + 1 } : total;
-    }, { sum: 0, count: 0 });
+    attempts.reduce<RunRecord>(
+      (total, attempt) => {
+        const run = pick(attempt);
+        return run ? { sum: total.sum + run.durationMs, count: total.count + 1 } : total;
+      },
+      { sum: 0, count: 0 },
+    );
   const red = runsOf((attempt) => attempt.red?.run);
   const green = runsOf((attempt) => attempt.green?.run);
   const coder: RunRecord = { sum: coderTestCalls.reduce((total, event) => total + Number(event.data.durationMs), 0), count: coderTestCalls.length };
@@ -147,7 +158,9 @@ try {
     const result = await measureRun(index);
     if (index === 0) warmUp = result;
     else measured.push(result);
-    progress(`  ${index === 0 ? 'warm-up' : `run ${index}/${runs}`}: total ${formatMs(result.totalMs)}, tests ${formatMs(result.testMs)} (${result.testRuns} runs), overhead ${formatMs(result.overheadMs)}`);
+    progress(
+      `  ${index === 0 ? 'warm-up' : `run ${index}/${runs}`}: total ${formatMs(result.totalMs)}, tests ${formatMs(result.testMs)} (${result.testRuns} runs), overhead ${formatMs(result.overheadMs)}`,
+    );
   }
   const directNpmTest = timeNpmTest(targets[0]!.path, 3);
 
@@ -159,7 +172,9 @@ try {
   const testRuns = measured[0]!.testRuns;
 
   console.log(`\nPipeline overhead — POST /api/operations → awaiting_approval, scripted model (zero latency), ${runs} runs after 1 warm-up`);
-  console.log(`target: cart library (vitest through npm test), ${testRuns} test runs per operation; node ${process.version}, ${os.cpus().length} CPUs, 1-min load average at the end ${os.loadavg()[0]!.toFixed(1)}\n`);
+  console.log(
+    `target: cart library (vitest through npm test), ${testRuns} test runs per operation; node ${process.version}, ${os.cpus().length} CPUs, 1-min load average at the end ${os.loadavg()[0]!.toFixed(1)}\n`,
+  );
   console.log(
     table(
       ['step (timeline)', 'wall', 'its test runs', 'overhead'],
@@ -170,26 +185,49 @@ try {
       }),
     ),
   );
-  console.log('\n' + table(
-    ['test runs (medians)', 'time', 'runs'],
-    [
-      ['baseline suite (metrics: baseline step)', formatMs(medianOf((run) => run.tests.baselineMs)), '1'],
-      ['coder testRunner__test (tool.called)', formatMs(medianOf((run) => run.tests.coderMs)), String(measured[0]!.tests.coderRuns)],
-      ['red (evidence)', formatMs(medianOf((run) => run.tests.redMs)), '1'],
-      ['green (evidence)', formatMs(medianOf((run) => run.tests.greenMs)), '1'],
-      ['direct `npm test` in the target, per run', formatMs(median(directNpmTest)), String(directNpmTest.length)],
-    ],
-  ));
-  console.log('\n' + table(
-    ['figure', 'median', 'min', 'max'],
-    [
-      ['total (POST → awaiting_approval)', formatMs(totalMedian), formatMs(Math.min(...measured.map((run) => run.totalMs))), formatMs(Math.max(...measured.map((run) => run.totalMs)))],
-      ["repository's own test runs", formatMs(testMedian), formatMs(Math.min(...measured.map((run) => run.testMs))), formatMs(Math.max(...measured.map((run) => run.testMs)))],
-      ['overhead (total − tests)', formatMs(overheadMedian), formatMs(Math.min(...measured.map((run) => run.overheadMs))), formatMs(Math.max(...measured.map((run) => run.overheadMs)))],
-    ],
-  ));
+  console.log(
+    '\n' +
+      table(
+        ['test runs (medians)', 'time', 'runs'],
+        [
+          ['baseline suite (metrics: baseline step)', formatMs(medianOf((run) => run.tests.baselineMs)), '1'],
+          ['coder testRunner__test (tool.called)', formatMs(medianOf((run) => run.tests.coderMs)), String(measured[0]!.tests.coderRuns)],
+          ['red (evidence)', formatMs(medianOf((run) => run.tests.redMs)), '1'],
+          ['green (evidence)', formatMs(medianOf((run) => run.tests.greenMs)), '1'],
+          ['direct `npm test` in the target, per run', formatMs(median(directNpmTest)), String(directNpmTest.length)],
+        ],
+      ),
+  );
+  console.log(
+    '\n' +
+      table(
+        ['figure', 'median', 'min', 'max'],
+        [
+          [
+            'total (POST → awaiting_approval)',
+            formatMs(totalMedian),
+            formatMs(Math.min(...measured.map((run) => run.totalMs))),
+            formatMs(Math.max(...measured.map((run) => run.totalMs))),
+          ],
+          [
+            "repository's own test runs",
+            formatMs(testMedian),
+            formatMs(Math.min(...measured.map((run) => run.testMs))),
+            formatMs(Math.max(...measured.map((run) => run.testMs))),
+          ],
+          [
+            'overhead (total − tests)',
+            formatMs(overheadMedian),
+            formatMs(Math.min(...measured.map((run) => run.overheadMs))),
+            formatMs(Math.max(...measured.map((run) => run.overheadMs))),
+          ],
+        ],
+      ),
+  );
   const holds = overheadMedian <= targetMs;
-  console.log(`\noverhead median ${formatMs(overheadMedian)} (target ≤ ${targetMs} ms: ${holds ? 'holds' : 'MISSED'}); warm-up run: total ${formatMs(warmUp!.totalMs)}, overhead ${formatMs(warmUp!.overheadMs)}`);
+  console.log(
+    `\noverhead median ${formatMs(overheadMedian)} (target ≤ ${targetMs} ms: ${holds ? 'holds' : 'MISSED'}); warm-up run: total ${formatMs(warmUp!.totalMs)}, overhead ${formatMs(warmUp!.overheadMs)}`,
+  );
   console.log(
     JSON.stringify({
       benchmark: 'overhead',

@@ -89,13 +89,17 @@ try {
   for (let index = 1; index <= menderRuns; index += 1) {
     const result = await menderRun(index);
     mender.push(result);
-    progress(`  mender run ${index}/${menderRuns}: ready in ${formatMs(result.readyMs)} (worktree ${formatMs(result.setupMs)}, resolve ${formatMs(result.checkMs.resolve)}, vitest ${formatMs(result.checkMs.vitest)}, npx ${formatMs(result.checkMs.npx)})`);
+    progress(
+      `  mender run ${index}/${menderRuns}: ready in ${formatMs(result.readyMs)} (worktree ${formatMs(result.setupMs)}, resolve ${formatMs(result.checkMs.resolve)}, vitest ${formatMs(result.checkMs.vitest)}, npx ${formatMs(result.checkMs.npx)})`,
+    );
   }
   const baseline: Run[] = [];
   for (let index = 1; index <= baselineRuns; index += 1) {
     const result = baselineRun(index);
     baseline.push(result);
-    progress(`  clone + npm ci run ${index}/${baselineRuns}: ready in ${formatMs(result.readyMs)} (clone ${formatMs(result.cloneMs!)}, npm ci ${formatMs(result.installMs!)})`);
+    progress(
+      `  clone + npm ci run ${index}/${baselineRuns}: ready in ${formatMs(result.readyMs)} (clone ${formatMs(result.cloneMs!)}, npm ci ${formatMs(result.installMs!)})`,
+    );
   }
 
   const medianOf = (runs: Run[], pick: (entry: Run) => number) => median(runs.map(pick));
@@ -112,20 +116,51 @@ try {
   const vitestVersion = checkReady('vitest', target.path, packageNames, target.env);
   const npmVersion = execFileSync('npm', ['--version'], { encoding: 'utf8', env: target.env }).trim();
 
-  const row = (name: string, values: number[]) => [name, formatMs(median(values)), formatMs(Math.min(...values)), formatMs(Math.max(...values)), String(values.length)];
-  console.log(`\nWorkspace readiness — repository with devDependencies ${packageNames.join(', ')} (${fs.readdirSync(path.join(target.path, 'node_modules')).length} entries in node_modules)`);
-  console.log(`${vitestVersion}, npm ${npmVersion}, ${os.cpus().length} CPUs, 1-min load average at the end ${os.loadavg()[0]!.toFixed(1)}; ready = every devDependency resolves from the folder\n`);
+  const row = (name: string, values: number[]) => [
+    name,
+    formatMs(median(values)),
+    formatMs(Math.min(...values)),
+    formatMs(Math.max(...values)),
+    String(values.length),
+  ];
+  console.log(
+    `\nWorkspace readiness — repository with devDependencies ${packageNames.join(', ')} (${fs.readdirSync(path.join(target.path, 'node_modules')).length} entries in node_modules)`,
+  );
+  console.log(
+    `${vitestVersion}, npm ${npmVersion}, ${os.cpus().length} CPUs, 1-min load average at the end ${os.loadavg()[0]!.toFixed(1)}; ready = every devDependency resolves from the folder\n`,
+  );
   console.log(
     table(
       ['step', 'median', 'min', 'max', 'runs'],
       [
-        row('mender: WorktreeManager.create', mender.map((entry) => entry.setupMs)),
-        row('mender: resolve check', mender.map((entry) => entry.checkMs.resolve)),
-        row('mender: call → ready', mender.map((entry) => entry.readyMs)),
-        row('baseline: git clone', baseline.map((entry) => entry.cloneMs!)),
-        row('baseline: npm ci --prefer-offline', baseline.map((entry) => entry.installMs!)),
-        row('baseline: resolve check', baseline.map((entry) => entry.checkMs.resolve)),
-        row('baseline: clone → ready', baseline.map((entry) => entry.readyMs)),
+        row(
+          'mender: WorktreeManager.create',
+          mender.map((entry) => entry.setupMs),
+        ),
+        row(
+          'mender: resolve check',
+          mender.map((entry) => entry.checkMs.resolve),
+        ),
+        row(
+          'mender: call → ready',
+          mender.map((entry) => entry.readyMs),
+        ),
+        row(
+          'baseline: git clone',
+          baseline.map((entry) => entry.cloneMs!),
+        ),
+        row(
+          'baseline: npm ci --prefer-offline',
+          baseline.map((entry) => entry.installMs!),
+        ),
+        row(
+          'baseline: resolve check',
+          baseline.map((entry) => entry.checkMs.resolve),
+        ),
+        row(
+          'baseline: clone → ready',
+          baseline.map((entry) => entry.readyMs),
+        ),
       ],
     ),
   );
@@ -136,15 +171,33 @@ try {
 
   console.log('\nthe same comparison with other readiness checks (setup + check, medians):\n');
   const sensitivity = Object.fromEntries(checks.map((check) => [check, composite(check)]));
-  const describeCheck: Record<ReadinessCheck, string> = { resolve: 'devDependencies resolve', vitest: 'node_modules/.bin/vitest --version', npx: 'npx --no-install vitest --version' };
+  const describeCheck: Record<ReadinessCheck, string> = {
+    resolve: 'devDependencies resolve',
+    vitest: 'node_modules/.bin/vitest --version',
+    npx: 'npx --no-install vitest --version',
+  };
   console.log(
     table(
       ['readiness check', 'mender', 'baseline', 'ratio', '≤ 1 s', '≥ 20×'],
       [
-        ['none (setup only)', formatMs(bySetupOnly.menderMs), formatMs(bySetupOnly.baselineMs), `${(bySetupOnly.baselineMs / bySetupOnly.menderMs).toFixed(1)}×`, bySetupOnly.menderMs <= targetMs ? 'yes' : 'no', bySetupOnly.baselineMs / bySetupOnly.menderMs >= targetRatio ? 'yes' : 'no'],
+        [
+          'none (setup only)',
+          formatMs(bySetupOnly.menderMs),
+          formatMs(bySetupOnly.baselineMs),
+          `${(bySetupOnly.baselineMs / bySetupOnly.menderMs).toFixed(1)}×`,
+          bySetupOnly.menderMs <= targetMs ? 'yes' : 'no',
+          bySetupOnly.baselineMs / bySetupOnly.menderMs >= targetRatio ? 'yes' : 'no',
+        ],
         ...checks.map((check) => {
           const figures = sensitivity[check]!;
-          return [describeCheck[check], formatMs(figures.menderMs), formatMs(figures.baselineMs), `${figures.ratio.toFixed(1)}×`, figures.menderMs <= targetMs ? 'yes' : 'no', figures.ratio >= targetRatio ? 'yes' : 'no'];
+          return [
+            describeCheck[check],
+            formatMs(figures.menderMs),
+            formatMs(figures.baselineMs),
+            `${figures.ratio.toFixed(1)}×`,
+            figures.menderMs <= targetMs ? 'yes' : 'no',
+            figures.ratio >= targetRatio ? 'yes' : 'no',
+          ];
         }),
       ],
     ),
@@ -163,10 +216,9 @@ try {
       baselineCloneMedianMs: round(medianOf(baseline, (entry) => entry.cloneMs!)),
       baselineInstallMedianMs: round(medianOf(baseline, (entry) => entry.installMs!)),
       byCheck: Object.fromEntries(
-        [['none', { ...bySetupOnly, ratio: bySetupOnly.baselineMs / bySetupOnly.menderMs }] as const, ...Object.entries(sensitivity)].map(([check, figures]) => [
-          check,
-          { menderMs: round(figures.menderMs), baselineMs: round(figures.baselineMs), ratio: round(figures.ratio) },
-        ]),
+        [['none', { ...bySetupOnly, ratio: bySetupOnly.baselineMs / bySetupOnly.menderMs }] as const, ...Object.entries(sensitivity)].map(
+          ([check, figures]) => [check, { menderMs: round(figures.menderMs), baselineMs: round(figures.baselineMs), ratio: round(figures.ratio) }],
+        ),
       ),
       nodeModulesLinked: allLinked,
       targets: { medianAtMostMs: targetMs, medianHolds: fastEnough, ratioAtLeast: targetRatio, ratioHolds },

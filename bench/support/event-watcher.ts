@@ -26,7 +26,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export async function watchEvents(baseUrl: string, token: string): Promise<EventWatcher> {
   const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/api/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
+  const response = await fetch(`${baseUrl}/api/events`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
   if (!response.ok || !response.body) throw new Error(`the event stream was refused (HTTP ${response.status})`);
   const received: WatchedEvent[] = [];
   const waiters = new Set<() => void>();
@@ -69,7 +72,11 @@ export async function watchEvents(baseUrl: string, token: string): Promise<Event
       return new Promise<WatchedEvent>((resolve, reject) => {
         const check = () => {
           const found = received.find(predicate);
-          const failure = found ? undefined : streamError ? new Error(`the event stream ended while waiting for ${describe}: ${String(streamError)}`) : undefined;
+          const failure = found
+            ? undefined
+            : streamError
+              ? new Error(`the event stream ended while waiting for ${describe}: ${String(streamError)}`)
+              : undefined;
           if (!found && !failure) return;
           waiters.delete(check);
           clearTimeout(timer);

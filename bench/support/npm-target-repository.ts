@@ -115,7 +115,14 @@ export function run(program: string, args: string[], cwd: string, env: NodeJS.Pr
 export function createNpmTargetRepository(folder: string): NpmTargetRepository {
   const repo = path.join(folder, 'repo');
   const npmCache = path.join(folder, 'npm-cache');
-  const env = cleanEnvironment({ npm_config_cache: npmCache, npm_config_update_notifier: 'false', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' });
+  const env = cleanEnvironment({
+    npm_config_cache: npmCache,
+    npm_config_update_notifier: 'false',
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+  });
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
     fs.writeFileSync(path.join(repo, file), content);

@@ -131,4 +131,39 @@ describe('WebhookInbox group commit', () => {
     expect(await inbox.count()).toBe(100);
     expect((await queue.counts('webhooks')).waiting).toBe(100);
   });
+
+  it('processes one delivery at a time while deliveries keep arriving, and at full concurrency once they stop', async () => {
+    const { inbox } = await openInbox({ concurrency: 4 });
+    let running = 0;
+    let mostAtOnce = 0;
+    const processedAt: number[] = [];
+    inbox.handle('slack', async () => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      processedAt.push(Date.now());
+    });
+    inbox.start();
+    let flooding = true;
+    // A delivery every 5 ms, each sent without waiting for the one before, as independent senders do.
+    const accepted: Promise<unknown>[] = [];
+    const flood = (async () => {
+      for (let index = 0; flooding; index += 1) {
+        accepted.push(inbox.accept({ source: 'slack', deliveryId: `flood-${index}`, kind: 'slash_command', payload: {} }));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    flooding = false;
+    await flood;
+    const floodEnded = Date.now();
+    await Promise.all(accepted);
+    // Processing holds back (each delivery waits up to a second for a pause) but is not starved.
+    expect(processedAt.filter((at) => at < floodEnded).length).toBeGreaterThan(0);
+    expect(mostAtOnce).toBe(1);
+    // After the flood, the backlog is processed at the inbox's full concurrency.
+    await waitFor(async () => expect((await inbox.countByStatus('slack')).processed).toBe(await inbox.count('slack')));
+    expect(mostAtOnce).toBeGreaterThan(1);
+  });
 });

@@ -97,6 +97,7 @@ export class WebhookInbox {
   private readonly waiting: WaitingDelivery[] = [];
   private writing = false;
   private lastAcceptAt = 0;
+  private floodLane: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -261,8 +262,24 @@ export class WebhookInbox {
   }
 
   private async process(job: Job, signal: AbortSignal): Promise<void> {
-    const rowId = String(job.payload.deliveryRowId ?? '');
     await this.yieldToAccepts(signal);
+    if (Date.now() - this.lastAcceptAt >= maxYieldMs) return this.processDelivery(job, signal);
+    // While deliveries keep arriving (one within the last second), processing goes one delivery at
+    // a time: run together, their statements hold the database, and the acknowledgements queued
+    // behind it, for longer.
+    const previous = this.floodLane;
+    let release = () => {};
+    this.floodLane = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      await this.processDelivery(job, signal);
+    } finally {
+      release();
+    }
+  }
+
+  private async processDelivery(job: Job, signal: AbortSignal): Promise<void> {
+    const rowId = String(job.payload.deliveryRowId ?? '');
     // One statement marks it processing and reads it; a row already processed (a crash after the
     // work but before the job completed) is left alone: the work is not done twice.
     const [row] = await this.db

@@ -5,12 +5,22 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 
 const launcher = path.resolve(import.meta.dirname, '../../bin/mender');
-const nodeOptions = fs.readFileSync(path.resolve(import.meta.dirname, '../../bin/node-options'), 'utf8').trim().split(/\s+/);
+const nodeOptions = fs
+  .readFileSync(path.resolve(import.meta.dirname, '../../bin/node-options'), 'utf8')
+  .trim()
+  .split(/\s+/);
 
 it('bin/mender becomes Node itself (exec, no wrapper process) with the heap flags of bin/node-options, and stops on SIGTERM', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-launcher-'));
   const child = spawn(launcher, ['start'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: 'launcher-admin-token-1', MENDER_SANDBOX: 'off' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MENDER_DATA_DIR: dataDir,
+      MENDER_PORT: '0',
+      MENDER_ADMIN_TOKEN: 'launcher-admin-token-1',
+      MENDER_SANDBOX: 'off',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
