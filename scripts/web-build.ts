@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { newestModification } from '../bin/compiled-build.mjs';
 import { defaultDashboardDirectory } from '../src/server/dashboard-assets.ts';
 
 /** The dashboard's sources (web/) and its build (web/dist). */
@@ -7,19 +8,6 @@ export const webRoot = path.resolve(import.meta.dirname, '../web');
 export const webDist = defaultDashboardDirectory;
 
 const sourceEntries = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json'];
-
-function newestModification(entry: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestModification(path.join(entry, child)));
-  return newest;
-}
 
 /** Why the build must be (re)made, or undefined when web/dist is newer than every source. */
 export function webBuildStaleness(): string | undefined {
