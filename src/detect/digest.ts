@@ -100,7 +100,6 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
       addToGroup(groups, entry.projectId, entry.receivedAt, parsed.event);
     }
   }
-  const t0 = performance.now();
   const result = await db.transaction(async (transaction) => {
     const touched: TouchedIssue[] = [];
     const published: RecordedEvent[] = [];
@@ -108,12 +107,7 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
     await batch.markDigested(transaction);
     return { processed, rows: batch.entries.length, dropped, touched, published };
   });
-  const t1 = performance.now();
   await batch.committed();
-  if (process.env.DEBUG_DIGEST)
-    process.stderr.write(
-      `digest ${batch.entries.length} entries ${groups.size} groups tx ${(t1 - t0).toFixed(1)} ms release ${(performance.now() - t1).toFixed(1)} ms\n`,
-    );
   return result;
 }
 
