@@ -17,10 +17,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTargetRepository } from '../test/support/target-repository.ts';
+import { freePort, waitForHealth } from '../test/support/mender-process.ts';
 import { formatMs, now, p99BySecond, percentile, round, table } from './support/figures.ts';
 import { menderLauncher, profileEnvironment } from './support/profile.ts';
 import { prepareMenderRuntime } from './support/compiled-mender.ts';
@@ -32,16 +32,6 @@ const stormPerEnvelope = 100;
 const kinds = Number(process.env.BENCH_KINDS ?? 20);
 const token = 'bench-ingest-admin-token-0123';
 const progress = (text: string) => process.stderr.write(`${text}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Sentry event as @sentry/node sends it, about 1.3 KB: one of `kinds` distinct errors. */
 function sentryEvent(index: number, kinds: number): string {
@@ -153,19 +143,6 @@ async function load(
 function peakMegabytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let tries = 0; tries < 600; tries += 1) {
-    if (child.exitCode !== null) throw new Error(`process exited early: ${log()}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not healthy: ${log()}`);
 }
 
 const bareServerSource = `

@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargetRepository } from '../support/target-repository.ts';
+import { startMenderProcess } from '../support/mender-process.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
 const token = 'compiled-build-admin-token-7';
@@ -42,21 +43,12 @@ describe('the compiled server (npm run build:server)', () => {
     // No test code is compiled into what users run.
     expect(fs.existsSync(path.join(outDir, 'detect', 'grouping.test.js'))).toBe(false);
 
-    child = spawn(process.execPath, [path.join(outDir, 'cli', 'main.js'), 'start'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: token, MENDER_SANDBOX: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startMenderProcess({
+      command: [process.execPath, path.join(outDir, 'cli', 'main.js')],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_ADMIN_TOKEN: token, MENDER_SANDBOX: 'off' },
     });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]!);
-      };
-      child!.stdout!.on('data', onData);
-      child!.stderr!.on('data', onData);
-      child!.once('exit', (code) => reject(new Error(`the compiled server exited with ${code}: ${output.slice(-2000)}`)));
-    });
+    child = started.child;
+    const url = started.url;
     const call = async (method: string, route: string, body?: unknown) => {
       const response = await fetch(`${url}${route}`, {
         method,

@@ -1,28 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { roleScript, startScriptedModelServer, type ScriptedModelServer } from '../fakes/scripted-model-server.ts';
 import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { freePort, startMenderProcess } from '../support/mender-process.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { openStore } from '../../src/store/database.ts';
 import { jobs } from '../../src/store/schema.ts';
 
-const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
 const token = 'crash-test-admin-token-42';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('a crash while an operation executes', () => {
   let model: ScriptedModelServer;
@@ -39,25 +28,26 @@ describe('a crash while an operation executes', () => {
   });
 
   async function startProcess(port: number): Promise<string> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_PORT: String(port), MENDER_ADMIN_TOKEN: token, MENDER_TWO_PERSON_RULE: 'false', MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url };
-    child = spawn(process.execPath, [menderBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk) => (log += chunk));
-    child.stderr!.on('data', (chunk) => (log += chunk));
-    const url = `http://127.0.0.1:${port}`;
-    for (let tries = 0; tries < 300; tries += 1) {
-      if (child.exitCode !== null) throw new Error(`mender exited early: ${log}`);
-      try {
-        if ((await fetch(`${url}/health`)).ok) return url;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`mender did not become healthy: ${log}`);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MENDER_DATA_DIR: dataDir,
+      MENDER_ADMIN_TOKEN: token,
+      MENDER_TWO_PERSON_RULE: 'false',
+      MENDER_MODEL: 'openai-compatible:scripted-model',
+      MENDER_MODEL_BASE_URL: model.url,
+    };
+    const started = await startMenderProcess({ env, port, tries: 300, onOutput: (chunk) => (log += chunk) });
+    child = started.child;
+    return started.url;
   }
 
   const api = async (url: string, method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return response.json() as Promise<any>;
   };
 
@@ -91,8 +81,17 @@ describe('a crash while an operation executes', () => {
     let url = await startProcess(port);
     await api(url, 'POST', '/api/repos', { name: 'cart', path: target.path });
     const { id } = await api(url, 'POST', '/api/operations', { type: 'fix', description: 'total() ignores quantity', repo: 'cart' });
-    await waitFor(url, id, (operation) => operation.timeline.some((event: { type: string; data: { tool?: string } }) => event.type === 'tool.called' && event.data.tool === 'filesystem__writeFile'), 'the coder to write its test');
-    for (let tries = 0; tries < 100 && model.requests.filter((request) => request.role === 'coder').length < 2; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(
+      url,
+      id,
+      (operation) =>
+        operation.timeline.some(
+          (event: { type: string; data: { tool?: string } }) => event.type === 'tool.called' && event.data.tool === 'filesystem__writeFile',
+        ),
+      'the coder to write its test',
+    );
+    for (let tries = 0; tries < 100 && model.requests.filter((request) => request.role === 'coder').length < 2; tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
 
     child!.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
@@ -100,7 +99,12 @@ describe('a crash while an operation executes', () => {
     expect(fs.readdirSync(path.join(dataDir, 'worktrees'))).toEqual([id]);
 
     url = await startProcess(port);
-    const ready = await waitFor(url, id, (operation) => ['awaiting_approval', 'failed'].includes(operation.status), 'the resumed operation to finish executing');
+    const ready = await waitFor(
+      url,
+      id,
+      (operation) => ['awaiting_approval', 'failed'].includes(operation.status),
+      'the resumed operation to finish executing',
+    );
     expect(ready.status).toBe('awaiting_approval');
     expect(ready.attempts).toBe(2);
     expect(ready.timeline.map((event: { type: string }) => event.type)).toContain('execution.resumed');

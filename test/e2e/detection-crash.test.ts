@@ -1,23 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { freePort, startMenderProcess } from '../support/mender-process.ts';
 
-const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
 const token = 'detect-crash-admin-token-42';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const eventsPerEnvelope = 10;
 
@@ -54,28 +43,10 @@ describe('a SIGKILL during a burst of envelopes', () => {
   });
 
   async function startProcess(port: number): Promise<string> {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      MENDER_DATA_DIR: dataDir,
-      MENDER_PORT: String(port),
-      MENDER_ADMIN_TOKEN: token,
-      MENDER_SANDBOX: 'off',
-    };
-    child = spawn(process.execPath, [menderBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk) => (log += chunk));
-    child.stderr!.on('data', (chunk) => (log += chunk));
-    const url = `http://127.0.0.1:${port}`;
-    for (let tries = 0; tries < 600; tries += 1) {
-      if (child.exitCode !== null) throw new Error(`mender exited early: ${log}`);
-      try {
-        if ((await fetch(`${url}/health`)).ok) return url;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`mender did not become healthy: ${log}`);
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_DATA_DIR: dataDir, MENDER_ADMIN_TOKEN: token, MENDER_SANDBOX: 'off' };
+    const started = await startMenderProcess({ env, port, onOutput: (chunk) => (log += chunk) });
+    child = started.child;
+    return started.url;
   }
   const api = async (url: string, method: string, route: string, body?: unknown) => {
     const response = await fetch(`${url}${route}`, {

@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { freePort } from './mender-process.ts';
 
 const run = promisify(execFile);
 
@@ -133,21 +133,13 @@ async function startOnFreePort(runAsOwner: RunAsOwner, dataFolder: string, socke
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
-}
-
 /** PostgreSQL refuses to run as root: then run it as the `postgres` user (or `nobody`). */
 function serverOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const users = fs.readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':'));
+  const users = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'));
   for (const name of ['postgres', 'nobody']) {
     const user = users.find((fields) => fields[0] === name);
     if (user?.[2] && user[3]) return { uid: Number(user[2]), gid: Number(user[3]) };
