@@ -1,6 +1,6 @@
 export const projectRoot: string;
 export const sourceFolder: string;
 export const compiledFolder: string;
-export const stampFile: string;
+export const stampName: string;
 export function newestModification(entry: string): number;
-export function compiledBuildStaleness(): string | undefined;
+export function compiledBuildStaleness(folder?: string): string | undefined;

@@ -7,7 +7,8 @@ import path from 'node:path';
 export const projectRoot = path.resolve(import.meta.dirname, '..');
 export const sourceFolder = path.join(projectRoot, 'src');
 export const compiledFolder = path.join(projectRoot, 'dist');
-export const stampFile = path.join(compiledFolder, '.build-stamp.json');
+/** The stamp a build writes into its folder: the newest source time it was built from. */
+export const stampName = '.build-stamp.json';
 
 /** The newest modification time under a folder (files and folders, so deletions count too). */
 export function newestModification(entry) {
@@ -23,14 +24,15 @@ export function newestModification(entry) {
   return newest;
 }
 
-/** Why dist/ cannot be used (missing, or src/ changed after it was built), or undefined when it can. */
-export function compiledBuildStaleness() {
+/** Why a build (dist/ unless told) cannot be used (missing, or src/ changed after it was built), or undefined when it can. */
+export function compiledBuildStaleness(folder = compiledFolder) {
+  const name = `${path.relative(projectRoot, folder)}/`;
   let stamp;
   try {
-    stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+    stamp = JSON.parse(fs.readFileSync(path.join(folder, stampName), 'utf8'));
   } catch {
-    return 'dist/ is missing';
+    return `${name} is missing`;
   }
-  if (typeof stamp.newestSource !== 'number') return 'dist/ has no build stamp';
-  return newestModification(sourceFolder) > stamp.newestSource ? 'src/ changed since dist/ was built' : undefined;
+  if (typeof stamp.newestSource !== 'number') return `${name} has no build stamp`;
+  return newestModification(sourceFolder) > stamp.newestSource ? `src/ changed since ${name} was built` : undefined;
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { compiledBuildStaleness, compiledFolder, newestModification, projectRoot, sourceFolder } from '../bin/compiled-build.mjs';
+import { compiledBuildStaleness, compiledFolder, newestModification, projectRoot, sourceFolder, stampName } from '../bin/compiled-build.mjs';
 
 /** Files the compiled code opens by a path relative to itself, so they must sit beside it. */
 const assets = (file: string) => file.endsWith('.sql') || (file.endsWith('.json') && !file.endsWith('.test.json'));
@@ -44,7 +44,7 @@ async function buildServer(outDir: string): Promise<void> {
     throw new Error(output || (error as Error).message);
   }
   copyAssets(sourceFolder, outDir);
-  fs.writeFileSync(path.join(outDir, '.build-stamp.json'), JSON.stringify({ newestSource, builtAt: new Date().toISOString() }));
+  fs.writeFileSync(path.join(outDir, stampName), JSON.stringify({ newestSource, builtAt: new Date().toISOString() }));
 }
 
 const argv = process.argv.slice(2);
@@ -57,7 +57,7 @@ if (path.dirname(outDir) !== projectRoot) {
 }
 const started = Date.now();
 try {
-  const reason = ifStale ? compiledBuildStaleness() : 'asked for';
+  const reason = ifStale ? compiledBuildStaleness(outDir) : 'asked for';
   if (reason) {
     await buildServer(outDir);
     console.error(`server compiled into ${path.relative(projectRoot, outDir)}/ (${reason}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
