@@ -8,20 +8,10 @@ import { coderReplies, plannerReplies, reviewerReplies } from '../support/script
 import { buggyCart, fixedCart, quantityTest } from '../support/target-repository.ts';
 import { adminToken } from '../support/mender-under-test.ts';
 import { githubToken, repositoryName, startGitHubPipeline, type GitHubPipeline } from '../support/github-pipeline.ts';
+import { eventually } from '../support/eventually.ts';
 
 const runFile = promisify(execFile);
 const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
-
-async function eventually<Value>(read: () => Value | Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 20_000): Promise<Value> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-  return last;
-}
 
 describe('a fix on a repository registered from GitHub', () => {
   let pipeline: GitHubPipeline;

@@ -4,20 +4,10 @@ import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { buggyCart, fixedCart } from '../support/target-repository.ts';
 import { repositoryName, startGitHubPipeline, type GitHubPipeline } from '../support/github-pipeline.ts';
+import { eventually } from '../support/eventually.ts';
 
 const feedback = 'Name the quantity in the doc comment.';
 const revised = fixedCart.replace('/** Total price', '/** Total price (price × quantity)');
-
-async function eventually<Value>(read: () => Value | Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 20_000): Promise<Value> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-  return last;
-}
 
 describe('revisions and rollback on GitHub (merge commits)', () => {
   let pipeline: GitHubPipeline;

@@ -4,6 +4,7 @@ import { roleScript } from '../fakes/scripted-model-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { buggyCart, fixedCart } from '../support/target-repository.ts';
 import { repositoryName, startGitHubPipeline, webhookSecret, type GitHubPipeline } from '../support/github-pipeline.ts';
+import { eventually as eventuallyWithin } from '../support/eventually.ts';
 
 const repository = { name: 'cart', full_name: repositoryName, owner: { login: 'acme' } };
 
@@ -11,16 +12,8 @@ function sign(body: string, secret = webhookSecret): string {
   return `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-async function eventually<Value>(read: () => Value | Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 30_000): Promise<Value> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-  return last;
-}
+// Deliveries go through the inbox's queue before they act: 30 s here, not the default 20.
+const eventually = <Value>(read: () => Value | Promise<Value>, accept: (value: Value) => boolean, what: string) => eventuallyWithin(read, accept, what, 30_000);
 
 describe('GitHub webhooks', () => {
   let pipeline: GitHubPipeline;
@@ -230,7 +223,9 @@ describe('GitHub webhooks', () => {
     expect(remote.git('branch', '--list', operation.branch)).not.toBe('');
 
     const fixOnPull = await deliver('issue_comment', commented(pull.number, '@mender fix', 'maya', { pullRequest: true }));
-    expect((await processed(fixOnPull.deliveryId)).find((row) => row.deliveryId === fixOnPull.deliveryId)?.outcome).toBe(`ignored: fix on the pull request of ${operation.id}`);
+    expect((await processed(fixOnPull.deliveryId)).find((row) => row.deliveryId === fixOnPull.deliveryId)?.outcome).toBe(
+      `ignored: fix on the pull request of ${operation.id}`,
+    );
     const reject = await deliver('issue_comment', commented(pull.number, '@mender reject not this way', 'maya', { pullRequest: true }));
     await processed(reject.deliveryId);
     expect((await mender.call('GET', `/api/operations/${operation.id}`)).json.status).toBe('rejected');
