@@ -140,9 +140,16 @@ export function parseSentryEvent(payload: unknown, source: EventSource = 'sentry
       environment: event.environment ?? undefined,
       user,
       route: routeOf(event),
-      timestamp: typeof event.timestamp === 'number' ? new Date(event.timestamp * 1000).toISOString() : (event.timestamp ?? undefined),
+      timestamp: timestampOf(event.timestamp),
     },
   };
+}
+
+/** Seconds since the epoch (Sentry's number) as ISO text; a number no date can hold is left out, not thrown on. */
+function timestampOf(timestamp: number | string | null | undefined): string | undefined {
+  if (typeof timestamp !== 'number') return timestamp ?? undefined;
+  const date = new Date(timestamp * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /** Without the SDK's own flag, library and runtime code is not the application's. */

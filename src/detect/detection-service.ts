@@ -4,7 +4,9 @@ import type { EventHub } from '../store/event-hub.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Settings } from '../config/settings-schema.ts';
-import { digestBatch, pruneOldCounts } from './digest.ts';
+import { pruneOldCounts } from './digest.ts';
+import { digestBatch } from './digest-batch.ts';
+import { countQuarantined, digestFailureReason } from './quarantine.ts';
 import { startHealthChecks } from './health-checks.ts';
 import { IssueTriggers, type OperationStarter } from './issue-triggers.ts';
 import { logLineToEvent } from './log-lines.ts';
@@ -27,6 +29,7 @@ export interface DetectionDependencies {
 
 const idlePollMs = 1_000;
 const pruneEveryBatches = 500;
+const maxRetryMs = 60_000;
 // When less than a full batch waits, the digest waits this long so the next one is bigger: every
 // digest transaction costs a dozen statements (milliseconds each on the main thread), whatever its size.
 const gatherMs = 500;
@@ -42,8 +45,11 @@ export class DetectionService implements IngestServices {
   readonly triggers: IssueTriggers;
   readonly maxEnvelopeBytes: number;
   readonly defaultRateLimitPerMinute: number;
-  readonly stats = { processed: 0, dropped: 0, batches: 0 };
+  /** `quarantined`: inbox entries kept in detect_quarantine (all of them, read at start). */
+  readonly stats = { processed: 0, dropped: 0, quarantined: 0, batches: 0 };
   private running = false;
+  /** While the digest fails, new events do not wake it early: it waits out its backoff. */
+  private failing = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private stoppers: (() => void)[] = [];
@@ -51,7 +57,7 @@ export class DetectionService implements IngestServices {
   constructor(private readonly dependencies: DetectionDependencies) {
     const { db, settings } = dependencies;
     this.projects = new ProjectStore(db);
-    this.inbox = new SpoolInbox(db, path.join(settings.dataDir, 'ingest-spool'), () => this.wake?.(), {
+    this.inbox = new SpoolInbox(db, path.join(settings.dataDir, 'ingest-spool'), () => (this.failing ? undefined : this.wake?.()), {
       warn: (message) => dependencies.log.warn(message),
     });
     this.maxEnvelopeBytes = settings.detectMaxEnvelopeBytes;
@@ -71,6 +77,7 @@ export class DetectionService implements IngestServices {
     const recovery = await this.inbox.open();
     if (recovery.tornBytes) log.warn(`detection: cut ${recovery.tornBytes} bytes of an unacknowledged, torn write off the ingest spool`);
     if (recovery.pending) log.info(`detection: ${recovery.pending} accepted requests wait to be grouped`);
+    this.stats.quarantined = await countQuarantined(this.dependencies.db);
     await this.triggers.reconcile();
     this.stoppers.push(
       hub.subscribe((event) => {
@@ -79,7 +86,19 @@ export class DetectionService implements IngestServices {
     );
     queue.process('detection', 1, async (job) => this.triggers.consider(String(job.payload.issueId), true));
     this.running = true;
-    this.loop = this.digestLoop({ batchSize: settings.detectDigestBatchSize, rules, isCriticalRoute, redact: this.dependencies.redact });
+    this.loop = this.digestLoop({
+      batchSize: settings.detectDigestBatchSize,
+      rules,
+      isCriticalRoute,
+      redact: this.dependencies.redact,
+      onQuarantine: (entry, error) =>
+        log.error('detection: an inbox entry the database refused is quarantined (GET /api/detection/quarantine)', {
+          projectId: entry.projectId,
+          source: entry.source,
+          events: entry.events,
+          reason: digestFailureReason(error),
+        }),
+    });
     if (settings.detectHealthChecks.length)
       this.stoppers.push(
         startHealthChecks(
@@ -118,12 +137,15 @@ export class DetectionService implements IngestServices {
   }
 
   private async digestLoop(options: Parameters<typeof digestBatch>[2]): Promise<void> {
+    let failures = 0;
     while (this.running) {
       try {
         const result = await digestBatch(this.dependencies.db, this.inbox, options);
-        if (result.processed > 0) {
+        failures = 0;
+        if (result.rows > 0) {
           this.stats.processed += result.processed;
           this.stats.dropped += result.dropped;
+          this.stats.quarantined += result.quarantined;
           this.stats.batches += 1;
           this.dependencies.hub.publish(result.published);
           for (const issue of result.touched) void this.triggers.considerAfterEvents(issue);
@@ -134,10 +156,15 @@ export class DetectionService implements IngestServices {
         }
       } catch (error) {
         if (!this.running) return;
-        this.dependencies.log.error('detection digest failed; retrying', { error: (error as Error).message });
+        failures += 1;
+        // The database's own message, not the failed query with its parameters (kilobytes a line).
+        this.dependencies.log.error('detection digest failed; retrying', { error: digestFailureReason(error), failures });
       }
+      // While the database fails, tries space out (up to a minute) rather than logging every second.
+      this.failing = failures > 0;
+      const waitMs = failures ? Math.min(idlePollMs * 2 ** (failures - 1), maxRetryMs) : idlePollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idlePollMs);
+        const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve();

@@ -1,5 +1,6 @@
 import { lt, sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
+import { storableValue } from '../store/storable-text.ts';
 import type { RecordedEvent } from '../store/event-hub.ts';
 import { newId } from '../store/ids.ts';
 import { detectIssueCounts, detectIssueSamples, detectIssues } from '../store/schema.ts';
@@ -7,7 +8,7 @@ import { minuteOf, windowStart } from './count-windows.ts';
 import { parseSentryEvent, type DetectedEvent, type EventSource } from './detected-event.ts';
 import { describeEvent, groupEvent, type Grouping } from './grouping.ts';
 import { writeIssueEvent } from './issue-events.ts';
-import type { Inbox } from './spool-inbox.ts';
+import type { InboxEntry } from './spool-inbox.ts';
 import { isNewerRelease } from './release-order.ts';
 import { evaluateSeverity, moreSevere, type Severity, type SeverityRule } from './severity-rules.ts';
 import { addToSketch, emptySketch, estimateSketch, sketchFromText, sketchToText, userKey } from './user-sketch.ts';
@@ -32,13 +33,15 @@ export interface DigestResult {
   processed: number;
   rows: number;
   dropped: number;
+  /** Inbox entries the database refused even alone, kept in detect_quarantine. */
+  quarantined: number;
   touched: TouchedIssue[];
   published: RecordedEvent[];
 }
 
 export type IssueSample = Omit<DetectedEvent, 'fingerprint' | 'source'> & { receivedAt: string };
 
-interface Group {
+export interface Group {
   projectId: number;
   grouping: Grouping;
   title: string;
@@ -67,19 +70,24 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 const latestSamples = 5;
 const boundedList = 50;
 
+/** An inbox part parsed and grouped in memory, ready to be folded into its issues. */
+export interface GroupedEntries {
+  groups: Group[];
+  /** Events read (an inbox entry holds one request's events). */
+  processed: number;
+  dropped: number;
+}
+
 /**
- * Groups one batch of the inbox: its entries are folded into their issues (counters, users,
- * releases, samples, severity) and marked digested in the same transaction, so an event is
- * grouped exactly once however often the digest is interrupted.
+ * Parses inbox entries into groups, one per issue. Outside text is made storable here, where
+ * accepted events enter the database: NUL and lone surrogates would make every insert of the batch
+ * fail, and the batch would be retried for ever.
  */
-export async function digestBatch(db: Database, inbox: Inbox, options: DigestOptions): Promise<DigestResult> {
-  const now = options.clock?.() ?? new Date();
-  const batch = await inbox.next(options.batchSize);
-  if (!batch) return { processed: 0, rows: 0, dropped: 0, touched: [], published: [] };
+export async function groupEntries(entries: readonly InboxEntry[]): Promise<GroupedEntries> {
   const groups = new Map<string, Group>();
   let dropped = 0;
   let processed = 0;
-  for (const [index, entry] of batch.entries.entries()) {
+  for (const [index, entry] of entries.entries()) {
     // Parsing a whole batch at once would hold the event loop for tens of milliseconds; the
     // senders' requests are answered between slices.
     if (index > 0 && index % entriesPerSlice === 0) await yieldToRequests();
@@ -92,7 +100,7 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
     // An entry holds one request's events as a JSON array.
     for (const payload of Array.isArray(json) ? json : [json]) {
       processed += 1;
-      const parsed = parseSentryEvent(payload, entry.source as EventSource);
+      const parsed = parseSentryEvent(storableValue(payload), entry.source as EventSource);
       if (!parsed.ok) {
         dropped += 1;
         continue;
@@ -100,15 +108,16 @@ export async function digestBatch(db: Database, inbox: Inbox, options: DigestOpt
       addToGroup(groups, entry.projectId, entry.receivedAt, parsed.event);
     }
   }
-  const result = await db.transaction(async (transaction) => {
-    const touched: TouchedIssue[] = [];
-    const published: RecordedEvent[] = [];
-    if (groups.size) touched.push(...(await foldIntoIssues(transaction, [...groups.values()], options, now, published)));
-    await batch.markDigested(transaction);
-    return { processed, rows: batch.entries.length, dropped, touched, published };
-  });
-  await batch.committed();
-  return result;
+  return { groups: [...groups.values()], processed, dropped };
+}
+
+/**
+ * Folds grouped entries into their issues (counters, users, releases, samples, severity) inside
+ * `transaction`; the caller marks the entries digested in the same transaction, so an event is
+ * grouped exactly once however often the digest is interrupted.
+ */
+export async function foldGroups(transaction: Executor, grouped: GroupedEntries, options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue[]> {
+  return grouped.groups.length ? foldIntoIssues(transaction, grouped.groups, options, now, published) : [];
 }
 
 function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent): void {

@@ -16,13 +16,17 @@ export interface InboxEntry extends InboxRow {
   receivedAt: Date;
 }
 
-/** Entries taken for one digest transaction. */
+/**
+ * Entries taken for digesting, in order. A batch may be digested in parts (a batch whose
+ * transaction fails is split to find the entry at fault): `through` counts the entries from the
+ * start of the batch that a part's transaction covers; parts go in order.
+ */
 export interface InboxBatch {
   entries: InboxEntry[];
-  /** Records, inside the grouping transaction, that these entries are digested. */
-  markDigested(transaction: Executor): Promise<void>;
+  /** Records, inside the grouping transaction, that the first `through` entries (default: all) are digested. */
+  markDigested(transaction: Executor, through?: number): Promise<void>;
   /** Call after that transaction committed: frees what it covered. */
-  committed(): Promise<void>;
+  committed(through?: number): Promise<void>;
 }
 
 /** Where accepted requests wait for the digest. */
@@ -84,7 +88,11 @@ export class SpoolInbox implements Inbox {
     if (!spool) return undefined;
     const records = await spool.read(this.cursor, maxEntries, maxBatchBytes);
     if (!records.length) return undefined;
-    const end = records.at(-1)!.end;
+    const endOf = (through = records.length) => {
+      if (!Number.isInteger(through) || through < 1 || through > records.length) throw new Error(`an inbox batch of ${records.length} entries cannot be digested through entry ${through}`);
+      return records[through - 1]!.end;
+    };
+    let released = 0;
     const key = cursorKey(spool.id);
     return {
       entries: records.map((record) => ({
@@ -94,15 +102,17 @@ export class SpoolInbox implements Inbox {
         events: record.events,
         receivedAt: new Date(record.receivedAt),
       })),
-      markDigested: async (transaction) => {
+      markDigested: async (transaction, through) => {
+        const end = endOf(through);
         await transaction
           .insert(agentState)
           .values({ key, value: end, updatedAt: new Date() })
           .onConflictDoUpdate({ target: agentState.key, set: { value: end, updatedAt: new Date() } });
       },
-      committed: async () => {
-        this.cursor = end;
-        await spool.release(end, records.length);
+      committed: async (through = records.length) => {
+        this.cursor = endOf(through);
+        await spool.release(this.cursor, through - released);
+        released = through;
       },
     };
   }

@@ -40,6 +40,7 @@ import { registerGitHubWebhookRoute } from '../integrations/github/github-webhoo
 import type { DetectionService } from '../detect/detection-service.ts';
 import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
+import { registerQuarantineRoutes } from './quarantine-routes.ts';
 
 
 export interface AppServices {
@@ -148,6 +149,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerSettingsRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerIssueRoutes(app, services);
+  registerQuarantineRoutes(app, services.db);
   registerMcpRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerGitHubWebhookRoute(app, services);

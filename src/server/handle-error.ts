@@ -15,6 +15,19 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof RepoRegistrationError) {
     return c.json({ error: { code: error.conflict ? 'conflict' : error.code, message: error.message, fields: { [error.field]: [error.message] } } }, error.conflict ? 409 : 400);
   }
+  // A value that reached the database unchecked and was refused by it (SQLSTATE class 22, data
+  // exception: NUL in a path parameter, a number out of range) is the request's fault, not ours.
+  const dataException = databaseDataException(error);
+  if (dataException)
+    return c.json({ error: { code: 'invalid_request', message: `the request holds a value the database cannot store (${dataException}): remove NUL characters and keep numbers in range` } }, 400);
   console.error(error);
   return c.json({ error: { code: 'internal_error', message: 'internal error; see the Mender log' } }, 500);
+}
+
+function databaseDataException(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return (cause as Error).message.slice(0, 300);
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { findUnstorable } from '../store/storable-text.ts';
 import { HttpError } from './http-error.ts';
 
 /** Parses a JSON body against a schema; an empty body counts as `{}` where `optional`. */
@@ -17,13 +18,16 @@ export async function parseBody<Schema extends z.ZodType>(c: Context<any>, schem
   } else if (!optional) {
     throw new HttpError(400, 'missing_body', 'this route needs a JSON body');
   }
+  refuseUnstorable(json, '(body)');
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw fieldErrors(parsed.error);
   return parsed.data;
 }
 
 export function parseQuery<Schema extends z.ZodType>(c: Context<any>, schema: Schema): z.output<Schema> {
-  const parsed = schema.safeParse(c.req.query());
+  const query = c.req.query();
+  refuseUnstorable(query, '(query)');
+  const parsed = schema.safeParse(query);
   if (!parsed.success) throw fieldErrors(parsed.error, '(query)');
   return parsed.data;
 }
@@ -36,4 +40,16 @@ function fieldErrors(error: z.ZodError, whole = '(body)'): HttpError {
   }
   const summary = Object.entries(fields).map(([key, messages]) => `${key}: ${messages.join(', ')}`).join('; ');
   return new HttpError(400, 'invalid_request', `the request is invalid: ${summary}`, fields);
+}
+
+/**
+ * Text the database cannot hold (NUL, a lone surrogate) or nesting too deep to store is refused
+ * before any route sees it, whatever its schema, naming the field: otherwise it fails as a 500 at
+ * the first insert.
+ */
+function refuseUnstorable(value: unknown, whole: string): void {
+  const found = findUnstorable(value);
+  if (!found) return;
+  const field = found.path || whole;
+  throw new HttpError(400, 'invalid_request', `the request is invalid: ${field}: ${found.problem}`, { [field]: [found.problem] });
 }

@@ -44,6 +44,7 @@ import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
 import { DetectionService } from '../detect/detection-service.ts';
+import { registerDetectionMetrics } from '../detect/detection-metrics.ts';
 
 export interface RunningMender {
   url: string;
@@ -138,6 +139,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   inbox.start();
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start();
+  registerDetectionMetrics(metrics.registry, store.db);
   const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals }, detection });
   let server: ServerType | undefined;
   let port = settings.port;

@@ -364,3 +364,19 @@ export const detectIssueSamples = pgTable(
   },
   (table) => [index('detect_issue_samples_issue_index').on(table.issueId, table.id)],
 );
+
+/** Inbox entries the digest could not group even alone: kept, listed and counted, out of the digest's way. */
+export const detectQuarantine = pgTable(
+  'detect_quarantine',
+  {
+    id: text('id').primaryKey(),
+    projectId: integer('project_id').notNull(),
+    source: text('source').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    events: integer('events').notNull(),
+    payload: text('payload').notNull(),
+    reason: text('reason').notNull(),
+    quarantinedAt: timestamp('quarantined_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('detect_quarantine_time_index').on(table.quarantinedAt, table.id)],
+);
