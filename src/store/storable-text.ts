@@ -5,6 +5,8 @@
  * checked (HTTP bodies, webhooks: refused naming the field) or made storable (accepted events) here,
  * once, rather than by each caller.
  */
+// NUL is the very character to find here.
+// eslint-disable-next-line no-control-regex
 const unstorablePattern = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const unstorableGlobal = new RegExp(unstorablePattern.source, 'g');
 

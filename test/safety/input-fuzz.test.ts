@@ -165,7 +165,7 @@ describe(`input fuzz (seed ${seed}; rerun with MENDER_FUZZ_SEED=${seed})`, () =>
     const failures: string[] = [];
     let tried = 0;
     const statuses = new Map<number, number>();
-    const send = async (what: string, route: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array }) => {
+    const send = async (what: string, route: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => {
       tried += 1;
       const response = await mender.app.request(route, { method: init.method ?? 'POST', headers: init.headers, body: init.body });
       const text = await response.text();
