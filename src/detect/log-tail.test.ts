@@ -15,7 +15,16 @@ async function until(condition: () => boolean): Promise<void> {
 function follow(file: string): string[] {
   const lines: string[] = [];
   const config = { path: file, project: 'app' };
-  stops.push(startLogTails([config], async (_file, line) => void lines.push(line), (error) => { throw error; }, 10));
+  stops.push(
+    startLogTails(
+      [config],
+      async (_file, line) => void lines.push(line),
+      (error) => {
+        throw error;
+      },
+      10,
+    ),
+  );
   return lines;
 }
 
