@@ -11,6 +11,7 @@ import { coderReplies, plannerReplies, reviewerReplies } from '../support/script
 function cartWithTestScript(test: string): TargetRepository {
   const target = createTargetRepository();
   const manifest = JSON.parse(fs.readFileSync(path.join(target.path, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  if (manifest.scripts.test === test) return target;
   manifest.scripts.test = test;
   fs.writeFileSync(path.join(target.path, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   target.git('commit', '-q', '-am', 'test script');
@@ -39,8 +40,9 @@ describe('a suite that fails before any change is diagnosed, not retried', () =>
     fs.rmSync(outsideOnly, { recursive: true, force: true });
   });
 
-  async function fixIn(mender: MenderUnderTest, name: string, test: string) {
+  async function fixIn(mender: MenderUnderTest, name: string, test: string, prepare?: (target: TargetRepository) => void) {
     const target = cartWithTestScript(test);
+    prepare?.(target);
     targets.push(target);
     expect((await mender.call('POST', '/api/repos', { name, path: target.path })).status).toBe(201);
     const coderCallsBefore = model.requests.filter((request) => request.role === 'coder').length;
@@ -79,5 +81,20 @@ describe('a suite that fails before any change is diagnosed, not retried', () =>
     expect(coderCalls).toBe(0);
     expect(operation.failureReason).toContain('MENDER_BASELINE_COMPARE_UNSANDBOXED=true');
     expect(operation.evidence.baselineDiagnosis).toMatchObject({ exitCode: 4, comparison: { ran: false } });
+  });
+
+  it('goes on when the failing tests are named, and does not count them as new failures', { timeout: 120_000 }, async () => {
+    const addBrokenTest = (target: TargetRepository) => {
+      fs.writeFileSync(path.join(target.path, 'test/clock.test.ts'), "import { expect, it } from 'vitest';\nit('depends on the year', () => expect(new Date(0).getUTCFullYear()).toBe(1971));\n");
+      target.git('add', '-A');
+      target.git('commit', '-q', '-m', 'a test that already fails');
+    };
+    const { operation, coderCalls } = await fixIn(uncompared, 'named-failure', 'vitest run', addBrokenTest);
+    expect(operation.status, operation.failureReason).toBe('awaiting_approval');
+    expect(coderCalls).toBeGreaterThan(0);
+    expect(operation.evidence.baselineDiagnosis).toBeUndefined();
+    expect(operation.evidence.baseline.failingIds).toEqual(['test/clock.test.ts::depends on the year']);
+    expect(operation.evidence.green).toMatchObject({ status: 'passed', newFailures: [] });
+    expect(operation.evidence.green.run.failures.map((failure: { id: string }) => failure.id)).toEqual(['test/clock.test.ts::depends on the year']);
   });
 });
