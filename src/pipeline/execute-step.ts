@@ -13,6 +13,7 @@ import { trackEdits } from './tracked-tools.ts';
 import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { collectBaseline, verifyChange } from './verify-change.ts';
+import { baselineFailsUnexplained, diagnoseBaseline } from './baseline-diagnosis.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import { reviewAndPropose } from './review-step.ts';
 
@@ -47,12 +48,20 @@ export async function executeOperation(context: PipelineContext, operationId: st
       await operations.patch(operationId, { evidence });
       await operations.event(operationId, 'mender', { type: 'baseline.recorded', data: { command: evidence.baseline.command, passed: evidence.baseline.passed, failed: evidence.baseline.failed } });
     }
-    const outcome = await runAttempts(context, operation, repo, root, evidence, signal);
-    if (outcome.verified) {
-      final = await reviewAndPropose(context, operationId, repo, root, signal);
-      keepBranch = true;
+    if (baselineFailsUnexplained(evidence.baseline)) {
+      // An environment problem or a broken suite: no change can fix it, so no attempt is made.
+      const diagnosis = await context.metrics.timeStep('baseline', () => diagnoseBaseline({ root, commands: repo.commands, baseline: evidence.baseline!, sandboxMode: context.settings.sandbox, comparisonChecks: context.baselineComparisonChecks, signal }));
+      evidence.baselineDiagnosis = diagnosis;
+      const data = { command: diagnosis.command, exitCode: diagnosis.exitCode, timedOut: diagnosis.timedOut, verdict: diagnosis.verdict, comparison: diagnosis.comparison.ran ? { exitCode: diagnosis.comparison.exitCode } : { skipped: diagnosis.comparison.why } };
+      final = { from: ['executing'], to: 'failed', actor: 'mender', patch: { evidence, failureReason: diagnosis.reason }, event: { type: 'baseline.failed', data } };
     } else {
-      final = outcome.failure;
+      const outcome = await runAttempts(context, operation, repo, root, evidence, signal);
+      if (outcome.verified) {
+        final = await reviewAndPropose(context, operationId, repo, root, signal);
+        keepBranch = true;
+      } else {
+        final = outcome.failure;
+      }
     }
   } finally {
     await context.worktrees.remove(repo.path, operationId);

@@ -20,6 +20,8 @@ export interface PipelineContext {
   repos: RepoStore;
   worktrees: WorktreeManager;
   checks: CheckRunner;
+  /** The same commands without the sandbox, for comparing a failing baseline; only when settings allow it. */
+  baselineComparisonChecks?: CheckRunner;
   forge: Forge;
   redactor: Redactor;
   modelFor: (role: ModelRole) => RoleModel;

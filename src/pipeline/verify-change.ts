@@ -17,6 +17,9 @@ export interface BaselineEvidence {
   structured: boolean;
   durationMs: number;
   checks: Record<string, { exitCode: number | null; errors: number }>;
+  /** The end of the suite's output, kept to explain a failing baseline. */
+  outputTail?: string;
+  timedOut?: boolean;
 }
 
 export interface RunSummary {
@@ -78,7 +81,7 @@ export async function collectBaseline(root: string, commands: RepoCommands, chec
     if (check) baselineChecks[kind] = { exitCode: check.exitCode, errors: check.report.errors };
   }
   if (!run) return { command: '', exitCode: null, passed: 0, failed: 0, failingIds: [], structured: false, durationMs: 0, checks: baselineChecks };
-  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, durationMs: run.durationMs, checks: baselineChecks };
+  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, durationMs: run.durationMs, checks: baselineChecks, outputTail: run.outputTail, timedOut: run.timedOut };
 }
 
 /**

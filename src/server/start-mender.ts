@@ -98,6 +98,16 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     hiddenPaths: [settings.dataDir, ...sensitiveHomeFolders()],
     isDenied: createDenyMatcher([...defaultDenyPatterns, ...(settings.denyPatterns ?? [])]),
   });
+  // A failing baseline is run once more without isolation only where the settings allow it.
+  const baselineComparisonChecks =
+    settings.baselineCompareUnsandboxed && settings.sandbox === 'bubblewrap'
+      ? createCheckRunner({
+          timeoutMs: settings.commandTimeoutSeconds * 1000,
+          outputLimitBytes: settings.commandOutputLimitBytes,
+          scratchDir: path.join(settings.dataDir, 'scratch'),
+          sandbox: { mode: 'off', onUnsandboxedRun: (command) => log.warn('comparing a failing baseline outside the sandbox (MENDER_BASELINE_COMPARE_UNSANDBOXED=true)', { command }) },
+        })
+      : undefined;
   if (settings.sandbox === 'bubblewrap') {
     const sandbox = await detectSandbox();
     if (!sandbox.available) log.warn('commands will be refused until the sandbox works', { reason: sandbox.reason });
@@ -117,7 +127,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
       : undefined;
   if (operatorMcpConfig) log.info('external MCP servers configured (started on first use)', { file: operatorMcpConfig.file, servers: operatorMcpConfig.servers.map((server) => server.name) });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });

@@ -135,9 +135,11 @@ describe('buildCommandEnvironment', () => {
     vi.stubEnv('GITHUB_TOKEN', 'ghp_secret');
     vi.stubEnv('ANTHROPIC_API_KEY', 'sk-secret');
     const environment = buildCommandEnvironment({ HOME: '/tmp/operation-home', TMPDIR: '/tmp/operation-tmp' });
-    expect(Object.keys(environment).sort()).toEqual(['CI', 'FORCE_COLOR', 'HOME', 'LANG', 'NODE_ENV', 'NO_COLOR', 'PATH', 'TERM', 'TMPDIR']);
+    expect(Object.keys(environment).sort()).toEqual(['CI', 'FORCE_COLOR', 'HOME', 'LANG', 'NODE_ENV', 'NO_COLOR', 'PATH', 'TERM', 'TMPDIR', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME']);
     expect(environment).toMatchObject({
       HOME: '/tmp/operation-home',
+      XDG_CACHE_HOME: '/tmp/operation-home/.cache',
+      XDG_CONFIG_HOME: '/tmp/operation-home/.config',
       TMPDIR: '/tmp/operation-tmp',
       TERM: 'dumb',
       CI: 'true',
@@ -146,6 +148,14 @@ describe('buildCommandEnvironment', () => {
       NO_COLOR: '1',
     });
     expect(JSON.stringify(environment)).not.toContain('secret');
+  });
+
+  it('finds this node and the system tools (git, sh) even when started with a narrow PATH', () => {
+    vi.stubEnv('PATH', '/opt/custom/bin');
+    const folders = buildCommandEnvironment({ HOME: '/tmp/operation-home' }).PATH!.split(path.delimiter);
+    expect(folders[0]).toBe('/opt/custom/bin');
+    expect(folders).toContain(path.dirname(process.execPath));
+    expect(folders).toContain('/usr/bin');
   });
 
   it('lets the caller add variables', () => {

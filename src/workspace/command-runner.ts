@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { commandPath, scratchEnvironment } from './sandbox-scratch.ts';
 
 export interface RunCommandOptions {
   cwd: string;
@@ -33,12 +34,13 @@ const closeGraceMs = 1_000;
 
 /**
  * The environment for a command: a fixed allowlist, never the server's own variables (which hold
- * tokens). Pass HOME (a temporary home for the operation) and TMPDIR in `extra`; PATH and LANG
- * are taken from this process.
+ * tokens). Pass HOME (a temporary home for the operation) and TMPDIR in `extra`; the XDG cache
+ * and config folders go inside that HOME. PATH (with this node and the system folders added
+ * where missing) and LANG are taken from this process.
  */
 export function buildCommandEnvironment(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: commandPath(process.env.PATH),
     HOME: tmpdir(),
     LANG: process.env.LANG ?? 'C.UTF-8',
     TERM: 'dumb',
@@ -47,6 +49,7 @@ export function buildCommandEnvironment(extra: Record<string, string> = {}): Rec
     FORCE_COLOR: '0',
     NO_COLOR: '1',
     TMPDIR: tmpdir(),
+    ...(extra.HOME ? scratchEnvironment(extra.HOME) : {}),
     ...extra,
   };
 }

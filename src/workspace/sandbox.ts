@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { quoteShellArgument } from './test-report/shell-command.ts';
+import { nodeModulesScratchBinds } from './sandbox-scratch.ts';
 
 export type SandboxMode = 'bubblewrap' | 'off';
 
@@ -121,6 +122,8 @@ export interface WrapOptions {
   hiddenPaths?: string[];
   /** Files inside the worktree replaced by an empty one (secrets the agent may not read). */
   maskedFiles?: string[];
+  /** A node_modules outside the worktree (the checkout's) to give a writable, per-run top level; see sandbox-scratch.ts. */
+  nodeModules?: string;
 }
 
 /**
@@ -139,6 +142,7 @@ export function wrapCommand(command: string, options: WrapOptions): string[] {
     else binds.push('--ro-bind', '/dev/null', real);
   }
   for (const readOnly of options.readOnlyPaths ?? []) binds.push('--ro-bind-try', readOnly, readOnly);
+  if (options.nodeModules) binds.push(...nodeModulesScratchBinds(options.nodeModules));
   binds.push('--bind', worktree, worktree);
   for (const writable of options.writablePaths) {
     const real = fs.realpathSync(writable);
@@ -217,10 +221,12 @@ export async function sandboxCommand(command: string, settings: SandboxSettings,
   const detection = await detectSandbox(settings.bwrapPath);
   if (!detection.available) throw new SandboxUnavailableError(detection.reason);
   const linked = linkedPaths(target.worktree);
+  // The linked node_modules gets writable caches over read-only packages instead of a plain read-only bind.
+  const nodeModules = linked.find((folder) => path.basename(folder) === 'node_modules');
   // Hiding a folder the worktree lives in is fine: the worktree is bound back on top of it.
   const hiddenPaths = [...checkoutOf(linked), ...(target.hiddenPaths ?? [])];
   // Node's own installation stays readable even if it lives in a hidden folder (nvm in a home).
   linked.push(path.dirname(path.dirname(fs.realpathSync(process.execPath))));
-  const argv = wrapCommand(command, { bwrapPath: detection.bwrapPath, worktree: target.worktree, writablePaths: target.writablePaths, readOnlyPaths: linked, hiddenPaths, maskedFiles: target.maskedFiles });
+  const argv = wrapCommand(command, { bwrapPath: detection.bwrapPath, worktree: target.worktree, writablePaths: target.writablePaths, readOnlyPaths: linked.filter((folder) => folder !== nodeModules), hiddenPaths, maskedFiles: target.maskedFiles, nodeModules });
   return toShellCommand(argv);
 }
