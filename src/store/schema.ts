@@ -213,11 +213,16 @@ export const webhookDeliveries = pgTable(
     lastError: text('last_error'),
     outcome: text('outcome'),
     checkpoint: jsonb('checkpoint').$type<Record<string, unknown> | null>(),
+    signedDigest: text('signed_digest'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('webhook_deliveries_source_delivery_index').on(table.source, table.deliveryId), index('webhook_deliveries_received_index').on(table.receivedAt)],
+  (table) => [
+    uniqueIndex('webhook_deliveries_source_delivery_index').on(table.source, table.deliveryId),
+    uniqueIndex('webhook_deliveries_source_digest_index').on(table.source, table.signedDigest),
+    index('webhook_deliveries_received_index').on(table.receivedAt),
+  ],
 );
 
 export const slackUserLinks = pgTable('slack_user_links', {
