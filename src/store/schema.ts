@@ -369,3 +369,12 @@ export const detectIssueSamples = pgTable(
   },
   (table) => [index('detect_issue_samples_issue_index').on(table.issueId, table.id)],
 );
+
+/** Sign-in attempts per throttle key; see src/server/session-throttle.ts. */
+export const signInAttempts = pgTable('sign_in_attempts', {
+  key: text('key').primaryKey(),
+  attempts: integer('attempts').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lockouts: integer('lockouts').notNull().default(0),
+});
