@@ -21,3 +21,8 @@ export function sha256HeaderHex(header: string | undefined): string | undefined 
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header?.trim() ?? '');
   return match?.[1];
 }
+
+/** SHA-256 of the bytes a signature covers, as `sha256:<hex>`: the same signed bytes give the same digest. */
+export function signedBytesDigest(signedBytes: Buffer): string {
+  return `sha256:${crypto.createHash('sha256').update(signedBytes).digest('hex')}`;
+}

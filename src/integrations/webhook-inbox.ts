@@ -18,6 +18,11 @@ export interface IncomingDelivery {
   source: string;
   /** The sender's own id of this delivery (X-GitHub-Delivery, Sentry's Request-ID, …): a repeat is stored once. */
   deliveryId: string;
+  /**
+   * `signedBytesDigest` of the bytes the sender's signature covers. Where the sender's id is not
+   * signed (Sentry, GitHub, Jira), a replay under a new id is caught by this and stored once.
+   */
+  signedDigest?: string;
   /** What the delivery is (`slash_command`, `issue.created`, `event_alert`, …), for processors and the list. */
   kind: string;
   payload: unknown;
@@ -153,49 +158,75 @@ export class WebhookInbox {
   }
 
   private async store(executor: Executor, deliveries: IncomingDelivery[]): Promise<AcceptResult[]> {
-    const key = (delivery: { source: string; deliveryId: string }) => `${delivery.source}\u0000${delivery.deliveryId}`;
-    // A repeat inside one batch is a duplicate of its first occurrence.
-    const firsts = new Map<string, IncomingDelivery>();
-    for (const delivery of deliveries) if (!firsts.has(key(delivery))) firsts.set(key(delivery), delivery);
+    // A delivery repeats an earlier one when its sender's id or the digest of its signed bytes does.
+    const keysOf = (delivery: IncomingDelivery) => [
+      `id\u0000${delivery.source}\u0000${delivery.deliveryId}`,
+      ...(delivery.signedDigest ? [`digest\u0000${delivery.source}\u0000${delivery.signedDigest}`] : []),
+    ];
+    const firstByKey = new Map<string, IncomingDelivery>();
+    const firsts: IncomingDelivery[] = [];
+    for (const delivery of deliveries) {
+      const keys = keysOf(delivery);
+      if (keys.some((key) => firstByKey.has(key))) continue;
+      for (const key of keys) firstByKey.set(key, delivery);
+      firsts.push(delivery);
+    }
+    // No conflict target: a clash on either unique index (sender's id, signed digest) stores nothing.
     const inserted = await executor
       .insert(webhookDeliveries)
       .values(
-        [...firsts.values()].map((delivery) => ({
+        firsts.map((delivery) => ({
           id: newId(),
           source: delivery.source,
           deliveryId: delivery.deliveryId,
+          signedDigest: delivery.signedDigest ?? null,
           kind: delivery.kind,
           payload: delivery.payload as object,
           status: 'queued',
         })),
       )
-      .onConflictDoNothing({ target: [webhookDeliveries.source, webhookDeliveries.deliveryId] })
+      .onConflictDoNothing()
       .returning({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId });
-    const stored = new Map(inserted.map((row) => [key(row), row.id]));
+    const storedIds = new Map(inserted.map((row) => [`id\u0000${row.source}\u0000${row.deliveryId}`, row.id]));
     await this.queue.addMany(
       'webhooks',
       inserted.map((row) => ({ name: row.source, payload: { deliveryRowId: row.id } })),
       { maxAttempts: this.maxAttempts, backoffMs: this.backoffMs },
       executor,
     );
+    const newlyStored = new Set(firsts.filter((delivery) => storedIds.has(keysOf(delivery)[0]!)));
     const existing = new Map<string, string>();
-    const repeated = [...firsts.values()].filter((delivery) => !stored.has(key(delivery)));
+    const repeated = firsts.filter((delivery) => !newlyStored.has(delivery));
     if (repeated.length > 0) {
       const rows = await executor
-        .select({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId })
+        .select({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId, signedDigest: webhookDeliveries.signedDigest })
         .from(webhookDeliveries)
-        .where(or(...repeated.map((delivery) => and(eq(webhookDeliveries.source, delivery.source), eq(webhookDeliveries.deliveryId, delivery.deliveryId)))));
-      for (const row of rows) existing.set(key(row), row.id);
-    }
-    const claimed = new Set<string>();
-    return deliveries.map((delivery) => {
-      const id = stored.get(key(delivery));
-      // Only the first occurrence of a newly stored key is new; every other occurrence is a duplicate.
-      if (id && !claimed.has(key(delivery))) {
-        claimed.add(key(delivery));
-        return { duplicate: false, id };
+        .where(
+          or(
+            ...repeated.flatMap((delivery) => [
+              and(eq(webhookDeliveries.source, delivery.source), eq(webhookDeliveries.deliveryId, delivery.deliveryId)),
+              ...(delivery.signedDigest ? [and(eq(webhookDeliveries.source, delivery.source), eq(webhookDeliveries.signedDigest, delivery.signedDigest))] : []),
+            ]),
+          ),
+        );
+      for (const row of rows) {
+        existing.set(`id\u0000${row.source}\u0000${row.deliveryId}`, row.id);
+        if (row.signedDigest) existing.set(`digest\u0000${row.source}\u0000${row.signedDigest}`, row.id);
       }
-      return { duplicate: true, id: id ?? existing.get(key(delivery)) ?? '' };
+    }
+    const rowIdOf = (delivery: IncomingDelivery) => {
+      const first = keysOf(delivery)
+        .map((key) => firstByKey.get(key))
+        .find((found) => found !== undefined)!;
+      if (newlyStored.has(first)) return storedIds.get(keysOf(first)[0]!)!;
+      return keysOf(delivery).map((key) => existing.get(key)).find((id) => id !== undefined) ?? '';
+    };
+    return deliveries.map((delivery) => {
+      const first = keysOf(delivery)
+        .map((key) => firstByKey.get(key))
+        .find((found) => found !== undefined);
+      // Only the first occurrence of a newly stored delivery is new; every other occurrence is a duplicate.
+      return { duplicate: !(first === delivery && newlyStored.has(delivery)), id: rowIdOf(delivery) };
     });
   }
 

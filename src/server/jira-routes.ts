@@ -3,15 +3,15 @@ import type { Hono } from 'hono';
 import type { Settings } from '../config/settings-schema.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { readRawBody } from '../integrations/raw-body.ts';
-import { sha256HeaderHex, verifyHmacSha256Hex } from '../integrations/signatures.ts';
+import { sha256HeaderHex, signedBytesDigest, verifyHmacSha256Hex } from '../integrations/signatures.ts';
 import { parseWebhookJson } from '../integrations/parse-webhook-body.ts';
 import { WebhookRejectedError } from '../integrations/webhook-rejected-error.ts';
 import { jiraWebhookPayload } from '../integrations/jira/jira-processor.ts';
 
 /**
  * Jira's webhook. Jira signs with the webhook's secret: `X-Hub-Signature: sha256=<hex HMAC-SHA256
- * of the raw body>`. Jira sends no signed timestamp; a replay is caught by the delivery id
- * (`X-Atlassian-Webhook-Identifier`, else a hash of the body) and stores nothing new.
+ * of the raw body>`. Jira sends no signed timestamp and its `X-Atlassian-Webhook-Identifier` is not
+ * signed: a replay is caught by the digest of the signed body (kept with the delivery), whatever id it carries.
  */
 export function registerJiraRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/jira', async (c) => {
@@ -37,6 +37,7 @@ export function registerJiraRoutes(app: Hono<any>, services: { inbox: WebhookInb
     const { duplicate } = await services.inbox.accept({
       source: 'jira',
       deliveryId,
+      signedDigest: signedBytesDigest(raw),
       kind: payload.webhookEvent,
       payload: JSON.parse(raw.toString('utf8')) as unknown,
     });

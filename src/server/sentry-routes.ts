@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Settings } from '../config/settings-schema.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { readRawBody } from '../integrations/raw-body.ts';
-import { verifyHmacSha256Hex } from '../integrations/signatures.ts';
+import { signedBytesDigest, verifyHmacSha256Hex } from '../integrations/signatures.ts';
 import { requireFreshTimestamp } from '../integrations/timestamp-freshness.ts';
 import { parseWebhookJson } from '../integrations/parse-webhook-body.ts';
 import { WebhookRejectedError } from '../integrations/webhook-rejected-error.ts';
@@ -42,7 +42,7 @@ export function registerSentryRoutes(app: Hono<any>, services: { inbox: WebhookI
     }
     const payload = parseWebhookJson(raw, resource === 'event_alert' ? eventAlertPayload : issuePayload, `Sentry ${resource}`);
     const deliveryId = c.req.header('request-id') ?? `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
-    const { duplicate } = await services.inbox.accept({ source: 'sentry', deliveryId, kind: resource, payload });
+    const { duplicate } = await services.inbox.accept({ source: 'sentry', deliveryId, signedDigest: signedBytesDigest(raw), kind: resource, payload });
     return c.json({ ok: true, duplicate });
   });
 }

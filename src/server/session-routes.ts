@@ -75,20 +75,18 @@ export function registerSessionRoutes(app: Hono<AppEnvironment>, services: Sessi
   app.post('/api/session', async (c) => {
     const body = await parseBody(c, signInBody);
     const address = clientAddress(c);
-    const keys = [`name:${body.name.toLowerCase()}`, `address:${address}`];
-    const wait = services.signInThrottle.retryAfterSeconds(keys);
-    if (wait > 0) {
-      return c.json({ error: { code: 'too_many_attempts', message: `too many failed sign-ins for this name or address: try again in ${wait} seconds` } }, 429, {
+    // Counted before the slow hash, so guesses sent together cannot all be evaluated.
+    const decision = await services.signInThrottle.attempt(body.name, address);
+    if (!decision.allowed) {
+      const wait = decision.retryAfterSeconds;
+      return c.json({ error: { code: 'too_many_attempts', message: `too many sign-in attempts for this name or address: try again in ${wait} seconds` } }, 429, {
         'retry-after': String(wait),
       });
     }
     const user = await services.users.byName(body.name);
     const passwordOk = await verifyPassword(body.password, user?.passwordHash ?? unknownUserHash);
-    if (!user || !user.passwordHash || !passwordOk) {
-      services.signInThrottle.recordFailure(keys);
-      throw new HttpError(401, 'invalid_credentials', wrongCredentials);
-    }
-    services.signInThrottle.clear(keys[0]!);
+    if (!user || !user.passwordHash || !passwordOk) throw new HttpError(401, 'invalid_credentials', wrongCredentials);
+    await services.signInThrottle.succeeded(body.name, address);
     const actor: Actor = { id: user.id, name: user.name, role: user.role as Actor['role'] };
     await services.db.transaction((transaction) =>
       appendAudit(transaction, { actor: actor.name, action: 'session.signed_in', subject: `user:${actor.name}`, details: { address } }),

@@ -140,7 +140,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const clock = options.clock ?? (() => new Date());
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
-  const signInThrottle = new SignInThrottle({ limit: 10, windowMs: 15 * 60_000, now: clock });
+  const signInThrottle = new SignInThrottle(store.db, { now: clock });
   github.mirror.start();
   const inbox = new WebhookInbox(store.db, queue, log);
   // Webhook processors are registered before the inbox starts taking deliveries.

@@ -213,11 +213,16 @@ export const webhookDeliveries = pgTable(
     lastError: text('last_error'),
     outcome: text('outcome'),
     checkpoint: jsonb('checkpoint').$type<Record<string, unknown> | null>(),
+    signedDigest: text('signed_digest'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('webhook_deliveries_source_delivery_index').on(table.source, table.deliveryId), index('webhook_deliveries_received_index').on(table.receivedAt)],
+  (table) => [
+    uniqueIndex('webhook_deliveries_source_delivery_index').on(table.source, table.deliveryId),
+    uniqueIndex('webhook_deliveries_source_digest_index').on(table.source, table.signedDigest),
+    index('webhook_deliveries_received_index').on(table.receivedAt),
+  ],
 );
 
 export const slackUserLinks = pgTable('slack_user_links', {
@@ -380,3 +385,12 @@ export const detectQuarantine = pgTable(
   },
   (table) => [index('detect_quarantine_time_index').on(table.quarantinedAt, table.id)],
 );
+
+/** Sign-in attempts per throttle key; see src/server/session-throttle.ts. */
+export const signInAttempts = pgTable('sign_in_attempts', {
+  key: text('key').primaryKey(),
+  attempts: integer('attempts').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lockouts: integer('lockouts').notNull().default(0),
+});

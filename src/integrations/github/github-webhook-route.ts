@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Settings } from '../../config/settings-schema.ts';
 import { parseWebhookJson } from '../parse-webhook-body.ts';
 import { readRawBody } from '../raw-body.ts';
-import { sha256HeaderHex, verifyHmacSha256Hex } from '../signatures.ts';
+import { sha256HeaderHex, signedBytesDigest, verifyHmacSha256Hex } from '../signatures.ts';
 import type { WebhookInbox } from '../webhook-inbox.ts';
 import { WebhookRejectedError } from '../webhook-rejected-error.ts';
 
@@ -41,7 +41,7 @@ export function registerGitHubWebhookRoute(app: Hono<any>, services: { inbox: We
     // GitHub's ping on creating the webhook: answered, nothing to do.
     if (event === 'ping') return c.json({ ok: true, event }, 200);
     const kind = payload.action ? `${event}.${payload.action}` : event;
-    const { duplicate } = await services.inbox.accept({ source: 'github', deliveryId, kind, payload });
+    const { duplicate } = await services.inbox.accept({ source: 'github', deliveryId, signedDigest: signedBytesDigest(rawBody), kind, payload });
     return c.json({ accepted: true, duplicate }, 202);
   });
 }
