@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import type { LoadedConfig } from '../config/load-settings.ts';
 import { secretSettingValues } from '../config/load-settings.ts';
 import { openStore, type Store } from '../store/database.ts';
+import { ensurePrivateFolder, tightenTree } from '../store/private-files.ts';
 import { EventHub } from '../store/event-hub.ts';
 import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
@@ -71,10 +72,13 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const env = options.env ?? process.env;
   // Read before anything opens: a bad .mcp.json stops the start with its reason.
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
-  fs.mkdirSync(settings.dataDir, { recursive: true });
+  // The data folder holds the database, token hashes and ingested events: Mender's user only.
+  ensurePrivateFolder(settings.dataDir);
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
   const log = createLogger(settings.logLevel, redactor.redact, options.logWrite);
+  const tightened = tightenTree(settings.dataDir);
+  if (tightened) log.warn('tightened permissions in the data folder: other users could read or change it (folders are now 0700, files 0600)', { dataDir: settings.dataDir, entries: tightened });
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
@@ -150,6 +154,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       created.once('error', reject);
     });
   }
+  // Folders the services made as they started (worktrees, scratch) follow the data folder's rule.
+  tightenTree(settings.dataDir);
   await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port });
   ready = true;
   const url = `http://${settings.host}:${port}`;

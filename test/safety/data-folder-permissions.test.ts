@@ -82,7 +82,7 @@ describe('the data folder is private to Mender (issue 12, finding 4)', () => {
       await mender.stop();
     }
     expect(openToOthers(dataDir)).toEqual([]);
-    const notice = logs.map((line) => JSON.parse(line) as { level: string; message: string; dataDir?: string }).find((line) => /permissions/.test(line.message));
+    const notice = logs.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: string; message: string; dataDir?: string }).find((line) => /permissions/.test(line.message));
     expect(notice).toMatchObject({ level: 'warn', dataDir });
   }, 120_000);
 });
