@@ -40,6 +40,7 @@ import { registerGitHubWebhookRoute } from '../integrations/github/github-webhoo
 import type { DetectionService } from '../detect/detection-service.ts';
 import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
+import { createHostCheck } from './host-check.ts';
 
 
 export interface AppServices {
@@ -74,6 +75,12 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   const app = new Hono<AppEnvironment>();
   app.onError(handleError);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  // First: a request naming a host Mender does not answer to (DNS rebinding) reaches no route.
+  app.use('*', createHostCheck(services.settings));
+  app.use('*', async (c, next) => {
+    if (services.settings.publicUrl) c.set('publicUrl', services.settings.publicUrl);
+    await next();
+  });
 
   app.get('/health', (c) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
 

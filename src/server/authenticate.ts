@@ -9,7 +9,7 @@ import { csrfHeaderName, readSessionCookie } from './session-cookie.ts';
  * What every authenticated route can read from the context: the actor, and the dashboard session
  * when the request came with the session cookie rather than a bearer token.
  */
-export type AppEnvironment = { Variables: { actor: Actor; session?: ActiveSession } };
+export type AppEnvironment = { Variables: { actor: Actor; session?: ActiveSession; publicUrl?: string } };
 
 const safeMethods = new Set(['GET', 'HEAD']);
 

@@ -32,6 +32,7 @@ import { ForgeRouter } from '../forge/forge-router.ts';
 import { createGitHubServices } from '../forge/github/github-services.ts';
 import { createGitHubWebhookProcessor } from '../integrations/github/github-webhook-processor.ts';
 import { createApp } from './app.ts';
+import { isLoopbackAddress } from './host-check.ts';
 import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
 import { SignInThrottle } from './session-throttle.ts';
@@ -143,11 +144,20 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start();
   const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals }, detection });
+  if (!isLoopbackAddress(settings.host)) {
+    if (!settings.publicUrl?.startsWith('https:'))
+      log.warn('listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address', { host: settings.host });
+    if (!settings.publicUrl && !settings.allowedHosts?.length)
+      log.warn('listening beyond loopback without MENDER_PUBLIC_URL or MENDER_ALLOWED_HOSTS: any Host header is accepted, so a rebinding DNS name can reach the routes that need no token; set one of them', { host: settings.host });
+  }
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
     server = await new Promise<ServerType>((resolve, reject) => {
-      const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
+      const requestTimeoutMs = settings.requestTimeoutSeconds * 1000;
+      // Node checks the timeouts every connectionsCheckingInterval (30 s by default): often enough to honour short ones.
+      const serverOptions = { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 30_000), connectionsCheckingInterval: Math.min(requestTimeoutMs / 2, 30_000) };
+      const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port, serverOptions }, (info) => {
         port = info.port;
         resolve(created);
       });
