@@ -78,7 +78,7 @@ export class IngestSpool {
     onDurable: () => void = () => undefined,
     options: SpoolOptions = {},
   ): Promise<{ spool: IngestSpool; recovery: SpoolRecovery }> {
-    fs.mkdirSync(directory, { recursive: true });
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
     const spool = new IngestSpool(directory, spoolIdOf(directory), options.segmentBytes ?? 16 * 1024 * 1024, onDurable, options.warn ?? (() => undefined));
     const segments = spool.segmentsOnDisk();
     let tornBytes = 0;
@@ -156,7 +156,7 @@ export class IngestSpool {
       await this.handle.close();
       this.sealedSizes.set(this.active, this.durableBytes);
     }
-    this.handle = await fsp.open(this.segmentPath(segment), 'wx');
+    this.handle = await fsp.open(this.segmentPath(segment), 'wx', 0o600);
     this.active = segment;
     this.durableBytes = 0;
     await syncFolder(this.directory);
@@ -255,12 +255,12 @@ function countRecords(batch: Waiting[]): number {
 
 /** A spool's id names its cursor in the database, so several Mender processes on one PostgreSQL keep their own. */
 export function spoolIdOf(directory: string): string {
-  fs.mkdirSync(directory, { recursive: true });
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const file = path.join(directory, 'spool-id');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const id = crypto.randomBytes(8).toString('hex');
   const temporary = `${file}.${process.pid}.tmp`;
-  const descriptor = fs.openSync(temporary, 'w');
+  const descriptor = fs.openSync(temporary, 'w', 0o600);
   fs.writeSync(descriptor, id);
   fs.fsyncSync(descriptor);
   fs.closeSync(descriptor);

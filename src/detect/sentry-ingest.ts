@@ -3,11 +3,25 @@ import { parseEnvelope } from './envelope.ts';
 import { IngestError } from './ingest-error.ts';
 import type { ProjectQuota } from './project-quota.ts';
 import type { ProjectRow, ProjectStore } from './project-store.ts';
-import { decodeBody, readLimitedBody, type IngestRequest } from './read-body.ts';
+import { decodeBody, type IngestRequest } from './read-body.ts';
 import { keyFromAuthHeader, keyFromDsn } from './sentry-auth.ts';
 import type { Inbox } from './spool-inbox.ts';
 
 export const maxEventItemBytes = 1024 * 1024;
+/** Largest envelope (sent and decompressed) read before its key is known: the key is then inside it. */
+export const maxKeylessEnvelopeBytes = 64 * 1024;
+
+function tooLarge(limit: number): IngestError {
+  return new IngestError(413, 'payload_too_large', `the envelope is larger than ${limit} bytes (MENDER_DETECT_MAX_ENVELOPE_BYTES)`);
+}
+
+function keylessTooLarge(): IngestError {
+  return new IngestError(
+    413,
+    'payload_too_large',
+    `an envelope whose key is only in its header "dsn" may be at most ${maxKeylessEnvelopeBytes} bytes: send the key as ?sentry_key= or in X-Sentry-Auth for larger ones`,
+  );
+}
 
 export interface IngestServices {
   projects: ProjectStore;
@@ -32,8 +46,14 @@ export async function ingestSentryRequest(
 ): Promise<{ id: string | null; stored: number }> {
   const project = await findProject(services.projects, projectIdText);
   let key = request.query('sentry_key') ?? keyFromAuthHeader(request.header('x-sentry-auth')) ?? keyFromAuthHeader(request.header('authorization'));
-  const raw = await readLimitedBody(request, services.maxEnvelopeBytes);
-  const body = await decodeBody(raw, request.header('content-encoding'), services.maxEnvelopeBytes);
+  // A key in the URL or a header is checked before a byte of the body is read; only an envelope can
+  // carry its key inside (the header's "dsn"), and that is read within a small bound first.
+  if (key || kind === 'store') checkKey(project, key);
+  const limit = key ? services.maxEnvelopeBytes : Math.min(services.maxEnvelopeBytes, maxKeylessEnvelopeBytes);
+  const raw = await request.readBody(limit, () => (key ? tooLarge(limit) : keylessTooLarge()));
+  const body = await decodeBody(raw, request.header('content-encoding'), limit).catch((error: unknown) => {
+    throw !key && error instanceof IngestError && error.status === 413 ? keylessTooLarge() : error;
+  });
   let payloads: Buffer[];
   let id: string | null = null;
   if (kind === 'envelope') {

@@ -39,8 +39,20 @@ async function checkStartLimits(executor: Executor, limits: StartLimits): Promis
   const [counts] = rowsOf<{ hour: number; day: number }>(
     await executor.execute(sql`SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS hour, count(*)::int AS day FROM operations WHERE created_at > now() - interval '1 day'`),
   );
-  if (Number(counts?.hour ?? 0) >= limits.perHour) throw new BudgetExceededError(`budget: ${limits.perHour} operations already started in the last hour (MENDER_MAX_OPERATIONS_PER_HOUR); try again later`);
-  if (Number(counts?.day ?? 0) >= limits.perDay) throw new BudgetExceededError(`budget: ${limits.perDay} operations already started in the last day (MENDER_MAX_OPERATIONS_PER_DAY); try again later`);
+  const hour = Number(counts?.hour ?? 0);
+  const day = Number(counts?.day ?? 0);
+  if (hour >= limits.perHour) throw new BudgetExceededError(`budget: ${limits.perHour} operations already started in the last hour (MENDER_MAX_OPERATIONS_PER_HOUR); try again later`, await secondsUntilBelow(executor, '1 hour', hour - limits.perHour));
+  if (day >= limits.perDay) throw new BudgetExceededError(`budget: ${limits.perDay} operations already started in the last day (MENDER_MAX_OPERATIONS_PER_DAY); try again later`, await secondsUntilBelow(executor, '1 day', day - limits.perDay));
+}
+
+/** Seconds until the window holds one operation fewer than now minus `excess`: when its (excess+1)-th oldest leaves it. */
+async function secondsUntilBelow(executor: Executor, window: '1 hour' | '1 day', excess: number): Promise<number> {
+  const [row] = rowsOf<{ seconds: number }>(
+    await executor.execute(
+      sql`SELECT ceil(extract(epoch FROM (created_at + ${sql.raw(`interval '${window}'`)} - now())))::int AS seconds FROM operations WHERE created_at > now() - ${sql.raw(`interval '${window}'`)} ORDER BY created_at OFFSET ${excess} LIMIT 1`,
+    ),
+  );
+  return Math.max(1, Number(row?.seconds ?? 1));
 }
 
 export interface OperationFilter {

@@ -26,4 +26,11 @@ export class ForbiddenError extends Error {
 export class BudgetExceededError extends Error {
   readonly code = 'budget_exceeded';
   override name = 'BudgetExceededError';
+  /** @param retryAfterSeconds when the budget has room again (the HTTP answer's Retry-After). */
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }

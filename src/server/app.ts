@@ -41,7 +41,7 @@ import type { DetectionService } from '../detect/detection-service.ts';
 import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
 import { registerQuarantineRoutes } from './quarantine-routes.ts';
-
+import { createHostCheck } from './host-check.ts';
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -75,6 +75,12 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   const app = new Hono<AppEnvironment>();
   app.onError(handleError);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  // First: a request naming a host Mender does not answer to (DNS rebinding) reaches no route.
+  app.use('*', createHostCheck(services.settings));
+  app.use('*', async (c, next) => {
+    if (services.settings.publicUrl) c.set('publicUrl', services.settings.publicUrl);
+    await next();
+  });
 
   app.get('/health', (c) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
 
@@ -99,14 +105,34 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   );
 
   app.get('/api/repos', async (c) =>
-    c.json({ repos: await Promise.all((await services.repos.list()).map(async (repo) => ({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }))) }),
+    c.json({
+      repos: await Promise.all(
+        (await services.repos.list()).map(async (repo) => ({
+          ...repo,
+          createdAt: repo.createdAt.toISOString(),
+          detectedCommands: detectCommands(repo.path, repo.commands),
+          remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null,
+        })),
+      ),
+    }),
   );
   app.post('/api/repos', async (c) => {
     requireRole(c.get('actor'), 'admin', 'register repositories');
     const { remoteUrl, path, name, ...rest } = await parseBody(c, createRepoBody);
-    if (remoteUrl && !services.remoteRepositories) throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
-    const repo = remoteUrl ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' }) : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' });
-    return c.json({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }, 201);
+    if (remoteUrl && !services.remoteRepositories)
+      throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
+    const repo = remoteUrl
+      ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' })
+      : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' });
+    return c.json(
+      {
+        ...repo,
+        createdAt: repo.createdAt.toISOString(),
+        detectedCommands: detectCommands(repo.path, repo.commands),
+        remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null,
+      },
+      201,
+    );
   });
 
   app.post('/api/operations', async (c) => {
@@ -120,7 +146,10 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     const repo = query.repo ? await services.repos.byName(query.repo) : undefined;
     if (query.repo && !repo) throw new HttpError(404, 'not_found', `repository "${query.repo}" is not registered`);
     const filter = { status: query.status, type: query.type, source: query.source, repoId: repo?.id };
-    const [rows, total] = await Promise.all([services.operations.list({ ...filter, limit: query.limit, offset: query.offset }), services.operations.count(filter)]);
+    const [rows, total] = await Promise.all([
+      services.operations.list({ ...filter, limit: query.limit, offset: query.offset }),
+      services.operations.count(filter),
+    ]);
     return c.json({ operations: await Promise.all(rows.map((row) => operationView(row, services, false))), total });
   });
   app.get('/api/operations/:id', async (c) => c.json(await operationView(await services.operations.get(c.req.param('id')), services, true)));
@@ -132,10 +161,18 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   });
   app.get('/api/operations/:id/artifacts/:artifactId', async (c) => c.text(await services.operations.artifact(c.req.param('id'), c.req.param('artifactId'))));
 
-  app.post('/api/operations/:id/approve', async (c) => c.json(await statusOf(services.pipeline.approve(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))));
-  app.post('/api/operations/:id/reject', async (c) => c.json(await statusOf(services.pipeline.reject(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))));
-  app.post('/api/operations/:id/request-changes', async (c) => c.json(await statusOf(services.pipeline.requestChanges(c.req.param('id'), c.get('actor'), (await parseBody(c, requestChangesBody)).comment))));
-  app.post('/api/operations/:id/cancel', async (c) => c.json(await statusOf(services.pipeline.cancel(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))));
+  app.post('/api/operations/:id/approve', async (c) =>
+    c.json(await statusOf(services.pipeline.approve(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))),
+  );
+  app.post('/api/operations/:id/reject', async (c) =>
+    c.json(await statusOf(services.pipeline.reject(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))),
+  );
+  app.post('/api/operations/:id/request-changes', async (c) =>
+    c.json(await statusOf(services.pipeline.requestChanges(c.req.param('id'), c.get('actor'), (await parseBody(c, requestChangesBody)).comment))),
+  );
+  app.post('/api/operations/:id/cancel', async (c) =>
+    c.json(await statusOf(services.pipeline.cancel(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))),
+  );
   app.post('/api/operations/:id/rollback', async (c) => {
     const created = await services.pipeline.rollback(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment);
     return c.json({ id: created.id, status: created.status, rollbackOf: created.rollbackOf }, 201);

@@ -9,7 +9,7 @@ import { csrfHeaderName, readSessionCookie } from './session-cookie.ts';
  * What every authenticated route can read from the context: the actor, and the dashboard session
  * when the request came with the session cookie rather than a bearer token.
  */
-export type AppEnvironment = { Variables: { actor: Actor; session?: ActiveSession } };
+export type AppEnvironment = { Variables: { actor: Actor; session?: ActiveSession; publicUrl?: string } };
 
 const safeMethods = new Set(['GET', 'HEAD']);
 
@@ -39,7 +39,8 @@ export function requireCsrfToken(c: Context, session: ActiveSession): void {
 /** The actor behind `Authorization: Bearer <token>`, or undefined when there is none or it is unknown. */
 export async function bearerActor(c: Context, users: UserStore): Promise<Actor | undefined> {
   const header = c.req.header('authorization') ?? '';
-  const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+  // RFC 7235: the scheme is case-insensitive; one or more spaces separate it from the token.
+  const token = /^bearer +(\S+) *$/i.exec(header)?.[1] ?? '';
   return token ? users.actorForToken(token) : undefined;
 }
 

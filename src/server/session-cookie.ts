@@ -4,8 +4,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 export const sessionCookieName = 'mender_session';
 export const csrfHeaderName = 'x-csrf-token';
 
-/** True when the browser reached Mender over https, directly or through a proxy that says so. */
+/** True when the browser reached Mender over https: directly, through a proxy that says so, or MENDER_PUBLIC_URL is https. */
 function overHttps(c: Context): boolean {
+  if ((c.get('publicUrl') as string | undefined)?.startsWith('https:')) return true;
   const forwarded = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   return forwarded === 'https' || new URL(c.req.url).protocol === 'https:';
 }

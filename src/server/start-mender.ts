@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import type { LoadedConfig } from '../config/load-settings.ts';
 import { secretSettingValues } from '../config/load-settings.ts';
 import { openStore, type Store } from '../store/database.ts';
+import { ensurePrivateFolder, tightenTree } from '../store/private-files.ts';
 import { EventHub } from '../store/event-hub.ts';
 import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
@@ -31,6 +32,7 @@ import { ForgeRouter } from '../forge/forge-router.ts';
 import { createGitHubServices } from '../forge/github/github-services.ts';
 import { createGitHubWebhookProcessor } from '../integrations/github/github-webhook-processor.ts';
 import { createApp } from './app.ts';
+import { isLoopbackAddress } from './host-check.ts';
 import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
 import { SignInThrottle } from './session-throttle.ts';
@@ -72,10 +74,13 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const env = options.env ?? process.env;
   // Read before anything opens: a bad .mcp.json stops the start with its reason.
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
-  fs.mkdirSync(settings.dataDir, { recursive: true });
+  // The data folder holds the database, token hashes and ingested events: Mender's user only.
+  ensurePrivateFolder(settings.dataDir);
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
   const log = createLogger(settings.logLevel, redactor.redact, options.logWrite);
+  const tightened = tightenTree(settings.dataDir);
+  if (tightened) log.warn('tightened permissions in the data folder: other users could read or change it (folders are now 0700, files 0600)', { dataDir: settings.dataDir, entries: tightened });
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
@@ -151,17 +156,28 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await detection.start();
   registerDetectionMetrics(metrics.registry, store.db);
   const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals }, detection });
+  if (!isLoopbackAddress(settings.host)) {
+    if (!settings.publicUrl?.startsWith('https:'))
+      log.warn('listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address', { host: settings.host });
+    if (!settings.publicUrl && !settings.allowedHosts?.length)
+      log.warn('listening beyond loopback without MENDER_PUBLIC_URL or MENDER_ALLOWED_HOSTS: any Host header is accepted, so a rebinding DNS name can reach the routes that need no token; set one of them', { host: settings.host });
+  }
   let server: ServerType | undefined;
   let port = settings.port;
   if (options.listen !== false) {
     server = await new Promise<ServerType>((resolve, reject) => {
-      const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
+      const requestTimeoutMs = settings.requestTimeoutSeconds * 1000;
+      // Node checks the timeouts every connectionsCheckingInterval (30 s by default): often enough to honour short ones.
+      const serverOptions = { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 30_000), connectionsCheckingInterval: Math.min(requestTimeoutMs / 2, 30_000) };
+      const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port, serverOptions }, (info) => {
         port = info.port;
         resolve(created);
       });
       created.once('error', reject);
     });
   }
+  // Folders the services made as they started (worktrees, scratch) follow the data folder's rule.
+  tightenTree(settings.dataDir);
   await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port });
   ready = true;
   const url = `http://${settings.host}:${port}`;

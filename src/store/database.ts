@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import * as schema from './schema.ts';
+import { ensurePrivateFolder, tightenTree } from './private-files.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A database handle or an open transaction: both run the same queries. */
@@ -39,19 +40,31 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await migrate(db, 'postgres');
     return { db, kind: 'postgres', close: () => pool.end() };
   }
-  if (options.directory) await initialiseDataFolder(options.directory);
-  const client = await PGlite.create(options.directory, { startParams: pgliteStartParams });
+  const directory = options.directory;
+  if (directory) await initialiseDataFolder(directory);
+  const client = await PGlite.create(directory, { startParams: pgliteStartParams });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   await migrate(db, 'pglite');
-  return { db, kind: 'pglite', close: () => client.close() };
+  // PGlite writes some files with modes of its own (see private-files.ts): tightened once open and once closed.
+  if (directory) tightenTree(directory);
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await client.close();
+      if (directory) tightenTree(directory);
+    },
+  };
 }
 
 // PGlite starts PostgreSQL with a server's 128 MB of shared buffers; every page it touches stays in
 // this process's memory (WebAssembly memory never shrinks). Mender's tables are small.
 const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
+// umask 077: the folders and the files PostgreSQL creates itself come out 0700/0600.
 const initialiseScript = `
 const [entry, folder] = process.argv.slice(1);
+process.umask(0o077);
 require(entry).PGlite.create(folder).then((client) => client.close()).catch((error) => { console.error(error.message); process.exit(1); });
 `;
 
@@ -65,10 +78,11 @@ async function initialiseDataFolder(directory: string): Promise<void> {
   if (fs.existsSync(directory) && fs.readdirSync(directory).length > 0) return; // not ours to replace: PGlite reports what is wrong
   const scratch = `${directory}.initialising-${process.pid}`;
   try {
-    fs.mkdirSync(path.dirname(directory), { recursive: true });
+    ensurePrivateFolder(path.dirname(directory));
     fs.rmSync(scratch, { recursive: true, force: true });
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     await promisify(execFile)(process.execPath, ['-e', initialiseScript, entry, scratch], { env: { PATH: process.env.PATH ?? '' } });
+    tightenTree(scratch);
     fs.rmSync(directory, { recursive: true, force: true });
     fs.renameSync(scratch, directory);
   } catch (error) {
