@@ -38,3 +38,14 @@ it('says which folder it could not create, and leaves nothing behind', async () 
   await expect(openStore({ directory })).rejects.toThrow(`${directory}`);
   expect(fs.readdirSync(parent)).toEqual(['file']);
 });
+
+it('leaves the permissions of a folder it did not create alone (a database in /tmp must not close /tmp)', async () => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-store-'));
+  folders.push(parent);
+  fs.chmodSync(parent, 0o1777);
+  const store = await openStore({ directory: path.join(parent, 'db') });
+  await store.close();
+  expect(fs.statSync(parent).mode & 0o7777).toBe(0o1777);
+  // What it does create is private.
+  expect(fs.statSync(path.join(parent, 'db')).mode & 0o077).toBe(0);
+});
