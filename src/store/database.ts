@@ -11,7 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import * as schema from './schema.ts';
-import { ensurePrivateFolder, tightenTree } from './private-files.ts';
+import { privateFolderMode, tightenTree } from './private-files.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A database handle or an open transaction: both run the same queries. */
@@ -78,7 +78,9 @@ async function initialiseDataFolder(directory: string): Promise<void> {
   if (fs.existsSync(directory) && fs.readdirSync(directory).length > 0) return; // not ours to replace: PGlite reports what is wrong
   const scratch = `${directory}.initialising-${process.pid}`;
   try {
-    ensurePrivateFolder(path.dirname(directory));
+    // The parent may be a shared folder (a store in /tmp, a data folder under /var/lib): create
+    // what is missing privately, never tighten what exists.
+    fs.mkdirSync(path.dirname(directory), { recursive: true, mode: privateFolderMode });
     fs.rmSync(scratch, { recursive: true, force: true });
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     await promisify(execFile)(process.execPath, ['-e', initialiseScript, entry, scratch], { env: { PATH: process.env.PATH ?? '' } });
