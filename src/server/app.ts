@@ -104,7 +104,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     requireRole(c.get('actor'), 'admin', 'register repositories');
     const { remoteUrl, path, name, ...rest } = await parseBody(c, createRepoBody);
     if (remoteUrl && !services.remoteRepositories) throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
-    const repo = remoteUrl ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' }) : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' });
+    const repo = remoteUrl ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' }) : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' }, { replace: false, dataDir: services.settings.dataDir });
     return c.json({ ...repo, createdAt: repo.createdAt.toISOString(), detectedCommands: detectCommands(repo.path, repo.commands), remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null }, 201);
   });
 

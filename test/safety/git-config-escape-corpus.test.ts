@@ -53,12 +53,12 @@ async function runSandboxed(script: string, worktree: string): Promise<string> {
 }
 
 /** Mender's own git work on a worktree and its checkout; refusals and failures are allowed, running code is not. */
-async function menderGitOperations(worktree: string, checkout: string, branch: string): Promise<string[]> {
+async function menderGitOperations(worktree: string, checkout: string, branch: string, marker: string): Promise<string[]> {
   const outcomes: string[] = [];
   const context: ToolContext = { root: worktree, operationId: 'corpus', signal: new AbortController().signal, saveArtifact: async (name) => name };
   for (const tool of createGitTools()) {
     const result = await tool.execute({}, context);
-    outcomes.push(`${tool.name}: ${result.ok ? 'ok' : result.error.message}`);
+    outcomes.push(`${tool.name}: ${result.ok ? 'ok' : result.error.message}${fs.existsSync(marker) ? ' (MARKER)' : ''}`);
   }
   const steps: [string, () => Promise<unknown>][] = [
     ['log -p', () => runGit(worktree, ['log', '-p', '-3'])],
@@ -79,6 +79,7 @@ async function menderGitOperations(worktree: string, checkout: string, branch: s
     } catch (error) {
       outcomes.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
     }
+    if (fs.existsSync(marker)) outcomes.push(`(the marker exists after ${name})`);
   }
   return outcomes;
 }
@@ -101,7 +102,7 @@ describe.skipIf(!sandbox.available)('git-config escape corpus: the coder\'s test
     const worktree = await worktrees.create({ repoPath: checkout, operationId: 'op', branch: 'mender/op', startPoint: 'main', resetBranch: true });
     const marker = markerFor('worktree', index);
     const output = await runSandboxed(attempt.script(`touch ${marker}`), worktree);
-    const outcomes = await menderGitOperations(worktree, checkout, 'mender/op');
+    const outcomes = await menderGitOperations(worktree, checkout, 'mender/op', marker);
     await worktrees.remove(checkout, 'op').catch(() => undefined);
     attemptsRun += 1;
     expect(fs.existsSync(marker), `${attempt.name} ran code on the host.\nsandbox output: ${output}\n${outcomes.join('\n')}`).toBe(false);
