@@ -67,7 +67,7 @@ function refuseEditsOnCheckout(tools: Tool[]): Tool[] {
       execute: async () =>
         toolError(
           'tool_denied',
-          `${tool.name} does not change a registered repository's live checkout over MCP: changes go through an operation (its own worktree, tests red then green, review and approval, then a merge or a pull request). Start one with POST /api/operations, the dashboard or \`mender\` on the command line; the read tools keep working here.`,
+          `${tool.name} does not change a registered repository's live checkout over MCP: changes go through an operation (its own worktree, tests red then green, review and approval, then a merge or a pull request). Start one with POST /api/operations, the dashboard or \`mender fix "<what to change>" --repo <name>\`; the read tools keep working here.`,
         ),
     };
   });
