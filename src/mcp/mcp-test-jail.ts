@@ -50,7 +50,7 @@ export function resultText(result: unknown): string {
  * Escape attempts over MCP: each must come back as an error result naming the refusal, and the
  * folder outside (hashed entry by entry) must be the same afterwards.
  */
-export async function expectEscapesRefused(client: Client, jail: McpTestJail): Promise<void> {
+export async function expectEscapesRefused(client: Client, jail: McpTestJail, options: { editsRefused?: boolean } = {}): Promise<void> {
   const before = snapshotTree(jail.outside);
   const attempts: { name: string; arguments: Record<string, unknown>; code: RegExp }[] = [
     { name: 'readFile', arguments: { path: '../outside/canary.txt' }, code: /^path_outside_root:/ },
@@ -65,7 +65,10 @@ export async function expectEscapesRefused(client: Client, jail: McpTestJail): P
     { name: 'deleteFile', arguments: { path: '../outside/canary.txt' }, code: /^path_outside_root:/ },
     { name: 'listDirectory', arguments: { path: '..' }, code: /^path_outside_root:/ },
   ];
+  const editTools = new Set(['writeFile', 'editFile', 'deleteFile']);
   for (const attempt of attempts) {
+    // Over /mcp every edit is refused before its path is even looked at.
+    if (options.editsRefused && editTools.has(attempt.name)) attempt.code = /^tool_denied:/;
     const result = await client.callTool({ name: attempt.name, arguments: attempt.arguments });
     const text = resultText(result);
     expect(result.isError, `${attempt.name} ${JSON.stringify(attempt.arguments)} answered ${text}`).toBe(true);

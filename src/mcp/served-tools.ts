@@ -6,7 +6,7 @@ import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import { createFilesystemTools } from '../tools/filesystem/filesystem-tools.ts';
 import { createGitTools } from '../tools/git/git-tools.ts';
 import { createTestRunnerTools } from '../tools/test-runner/test-runner-tools.ts';
-import type { Tool } from '../tools/tool.ts';
+import { toolError, type Tool } from '../tools/tool.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import { detectCommands, type RepoCommands } from '../workspace/detect-commands.ts';
 
@@ -26,6 +26,11 @@ export interface ServedToolsOptions {
   rateLimiter: RateLimiter;
   /** Overrides the commands detected from the checkout's package.json (a registered repository's own). */
   commandOverrides?: RepoCommands;
+  /**
+   * The edit tools refuse: root is a registered repository's live checkout, served to other
+   * people (the /mcp routes). `mender mcp serve` on a folder of one's own leaves this off.
+   */
+  refuseEdits?: boolean;
 }
 
 export interface ServedTool {
@@ -45,6 +50,26 @@ export function servedPathPolicy(root: string, settings: Settings): PathPolicy {
     denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])],
     maxReadBytes: settings.maxReadBytes,
     maxWriteBytes: settings.maxWriteBytes,
+    deniedFolders: [settings.dataDir],
+  });
+}
+
+/**
+ * Over /mcp the tools act on the registered repository's live checkout, where nothing may change
+ * outside an operation (issue 12, finding 1): an edit tool answers with a refusal that says how
+ * to get the change made, a worktree and a change request with its review and approvals.
+ */
+function refuseEditsOnCheckout(tools: Tool[]): Tool[] {
+  return tools.map((tool): Tool => {
+    if (tool.kind !== 'edit') return tool;
+    return {
+      ...tool,
+      execute: async () =>
+        toolError(
+          'tool_denied',
+          `${tool.name} does not change a registered repository's live checkout over MCP: changes go through an operation (its own worktree, tests red then green, review and approval, then a merge or a pull request). Start one with POST /api/operations, the dashboard or \`mender fix "<what to change>" --repo <name>\`; the read tools keep working here.`,
+        ),
+    };
   });
 }
 
@@ -58,10 +83,11 @@ export function servedTools(options: ServedToolsOptions): ServedTool[] {
   let tools: Tool[];
   if (options.server === 'filesystem') {
     const filesystem = createFilesystemTools({ policy, rateLimiter: options.rateLimiter });
-    tools =
+    const guarded =
       settings.protectedPathAction === 'refuse'
         ? guardProtectedPaths(filesystem, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths))
         : filesystem;
+    tools = options.refuseEdits ? refuseEditsOnCheckout(guarded) : guarded;
   } else if (options.server === 'git') {
     tools = createGitTools({ denyPatterns: policy.denyPatterns });
   } else {

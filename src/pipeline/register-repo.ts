@@ -26,13 +26,21 @@ export interface RegisterRepoInput {
   source: string;
 }
 
-/** Checks that the path is a git checkout with the default branch, then records it. */
-export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, options: { replace: boolean } = { replace: false }): Promise<RepoRow> {
+export interface RegisterRepoOptions {
+  replace: boolean;
+  /** Mender's data folder: a repository containing it is refused, or its tools would reach the database and tokens. */
+  dataDir?: string;
+}
+
+/** Checks the name, that the path is a git checkout with the default branch and holds no data folder, then records it. */
+export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, options: RegisterRepoOptions = { replace: false }): Promise<RepoRow> {
+  checkRepoName(input.name);
   const absolute = path.resolve(input.path);
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) throw new RepoRegistrationError(`${absolute} is not a folder`, 'path');
   const top = await runGit(absolute, ['rev-parse', '--show-toplevel'], { allowFailure: true });
   if (top.exitCode !== 0) throw new RepoRegistrationError(`${absolute} is not a git repository: run \`git init\` there and commit, or give the path of a checkout`, 'path');
   const root = fs.realpathSync(top.stdout.trim());
+  if (options.dataDir !== undefined) refuseIfHoldsDataFolder(root, options.dataDir);
   let defaultBranch = input.defaultBranch;
   if (!defaultBranch) {
     const head = await runGit(root, ['symbolic-ref', '--short', 'HEAD'], { allowFailure: true });
@@ -56,6 +64,24 @@ export interface RegisterRemoteRepoInput {
 
 const repoNamePattern = /^[a-zA-Z0-9._-]{1,64}$/;
 
+/** A name is a folder name (clones, worktrees) and part of URLs: `.` and `..` would name another folder. */
+function checkRepoName(name: string): void {
+  if (!repoNamePattern.test(name) || name === '.' || name === '..') throw new RepoRegistrationError(`"${name}" cannot be a repository name: use 1–64 letters, digits, dot, dash or underscore, and not "." or ".." alone`, 'name');
+}
+
+/** Refuses a checkout whose folder is, or contains, Mender's data folder (compared by real path). */
+function refuseIfHoldsDataFolder(root: string, dataDir: string): void {
+  let data: string;
+  try {
+    data = fs.realpathSync(dataDir);
+  } catch {
+    return;
+  }
+  if (data === root || data.startsWith(`${root}${path.sep}`)) {
+    throw new RepoRegistrationError(`${root} contains Mender's data folder (${data}), whose database and tokens no tool may reach: register a checkout outside it, or move the data folder out (MENDER_DATA_DIR)`, 'path');
+  }
+}
+
 /**
  * Registers a repository by its remote URL: Mender clones it into its data folder (the clone is
  * Mender's own: fetched before planning, branches pushed from it) and records where it came from.
@@ -68,7 +94,7 @@ export async function registerRemoteRepo(repos: RepoStore, remotes: RemoteReposi
     throw new RepoRegistrationError((error as Error).message, 'remoteUrl', (error as { conflict?: boolean }).conflict === true);
   }
   const name = input.name ?? resolved.suggestedName;
-  if (!repoNamePattern.test(name) || name === '.' || name === '..') throw new RepoRegistrationError(`"${name}" cannot be a repository name: use 1–64 letters, digits, dot, dash or underscore (give --name)`, 'name');
+  checkRepoName(name);
   const existing = await repos.byName(name);
   if (existing) throw new RepoRegistrationError(`a repository named "${name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
   const target = remotes.folderFor(name);

@@ -236,3 +236,33 @@ describe('createPathPolicy', () => {
     expect(createPathPolicy({ root: join(outside, 'root-link') }).root).toBe(root);
   });
 });
+
+describe('deniedFolders (Mender\'s data folder, issue 12 finding 3)', () => {
+  let base: string;
+  beforeEach(() => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), 'path-policy-data-')));
+    mkdirSync(join(base, 'repo/.mender'), { recursive: true });
+    writeFileSync(join(base, 'repo/.mender/admin-token'), 'token');
+    writeFileSync(join(base, 'repo/app.ts'), 'export {};\n');
+    symlinkSync(join(base, 'repo/.mender'), join(base, 'repo/alias'));
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it('denies the folder inside the root by real path, through links too, and leaves the rest alone', async () => {
+    const policy = createPathPolicy({ root: join(base, 'repo'), deniedFolders: [join(base, 'repo/alias')] });
+    for (const requested of ['.mender/admin-token', 'alias/admin-token']) {
+      const write = await policy.resolveForWrite(requested);
+      expect(write).toMatchObject({ ok: false, code: 'path_denied' });
+      expect(!write.ok && write.message).toContain("Mender's data folder");
+      expect(await policy.resolveForRead(requested)).toMatchObject({ ok: false, code: 'path_denied' });
+    }
+    expect(await policy.resolveDirectory('.mender')).toMatchObject({ ok: false, code: 'path_denied' });
+    expect(policy.isDenied('.mender/db')).toBe(true);
+    expect(await policy.resolveForRead('app.ts')).toMatchObject({ ok: true });
+  });
+
+  it('changes nothing for a root inside the data folder (a clone Mender keeps there)', async () => {
+    const policy = createPathPolicy({ root: join(base, 'repo/.mender'), deniedFolders: [join(base, 'repo/.mender')] });
+    expect(await policy.resolveForRead('admin-token')).toMatchObject({ ok: true });
+  });
+});

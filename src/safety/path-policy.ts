@@ -30,6 +30,11 @@ export interface PathPolicyOptions {
   denyPatterns?: readonly string[];
   maxReadBytes?: number;
   maxWriteBytes?: number;
+  /**
+   * Folders denied by real path wherever they lie, with everything in them: Mender's data folder
+   * (database, admin token), which must stay out of reach even inside the repository root.
+   */
+  deniedFolders?: readonly string[];
 }
 
 /** The ways a path can be refused; each is also a ToolErrorCode. */
@@ -168,7 +173,23 @@ export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
     return absolute === root || absolute.startsWith(`${root}${path.sep}`);
   }
 
-  const denialOf = createDenialReason(denyPatterns);
+  const denialByPattern = createDenialReason(denyPatterns);
+  const deniedInside = (options.deniedFolders ?? []).flatMap((folder) => {
+    let real: string;
+    try {
+      real = realpathSync.native(folder);
+    } catch {
+      return [];
+    }
+    // A root inside the folder (a clone Mender keeps in its data folder) sees none of the rest of it anyway.
+    if (real === root) return [];
+    return isInsideRoot(real) ? [toPosix(path.relative(root, real))] : [];
+  });
+  const denialOf = (relative: string): string | undefined => {
+    const folder = deniedInside.find((denied) => relative === denied || relative.startsWith(`${denied}/`));
+    if (folder !== undefined) return `${relative === folder ? relative : `${relative} is inside ${folder}, which`} is Mender's data folder (its database and tokens); no tool may read or change it`;
+    return denialByPattern(relative);
+  };
 
   /** Checks that need no filesystem access: the request's form, escapes, .git and deny patterns. */
   function checkRequested(requested: string): { absolute: string; relative: string } | PathRefusal {

@@ -123,7 +123,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
       throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
     const repo = remoteUrl
       ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' })
-      : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' });
+      : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' }, { replace: false, dataDir: services.settings.dataDir });
     return c.json(
       {
         ...repo,

@@ -135,7 +135,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
 
   for (const repo of config.repos) {
-    await registerRepo(repos, { ...repo, source: 'config' }, { replace: true });
+    await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
   }
   // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
   const pruned = await worktrees.prune((await repos.list()).map((repo) => repo.path), new Set());

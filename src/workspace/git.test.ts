@@ -80,8 +80,13 @@ describe('runGit', () => {
     installScript(monitor, 'fsmonitor-ran');
     plainGit(['config', 'core.fsmonitor', monitor]);
 
-    await runGit(repository, ['status', '--porcelain']);
+    // Refused, naming the key and the file (issue 12, finding 1), and nothing ran.
+    await expect(runGit(repository, ['status', '--porcelain'])).rejects.toThrow(/sets core\.fsmonitor in .*\.git\/config.*refuses/);
     expect(existsSync(join(markers, 'fsmonitor-ran'))).toBe(false);
+    // A boolean is what Mender's own -c core.fsmonitor=false overrides anyway: not refused.
+    plainGit(['config', 'core.fsmonitor', 'false']);
+    await runGit(repository, ['status', '--porcelain']);
+    plainGit(['config', 'core.fsmonitor', monitor]);
 
     plainGit(['status', '--porcelain']);
     expect(existsSync(join(markers, 'fsmonitor-ran'))).toBe(true);

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findProgramSetting, parseConfigList } from './git-config-guard.ts';
 
 export interface RunGitOptions {
   /** Written to git's standard input, which is otherwise closed. */
@@ -32,11 +35,41 @@ export class GitError extends Error {
   }
 }
 
+/** The repository's own configuration names a program git would run; Mender's git refuses to work there. */
+export class GitConfigRefusedError extends GitError {
+  override name = 'GitConfigRefusedError';
+
+  constructor(
+    args: readonly string[],
+    readonly cwd: string,
+    readonly key: string,
+    readonly origin: string,
+    what: string,
+  ) {
+    const file = origin.replace(/^file:/, '');
+    super(
+      args,
+      null,
+      '',
+      `the repository at ${cwd} sets ${key} in ${file}, ${what} that git would run as Mender's user; Mender's git refuses repository-local settings that run programs: remove it (git config --file ${file} --unset-all ${key}) and try again`,
+    );
+  }
+}
+
 /**
  * Settings placed before every command so that a target repository's own configuration cannot
- * run code: hooks are looked up in /dev/null (where none exist) and the fsmonitor daemon is off.
+ * run code: hooks are looked up in /dev/null (where none exist), the fsmonitor daemon is off, and
+ * submodules (a nested repository with a configuration of its own) are never looked into.
+ * Passed on to git's child processes through GIT_CONFIG_PARAMETERS.
  */
 export const safetyConfigArguments: readonly string[] = [
+  '--no-pager',
+  '-c',
+  'diff.ignoreSubmodules=all',
+  '-c',
+  'submodule.recurse=false',
+  '-c',
+  'status.submoduleSummary=false',
   '-c',
   'core.hooksPath=/dev/null',
   '-c',
@@ -61,11 +94,37 @@ function inheritedEnvironment(): Record<string, string> {
 }
 
 /**
- * Runs git without a shell, with hooks, fsmonitor and editors disabled and no interactive prompts.
- * Not covered: diff.external and textconv drivers; pass --no-ext-diff --no-textconv to diff.
+ * Runs git without a shell, with hooks, fsmonitor, pager and editors disabled and no interactive
+ * prompts, after checking that the repository's own configuration names no program git would run
+ * (filters, diff and merge drivers, ssh command, credential helper, includes: git-config-guard.ts);
+ * such a repository gets a GitConfigRefusedError naming the key and the file.
  */
-export function runGit(cwd: string, args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
-  const environment: Record<string, string> = {
+export async function runGit(cwd: string, args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
+  const environment = gitEnvironment(options);
+  // Read fresh every time: a sandboxed command may have run since the last call. Outside a
+  // repository this lists only the global settings, which are Mender's own.
+  await refuseProgramSettings(cwd, args, environment, options.signal);
+  // Submodules (gitlinks in the index): `git add` and others run `git status` inside each one,
+  // under that repository's own configuration, which the coder's tests may have written.
+  const staged = await execGit(cwd, ['ls-files', '--stage', '-z'], environment, { signal: options.signal, allowFailure: true });
+  if (staged.exitCode === 0) {
+    for (const record of staged.stdout.split('\0')) {
+      if (!record.startsWith('160000 ')) continue;
+      const nested = path.join(cwd, record.slice(record.indexOf('\t') + 1));
+      if (fs.existsSync(path.join(nested, '.git'))) await refuseProgramSettings(nested, args, environment, options.signal);
+    }
+  }
+  return execGit(cwd, args, environment, options);
+}
+
+async function refuseProgramSettings(cwd: string, args: readonly string[], environment: Record<string, string>, signal: AbortSignal | undefined): Promise<void> {
+  const listed = await execGit(cwd, ['config', '--list', '--show-scope', '--show-origin', '-z'], environment, { signal, allowFailure: true });
+  const found = listed.exitCode === 0 ? findProgramSetting(parseConfigList(listed.stdout)) : undefined;
+  if (found) throw new GitConfigRefusedError(args, cwd, found.entry.key, found.entry.origin, found.what);
+}
+
+function gitEnvironment(options: RunGitOptions): Record<string, string> {
+  return {
     ...inheritedEnvironment(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
@@ -81,7 +140,9 @@ export function runGit(cwd: string, args: readonly string[], options: RunGitOpti
     GIT_COMMITTER_EMAIL: 'mender@localhost',
     ...options.env,
   };
+}
 
+function execGit(cwd: string, args: readonly string[], environment: Record<string, string>, options: Pick<RunGitOptions, 'input' | 'signal' | 'allowFailure'>): Promise<GitResult> {
   return new Promise<GitResult>((resolve, reject) => {
     const child = execFile(
       'git',

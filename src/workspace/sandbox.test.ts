@@ -118,6 +118,31 @@ describe.skipIf(skipSandboxTests)('commands in the bubblewrap sandbox', () => {
     expect(fs.existsSync(path.join('/tmp', privateName))).toBe(false);
   });
 
+  it('binds a checkout\'s .git read-only and keeps a data folder inside the checkout hidden (issue 12, findings 1 and 3)', async () => {
+    const checkout = makeFolder(os.tmpdir(), 'mender-checkout-');
+    execFileSync('git', ['init', '-q', checkout]);
+    const dataDir = path.join(checkout, '.mender');
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(path.join(dataDir, 'admin-token'), 'the-admin-token');
+    const command = [
+      'git config filter.x.clean "touch /never" 2>&1 || echo config-refused',
+      'echo x > .git/hooks/pre-commit 2>&1 || echo hook-refused',
+      'cat .mender/admin-token 2>&1 || echo token-unreadable',
+      'echo planted > .mender/admin-token 2>&1; echo src > built.txt',
+    ].join('; ');
+
+    const run = await checkRunner({ sandbox: { mode: 'bubblewrap' }, hiddenPaths: [dataDir] }).runCheck('build', checkout, { build: command }, noSignal);
+
+    expect(run?.output).toContain('config-refused');
+    expect(run?.output).toContain('hook-refused');
+    expect(run?.output).not.toContain('the-admin-token');
+    expect(execFileSync('git', ['config', '--local', '--list'], { cwd: checkout }).toString()).not.toContain('filter.x');
+    expect(fs.existsSync(path.join(checkout, '.git/hooks/pre-commit'))).toBe(false);
+    expect(fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8')).toBe('the-admin-token');
+    // The rest of the checkout stays writable.
+    expect(fs.readFileSync(path.join(checkout, 'built.txt'), 'utf8')).toBe('src\n');
+  });
+
   it('holds no capabilities, so even as root it cannot remount the system writable', async () => {
     const worktree = makeFolder(os.tmpdir(), 'mender-worktree-');
 

@@ -148,6 +148,20 @@ export function wrapCommand(command: string, options: WrapOptions): string[] {
     const real = fs.realpathSync(writable);
     binds.push('--bind', real, real);
   }
+  // The worktree's `.git` (a file naming its git folder in a worktree, the repository itself in a
+  // checkout) read-only: a command that could rewrite it could give Mender's own git, run later
+  // on the host, a configuration, attributes or hooks of its choosing (issue 12, finding 1).
+  const dotGit = path.join(worktree, '.git');
+  if (fs.existsSync(dotGit)) binds.push('--ro-bind', dotGit, dotGit);
+  // Hidden folders inside the worktree (Mender's data folder in a registered checkout) stay
+  // hidden although the worktree is bound on top of them.
+  for (const hidden of options.hiddenPaths ?? []) {
+    if (!fs.existsSync(hidden)) continue;
+    const real = fs.realpathSync(hidden);
+    if (!real.startsWith(`${worktree}${path.sep}`)) continue;
+    if (fs.statSync(real).isDirectory()) binds.push('--tmpfs', real);
+    else binds.push('--ro-bind', '/dev/null', real);
+  }
   for (const file of options.maskedFiles ?? []) binds.push('--ro-bind', '/dev/null', file);
   return [options.bwrapPath, ...isolationArguments, ...binds, '--chdir', worktree, '/bin/sh', '-c', command];
 }

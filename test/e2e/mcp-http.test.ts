@@ -82,10 +82,12 @@ describe('Mender tools over streamable HTTP at /mcp/:server', () => {
     ]);
     const read = await client.callTool({ name: 'readFile', arguments: { path: 'src/app.ts' } });
     expect(resultText(read)).toContain('export const answer = 42;');
+    // The live checkout changes only through an operation (issue 12, finding 1).
     const written = await client.callTool({ name: 'writeFile', arguments: { path: 'notes/by-http.md', content: 'written over MCP\n' } });
-    expect(written.isError).toBeFalsy();
-    expect(fs.readFileSync(path.join(jail.root, 'notes/by-http.md'), 'utf8')).toBe('written over MCP\n');
-    await expectEscapesRefused(client, jail);
+    expect(written.isError).toBe(true);
+    expect(resultText(written)).toMatch(/^tool_denied: .*POST \/api\/operations/);
+    expect(fs.existsSync(path.join(jail.root, 'notes/by-http.md'))).toBe(false);
+    await expectEscapesRefused(client, jail, { editsRefused: true });
   });
 
   it('gives a viewer only the read-only tools', async () => {

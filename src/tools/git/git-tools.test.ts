@@ -134,9 +134,16 @@ describe('git__diff', () => {
     expect(existsSync(path.join(markers, 'ran'))).toBe(true);
     rmSync(path.join(markers, 'ran'));
 
+    // Refused with a message naming the key and the file; nothing ran (issue 12, finding 1).
     const result = await createGitDiffTool().execute({}, context());
-    expect(result.ok && result.data.diff).toContain('+export const value = 3;');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.message).toMatch(/sets diff\.(external|conv\.textconv) in .*config.*git config --file/);
     expect(existsSync(path.join(markers, 'ran'))).toBe(false);
+    // Without the settings, the same diff works.
+    git(['config', '--unset', 'diff.external']);
+    git(['config', '--unset', 'diff.conv.textconv']);
+    const clean = await createGitDiffTool().execute({}, context());
+    expect(clean.ok && clean.data.diff).toContain('+export const value = 3;');
   });
 
   it('cuts a long diff and saves the whole of it as an artifact', async () => {
