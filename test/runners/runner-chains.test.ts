@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCheckRunner, type TestRun } from '../../src/workspace/check-runner.ts';
 import { createSampleProject, type SampleProject } from '../../src/workspace/test-report/sample-projects.ts';
+import { detectSandbox } from '../../src/workspace/sandbox.ts';
+
+const sandboxDetection = await detectSandbox();
 
 const MOCHA_TEST = [
   "import assert from 'node:assert/strict';",
@@ -72,8 +75,8 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function runTests(command: string): Promise<TestRun> {
-  const runner = createCheckRunner({ timeoutMs: 120_000, outputLimitBytes: 1_000_000, scratchDir: scratch, sandbox: { mode: 'off' } });
+async function runTests(command: string, mode: 'off' | 'bubblewrap' = 'off'): Promise<TestRun> {
+  const runner = createCheckRunner({ timeoutMs: 120_000, outputLimitBytes: 1_000_000, scratchDir: scratch, sandbox: { mode } });
   const run = await runner.runTests(project.root, { test: command }, new AbortController().signal);
   if (run === undefined) throw new Error('no test command');
   return run;
@@ -98,6 +101,21 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report).toMatchObject({ runner: 'tape', structured: true, passed: 1, failed: 1 });
     const [failure] = run.report.failures;
     expect(failure).toMatchObject({ file: 'test/tape/math.test.js', name: 'divides > one over one is two', line: 3 });
+  });
+
+  it('an unchanged suite gives the same test names on a second run (the baseline comparison)', async () => {
+    const first = await runTests('npm run test:unit');
+    const second = await runTests('npm run test:unit');
+    expect(second.report.tests.map((test) => test.id)).toEqual(first.report.tests.map((test) => test.id));
+    expect(first.report.tests).toHaveLength(2);
+  });
+
+  it.skipIf(!sandboxDetection.available)('reads the same chain inside the bubblewrap sandbox', async () => {
+    const run = await runTests('npm run test:zones', 'bubblewrap');
+    expect(run.report.steps?.map((step) => [step.runner, step.structured, step.failed])).toEqual([
+      ['jest', true, 0],
+      ['jest', true, 1],
+    ]);
   });
 
   it('tape piped into a formatter keeps the pipe and is still read', async () => {
