@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { stripAnsi } from './failure-message.ts';
 import { readTapDocument } from './tap-document.ts';
 import { testReportFromTestPoints, type TestPoint } from './test-point-tree.ts';
@@ -17,7 +18,12 @@ export function parseRunnerTap(runner: TapRunner, text: string, root: string): P
   if (!document.hasHeader && document.tests.length === 0) {
     return { ok: false, error: `${runner} TAP report: no TAP version line and no test points found` };
   }
-  const tests = document.tests.map((testPoint) => normalize(testPoint, runner === 'tape'));
+  const tests = document.tests.map((testPoint) => {
+    const normalized = normalize(testPoint, runner === 'tape');
+    // tap runs each file as a top-level subtest named by its path relative to the project.
+    const isFile = runner === 'tap' && /\.[cm]?[jt]sx?$/.test(testPoint.name) && !path.isAbsolute(testPoint.name);
+    return isFile ? { ...normalized, name: path.resolve(root, testPoint.name) } : normalized;
+  });
   return { ok: true, report: { ...testReportFromTestPoints(tests, root), runner } };
 }
 
