@@ -51,6 +51,7 @@ const FIXTURE_FILES: Record<string, string> = {
       'test:zones': 'TZ=UTC jest --rootDir test/jest utc && cross-env TZ=Asia/Tokyo jest --rootDir test/jest tokyo',
       'test:all': 'run-s test:unit test:zones',
       'test:lifecycle': 'node -e "process.stdout.write(process.env.npm_lifecycle_event)" && npm run test:unit',
+      'test:e2e': 'playwright test e2e/',
       'test:workspace': 'npm run test:unit --workspace other',
     },
   }),
@@ -59,6 +60,15 @@ const FIXTURE_FILES: Record<string, string> = {
   'test/math.test.mjs': MOCHA_TEST,
   'test/tape/math.test.js': TAPE_TEST,
   'test/ava/math.test.js': AVA_TEST,
+  // Playwright Test without a browser: no page fixture, so nothing needs downloading.
+  'e2e/math.spec.js': [
+    "import { test, expect } from '@playwright/test';",
+    "test.describe('math', () => {",
+    "  test('adds', () => { expect(1 + 1).toBe(2); });",
+    "  test('divides', () => { expect(1 / 1).toBe(2); });",
+    '});',
+    '',
+  ].join('\n'),
   'test/jest/utc.test.cjs': JEST_TEST('utc', 'UTC'),
   'test/jest/tokyo.test.cjs': JEST_TEST('tokyo', 'Europe/Paris'),
 };
@@ -129,6 +139,15 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report).toMatchObject({ runner: 'ava', structured: true, passed: 1, failed: 1 });
     expect(run.report.failures[0]?.name).toBe('divides');
     expect(run.report.failures[0]?.message).toContain('one over one is two');
+  });
+
+  it('Playwright Test: its JSON reporter names the failing test with its describe, file and line', async () => {
+    const run = await runTests('npm run test:e2e');
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toMatch(/1 failed[\s\S]*1 passed/);
+    expect(run.report).toMatchObject({ runner: 'playwright', structured: true, passed: 1, failed: 1 });
+    expect(run.report.failures[0]).toMatchObject({ id: 'e2e/math.spec.js::math > divides', line: 4 });
+    expect(run.report.failures[0]?.message).toContain('toBe');
   });
 
   it('run-s over tape and a && chain of two jest runs with different TZ: every runner gets its report', async () => {
