@@ -2,6 +2,7 @@ import type { PlannedStep } from './expand-script-chain.ts';
 import { parseJestJson } from './parse-jest-json.ts';
 import { parseMochaJson } from './parse-mocha-json.ts';
 import { parseNodeTestEvents } from './parse-node-test-events.ts';
+import { parsePlaywrightJson } from './parse-playwright-json.ts';
 import { parseRunnerTap } from './parse-runner-tap.ts';
 import { parseTap } from './parse-tap.ts';
 import { COMMAND_FAILURE_ID } from './runner-detection.ts';
@@ -84,6 +85,8 @@ function parseStepReport(runner: TestRunner, text: string, root: string): ParseR
     case 'ava':
     case 'tap':
       return parseRunnerTap(runner, text, root);
+    case 'playwright':
+      return parsePlaywrightJson(text, root);
     case 'unknown':
       return undefined;
   }

@@ -134,6 +134,7 @@ function parseReport(
     case 'tape':
     case 'ava':
     case 'tap':
+    case 'playwright':
     case 'unknown':
       // Runs planned by planTestReporter never have these runners; see read-test-chain.ts.
       return undefined;

@@ -16,6 +16,7 @@ export function identifyStepRunner(words: string[]): KnownRunner | undefined {
     if (name === 'tape') return 'tape';
     if (name === 'ava') return 'ava';
     if (name === 'tap') return 'tap';
+    if (name === 'playwright' && words[index + 1] === 'test') return 'playwright';
     if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test'))
       return 'node-test';
   }
@@ -27,6 +28,7 @@ export function identifyStepRunner(words: string[]): KnownRunner | undefined {
  * to `reportFile`, keeping its console output and its exit code:
  * - vitest, jest, mocha get reporter arguments that write the file;
  * - node:test gets Mender's reporter through NODE_OPTIONS (whatever wraps node);
+ * - Playwright Test gets `--reporter=list,json` and PLAYWRIGHT_JSON_OUTPUT_NAME;
  * - tape, ava (`--tap`) and tap (`--reporter=tap`) print TAP on stdout: their stdout goes to
  *   the file, is then shown, and the runner's own exit code is kept.
  */
@@ -47,6 +49,9 @@ export function withStepReporter(runner: KnownRunner, text: string, reportFile: 
       return capturingStdout(`${text} --tap`, file);
     case 'tap':
       return capturingStdout(`${text} --reporter=tap`, file);
+    case 'playwright':
+      // The json reporter writes where PLAYWRIGHT_JSON_OUTPUT_NAME says; list keeps the console readable.
+      return `PLAYWRIGHT_JSON_OUTPUT_NAME=${file} ${text} --reporter=list,json`;
   }
 }
 
