@@ -73,3 +73,18 @@ describe('planTestChain runs scripts as npm does', () => {
     ]);
   });
 });
+
+describe('node:test steps', () => {
+  it('add Mender\'s reporter to the NODE_OPTIONS the step inherits', async () => {
+    const nodeProject = await createSampleProject({
+      'options.test.mjs': "console.log('OPTIONS=' + process.env.NODE_OPTIONS);\n",
+    });
+    try {
+      const plan = planTestChain('npm run unit', { scripts: { unit: 'node --test options.test.mjs' } }, nodeProject.root);
+      const result = await runShellCommand(`NODE_OPTIONS=--max-old-space-size=512 ${plan.command}`, { cwd: nodeProject.root });
+      expect(result.output).toMatch(/OPTIONS=--max-old-space-size=512 --test-reporter=/);
+    } finally {
+      await nodeProject.remove();
+    }
+  });
+});
