@@ -42,7 +42,8 @@ export function withStepReporter(runner: KnownRunner, text: string, reportFile: 
     case 'mocha':
       return `${text} --reporter json --reporter-option output=${file}`;
     case 'node-test':
-      return `NODE_OPTIONS=${quoteShellArgument(nodeTestReporterOptions(reportFile))} ${text}`;
+      // Added to the options the step already inherits (a memory limit, a loader), not in their place.
+      return `NODE_OPTIONS="\${NODE_OPTIONS:+$NODE_OPTIONS }"${quoteShellArgument(nodeTestReporterOptions(reportFile))} ${text}`;
     case 'tape':
       return capturingStdout(text, file);
     case 'ava':
