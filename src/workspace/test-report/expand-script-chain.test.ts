@@ -81,7 +81,7 @@ describe('node:test steps', () => {
     });
     try {
       const plan = planTestChain('npm run unit', { scripts: { unit: 'node --test options.test.mjs' } }, nodeProject.root);
-      const result = await runShellCommand(`NODE_OPTIONS=--max-old-space-size=512 ${plan.command}`, { cwd: nodeProject.root });
+      const result = await runShellCommand(`export NODE_OPTIONS=--max-old-space-size=512; ${plan.command}`, { cwd: nodeProject.root });
       expect(result.output).toMatch(/OPTIONS=--max-old-space-size=512 --test-reporter=/);
     } finally {
       await nodeProject.remove();
