@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildCommandEnvironment, runCommand, type CommandResult } from './command-runner.ts';
 import { readPackageScripts, type RepoCommands } from './detect-commands.ts';
-import { planTestReporter, readTestReport } from './test-report/runner-detection.ts';
+import { readPackageManifest } from './test-report/package-manifest.ts';
+import { planTestChain } from './test-report/expand-script-chain.ts';
+import { readTestChain } from './test-report/read-test-chain.ts';
 import { planCheck, readCheckReport } from './test-report/check-detection.ts';
 import { sandboxCommand, type SandboxSettings } from './sandbox.ts';
 import { findDeniedFiles } from './denied-files.ts';
@@ -85,12 +87,12 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
       const testCommand = commands.test;
       if (!testCommand) return undefined;
       return inRunFolder(async (folder) => {
-        const reportFile = path.join(folder, 'report.out');
-        const plan = planTestReporter(testCommand, readPackageScripts(root), reportFile);
-        const result = await run(plan.command, root, plan.env, folder, signal);
-        const reportText = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : undefined;
+        // Each runner invocation of the command's chain writes its own report into the run folder.
+        const plan = planTestChain(testCommand, readPackageManifest(root), folder);
+        const result = await run(plan.command, root, {}, folder, signal);
+        const readReport = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
         const outputTail = result.output.slice(-tailCharacters);
-        const report = readTestReport(plan, reportText, result.timedOut ? null : result.exitCode, result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail, root);
+        const report = readTestChain(plan.steps, readReport, result.timedOut ? null : result.exitCode, result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail, root);
         return { command: testCommand, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
       });
     },

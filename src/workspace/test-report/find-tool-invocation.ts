@@ -103,7 +103,7 @@ const OPTIONS_WITH_VALUES = new Set([
 ]);
 
 /** `npm test`, `npm run x`, `pnpm x`, `yarn run x`… → the script that runs, if it exists. */
-function scriptReference(
+export function scriptReference(
   words: string[],
   scripts: Record<string, string>,
 ): { manager: PackageManager; name: string } | undefined {

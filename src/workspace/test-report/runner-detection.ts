@@ -21,7 +21,7 @@ export interface ReporterPlan {
 export const COMMAND_FAILURE_ID = '(command)';
 
 /** Recognizes the test runner started by one simple command's words. */
-export function identifyTestRunner(words: string[]): TestRunner | undefined {
+export function identifyTestRunner(words: string[]): 'vitest' | 'jest' | 'mocha' | 'node-test' | undefined {
   for (const [index, word] of words.entries()) {
     const name = commandName(word);
     if (name === 'vitest') return 'vitest';
@@ -58,7 +58,7 @@ export function planTestReporter(
       reportFile,
     };
   }
-  if (!invocation.argumentsReachTool || invocation.tool === 'unknown') return unchanged;
+  if (!invocation.argumentsReachTool) return unchanged;
   const reporterArguments = {
     vitest: ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`],
     jest: ['--json', `--outputFile=${reportFile}`],
@@ -131,7 +131,12 @@ function parseReport(
       return text.trimStart().startsWith('{')
         ? parseNodeTestEvents(text, root)
         : parseTap(text, root);
+    case 'tape':
+    case 'ava':
+    case 'tap':
+    case 'playwright':
     case 'unknown':
+      // Runs planned by planTestReporter never have these runners; see read-test-chain.ts.
       return undefined;
   }
 }

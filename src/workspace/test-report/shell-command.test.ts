@@ -24,9 +24,15 @@ describe('splitShellCommand', () => {
   it('keeps operators inside quotes and collapses repeated spaces', () => {
     const command = `node  --test 'a && b'  `;
     expect(splitShellCommand(command)).toEqual([
-      { tokens: ['node', '--test', 'a && b'], end: command.trimEnd().length },
+      { tokens: ['node', '--test', 'a && b'], start: 0, end: command.trimEnd().length },
     ]);
     expect(splitShellCommand('   ')).toEqual([]);
+  });
+
+  it('gives where each segment starts, so a segment can be replaced', () => {
+    const command = `tsc &&  TZ=UTC "jest" -i | cat`;
+    const slices = splitShellCommand(command).map((segment) => command.slice(segment.start, segment.end));
+    expect(slices).toEqual(['tsc', 'TZ=UTC "jest" -i', 'cat']);
   });
 });
 

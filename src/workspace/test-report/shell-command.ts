@@ -2,6 +2,8 @@
 export interface ShellSegment {
   /** Words with quotes and escapes removed. */
   tokens: string[];
+  /** Offset of the segment's first non-blank character. */
+  start: number;
   /** Offset just after the segment's last non-blank character: where arguments can be appended. */
   end: number;
 }
@@ -17,6 +19,7 @@ export function splitShellCommand(command: string): ShellSegment[] {
   let tokens: string[] = [];
   let current: string | undefined;
   let end = 0;
+  let start = 0;
   let quote: "'" | '"' | undefined;
 
   const finishToken = (): void => {
@@ -25,12 +28,13 @@ export function splitShellCommand(command: string): ShellSegment[] {
   };
   const finishSegment = (): void => {
     finishToken();
-    if (tokens.length > 0) segments.push({ tokens, end });
+    if (tokens.length > 0) segments.push({ tokens, start, end });
     tokens = [];
   };
 
   for (let index = 0; index < command.length; index += 1) {
     const character = command[index] ?? '';
+    if (quote === undefined && current === undefined && tokens.length === 0) start = index;
     if (quote !== undefined) {
       if (character === quote) {
         quote = undefined;

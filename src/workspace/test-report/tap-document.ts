@@ -111,13 +111,16 @@ function readYamlBlock(
   details: Record<string, string>,
 ): number {
   let index = start;
+  // Node writes keys at the `---` line's indentation; tape and tap indent them further.
+  const firstKey = lines.slice(start).find((line) => line.trim() !== '');
+  const keyIndent = firstKey === undefined || firstKey.trim() === '...' ? indent : Math.max(indent, firstKey.length - firstKey.trimStart().length);
   while (index < lines.length) {
     const line = lines[index] ?? '';
     const lineIndent = line.length - line.trimStart().length;
     if (line.trim() === '...' && lineIndent <= indent) return index + 1;
     if (line.trim() !== '' && lineIndent < indent) return index; // malformed: block never closed
     const pair =
-      lineIndent === indent ? /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/.exec(line.trim()) : null;
+      lineIndent === keyIndent ? /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/.exec(line.trim()) : null;
     index += 1;
     if (!pair?.[1]) continue;
     const key = pair[1];
@@ -127,11 +130,24 @@ function readYamlBlock(
       while (index < lines.length) {
         const blockLine = lines[index] ?? '';
         const blockIndent = blockLine.length - blockLine.trimStart().length;
-        if (blockLine.trim() !== '' && blockIndent <= indent) break;
+        if (blockLine.trim() !== '' && blockIndent <= keyIndent) break;
         block.push(blockLine);
         index += 1;
       }
       details[key] = dedent(block);
+      continue;
+    }
+    if (rawValue === '') {
+      // A nested mapping (tap's `at:` with `line:` and `file:`) is kept as `key.inner` scalars.
+      while (index < lines.length) {
+        const nestedLine = lines[index] ?? '';
+        const nestedIndent = nestedLine.length - nestedLine.trimStart().length;
+        if (nestedLine.trim() !== '' && nestedIndent <= keyIndent) break;
+        const nested = /^([A-Za-z_][\w-]*):\s+(.*)$/.exec(nestedLine.trim());
+        const nestedValue = nested?.[2] === undefined ? undefined : readScalar(nested[2].trim());
+        if (nested?.[1] !== undefined && nestedValue !== undefined) details[`${key}.${nested[1]}`] = nestedValue;
+        index += 1;
+      }
       continue;
     }
     const value = readScalar(rawValue);

@@ -1,6 +1,6 @@
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
-export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'unknown';
+export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'tape' | 'ava' | 'tap' | 'playwright' | 'unknown';
 
 export interface TestCaseResult {
   /** Stable identity: `${file}::${name}`, file relative to the repository root (posix), '' when unknown. */
@@ -23,6 +23,27 @@ export interface TestReport {
   tests: TestCaseResult[];
   /** Only failed ones carry message/line. */
   failures: TestCaseResult[];
+  /**
+   * Each runner invocation of the test command (through scripts, hooks and chains) and what was
+   * read from it. Absent on reports made before commands were expanded into steps.
+   */
+  steps?: TestStepResult[];
+}
+
+/** What Mender read from one step of a test command. */
+export interface TestStepResult {
+  /** The simple command as the repository wrote it. */
+  command: string;
+  /** Scripts followed to reach it, outermost first. */
+  scripts: string[];
+  runner: TestRunner;
+  /** False when this step's result is only its part in the exit code. */
+  structured: boolean;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Why this step was read from the exit code. */
+  fallbackReason?: string;
 }
 
 export interface Diagnostic {

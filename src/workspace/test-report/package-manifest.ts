@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PackageManifest } from './expand-script-chain.ts';
+
+/** The parts of a repository's package.json that npm uses to run its scripts; empty when unreadable. */
+export function readPackageManifest(root: string): PackageManifest {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    if (parsed === null || typeof parsed !== 'object') return { scripts: {} };
+    const json = parsed as Record<string, unknown>;
+    const scripts = json.scripts !== null && typeof json.scripts === 'object'
+      ? Object.fromEntries(Object.entries(json.scripts).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+      : {};
+    return {
+      scripts,
+      ...(typeof json.name === 'string' ? { name: json.name } : {}),
+      ...(typeof json.version === 'string' ? { version: json.version } : {}),
+    };
+  } catch {
+    return { scripts: {} };
+  }
+}

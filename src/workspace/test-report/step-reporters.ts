@@ -1,0 +1,62 @@
+import { commandName } from './find-tool-invocation.ts';
+import { nodeTestReporterOptions } from './node-test-reporter.ts';
+import { quoteShellArgument } from './shell-command.ts';
+import type { TestRunner } from './types.ts';
+
+/** Runners Mender can give a machine-readable report to. */
+export type KnownRunner = Exclude<TestRunner, 'unknown'>;
+
+/** Recognizes the test runner started by one simple command's words (after wrappers such as c8, npx, cross-env). */
+export function identifyStepRunner(words: string[]): KnownRunner | undefined {
+  for (const [index, word] of words.entries()) {
+    const name = commandName(word);
+    if (name === 'vitest') return 'vitest';
+    if (name === 'jest') return 'jest';
+    if (name === 'mocha' || name === '_mocha') return 'mocha';
+    if (name === 'tape') return 'tape';
+    if (name === 'ava') return 'ava';
+    if (name === 'tap') return 'tap';
+    if (name === 'playwright' && words[index + 1] === 'test') return 'playwright';
+    if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test'))
+      return 'node-test';
+  }
+  return undefined;
+}
+
+/**
+ * Rewrites one simple command that starts `runner` so it also writes a machine-readable report
+ * to `reportFile`, keeping its console output and its exit code:
+ * - vitest, jest, mocha get reporter arguments that write the file;
+ * - node:test gets Mender's reporter through NODE_OPTIONS (whatever wraps node);
+ * - Playwright Test gets `--reporter=list,json` and PLAYWRIGHT_JSON_OUTPUT_NAME;
+ * - tape, ava (`--tap`) and tap (`--reporter=tap`) print TAP on stdout: their stdout goes to
+ *   the file, is then shown, and the runner's own exit code is kept.
+ */
+export function withStepReporter(runner: KnownRunner, text: string, reportFile: string): string {
+  const file = quoteShellArgument(reportFile);
+  switch (runner) {
+    case 'vitest':
+      return `${text} --reporter=default --reporter=json --outputFile.json=${file}`;
+    case 'jest':
+      return `${text} --json --outputFile=${file}`;
+    case 'mocha':
+      return `${text} --reporter json --reporter-option output=${file}`;
+    case 'node-test':
+      // Added to the options the step already inherits (a memory limit, a loader), not in their place.
+      return `NODE_OPTIONS="\${NODE_OPTIONS:+$NODE_OPTIONS }"${quoteShellArgument(nodeTestReporterOptions(reportFile))} ${text}`;
+    case 'tape':
+      return capturingStdout(text, file);
+    case 'ava':
+      return capturingStdout(`${text} --tap`, file);
+    case 'tap':
+      return capturingStdout(`${text} --reporter=tap`, file);
+    case 'playwright':
+      // The json reporter writes where PLAYWRIGHT_JSON_OUTPUT_NAME says; list keeps the console readable.
+      return `PLAYWRIGHT_JSON_OUTPUT_NAME=${file} ${text} --reporter=list,json`;
+  }
+}
+
+function capturingStdout(text: string, file: string): string {
+  const script = `${text} > ${file}; status=$?; cat ${file}; exit $status`;
+  return `sh -c ${quoteShellArgument(script)}`;
+}
