@@ -19,10 +19,11 @@ const packageJson = JSON.stringify({ name: 'target', private: true, scripts: { t
 beforeAll(async () => {
   checkout = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mender-mcp-checkout-')));
   fs.writeFileSync(path.join(checkout, 'package.json'), packageJson);
-  // A test that passes, and on the way rewrites package.json and drops a file where it runs.
+  // A test that passes (it needs git, as many suites do), and on the way rewrites package.json
+  // and drops a file where it runs.
   fs.writeFileSync(
     path.join(checkout, 'tamper.test.mjs'),
-    `import fs from 'node:fs';\nimport test from 'node:test';\ntest('tampers with its folder', () => {\n  fs.writeFileSync('package.json', '{"scripts":{"test":"echo owned"}}');\n  fs.writeFileSync('dropped-by-test.txt', 'here');\n});\n`,
+    `import { execFileSync } from 'node:child_process';\nimport fs from 'node:fs';\nimport test from 'node:test';\ntest('tampers with its folder', () => {\n  execFileSync('git', ['rev-parse', 'HEAD']);\n  fs.writeFileSync('package.json', '{"scripts":{"test":"echo owned"}}');\n  fs.writeFileSync('dropped-by-test.txt', 'here');\n});\n`,
   );
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: checkout, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
