@@ -12,6 +12,7 @@ import { HttpError } from '../server/http-error.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { UserStore } from '../store/user-store.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
+import type { WorktreeManager } from '../workspace/worktree-manager.ts';
 import { createMenderMcpServer } from './mender-mcp-server.ts';
 import { menderVersion } from './mender-version.ts';
 import { isServedServerName, servedServerNames, servedTools } from './served-tools.ts';
@@ -23,6 +24,8 @@ export interface McpServices {
   checks: CheckRunner;
   redactor: Redactor;
   toolCallApprovals: ToolCallApprovals;
+  /** Test-runner calls run in a throwaway worktree of the checkout, never in the checkout itself. */
+  worktrees: WorktreeManager;
 }
 
 export interface McpRouteServices {
@@ -81,7 +84,7 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
       throw new HttpError(404, 'not_found', `repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
     }
     const actor = c.get('actor');
-    const tools = servedTools({ server, root, settings: services.settings, checks: services.mcp.checks, rateLimiter, commandOverrides: repo.commands, refuseEdits: true });
+    const tools = servedTools({ server, root, settings: services.settings, checks: services.mcp.checks, rateLimiter, commandOverrides: repo.commands, refuseEdits: true, throwawayWorktrees: services.mcp.worktrees });
     // Viewers read: the tools that change files or run commands are not even listed for them.
     const mcpServer = createMenderMcpServer({
       server,

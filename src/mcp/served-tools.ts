@@ -9,6 +9,8 @@ import { createTestRunnerTools } from '../tools/test-runner/test-runner-tools.ts
 import { toolError, type Tool } from '../tools/tool.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import { detectCommands, type RepoCommands } from '../workspace/detect-commands.ts';
+import type { WorktreeManager } from '../workspace/worktree-manager.ts';
+import { inThrowawayWorktree } from './throwaway-worktree.ts';
 
 /** The MCP servers Mender serves; each is one group of its agent tools. */
 export const servedServerNames = ['filesystem', 'git', 'test-runner'] as const;
@@ -31,6 +33,8 @@ export interface ServedToolsOptions {
    * people (the /mcp routes). `mender mcp serve` on a folder of one's own leaves this off.
    */
   refuseEdits?: boolean;
+  /** Where the test-runner tools run repository code instead of root: a throwaway worktree per call (throwaway-worktree.ts). */
+  throwawayWorktrees?: WorktreeManager;
 }
 
 export interface ServedTool {
@@ -91,7 +95,8 @@ export function servedTools(options: ServedToolsOptions): ServedTool[] {
   } else if (options.server === 'git') {
     tools = createGitTools({ denyPatterns: policy.denyPatterns });
   } else {
-    tools = createTestRunnerTools({ checks: options.checks, commands: detectCommands(options.root, options.commandOverrides) });
+    const runners = createTestRunnerTools({ checks: options.checks, commands: detectCommands(options.root, options.commandOverrides) });
+    tools = options.throwawayWorktrees ? inThrowawayWorktree(runners, { checkout: options.root, worktrees: options.throwawayWorktrees }) : runners;
   }
   const prefix = prefixOf[options.server];
   return tools.map((tool) => ({ mcpName: tool.name.startsWith(prefix) ? tool.name.slice(prefix.length) : tool.name, tool }));
