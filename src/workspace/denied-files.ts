@@ -19,6 +19,9 @@ export function findDeniedFiles(root: string, isDenied: (relativePath: string) =
     }
     for (const entry of entries) {
       if (++seen > limit) return;
+      // A worktree's `.git` is a file naming its git folder: no secret, bound read-only by the
+      // sandbox, and masking it would leave the repository's tests without git.
+      if (entry.name === '.git') continue;
       const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!skippedFolders.has(entry.name)) walk(path.join(folder, entry.name), childRelative);

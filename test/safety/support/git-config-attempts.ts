@@ -19,7 +19,8 @@ const attributes = (line: string) => `echo ${quote(line)} >> .gitattributes;`;
 const infoAttributes = (line: string) => `${gitDir}; mkdir -p "$C/info"; echo ${quote(line)} >> "$C/info/attributes";`;
 /** A whole git folder of the script's own making, with a filter that runs the program. */
 const ownGitFolder = (run: string) =>
-  `cp -r "$(git rev-parse --git-common-dir)"/. own-git/ 2>/dev/null; ` +
+  // Stops when git cannot name its folder: an empty name would copy the whole file system.
+  `D=$(git rev-parse --git-common-dir) && cp -r "$D"/. own-git/ 2>/dev/null; ` +
   `git --git-dir=own-git config filter.x.clean ${quote(`${run}; cat`)}; git --git-dir=own-git config core.bare false; echo '* filter=x' > .gitattributes; echo change >> README.md`;
 
 export const gitConfigAttempts: GitConfigAttempt[] = [
