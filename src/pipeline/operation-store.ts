@@ -24,23 +24,36 @@ export interface JobRequest {
   options?: JobOptions;
 }
 
-/** How many operations may start per hour and per day. */
+/**
+ * How many operations may start per hour and per day, counted within one budget: the detector's
+ * operations (source 'detector') and people's (every other source) never count against each other.
+ */
 export interface StartLimits {
   perHour: number;
   perDay: number;
+  budget: 'people' | 'detector';
 }
 
+const budgetNames = {
+  people: { label: 'budget', what: 'operations', hour: 'MENDER_MAX_OPERATIONS_PER_HOUR', day: 'MENDER_MAX_OPERATIONS_PER_DAY' },
+  detector: { label: 'detector budget', what: 'operations started by detected issues', hour: 'MENDER_MAX_DETECTOR_OPERATIONS_PER_HOUR', day: 'MENDER_MAX_DETECTOR_OPERATIONS_PER_DAY' },
+} as const;
+
 /**
- * Counts recent operations under a lock held to commit, so concurrent starts cannot overshoot:
- * of 20 racing for 10 places exactly 10 get one.
+ * Counts recent operations of the same budget under a lock held to commit, so concurrent starts
+ * cannot overshoot: of 20 racing for 10 places exactly 10 get one.
  */
 async function checkStartLimits(executor: Executor, limits: StartLimits): Promise<void> {
   await executor.execute(sql`SELECT pg_advisory_xact_lock(727276)`);
+  const ofBudget = limits.budget === 'detector' ? sql`source = 'detector'` : sql`source <> 'detector'`;
   const [counts] = rowsOf<{ hour: number; day: number }>(
-    await executor.execute(sql`SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS hour, count(*)::int AS day FROM operations WHERE created_at > now() - interval '1 day'`),
+    await executor.execute(
+      sql`SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS hour, count(*)::int AS day FROM operations WHERE created_at > now() - interval '1 day' AND ${ofBudget}`,
+    ),
   );
-  if (Number(counts?.hour ?? 0) >= limits.perHour) throw new BudgetExceededError(`budget: ${limits.perHour} operations already started in the last hour (MENDER_MAX_OPERATIONS_PER_HOUR); try again later`);
-  if (Number(counts?.day ?? 0) >= limits.perDay) throw new BudgetExceededError(`budget: ${limits.perDay} operations already started in the last day (MENDER_MAX_OPERATIONS_PER_DAY); try again later`);
+  const names = budgetNames[limits.budget];
+  if (Number(counts?.hour ?? 0) >= limits.perHour) throw new BudgetExceededError(`${names.label}: ${limits.perHour} ${names.what} already started in the last hour (${names.hour}); try again later`);
+  if (Number(counts?.day ?? 0) >= limits.perDay) throw new BudgetExceededError(`${names.label}: ${limits.perDay} ${names.what} already started in the last day (${names.day}); try again later`);
 }
 
 export interface OperationFilter {

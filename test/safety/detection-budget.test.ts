@@ -56,9 +56,7 @@ describe('the detector has its own operation budget', () => {
     const waiting = settled.filter((item) => item.operations.length === 0);
     expect(waiting).toHaveLength(2);
     for (const item of waiting) expect(item.statusReason).toMatch(/MENDER_MAX_DETECTOR_OPERATIONS_PER_HOUR/);
-    // The timeline says why too.
-    const timeline = await mender.call('GET', `/api/issues/${waiting[0].id}`);
-    expect(timeline.status).toBe(200);
+    for (const item of waiting) expect(item.status).not.toBe('failed');
 
     // People's budget is untouched: a person can still start two operations, and only then is refused.
     for (let index = 0; index < 2; index += 1) {
@@ -67,7 +65,7 @@ describe('the detector has its own operation budget', () => {
     }
     const refused = await mender.call('POST', '/api/operations', { type: 'fix', description: 'one too many', repo: 'shop' });
     expect(refused.status).toBe(429);
-    expect(refused.json.error ?? refused.text).toMatch(/MENDER_MAX_OPERATIONS_PER_HOUR/);
+    expect(refused.text).toMatch(/MENDER_MAX_OPERATIONS_PER_HOUR/);
     expect(((await issues()).filter((item) => item.operations.length > 0))).toHaveLength(2);
   });
 });
