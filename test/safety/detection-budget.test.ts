@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 
-function errorEvent(functionName: string): Record<string, unknown> {
+function errorEvent(functionName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    ...extra,
     event_id: crypto.randomUUID().replace(/-/g, ''),
     level: 'error',
     exception: {
@@ -67,5 +71,41 @@ describe('the detector has its own operation budget', () => {
     expect(refused.status).toBe(429);
     expect(refused.text).toMatch(/MENDER_MAX_OPERATIONS_PER_HOUR/);
     expect(((await issues()).filter((item) => item.operations.length > 0))).toHaveLength(2);
+  });
+
+  it('a rule requiring a minimum of distinct users keeps a one-user issue at P2', async () => {
+    const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-rules-'));
+    const rulesFile = path.join(rulesDir, 'rules.json');
+    fs.writeFileSync(
+      rulesFile,
+      JSON.stringify({
+        rules: [
+          { name: 'new-error-burst', severity: 'P1', when: { new: true, minCount5m: 10 }, requireMinUsers: 2 },
+          { name: 'single-error', severity: 'P3', when: {} },
+        ],
+      }),
+    );
+    try {
+      target = createTargetRepository();
+      mender = await startMenderUnderTest({ MENDER_DETECT_SEVERITY_RULES: rulesFile });
+      expect((await mender.call('POST', '/api/repos', { name: 'shop', path: target.path })).status).toBe(201);
+      const project = (await mender.call('POST', '/api/projects', { name: 'shop', repo: 'shop' })).json as { id: number; publicKey: string };
+      const send = async (name: string, users: string[]) => {
+        const events = Array.from({ length: 12 }, (_, index) => errorEvent(name, { user: { id: users[index % users.length] } }));
+        const response = await mender!.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body: envelope(events) });
+        expect(response.status).toBe(200);
+      };
+      const issue = async (name: string) => ((await mender!.call('GET', '/api/issues?limit=500')).json.issues as any[]).find((item) => item.title === `TypeError: broken in ${name}`);
+      await send('lonely', ['only-user']);
+      await send('crowded', ['a', 'b', 'c']);
+      const crowded = await eventually(() => issue('crowded'), (item) => item?.severity === 'P1', 'three users make a P1');
+      expect(crowded.severityRule).toBe('new-error-burst');
+      const lonely = await eventually(() => issue('lonely'), (item) => item?.count === 12, 'the one-user issue is counted');
+      expect(lonely.severity).toBe('P2');
+      expect(lonely.severityRule).toMatch(/new-error-burst.*2 distinct users/);
+      expect(lonely.operations).toEqual([]);
+    } finally {
+      fs.rmSync(rulesDir, { recursive: true, force: true });
+    }
   });
 });
