@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { roleScript, type ScriptedModelServer } from '../fakes/scripted-model-server.ts';
+import { startCartPipeline } from '../support/cart-pipeline.ts';
+import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 
 function errorEvent(functionName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -34,9 +37,14 @@ async function eventually<Value>(probe: () => Promise<Value>, accept: (value: Va
 describe('the detector has its own operation budget', () => {
   let mender: MenderUnderTest | undefined;
   let target: TargetRepository | undefined;
+  let model: ScriptedModelServer | undefined;
   afterEach(async () => {
     await mender?.close();
+    await model?.close();
     target?.cleanup();
+    mender = undefined;
+    model = undefined;
+    target = undefined;
   });
 
   it('public-key events for many issues use up the detector budget, not people’s', async () => {
@@ -107,5 +115,22 @@ describe('the detector has its own operation budget', () => {
     } finally {
       fs.rmSync(rulesDir, { recursive: true, force: true });
     }
+  });
+
+  it('stops a detected issue\'s operation at the detector\'s cost ceiling, not people\'s', async () => {
+    ({ model, mender, target } = await startCartPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
+      MENDER_MODEL_PRICES: JSON.stringify({ 'openai-compatible:scripted-model': { input: 1_000, output: 1_000 } }),
+      MENDER_MAX_COST_PER_OPERATION: '100000',
+      MENDER_MAX_DETECTOR_COST_PER_OPERATION: '0.01',
+    }));
+    const project = (await mender.call('POST', '/api/projects', { name: 'cart', repo: 'cart' })).json as { id: number; publicKey: string };
+    const response = await mender.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body: envelope(Array.from({ length: 12 }, () => errorEvent('total'))) });
+    expect(response.status).toBe(200);
+    const detected = await eventually(
+      async () => ((await mender!.call('GET', '/api/operations?source=detector')).json.operations as any[])[0],
+      (operation) => operation?.status === 'failed',
+      'the detected operation stops',
+    );
+    expect(detected.failureReason).toMatch(/over the detector's limit of \$0\.01 \(MENDER_MAX_DETECTOR_COST_PER_OPERATION\)/);
   });
 });
