@@ -43,6 +43,17 @@ describe('severity rules', () => {
     fs.rmSync(folder, { recursive: true });
   });
 
+  it('caps a P0/P1 rule at P2 below its requireMinUsers, and leaves less severe rules alone', () => {
+    const capped = severityRulesOf([
+      { name: 'burst', severity: 'P0', when: { minCount5m: 10 }, requireMinUsers: 3 },
+      { name: 'often', severity: 'P3', when: {}, requireMinUsers: 3 },
+    ]);
+    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 2 }))).toEqual({ severity: 'P2', rule: 'burst (capped at P2: 2 of the 3 distinct users it requires)' });
+    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 3 }))).toEqual({ severity: 'P0', rule: 'burst' });
+    expect(evaluateSeverity(capped, facts({ users: 0 }))).toEqual({ severity: 'P3', rule: 'often' });
+    expect(() => severityRulesOf([{ name: 'x', severity: 'P1', when: {}, requireMinUsers: 0 }])).toThrow(/rules\.0\.requireMinUsers/);
+  });
+
   it('matches critical route patterns', () => {
     const critical = createRouteMatcher(['/checkout/**', '/api/payments/*']);
     expect(critical('/checkout/pay/confirm')).toBe(true);
@@ -82,3 +93,14 @@ describe('severity rules', () => {
     expect(() => parseEnvelope(Buffer.from('{}\n{"type":"event","length":99}\n{}'))).toThrow(/envelope ends first/);
   });
 });
+
+function severityRulesOf(list: unknown[]): ReturnType<typeof loadSeverityRules> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-rules-'));
+  try {
+    const file = path.join(folder, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify({ rules: list }));
+    return loadSeverityRules(file);
+  } finally {
+    fs.rmSync(folder, { recursive: true });
+  }
+}

@@ -26,6 +26,8 @@ const ruleSchema = z
         minUsers: z.number().int().min(0).optional(),
       })
       .strict(),
+    /** Below this many distinct users a matching P0/P1 rule gives only P2 (one client, e.g. with the public DSN key, cannot raise a P1 alone). */
+    requireMinUsers: z.number().int().min(1).optional(),
   })
   .strict();
 export const severityRulesSchema = z.object({ $comment: z.string().optional(), rules: z.array(ruleSchema).min(1) }).strict();
@@ -72,7 +74,10 @@ export function loadSeverityRules(file: string = defaultRulesFile): SeverityRule
 /** First matching rule wins; with no match the issue is P3 ("no rule matched"). */
 export function evaluateSeverity(rules: readonly SeverityRule[], facts: SeverityFacts): SeverityVerdict {
   for (const rule of rules) {
-    if (matches(rule, facts)) return { severity: rule.severity, rule: rule.name };
+    if (!matches(rule, facts)) continue;
+    if (rule.requireMinUsers !== undefined && facts.users < rule.requireMinUsers && moreSevere(rule.severity, 'P2'))
+      return { severity: 'P2', rule: `${rule.name} (capped at P2: ${facts.users} of the ${rule.requireMinUsers} distinct users it requires)` };
+    return { severity: rule.severity, rule: rule.name };
   }
   return { severity: 'P3', rule: 'no-rule-matched' };
 }

@@ -30,6 +30,7 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
   await operations.event(options.operationId, options.role, { type: 'agent.started', data: { role: options.role, model: modelName } });
   // The budget stops the loop between model calls; the reason says which limit was hit.
   const budget = new AbortController();
+  const { source } = await operations.get(options.operationId);
   let overBudget: string | undefined;
   const signal = AbortSignal.any([options.toolContext.signal, budget.signal]);
   try {
@@ -54,7 +55,7 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
         metrics.modelTokens.inc({ role: options.role, kind: 'input' }, usage.inputTokens);
         metrics.modelTokens.inc({ role: options.role, kind: 'output' }, usage.outputTokens);
         const totals = await addUsage(context, options.operationId, options.role, modelName, usage.inputTokens, usage.outputTokens);
-        overBudget = budgetExceeded(totals, settings);
+        overBudget = budgetExceeded(totals, settings, source);
         if (overBudget) budget.abort(new OperationFailure(overBudget));
         // Tokens per call on the timeline; per role on the operation's usage.
         await operations.event(options.operationId, options.role, { type: 'model.called', data: { role: options.role, model: modelName, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } });
@@ -81,11 +82,17 @@ async function addUsage(context: PipelineContext, operationId: string, role: str
 }
 
 /** The reason the operation is over its token or cost budget, if it is. */
-function budgetExceeded(usage: UsageTotals, settings: PipelineContext['settings']): string | undefined {
+function budgetExceeded(usage: UsageTotals, settings: PipelineContext['settings'], source: string): string | undefined {
   const roles = Object.values(usage);
   const tokens = roles.reduce((sum, role) => sum + role.inputTokens + role.outputTokens, 0);
   const cost = roles.reduce((sum, role) => sum + (role.cost ?? 0), 0);
   if (tokens > settings.maxTokensPerOperation) return `budget: the operation used ${tokens} model tokens, over its limit of ${settings.maxTokensPerOperation} (MENDER_MAX_TOKENS_PER_OPERATION)`;
+  // Detection's operations (started by events anyone with the public DSN key can send) have their own ceiling.
+  if (source === 'detector') {
+    if (cost > settings.maxDetectorCostPerOperation)
+      return `budget: the detected issue's operation's model cost reached $${cost.toFixed(4)}, over the detector's limit of $${settings.maxDetectorCostPerOperation} (MENDER_MAX_DETECTOR_COST_PER_OPERATION)`;
+    return undefined;
+  }
   if (cost > settings.maxCostPerOperation) return `budget: the operation's model cost reached $${cost.toFixed(4)}, over its limit of $${settings.maxCostPerOperation} (MENDER_MAX_COST_PER_OPERATION)`;
   return undefined;
 }

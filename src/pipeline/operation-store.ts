@@ -24,32 +24,58 @@ export interface JobRequest {
   options?: JobOptions;
 }
 
-/** How many operations may start per hour and per day. */
+/**
+ * How many operations may start per hour and per day, counted within one budget: the detector's
+ * operations (source 'detector') and people's (every other source) never count against each other.
+ */
 export interface StartLimits {
   perHour: number;
   perDay: number;
+  budget: 'people' | 'detector';
 }
 
+const budgetNames = {
+  people: { label: 'budget', what: 'operations', hour: 'MENDER_MAX_OPERATIONS_PER_HOUR', day: 'MENDER_MAX_OPERATIONS_PER_DAY' },
+  detector: {
+    label: 'detector budget',
+    what: 'operations started by detected issues',
+    hour: 'MENDER_MAX_DETECTOR_OPERATIONS_PER_HOUR',
+    day: 'MENDER_MAX_DETECTOR_OPERATIONS_PER_DAY',
+  },
+} as const;
+
 /**
- * Counts recent operations under a lock held to commit, so concurrent starts cannot overshoot:
- * of 20 racing for 10 places exactly 10 get one.
+ * Counts recent operations of the same budget under a lock held to commit, so concurrent starts
+ * cannot overshoot: of 20 racing for 10 places exactly 10 get one.
  */
 async function checkStartLimits(executor: Executor, limits: StartLimits): Promise<void> {
   await executor.execute(sql`SELECT pg_advisory_xact_lock(727276)`);
+  const ofBudget = limits.budget === 'detector' ? sql`source = 'detector'` : sql`source <> 'detector'`;
   const [counts] = rowsOf<{ hour: number; day: number }>(
-    await executor.execute(sql`SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS hour, count(*)::int AS day FROM operations WHERE created_at > now() - interval '1 day'`),
+    await executor.execute(
+      sql`SELECT count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS hour, count(*)::int AS day FROM operations WHERE created_at > now() - interval '1 day' AND ${ofBudget}`,
+    ),
   );
+  const names = budgetNames[limits.budget];
   const hour = Number(counts?.hour ?? 0);
   const day = Number(counts?.day ?? 0);
-  if (hour >= limits.perHour) throw new BudgetExceededError(`budget: ${limits.perHour} operations already started in the last hour (MENDER_MAX_OPERATIONS_PER_HOUR); try again later`, await secondsUntilBelow(executor, '1 hour', hour - limits.perHour));
-  if (day >= limits.perDay) throw new BudgetExceededError(`budget: ${limits.perDay} operations already started in the last day (MENDER_MAX_OPERATIONS_PER_DAY); try again later`, await secondsUntilBelow(executor, '1 day', day - limits.perDay));
+  if (hour >= limits.perHour)
+    throw new BudgetExceededError(
+      `${names.label}: ${limits.perHour} ${names.what} already started in the last hour (${names.hour}); try again later`,
+      await secondsUntilBelow(executor, '1 hour', hour - limits.perHour, ofBudget),
+    );
+  if (day >= limits.perDay)
+    throw new BudgetExceededError(
+      `${names.label}: ${limits.perDay} ${names.what} already started in the last day (${names.day}); try again later`,
+      await secondsUntilBelow(executor, '1 day', day - limits.perDay, ofBudget),
+    );
 }
 
-/** Seconds until the window holds one operation fewer than now minus `excess`: when its (excess+1)-th oldest leaves it. */
-async function secondsUntilBelow(executor: Executor, window: '1 hour' | '1 day', excess: number): Promise<number> {
+/** Seconds until the window holds one operation of the budget fewer than now minus `excess`: when its (excess+1)-th oldest leaves it. */
+async function secondsUntilBelow(executor: Executor, window: '1 hour' | '1 day', excess: number, ofBudget: SQL): Promise<number> {
   const [row] = rowsOf<{ seconds: number }>(
     await executor.execute(
-      sql`SELECT ceil(extract(epoch FROM (created_at + ${sql.raw(`interval '${window}'`)} - now())))::int AS seconds FROM operations WHERE created_at > now() - ${sql.raw(`interval '${window}'`)} ORDER BY created_at OFFSET ${excess} LIMIT 1`,
+      sql`SELECT ceil(extract(epoch FROM (created_at + ${sql.raw(`interval '${window}'`)} - now())))::int AS seconds FROM operations WHERE created_at > now() - ${sql.raw(`interval '${window}'`)} AND ${ofBudget} ORDER BY created_at OFFSET ${excess} LIMIT 1`,
     ),
   );
   return Math.max(1, Number(row?.seconds ?? 1));
@@ -99,9 +125,17 @@ export class OperationStore {
     const published: RecordedEvent[] = [];
     const row = await this.db.transaction(async (transaction) => {
       if (limits) await checkStartLimits(transaction, limits);
-      const [inserted] = await transaction.insert(operations).values({ ...values, status: 'queued' }).returning();
+      const [inserted] = await transaction
+        .insert(operations)
+        .values({ ...values, status: 'queued' })
+        .returning();
       if (!inserted) throw new Error('insert returned no row');
-      published.push(await this.writeEvent(transaction, inserted.id, actor, { type: 'operation.created', data: { type: inserted.type, source: inserted.source, description: inserted.description } }));
+      published.push(
+        await this.writeEvent(transaction, inserted.id, actor, {
+          type: 'operation.created',
+          data: { type: inserted.type, source: inserted.source, description: inserted.description },
+        }),
+      );
       await this.queue.add(job.queue, job.name, { operationId: inserted.id }, job.options, transaction);
       return inserted;
     });
@@ -137,12 +171,18 @@ export class OperationStore {
   }
 
   async countByStatus(): Promise<Record<string, number>> {
-    const rows = await this.db.select({ status: operations.status, count: sql<number>`count(*)::int` }).from(operations).groupBy(operations.status);
+    const rows = await this.db
+      .select({ status: operations.status, count: sql<number>`count(*)::int` })
+      .from(operations)
+      .groupBy(operations.status);
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
   async nonTerminal(): Promise<OperationRow[]> {
-    return this.db.select().from(operations).where(sql`${operations.status} NOT IN ('done', 'failed', 'rejected', 'cancelled', 'rolled_back')`);
+    return this.db
+      .select()
+      .from(operations)
+      .where(sql`${operations.status} NOT IN ('done', 'failed', 'rejected', 'cancelled', 'rolled_back')`);
   }
 
   /** Changes status from one of `from` to `to` atomically with its event, audit entry and job. */
@@ -161,7 +201,12 @@ export class OperationStore {
         .returning();
       if (!updated) throw new Error('update returned no row');
       await request.alsoInTransaction?.(transaction, updated);
-      published.push(await this.writeEvent(transaction, id, request.actor, { type: request.event.type, data: { from: current.status, to: request.to, ...request.event.data } }));
+      published.push(
+        await this.writeEvent(transaction, id, request.actor, {
+          type: request.event.type,
+          data: { from: current.status, to: request.to, ...request.event.data },
+        }),
+      );
       if (request.job) await this.queue.add(request.job.queue, request.job.name, { operationId: id }, request.job.options, transaction);
       return updated;
     });
@@ -171,7 +216,10 @@ export class OperationStore {
 
   /** Updates fields without a status change (usage, evidence as it accrues). */
   async patch(id: string, patch: OperationPatch): Promise<void> {
-    await this.db.update(operations).set({ ...patch, updatedAt: new Date() }).where(eq(operations.id, id));
+    await this.db
+      .update(operations)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(operations.id, id));
   }
 
   /** Records a timeline event that changes no status (a tool call, a step's progress). */
@@ -196,7 +244,6 @@ export class OperationStore {
     return this.db.select().from(approvals).where(eq(approvals.operationId, id)).orderBy(asc(approvals.requestedAt));
   }
 
-
   async saveArtifact(operationId: string, name: string, content: string): Promise<string> {
     const id = newId();
     await this.db.insert(artifacts).values({ id, operationId, name, content: this.redactor.redact(content) });
@@ -204,16 +251,21 @@ export class OperationStore {
   }
 
   async artifactsOf(operationId: string): Promise<{ id: string; name: string; size: number }[]> {
-    const rows = await this.db.select({ id: artifacts.id, name: artifacts.name, size: sql<number>`length(${artifacts.content})::int` }).from(artifacts).where(eq(artifacts.operationId, operationId));
+    const rows = await this.db
+      .select({ id: artifacts.id, name: artifacts.name, size: sql<number>`length(${artifacts.content})::int` })
+      .from(artifacts)
+      .where(eq(artifacts.operationId, operationId));
     return rows.map((row) => ({ ...row, size: Number(row.size) }));
   }
 
   async artifact(operationId: string, artifactId: string): Promise<string> {
-    const [row] = await this.db.select().from(artifacts).where(and(eq(artifacts.operationId, operationId), eq(artifacts.id, artifactId)));
+    const [row] = await this.db
+      .select()
+      .from(artifacts)
+      .where(and(eq(artifacts.operationId, operationId), eq(artifacts.id, artifactId)));
     if (!row) throw new NotFoundError(`artifact ${artifactId} of operation ${operationId} does not exist`);
     return row.content;
   }
-
 
   private async writeEvent(executor: Executor, operationId: string, actor: string, event: EventInput): Promise<RecordedEvent> {
     const data = this.redactor.redactValue(event.data ?? {});

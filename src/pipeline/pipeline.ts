@@ -73,7 +73,9 @@ export class Pipeline {
       },
       input.actor.name,
       { queue: 'planning', name: 'plan' },
-      { perHour: this.context.settings.maxOperationsPerHour, perDay: this.context.settings.maxOperationsPerDay },
+      input.source === 'detector'
+        ? { perHour: this.context.settings.maxDetectorOperationsPerHour, perDay: this.context.settings.maxDetectorOperationsPerDay, budget: 'detector' }
+        : { perHour: this.context.settings.maxOperationsPerHour, perDay: this.context.settings.maxOperationsPerDay, budget: 'people' },
     );
   }
 

@@ -91,7 +91,7 @@ describe('what detected issues set off', () => {
   }, 180_000);
 
   it('keeps going when the operation budget is spent: the issue says so and a retry is scheduled', async () => {
-    const { send, issue } = await setUp({ MENDER_MAX_OPERATIONS_PER_HOUR: '1' });
+    const { send, issue } = await setUp({ MENDER_MAX_DETECTOR_OPERATIONS_PER_HOUR: '1' });
     await send(Array.from({ length: 12 }, () => errorEvent('first')));
     await eventually(
       () => issue('first'),
@@ -105,7 +105,7 @@ describe('what detected issues set off', () => {
       'the second issue reports the budget',
     );
     expect(second.operations).toEqual([]);
-    expect(second.statusReason).toMatch(/MENDER_MAX_OPERATIONS_PER_HOUR.*trying again at/);
+    expect(second.statusReason).toMatch(/MENDER_MAX_DETECTOR_OPERATIONS_PER_HOUR.*trying again at/);
     // The digest is not stuck: later events are still grouped.
     await send([errorEvent('third')]);
     await eventually(
