@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually as readUntil } from '../support/eventually.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 import { roleScript, type ScriptedModelServer } from '../fakes/scripted-model-server.ts';
@@ -23,15 +24,9 @@ function envelope(events: Record<string, unknown>[]): string {
   return `{}\n${events.map((event) => `${JSON.stringify({ type: 'event' })}\n${JSON.stringify(event)}`).join('\n')}\n`;
 }
 
-async function eventually<Value>(probe: () => Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 60_000): Promise<Value> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Value;
-  do {
-    last = await probe();
-    if (accept(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  } while (Date.now() < deadline);
-  throw new Error(`${what}: last seen ${JSON.stringify(last, null, 1).slice(0, 2000)}`);
+/** test/support/eventually.ts with the minute a digest and an operation may take here. */
+function eventually<Value>(probe: () => Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 60_000): Promise<Value> {
+  return readUntil(probe, accept, what, timeoutMs);
 }
 
 describe('the detector has its own operation budget', () => {
