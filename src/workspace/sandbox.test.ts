@@ -195,6 +195,24 @@ describe.skipIf(skipSandboxTests)('commands in the bubblewrap sandbox', () => {
       expect(run?.output).toBe('hello from the checkout\ncart library with a quantity bug\n');
       expect(run?.exitCode).toBe(0);
     });
+
+    it('follows a package the checkout links in from elsewhere in /tmp (a linked or hoisted dependency)', async () => {
+      const parent = makeFolder(os.tmpdir(), 'mender-linked-');
+      const worktree = path.join(parent, 'worktree');
+      repository.git('worktree', 'add', '-q', worktree);
+      const store = makeFolder(os.tmpdir(), 'mender-package-store-');
+      fs.mkdirSync(path.join(store, 'greeting'));
+      fs.writeFileSync(path.join(store, 'greeting/index.js'), "module.exports = 'hello from a linked package';\n");
+      const modules = path.join(parent, 'checkout-node_modules');
+      fs.mkdirSync(modules);
+      fs.symlinkSync(path.join(store, 'greeting'), path.join(modules, 'greeting'), 'dir');
+      fs.symlinkSync(modules, path.join(worktree, 'node_modules'), 'dir');
+
+      const run = await checkRunner({ sandbox: { mode: 'bubblewrap' } }).runCheck('build', worktree, { build: `node -e "console.log(require('greeting'))"` }, noSignal);
+
+      expect(run?.output).toBe('hello from a linked package\n');
+      expect(run?.exitCode).toBe(0);
+    });
   });
 
   it('kills everything inside the sandbox on timeout, even processes that left the process group', async () => {
