@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -49,4 +50,56 @@ const systemFolders = ['/usr/local/bin', '/usr/bin', '/bin'];
 export function commandPath(base: string | undefined): string {
   const folders = [...(base ?? '').split(path.delimiter), path.dirname(process.execPath), ...systemFolders].filter((folder) => folder !== '');
   return [...new Set(folders)].join(path.delimiter);
+}
+
+const temporaryRoot = fs.realpathSync(os.tmpdir());
+
+function isInside(candidate: string, folder: string): boolean {
+  return candidate === folder || candidate.startsWith(`${folder}${path.sep}`);
+}
+
+/** The node_modules folder a linked package lies in, where its own dependencies are; the package itself when it lies in none. */
+function packageRoot(target: string): string {
+  const parts = target.split(path.sep);
+  const index = parts.lastIndexOf('node_modules');
+  return index > 0 ? parts.slice(0, index + 1).join(path.sep) : target;
+}
+
+/**
+ * Folders under /tmp that packages of `worktree`'s node_modules link to (npm link, a package
+ * store, a checkout that itself lives in /tmp). The sandbox's /tmp is an empty one of its own, so
+ * such links would dangle inside ("vitest: not found"); they are bound back read-only, with the
+ * node_modules they lie in (their own dependencies). Top-level
+ * entries and those of @scope folders are looked at, as Node resolves packages there.
+ */
+export function linkedPackagesInTemporary(worktree: string): string[] {
+  let modules: string;
+  try {
+    modules = fs.realpathSync(path.join(worktree, 'node_modules'));
+  } catch {
+    return [];
+  }
+  const found = new Set<string>();
+  const look = (folder: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const entryPath = path.join(folder, entry.name);
+      if (entry.isDirectory() && depth === 0 && entry.name.startsWith('@')) look(entryPath, 1);
+      if (!entry.isSymbolicLink()) continue;
+      let target: string;
+      try {
+        target = fs.realpathSync(entryPath);
+      } catch {
+        continue; // dangling outside too
+      }
+      if (isInside(target, temporaryRoot) && !isInside(target, modules)) found.add(packageRoot(target));
+    }
+  };
+  look(modules, 0);
+  return [...found];
 }

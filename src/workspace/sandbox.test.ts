@@ -118,7 +118,7 @@ describe.skipIf(skipSandboxTests)('commands in the bubblewrap sandbox', () => {
     expect(fs.existsSync(path.join('/tmp', privateName))).toBe(false);
   });
 
-  it('binds a checkout\'s .git read-only and keeps a data folder inside the checkout hidden (issue 12, findings 1 and 3)', async () => {
+  it("binds a checkout's .git read-only and keeps a data folder inside the checkout hidden (issue 12, findings 1 and 3)", async () => {
     const checkout = makeFolder(os.tmpdir(), 'mender-checkout-');
     execFileSync('git', ['init', '-q', checkout]);
     const dataDir = path.join(checkout, '.mender');
@@ -208,7 +208,12 @@ describe.skipIf(skipSandboxTests)('commands in the bubblewrap sandbox', () => {
       fs.symlinkSync(path.join(store, 'greeting'), path.join(modules, 'greeting'), 'dir');
       fs.symlinkSync(modules, path.join(worktree, 'node_modules'), 'dir');
 
-      const run = await checkRunner({ sandbox: { mode: 'bubblewrap' } }).runCheck('build', worktree, { build: `node -e "console.log(require('greeting'))"` }, noSignal);
+      const run = await checkRunner({ sandbox: { mode: 'bubblewrap' } }).runCheck(
+        'build',
+        worktree,
+        { build: `node -e "console.log(require('greeting'))"` },
+        noSignal,
+      );
 
       expect(run?.output).toBe('hello from a linked package\n');
       expect(run?.exitCode).toBe(0);
@@ -222,7 +227,12 @@ describe.skipIf(skipSandboxTests)('commands in the bubblewrap sandbox', () => {
     const command = `sleep ${marker} & setsid sleep ${marker} & echo started; wait`;
     const argv = wrapCommand(command, { bwrapPath: bwrapPath(), worktree, writablePaths: [] });
 
-    const result = await runCommand(toShellCommand(argv), { cwd: worktree, env: buildCommandEnvironment({ HOME: worktree, TMPDIR: worktree }), timeoutMs: 1_000, outputLimitBytes: 64_000 });
+    const result = await runCommand(toShellCommand(argv), {
+      cwd: worktree,
+      env: buildCommandEnvironment({ HOME: worktree, TMPDIR: worktree }),
+      timeoutMs: 1_000,
+      outputLimitBytes: 64_000,
+    });
 
     expect(result.timedOut).toBe(true);
     expect(result.output).toBe('started\n');
@@ -291,11 +301,13 @@ describe('without a usable sandbox', () => {
     const refused = runner.runTests(worktree, { test: 'touch ran.txt' }, noSignal);
 
     await expect(refused).rejects.toThrow(SandboxUnavailableError);
-    await expect(refused).rejects.toThrow(/^bubblewrap is not installed \(.*no-such-bwrap does not exist\): apt-get install bubblewrap, or set MENDER_SANDBOX=off to run commands without isolation \(not recommended\)$/);
+    await expect(refused).rejects.toThrow(
+      /^bubblewrap is not installed \(.*no-such-bwrap does not exist\): apt-get install bubblewrap, or set MENDER_SANDBOX=off to run commands without isolation \(not recommended\)$/,
+    );
     expect(fs.existsSync(path.join(worktree, 'ran.txt'))).toBe(false);
   });
 
-  it('refuses with bubblewrap\'s own words when it cannot create a sandbox here', async () => {
+  it("refuses with bubblewrap's own words when it cannot create a sandbox here", async () => {
     const worktree = makeFolder(os.tmpdir(), 'mender-worktree-');
     // A stand-in for bwrap in a container that forbids namespaces.
     const fakeBwrap = path.join(worktree, 'bwrap');
@@ -311,7 +323,9 @@ describe('without a usable sandbox', () => {
   it('runs without isolation only when the sandbox is off, and reports every such run', async () => {
     const worktree = makeFolder(os.tmpdir(), 'mender-worktree-');
     const warned: string[] = [];
-    const runner = checkRunner({ sandbox: { mode: 'off', bwrapPath: path.join(worktree, 'no-such-bwrap'), onUnsandboxedRun: (command) => warned.push(command) } });
+    const runner = checkRunner({
+      sandbox: { mode: 'off', bwrapPath: path.join(worktree, 'no-such-bwrap'), onUnsandboxedRun: (command) => warned.push(command) },
+    });
 
     const tests = await runner.runTests(worktree, { test: 'touch ran.txt' }, noSignal);
     const lint = await runner.runCheck('lint', worktree, { lint: 'echo linted' }, noSignal);

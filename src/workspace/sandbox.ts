@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { quoteShellArgument } from './test-report/shell-command.ts';
-import { nodeModulesScratchBinds } from './sandbox-scratch.ts';
+import { linkedPackagesInTemporary, nodeModulesScratchBinds } from './sandbox-scratch.ts';
 
 export type SandboxMode = 'bubblewrap' | 'off';
 
@@ -49,17 +49,23 @@ export class SandboxUnavailableError extends Error {
  *   lets the command itself get SIGTERM first and clean up within the grace period.
  */
 const isolationArguments = [
-  '--ro-bind', '/', '/',
-  '--dev', '/dev',
-  '--proc', '/proc',
-  '--tmpfs', '/tmp',
+  '--ro-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--tmpfs',
+  '/tmp',
   '--unshare-user-try',
   '--unshare-ipc',
   '--unshare-pid',
   '--unshare-net',
   '--unshare-uts',
   '--unshare-cgroup-try',
-  '--cap-drop', 'ALL',
+  '--cap-drop',
+  'ALL',
   '--die-with-parent',
 ];
 
@@ -88,14 +94,22 @@ async function probe(requestedPath: string | undefined): Promise<SandboxDetectio
   }
   // The same isolation a command gets: a flag the kernel or container refuses fails here, once.
   return new Promise((resolve) => {
-    execFile(bwrapPath, [...isolationArguments, '/bin/sh', '-c', 'true'], { timeout: probeTimeoutMs, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, (error, _stdout, stderr) => {
-      if (!error) {
-        resolve({ available: true, bwrapPath });
-        return;
-      }
-      const detail = stderr.trim() || error.message;
-      resolve({ available: false, reason: `bubblewrap cannot create a sandbox here (${detail}): allow unprivileged user namespaces (and, in a container, mounting /proc), ${turnOffAdvice}` });
-    });
+    execFile(
+      bwrapPath,
+      [...isolationArguments, '/bin/sh', '-c', 'true'],
+      { timeout: probeTimeoutMs, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+      (error, _stdout, stderr) => {
+        if (!error) {
+          resolve({ available: true, bwrapPath });
+          return;
+        }
+        const detail = stderr.trim() || error.message;
+        resolve({
+          available: false,
+          reason: `bubblewrap cannot create a sandbox here (${detail}): allow unprivileged user namespaces (and, in a container, mounting /proc), ${turnOffAdvice}`,
+        });
+      },
+    );
   });
 }
 
@@ -241,6 +255,15 @@ export async function sandboxCommand(command: string, settings: SandboxSettings,
   const hiddenPaths = [...checkoutOf(linked), ...(target.hiddenPaths ?? [])];
   // Node's own installation stays readable even if it lives in a hidden folder (nvm in a home).
   linked.push(path.dirname(path.dirname(fs.realpathSync(process.execPath))));
-  const argv = wrapCommand(command, { bwrapPath: detection.bwrapPath, worktree: target.worktree, writablePaths: target.writablePaths, readOnlyPaths: linked.filter((folder) => folder !== nodeModules), hiddenPaths, maskedFiles: target.maskedFiles, nodeModules });
+  linked.push(...linkedPackagesInTemporary(target.worktree));
+  const argv = wrapCommand(command, {
+    bwrapPath: detection.bwrapPath,
+    worktree: target.worktree,
+    writablePaths: target.writablePaths,
+    readOnlyPaths: linked.filter((folder) => folder !== nodeModules),
+    hiddenPaths,
+    maskedFiles: target.maskedFiles,
+    nodeModules,
+  });
   return toShellCommand(argv);
 }
