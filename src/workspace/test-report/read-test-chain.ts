@@ -1,12 +1,7 @@
 import type { PlannedStep } from './expand-script-chain.ts';
-import { parseJestJson } from './parse-jest-json.ts';
-import { parseMochaJson } from './parse-mocha-json.ts';
-import { parseNodeTestEvents } from './parse-node-test-events.ts';
-import { parsePlaywrightJson } from './parse-playwright-json.ts';
-import { parseRunnerTap } from './parse-runner-tap.ts';
-import { parseTap } from './parse-tap.ts';
+import { parseRunnerReport } from './parse-runner-report.ts';
 import { COMMAND_FAILURE_ID } from './runner-detection.ts';
-import type { ParseResult, TestReport, TestRunner, TestStepResult } from './types.ts';
+import type { TestReport, TestStepResult } from './types.ts';
 
 /**
  * Joins the reports of a chain's steps into one TestReport. A step whose report is missing or
@@ -30,11 +25,12 @@ export function readTestChain(
       continue;
     }
     const text = readReport(step.reportFile);
-    const parsed = text === undefined ? undefined : parseStepReport(step.runner, text, root);
+    const parsed = text === undefined ? undefined : parseRunnerReport(step.runner, text, root);
     if (parsed?.ok !== true) {
-      const reason = parsed === undefined
-        ? 'the runner wrote no report (it did not run, or the added reporter options did not reach it)'
-        : `its report could not be read: ${parsed.error}`;
+      const reason =
+        parsed === undefined
+          ? 'the runner wrote no report (it did not run, or the added reporter options did not reach it)'
+          : `its report could not be read: ${parsed.error}`;
       results.push({ ...base, structured: false, passed: 0, failed: 0, skipped: 0, fallbackReason: reason });
       continue;
     }
@@ -57,7 +53,9 @@ export function readTestChain(
   };
   if (exitCode === 0 || report.failed > 0) return report;
   const unread = results.filter((result) => !result.structured);
-  const reasons = unread.map((result) => `step \`${result.command}\`${result.scripts.length > 0 ? ` (script ${result.scripts.join(' > ')})` : ''}: ${result.fallbackReason ?? ''}`);
+  const reasons = unread.map(
+    (result) => `step \`${result.command}\`${result.scripts.length > 0 ? ` (script ${result.scripts.join(' > ')})` : ''}: ${result.fallbackReason ?? ''}`,
+  );
   const commandFailure = {
     id: COMMAND_FAILURE_ID,
     file: '',
@@ -70,24 +68,4 @@ export function readTestChain(
 
 function sum(reports: TestReport[], key: 'passed' | 'failed' | 'skipped'): number {
   return reports.reduce((total, report) => total + report[key], 0);
-}
-
-function parseStepReport(runner: TestRunner, text: string, root: string): ParseResult<TestReport> | undefined {
-  switch (runner) {
-    case 'vitest':
-    case 'jest':
-      return parseJestJson(text, root, runner);
-    case 'mocha':
-      return parseMochaJson(text, root);
-    case 'node-test':
-      return text.trimStart().startsWith('{') ? parseNodeTestEvents(text, root) : parseTap(text, root);
-    case 'tape':
-    case 'ava':
-    case 'tap':
-      return parseRunnerTap(runner, text, root);
-    case 'playwright':
-      return parsePlaywrightJson(text, root);
-    case 'unknown':
-      return undefined;
-  }
 }

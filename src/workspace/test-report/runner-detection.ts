@@ -1,11 +1,8 @@
 import { commandName, findToolInvocation } from './find-tool-invocation.ts';
 import { nodeTestReporterOptions } from './node-test-reporter.ts';
-import { parseJestJson } from './parse-jest-json.ts';
-import { parseMochaJson } from './parse-mocha-json.ts';
-import { parseNodeTestEvents } from './parse-node-test-events.ts';
-import { parseTap } from './parse-tap.ts';
+import { parseRunnerReport } from './parse-runner-report.ts';
 import { insertIntoCommand, quoteShellArgument } from './shell-command.ts';
-import type { ParseResult, TestReport, TestRunner } from './types.ts';
+import type { TestReport, TestRunner } from './types.ts';
 
 export interface ReporterPlan {
   runner: TestRunner;
@@ -27,8 +24,7 @@ export function identifyTestRunner(words: string[]): 'vitest' | 'jest' | 'mocha'
     if (name === 'vitest') return 'vitest';
     if (name === 'jest') return 'jest';
     if (name === 'mocha' || name === '_mocha') return 'mocha';
-    if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test'))
-      return 'node-test';
+    if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test')) return 'node-test';
   }
   return undefined;
 }
@@ -41,11 +37,7 @@ export function identifyTestRunner(words: string[]): 'vitest' | 'jest' | 'mocha'
  * The caller must create the report file's folder (node:test exits with code 7 when it cannot
  * open the file) and delete any report left by an earlier run.
  */
-export function planTestReporter(
-  command: string,
-  scripts: Record<string, string>,
-  reportFile: string,
-): ReporterPlan {
+export function planTestReporter(command: string, scripts: Record<string, string>, reportFile: string): ReporterPlan {
   const unchanged: ReporterPlan = { runner: 'unknown', command, env: {}, reportFile };
   const invocation = findToolInvocation(command, scripts, identifyTestRunner);
   if (invocation === undefined) return unchanged;
@@ -93,7 +85,7 @@ export function readTestReport(
     status: 'failed' as const,
     message: outputTail,
   };
-  const parsed = reportText === undefined ? undefined : parseReport(plan.runner, reportText, root);
+  const parsed = reportText === undefined ? undefined : parseRunnerReport(plan.runner, reportText, root);
   if (parsed?.ok === true) {
     const report = parsed.report;
     if (!failedCommand || report.failed > 0) return report;
@@ -113,30 +105,4 @@ export function readTestReport(
     tests: [],
     failures: failedCommand ? [commandFailure] : [],
   };
-}
-
-function parseReport(
-  runner: TestRunner,
-  text: string,
-  root: string,
-): ParseResult<TestReport> | undefined {
-  switch (runner) {
-    case 'vitest':
-    case 'jest':
-      return parseJestJson(text, root, runner);
-    case 'mocha':
-      return parseMochaJson(text, root);
-    case 'node-test':
-      // Mender's own reporter writes JSON lines; a project may also hand over Node's TAP.
-      return text.trimStart().startsWith('{')
-        ? parseNodeTestEvents(text, root)
-        : parseTap(text, root);
-    case 'tape':
-    case 'ava':
-    case 'tap':
-    case 'playwright':
-    case 'unknown':
-      // Runs planned by planTestReporter never have these runners; see read-test-chain.ts.
-      return undefined;
-  }
 }
