@@ -112,6 +112,58 @@ describe('the detector has its own operation budget', () => {
     }
   });
 
+  it('a rule requiring the server-side key keeps public-key events at P2 until the server key reports the issue', async () => {
+    const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-rules-'));
+    const rulesFile = path.join(rulesDir, 'rules.json');
+    fs.writeFileSync(
+      rulesFile,
+      JSON.stringify({
+        rules: [
+          { name: 'new-error-burst', severity: 'P1', when: { new: true, minCount5m: 10 }, requireServerKey: true },
+          { name: 'single-error', severity: 'P3', when: {} },
+        ],
+      }),
+    );
+    try {
+      target = createTargetRepository();
+      mender = await startMenderUnderTest({ MENDER_DETECT_SEVERITY_RULES: rulesFile });
+      expect((await mender.call('POST', '/api/repos', { name: 'shop', path: target.path })).status).toBe(201);
+      const created = await mender.call('POST', '/api/projects', { name: 'shop', repo: 'shop' });
+      const project = created.json as { id: number; publicKey: string; serverKey: string; serverDsn: string; dsn: string };
+      // Two keys: the public one for front-end bundles, a server-side one for back ends, never the same.
+      expect(project.serverKey).toMatch(/^[0-9a-f]{32}$/);
+      expect(project.serverKey).not.toBe(project.publicKey);
+      expect(project.serverDsn).toContain(`${project.serverKey}@`);
+      const send = async (name: string, key: string) => {
+        const events = Array.from({ length: 12 }, () => errorEvent(name, { user: { id: crypto.randomUUID() } }));
+        const response = await mender!.app.request(`/api/${project.id}/envelope/?sentry_key=${key}`, { method: 'POST', body: envelope(events) });
+        expect(response.status).toBe(200);
+      };
+      const issue = async (name: string) => ((await mender!.call('GET', '/api/issues?limit=500')).json.issues as any[]).find((item) => item.title === `TypeError: broken in ${name}`);
+      // Many distinct users, all through the public key: one client in a browser can make that up.
+      await send('browser-only', project.publicKey);
+      const browserOnly = await eventually(() => issue('browser-only'), (item) => item?.count === 12, 'the public-key issue is counted');
+      expect(browserOnly.severity).toBe('P2');
+      expect(browserOnly.severityRule).toMatch(/new-error-burst.*server-side key/);
+      expect(browserOnly.operations).toEqual([]);
+      // The same issue reported by the back end with the server key is believed.
+      await send('browser-only', project.serverKey);
+      const confirmed = await eventually(() => issue('browser-only'), (item) => item?.severity === 'P1', 'the server key raises it to P1');
+      expect(confirmed.severityRule).toBe('new-error-burst');
+      expect(confirmed.serverEvents).toBe(12);
+      // The server key is a secret: only admins read it back.
+      const listed = (await mender.call('GET', '/api/projects')).json.projects as any[];
+      expect(listed[0].serverKey).toBe(project.serverKey);
+      const viewer = await mender.call('POST', '/api/users', { name: 'vera', role: 'viewer' });
+      const seenByViewer = (await mender.call('GET', '/api/projects', undefined, { authorization: `Bearer ${viewer.json.token}` })).json.projects as any[];
+      expect(seenByViewer[0].publicKey).toBe(project.publicKey);
+      expect(seenByViewer[0]).not.toHaveProperty('serverKey');
+      expect(JSON.stringify(seenByViewer)).not.toContain(project.serverKey);
+    } finally {
+      fs.rmSync(rulesDir, { recursive: true, force: true });
+    }
+  });
+
   it('stops a detected issue\'s operation at the detector\'s cost ceiling, not people\'s', async () => {
     ({ model, mender, target } = await startCartPipeline(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }), {
       MENDER_MODEL_PRICES: JSON.stringify({ 'openai-compatible:scripted-model': { input: 1_000, output: 1_000 } }),
