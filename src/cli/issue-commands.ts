@@ -10,6 +10,7 @@ interface IssueLine {
   statusReason?: string | null;
   count: number;
   users: number;
+  serverEvents: number;
   counts: { m5: number; h1: number; h24: number };
   lastSeen: string;
   repo: string;
@@ -38,6 +39,8 @@ interface ProjectView {
   name: string;
   repo: string;
   dsn: string;
+  /** Only for admins. */
+  serverDsn?: string;
   rateLimitPerMinute: number;
 }
 
@@ -97,7 +100,14 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .action(async (name: string, options: { repo: string; rateLimit?: string; json?: boolean }) => {
       const body = { name, repo: options.repo, rateLimitPerMinute: options.rateLimit ? Number(options.rateLimit) : undefined };
       const created = await client().request<ProjectView>('POST', '/api/projects', body);
-      write(!!options.json, created, () => `project ${created.name} (${created.id}) for ${created.repo}\nSENTRY_DSN=${created.dsn}`);
+      write(
+        !!options.json,
+        created,
+        () =>
+          `project ${created.name} (${created.id}) for ${created.repo}\n` +
+          `SENTRY_DSN=${created.dsn}    (front ends: this key is public)\n` +
+          `SENTRY_DSN=${created.serverDsn}    (back ends only: keep this one secret; rules with "requireServerKey" believe only it)`,
+      );
     });
   project
     .command('list')
@@ -127,7 +137,7 @@ function issueDetail(issue: IssueDetail): string {
     ...(issue.holdReason ? [`on hold: ${issue.holdReason}`] : []),
     ...(issue.suppressedBy ? [`suppressed by P0 issue ${issue.suppressedBy}`] : []),
     `culprit ${issue.culprit || '—'}   repo ${issue.repo}`,
-    `seen ${issue.count} times (5m ${issue.counts.m5}, 1h ${issue.counts.h1}, 24h ${issue.counts.h24}) by ${issue.users} users, ${issue.firstSeen} → ${issue.lastSeen}`,
+    `seen ${issue.count} times (5m ${issue.counts.m5}, 1h ${issue.counts.h1}, 24h ${issue.counts.h24}) by ${issue.users} users (${issue.serverEvents} sent server-side), ${issue.firstSeen} → ${issue.lastSeen}`,
     `releases ${issue.releases.join(', ') || '—'}   environments ${issue.environments.join(', ') || '—'}`,
     `grouping ${issue.grouping.version}: ${issue.grouping.explanation}`,
     ...issue.grouping.parts.map((part) => `  ${part}`),

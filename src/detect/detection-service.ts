@@ -128,7 +128,7 @@ export class DetectionService implements IngestServices {
       this.dependencies.log.warn(`detection: project "${projectName}" is not registered; event dropped (mender project add ${projectName} --repo <repo>)`);
       return;
     }
-    await this.inbox.write([{ projectId: project.id, source, payload: JSON.stringify([event]), events: 1 }]);
+    await this.inbox.write([{ projectId: project.id, source, payload: JSON.stringify([event]), events: 1, serverSide: true }]);
   }
 
   /** Accepted requests (inbox entries, each holding one request's events) not grouped yet. */

@@ -50,6 +50,8 @@ export interface Group {
   level: string;
   route?: string;
   count: number;
+  /** Of `count`, events sent server-side (server key, Mender's own watchers). */
+  serverEvents: number;
   minutes: Map<number, number>;
   userKeys: Set<string>;
   releases: Set<string>;
@@ -105,7 +107,7 @@ export async function groupEntries(entries: readonly InboxEntry[]): Promise<Grou
         dropped += 1;
         continue;
       }
-      addToGroup(groups, entry.projectId, entry.receivedAt, parsed.event);
+      addToGroup(groups, entry.projectId, entry.receivedAt, parsed.event, entry.serverSide === true);
     }
   }
   return { groups: [...groups.values()], processed, dropped };
@@ -120,7 +122,7 @@ export async function foldGroups(transaction: Executor, grouped: GroupedEntries,
   return grouped.groups.length ? foldIntoIssues(transaction, grouped.groups, options, now, published) : [];
 }
 
-function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent): void {
+function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: Date, event: DetectedEvent, serverSide: boolean): void {
   const grouping = groupEvent(event);
   const key = `${projectId}:${grouping.hash}`;
   let group = groups.get(key);
@@ -135,6 +137,7 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
       level: event.level,
       route: event.route,
       count: 0,
+      serverEvents: 0,
       minutes: new Map(),
       userKeys: new Set(),
       releases: new Set(),
@@ -147,6 +150,7 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
     groups.set(key, group);
   }
   group.count += 1;
+  if (serverSide) group.serverEvents += 1;
   const minute = minuteOf(receivedAt);
   group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1);
   const user = userKey(event.user);
@@ -291,6 +295,7 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
 interface IssueChange {
   id: string;
   count: number;
+  serverEvents: number;
   userSketch: string;
   users: number;
   lastSeen: Date;
@@ -338,6 +343,7 @@ function decideIssue(
     count1h: Number(windows?.h1 ?? 0),
     count24h: Number(windows?.h24 ?? 0),
     users,
+    serverEvents: (existing?.serverEvents ?? 0) + group.serverEvents,
   });
   // Severity only rises while an issue is open: a burst that calms down keeps the severity it reached.
   const raise = !existing || regressed || moreSevere(verdict.severity, existing.severity as Severity);
@@ -345,6 +351,7 @@ function decideIssue(
   const change: IssueChange = {
     id,
     count: group.count,
+    serverEvents: group.serverEvents,
     userSketch: sketchToText(sketch),
     users,
     lastSeen: group.lastSeen,
@@ -376,13 +383,14 @@ async function applyIssueChanges(transaction: Executor, decisions: IssueDecision
   const rows = sql.join(
     decisions.map(
       ({ change }) =>
-        sql`(${change.id}::text, ${change.count}::bigint, ${change.userSketch}::text, ${change.users}::int, ${change.lastSeen.toISOString()}::timestamptz, ${JSON.stringify(change.releases)}::jsonb, ${JSON.stringify(change.environments)}::jsonb, ${change.level}::text, ${change.status}::text, ${change.severity}::text, ${change.severityRule}::text, ${change.regressed}::boolean, ${change.statusReason}::text)`,
+        sql`(${change.id}::text, ${change.count}::bigint, ${change.serverEvents}::bigint, ${change.userSketch}::text, ${change.users}::int, ${change.lastSeen.toISOString()}::timestamptz, ${JSON.stringify(change.releases)}::jsonb, ${JSON.stringify(change.environments)}::jsonb, ${change.level}::text, ${change.status}::text, ${change.severity}::text, ${change.severityRule}::text, ${change.regressed}::boolean, ${change.statusReason}::text)`,
     ),
     sql`, `,
   );
   await transaction.execute(sql`
     UPDATE detect_issues AS issue SET
       count = issue.count + change.count,
+      server_events = issue.server_events + change.server_events,
       user_sketch = change.user_sketch,
       users = change.users,
       last_seen = greatest(issue.last_seen, change.last_seen),
@@ -396,7 +404,7 @@ async function applyIssueChanges(transaction: Executor, decisions: IssueDecision
       hold_reason = CASE WHEN change.regressed THEN NULL ELSE issue.hold_reason END,
       status_reason = CASE WHEN change.regressed THEN change.status_reason ELSE issue.status_reason END,
       updated_at = ${now.toISOString()}::timestamptz
-    FROM (VALUES ${rows}) AS change(id, count, user_sketch, users, last_seen, releases, environments, level, status, severity, severity_rule, regressed, status_reason)
+    FROM (VALUES ${rows}) AS change(id, count, server_events, user_sketch, users, last_seen, releases, environments, level, status, severity, severity_rule, regressed, status_reason)
     WHERE issue.id = change.id`);
 }
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/database.ts';
 import { IngestSpool } from './ingest-spool.ts';
 import { SpoolInbox } from './spool-inbox.ts';
-import type { SpoolEntry } from './spool-record.ts';
+import { decodeRecord, encodeRecord, type SpoolEntry } from './spool-record.ts';
 
 const folders: string[] = [];
 const tempFolder = () => {
@@ -30,6 +30,21 @@ describe('the ingest spool', () => {
     expect(records.map((record) => JSON.parse(record.payload)[0].n).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, n) => n));
     expect(records[0]).toMatchObject({ projectId: 7, source: 'sentry', events: 1 });
     expect(spool.pending).toBe(50);
+    await spool.close();
+  });
+
+  it('keeps the server-side flag with a record, and reads a record written before the flag existed as not server-side', async () => {
+    const folder = tempFolder();
+    const { spool } = await IngestSpool.open(folder, undefined);
+    await spool.append([{ ...entry(1), serverSide: true }, entry(2)]);
+    const [flagged, plain] = await readAll(spool);
+    expect(flagged).toMatchObject({ source: 'sentry', serverSide: true });
+    expect(plain).toMatchObject({ source: 'sentry', serverSide: false });
+    // The old layout: the same byte held only the source length.
+    const old = encodeRecord(entry(3));
+    expect(old.readUInt8(8 + 16)).toBe('sentry'.length);
+    expect(decodeRecord(old, 0)).toMatchObject({ kind: 'record', entry: { source: 'sentry', serverSide: false } });
+    expect(() => encodeRecord({ ...entry(4), source: 'x'.repeat(128) })).toThrow(/longer than 127 bytes/);
     await spool.close();
   });
 

@@ -90,6 +90,7 @@ async function views(db: Database, joined: { issue: typeof detectIssues.$inferSe
       source: row.source,
       route: row.route,
       count: Number(row.count),
+      serverEvents: Number(row.serverEvents),
       counts: { m5: Number(window?.m5 ?? 0), h1: Number(window?.h1 ?? 0), h24: Number(window?.h24 ?? 0) },
       users: row.users,
       firstSeen: row.firstSeen.toISOString(),

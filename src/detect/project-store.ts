@@ -9,6 +9,8 @@ export interface ProjectRow {
   repoId: string;
   repoName: string;
   publicKey: string;
+  /** The back ends' key; a secret, unlike the public key shipped in front-end bundles. */
+  serverKey: string;
   rateLimitPerMinute: number | null;
   createdAt: Date;
 }
@@ -23,9 +25,10 @@ export class ProjectStore {
 
   async create(values: { name: string; repoId: string; rateLimitPerMinute?: number }): Promise<ProjectRow> {
     const publicKey = crypto.randomBytes(16).toString('hex');
+    const serverKey = crypto.randomBytes(16).toString('hex');
     const [row] = await this.db
       .insert(detectProjects)
-      .values({ name: values.name, repoId: values.repoId, publicKey, rateLimitPerMinute: values.rateLimitPerMinute ?? null })
+      .values({ name: values.name, repoId: values.repoId, publicKey, serverKey, rateLimitPerMinute: values.rateLimitPerMinute ?? null })
       .returning();
     if (!row) throw new Error('insert returned no row');
     this.cache.delete(row.id);
@@ -64,6 +67,7 @@ export class ProjectStore {
         repoId: detectProjects.repoId,
         repoName: repos.name,
         publicKey: detectProjects.publicKey,
+        serverKey: detectProjects.serverKey,
         rateLimitPerMinute: detectProjects.rateLimitPerMinute,
         createdAt: detectProjects.createdAt,
       })
@@ -73,8 +77,8 @@ export class ProjectStore {
   }
 }
 
-/** `http://<publicKey>@<host>/<projectId>`: what the application puts in SENTRY_DSN. */
-export function projectDsn(project: Pick<ProjectRow, 'id' | 'publicKey'>, baseUrl: string): string {
+/** `http://<key>@<host>/<projectId>`: what the application puts in SENTRY_DSN (the public key unless `key` says otherwise). */
+export function projectDsn(project: Pick<ProjectRow, 'id' | 'publicKey'>, baseUrl: string, key: string = project.publicKey): string {
   const url = new URL(baseUrl);
-  return `${url.protocol}//${project.publicKey}@${url.host}${url.pathname.replace(/\/$/, '')}/${project.id}`;
+  return `${url.protocol}//${key}@${url.host}${url.pathname.replace(/\/$/, '')}/${project.id}`;
 }

@@ -55,15 +55,16 @@ export async function ingestSentryRequest(
     throw !key && error instanceof IngestError && error.status === 413 ? keylessTooLarge() : error;
   });
   let payloads: Buffer[];
+  let keyKind: KeyKind;
   let id: string | null = null;
   if (kind === 'envelope') {
     const envelope = parseEnvelope(body);
     key ??= keyFromDsn(envelope.header.dsn);
-    checkKey(project, key);
+    keyKind = checkKey(project, key);
     id = typeof envelope.header.event_id === 'string' ? envelope.header.event_id : null;
     payloads = envelope.items.filter((item) => eventItemTypes.has(item.type)).map((item) => item.payload);
   } else {
-    checkKey(project, key);
+    keyKind = checkKey(project, key);
     payloads = [body];
   }
   const texts: string[] = [];
@@ -85,7 +86,8 @@ export async function ingestSentryRequest(
   }
   takeQuota(services, project, texts.length);
   // One inbox entry per request, its events as a JSON array: a 100-event envelope is one record, not 100.
-  if (texts.length) await services.inbox.write([{ projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length }]);
+  if (texts.length)
+    await services.inbox.write([{ projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length, serverSide: keyKind === 'server' }]);
   return { id, stored: texts.length };
 }
 export async function findProject(projects: ProjectStore, projectIdText: string): Promise<ProjectRow> {
@@ -95,13 +97,24 @@ export async function findProject(projects: ProjectStore, projectIdText: string)
   return project;
 }
 
-export function checkKey(project: ProjectRow, key: string | undefined | null): void {
+/** Which of a project's two keys a request came with. */
+export type KeyKind = 'public' | 'server';
+
+export function checkKey(project: Pick<ProjectRow, 'id' | 'publicKey' | 'serverKey'>, key: string | undefined | null): KeyKind {
   if (!key)
     throw new IngestError(401, 'missing_key', 'no project key: give the DSN\'s key as ?sentry_key=, in X-Sentry-Auth, or in the envelope header\'s "dsn"');
-  const given = Buffer.from(key);
-  const expected = Buffer.from(project.publicKey);
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
-    throw new IngestError(401, 'invalid_key', `the key does not belong to project ${project.id}: copy the DSN from \`mender project list\``);
+  // Both compared, whichever matches, so the time taken does not tell which key was close.
+  const isPublic = sameKey(key, project.publicKey);
+  const isServer = sameKey(key, project.serverKey);
+  if (isServer) return 'server';
+  if (isPublic) return 'public';
+  throw new IngestError(401, 'invalid_key', `the key does not belong to project ${project.id}: copy the DSN from \`mender project list\``);
+}
+
+function sameKey(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
 export function takeQuota(services: Pick<IngestServices, 'quota' | 'defaultRateLimitPerMinute'>, project: ProjectRow, events: number): void {

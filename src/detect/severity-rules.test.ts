@@ -17,6 +17,7 @@ const facts = (given: Partial<SeverityFacts>): SeverityFacts => ({
   count1h: 1,
   count24h: 1,
   users: 0,
+  serverEvents: 0,
   ...given,
 });
 
@@ -52,6 +53,17 @@ describe('severity rules', () => {
     expect(evaluateSeverity(capped, facts({ count5m: 10, users: 3 }))).toEqual({ severity: 'P0', rule: 'burst' });
     expect(evaluateSeverity(capped, facts({ users: 0 }))).toEqual({ severity: 'P3', rule: 'often' });
     expect(() => severityRulesOf([{ name: 'x', severity: 'P1', when: {}, requireMinUsers: 0 }])).toThrow(/rules\.0\.requireMinUsers/);
+  });
+
+  it('caps a P0/P1 rule at P2 until an event came server-side when it requires the server key', () => {
+    const capped = severityRulesOf([{ name: 'burst', severity: 'P1', when: { minCount5m: 10 }, requireServerKey: true, requireMinUsers: 2 }]);
+    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 5 }))).toEqual({
+      severity: 'P2',
+      rule: 'burst (capped at P2: no event came with the server-side key, only the public one)',
+    });
+    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 5, serverEvents: 1 }))).toEqual({ severity: 'P1', rule: 'burst' });
+    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 1, serverEvents: 1 })).severity).toBe('P2');
+    expect(() => severityRulesOf([{ name: 'x', severity: 'P1', when: {}, requireServerKey: 'yes' }])).toThrow(/rules\.0\.requireServerKey/);
   });
 
   it('matches critical route patterns', () => {

@@ -28,6 +28,12 @@ const ruleSchema = z
       .strict(),
     /** Below this many distinct users a matching P0/P1 rule gives only P2 (one client, e.g. with the public DSN key, cannot raise a P1 alone). */
     requireMinUsers: z.number().int().min(1).optional(),
+    /**
+     * A matching P0/P1 rule gives only P2 until the issue has an event sent server-side (with the
+     * project's server key, or seen by Mender's own log tails and health checks): the public key
+     * ships in front-end bundles, so anyone can send events with it.
+     */
+    requireServerKey: z.boolean().optional(),
   })
   .strict();
 export const severityRulesSchema = z.object({ $comment: z.string().optional(), rules: z.array(ruleSchema).min(1) }).strict();
@@ -44,6 +50,8 @@ export interface SeverityFacts {
   count1h: number;
   count24h: number;
   users: number;
+  /** Events of the issue sent server-side, this batch included. */
+  serverEvents: number;
 }
 
 export interface SeverityVerdict {
@@ -75,11 +83,18 @@ export function loadSeverityRules(file: string = defaultRulesFile): SeverityRule
 export function evaluateSeverity(rules: readonly SeverityRule[], facts: SeverityFacts): SeverityVerdict {
   for (const rule of rules) {
     if (!matches(rule, facts)) continue;
-    if (rule.requireMinUsers !== undefined && facts.users < rule.requireMinUsers && moreSevere(rule.severity, 'P2'))
-      return { severity: 'P2', rule: `${rule.name} (capped at P2: ${facts.users} of the ${rule.requireMinUsers} distinct users it requires)` };
+    const cap = moreSevere(rule.severity, 'P2') ? capReason(rule, facts) : undefined;
+    if (cap) return { severity: 'P2', rule: `${rule.name} (capped at P2: ${cap})` };
     return { severity: rule.severity, rule: rule.name };
   }
   return { severity: 'P3', rule: 'no-rule-matched' };
+}
+
+/** Why a P0/P1 rule that matched may not give its severity yet, if it may not. */
+function capReason(rule: SeverityRule, facts: SeverityFacts): string | undefined {
+  if (rule.requireMinUsers !== undefined && facts.users < rule.requireMinUsers) return `${facts.users} of the ${rule.requireMinUsers} distinct users it requires`;
+  if (rule.requireServerKey && facts.serverEvents === 0) return 'no event came with the server-side key, only the public one';
+  return undefined;
 }
 
 function matches(rule: SeverityRule, facts: SeverityFacts): boolean {

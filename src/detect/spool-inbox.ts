@@ -10,6 +10,11 @@ export interface InboxRow {
   source: string;
   payload: string;
   events: number;
+  /**
+   * Sent with the project's server-side key, or seen by Mender's own log tails and health checks:
+   * not something anyone holding the public key (shipped in front-end bundles) can send.
+   */
+  serverSide?: boolean;
 }
 
 export interface InboxEntry extends InboxRow {
@@ -100,6 +105,7 @@ export class SpoolInbox implements Inbox {
         source: record.source,
         payload: record.payload,
         events: record.events,
+        serverSide: record.serverSide,
         receivedAt: new Date(record.receivedAt),
       })),
       markDigested: async (transaction, through) => {

@@ -9,18 +9,24 @@ export interface SpoolEntry {
   /** A JSON array of the request's events. */
   payload: string;
   events: number;
+  /** Came with the server-side key or from Mender's own watchers (see InboxRow). */
+  serverSide?: boolean;
 }
 
 // Layout: u32 body length | u32 CRC-32 of the body | body.
-// Body: u32 project id | u32 events | f64 received at (ms) | u8 source length | source | payload (UTF-8).
+// Body: u32 project id | u32 events | f64 received at (ms) | u8 flags and source length | source | payload (UTF-8).
+// The u8 holds the source length in its low 7 bits and "server-side" in bit 7: records written
+// before that flag existed read as not server-side.
 export const recordHeaderBytes = 8;
 const fixedBodyBytes = 4 + 4 + 8 + 1;
+const maxSourceBytes = 0x7f;
+const serverSideBit = 0x80;
 /** Larger than any record ingest can make (10 MiB envelopes by default); a bigger length is damage, not data. */
 export const maxRecordBodyBytes = 512 * 1024 * 1024;
 
 export function encodeRecord(entry: SpoolEntry): Buffer {
   const source = Buffer.from(entry.source, 'utf8');
-  if (source.length > 255) throw new Error(`spool source "${entry.source}" is longer than 255 bytes`);
+  if (source.length > maxSourceBytes) throw new Error(`spool source "${entry.source}" is longer than ${maxSourceBytes} bytes`);
   const payloadBytes = Buffer.byteLength(entry.payload, 'utf8');
   const bodyBytes = fixedBodyBytes + source.length + payloadBytes;
   const record = Buffer.allocUnsafe(recordHeaderBytes + bodyBytes);
@@ -29,7 +35,7 @@ export function encodeRecord(entry: SpoolEntry): Buffer {
   record.writeUInt32LE(entry.projectId, at);
   record.writeUInt32LE(entry.events, at + 4);
   record.writeDoubleLE(entry.receivedAt, at + 8);
-  record.writeUInt8(source.length, at + 16);
+  record.writeUInt8(source.length | (entry.serverSide ? serverSideBit : 0), at + 16);
   at += fixedBodyBytes;
   source.copy(record, at);
   record.write(entry.payload, at + source.length, 'utf8');
@@ -52,7 +58,8 @@ export function decodeRecord(buffer: Buffer, offset: number): DecodedRecord {
   if (buffer.length - offset < bytes) return { kind: 'incomplete', bytes };
   const body = buffer.subarray(offset + recordHeaderBytes, offset + bytes);
   if (zlib.crc32(body) !== buffer.readUInt32LE(offset + 4)) return { kind: 'corrupt', reason: 'checksum mismatch' };
-  const sourceBytes = body.readUInt8(16);
+  const flagsAndLength = body.readUInt8(16);
+  const sourceBytes = flagsAndLength & maxSourceBytes;
   if (fixedBodyBytes + sourceBytes > bodyBytes) return { kind: 'corrupt', reason: 'source runs past the record' };
   return {
     kind: 'record',
@@ -63,6 +70,7 @@ export function decodeRecord(buffer: Buffer, offset: number): DecodedRecord {
       receivedAt: body.readDoubleLE(8),
       source: body.toString('utf8', fixedBodyBytes, fixedBodyBytes + sourceBytes),
       payload: body.toString('utf8', fixedBodyBytes + sourceBytes),
+      serverSide: (flagsAndLength & serverSideBit) !== 0,
     },
   };
 }

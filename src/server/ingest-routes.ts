@@ -29,7 +29,7 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
   app.post('/api/logs/:projectId', async (c) => {
     try {
       const project = await findProject(services.projects, c.req.param('projectId'));
-      checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
+      const keyKind = checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
       const raw = await readLimitedBody(ingestRequestOf(c), services.maxEnvelopeBytes);
       const body = await decodeBody(raw, c.req.header('content-encoding'), services.maxEnvelopeBytes);
       const events: string[] = [];
@@ -50,7 +50,8 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
         if (event) events.push(JSON.stringify(event));
       }
       takeQuota(services, project, events.length);
-      if (events.length) await services.inbox.write([{ projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length }]);
+      if (events.length)
+        await services.inbox.write([{ projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length, serverSide: keyKind === 'server' }]);
       return c.json({ lines, events: events.length });
     } catch (error) {
       return refusal(c, error);

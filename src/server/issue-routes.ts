@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings-schema.ts';
 import type { Database } from '../store/database.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { RepoStore } from '../store/repo-store.ts';
-import { roleAtLeast } from '../safety/roles.ts';
+import { roleAtLeast, type Role } from '../safety/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
@@ -42,17 +42,21 @@ const createProjectBody = z
 export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRouteServices): void {
   const { db, detection } = services;
   const baseUrl = (requestUrl: string) => services.settings.detectPublicUrl ?? new URL(requestUrl).origin;
-  const projectView = (project: Awaited<ReturnType<typeof detection.projects.list>>[number], requestUrl: string) => ({
+  // The server key is a secret (back ends only): admins see it, everyone else the public DSN.
+  const projectView = (project: Awaited<ReturnType<typeof detection.projects.list>>[number], requestUrl: string, role: Role) => ({
     id: project.id,
     name: project.name,
     repo: project.repoName,
     publicKey: project.publicKey,
     dsn: projectDsn(project, baseUrl(requestUrl)),
+    ...(roleAtLeast(role, 'admin') ? { serverKey: project.serverKey, serverDsn: projectDsn(project, baseUrl(requestUrl), project.serverKey) } : {}),
     rateLimitPerMinute: project.rateLimitPerMinute ?? services.settings.detectRateLimitPerMinute,
     createdAt: project.createdAt.toISOString(),
   });
 
-  app.get('/api/projects', async (c) => c.json({ projects: (await detection.projects.list()).map((project) => projectView(project, c.req.url)) }));
+  app.get('/api/projects', async (c) =>
+    c.json({ projects: (await detection.projects.list()).map((project) => projectView(project, c.req.url, c.get('actor').role)) }),
+  );
   app.post('/api/projects', async (c) => {
     const actor = c.get('actor');
     if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may create projects`);
@@ -61,7 +65,7 @@ export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRo
     if (!repo) throw new HttpError(404, 'not_found', `repository "${body.repo}" is not registered: add it with \`mender repo add <path>\` first`);
     if (await detection.projects.byName(body.name)) throw new HttpError(409, 'conflict', `a project named "${body.name}" exists already`);
     const project = await detection.projects.create({ name: body.name, repoId: repo.id, rateLimitPerMinute: body.rateLimitPerMinute });
-    return c.json(projectView(project, c.req.url), 201);
+    return c.json(projectView(project, c.req.url, actor.role), 201);
   });
 
   app.get('/api/detection', async (c) => c.json({ pending: await detection.pending(), ...detection.stats }));

@@ -311,6 +311,8 @@ export const detectProjects = pgTable('detect_projects', {
   name: text('name').notNull().unique(),
   repoId: text('repo_id').notNull().references(() => repos.id),
   publicKey: text('public_key').notNull().unique(),
+  /** Sent only by back ends: rules can require an issue to have been reported with it. */
+  serverKey: text('server_key').notNull().unique(),
   rateLimitPerMinute: integer('rate_limit_per_minute'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -334,6 +336,8 @@ export const detectIssues = pgTable(
     suppressedBy: text('suppressed_by'),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     count: bigint('count', { mode: 'number' }).notNull().default(0),
+    /** Of `count`, the events sent with the project's server-side key. */
+    serverEvents: bigint('server_events', { mode: 'number' }).notNull().default(0),
     userSketch: text('user_sketch').notNull(),
     users: integer('users').notNull().default(0),
     firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
