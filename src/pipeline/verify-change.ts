@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runGit } from '../workspace/git.ts';
 import type { CheckRun, CheckRunner, TestRun } from '../workspace/check-runner.ts';
 import type { RepoCommands } from '../workspace/detect-commands.ts';
-import type { TestReport } from '../workspace/test-report/types.ts';
+import type { TestReport, TestStepResult } from '../workspace/test-report/types.ts';
 import { changedFiles, type ChangedFile } from './change-files.ts';
 import { findTestTampering } from './test-tampering.ts';
 
@@ -22,14 +22,27 @@ export interface BaselineEvidence {
   timedOut?: boolean;
 }
 
+/** One failing test as evidence shows it: enough to name it, place it and say why. */
+export interface FailureSummary {
+  id: string;
+  file?: string;
+  name?: string;
+  line?: number;
+  message?: string;
+  /** Index into the run's `steps`. */
+  step?: number;
+}
+
 export interface RunSummary {
   command: string;
   exitCode: number | null;
   passed: number;
   failed: number;
-  failures: { id: string; message?: string }[];
+  failures: FailureSummary[];
   durationMs: number;
   artifact?: string;
+  /** Each runner invocation of the command's chain and what was read from it. */
+  steps?: TestStepResult[];
 }
 
 export interface AttemptEvidence {
@@ -38,9 +51,30 @@ export interface AttemptEvidence {
   reason: string;
   changedFiles: ChangedFile[];
   /** The new or changed tests against the old source: they must fail. */
-  red: { status: 'confirmed' | 'missing' | 'not_failing' | 'skipped'; run?: RunSummary; newlyFailing: string[] };
+  red: {
+    status: 'confirmed' | 'missing' | 'not_failing' | 'skipped';
+    run?: RunSummary;
+    newlyFailing: string[];
+    /**
+     * What red ran: the runners directly on the added or changed test files (after the build
+     * step), or the whole test command when that could not be done (`scopeReason` says why).
+     */
+    scope?: 'changed-tests' | 'full-suite';
+    scopeReason?: string;
+    /** One full run of the suite (the baseline's), beside which red's own time is reported. */
+    fullSuiteMs?: number;
+  };
   /** The whole suite against the change: the red tests pass, nothing fails that passed before. */
-  green: { status: 'passed' | 'failed'; run?: RunSummary; stillFailing: string[]; newFailures: string[] };
+  green: {
+    status: 'passed' | 'failed';
+    run?: RunSummary;
+    stillFailing: string[];
+    newFailures: string[];
+    /** Failing before any change, passing now. */
+    fixed?: string[];
+    /** Failing before any change and still failing: not counted as new failures. */
+    failingBefore?: string[];
+  };
   checks: Record<string, { status: 'passed' | 'failed' | 'unchanged'; exitCode: number | null; errors: number; command: string }>;
   flags: string[];
 }
@@ -66,9 +100,17 @@ export function summarizeRun(run: TestRun): RunSummary {
     exitCode: run.exitCode,
     passed: run.report.passed,
     failed: run.report.failed,
-    failures: run.report.failures.slice(0, 50).map((failure) => ({ id: failure.id, message: failure.message?.slice(0, 500) })),
+    failures: run.report.failures.slice(0, 50).map((failure) => ({
+      id: failure.id,
+      file: failure.file || undefined,
+      name: failure.name,
+      line: failure.line,
+      message: failure.message?.slice(0, 500),
+      step: failure.step,
+    })),
     durationMs: run.durationMs,
     artifact: run.artifact,
+    steps: run.report.steps,
   };
 }
 
@@ -143,6 +185,8 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     const nowFailing = new Set(failingIds(greenRun.report));
     evidence.green.newFailures = [...nowFailing].filter((id) => !baselineFailing.has(id));
     evidence.green.stillFailing = evidence.red.newlyFailing.filter((id) => nowFailing.has(id));
+    evidence.green.fixed = baseline.failingIds.filter((id) => !nowFailing.has(id) && greenRun.report.tests.some((test) => test.id === id && test.status === 'passed'));
+    evidence.green.failingBefore = baseline.failingIds.filter((id) => nowFailing.has(id));
     const unstructuredFailure = !greenRun.report.structured && greenRun.exitCode !== 0;
     evidence.green.status = evidence.green.newFailures.length === 0 && evidence.green.stillFailing.length === 0 && !unstructuredFailure && !greenRun.timedOut ? 'passed' : 'failed';
   }

@@ -1,7 +1,7 @@
 import type { PlannedStep } from './expand-script-chain.ts';
 import { parseRunnerReport } from './parse-runner-report.ts';
 import { COMMAND_FAILURE_ID } from './runner-detection.ts';
-import type { TestReport, TestStepResult } from './types.ts';
+import type { TestCaseResult, TestReport, TestStepResult } from './types.ts';
 
 /**
  * Joins the reports of a chain's steps into one TestReport. A step whose report is missing or
@@ -34,7 +34,10 @@ export function readTestChain(
       results.push({ ...base, structured: false, passed: 0, failed: 0, skipped: 0, fallbackReason: reason });
       continue;
     }
-    reports.push(parsed.report);
+    // Each test knows its step: a chain may run the same file twice (one jest per TZ).
+    const index = results.length;
+    const tag = (test: TestCaseResult): TestCaseResult => ({ ...test, step: index });
+    reports.push({ ...parsed.report, tests: parsed.report.tests.map(tag), failures: parsed.report.failures.map(tag) });
     results.push({ ...base, structured: true, passed: parsed.report.passed, failed: parsed.report.failed, skipped: parsed.report.skipped });
   }
   const structuredSteps = results.filter((result) => result.structured);

@@ -11,6 +11,8 @@ export interface TestCaseResult {
   status: TestStatus;
   line?: number;
   message?: string;
+  /** Index into the report's `steps`: which runner invocation of the chain ran it. */
+  step?: number;
 }
 
 export interface TestReport {
