@@ -169,13 +169,7 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     evidence.red.status = 'missing';
     if (options.operationType === 'implement') evidence.flags.push('no failing test first: the change adds or changes no test');
   } else {
-    const redRun = await withSourcesAtBase(root, baseCommit, sources, () => checks.runTests(root, commands, signal));
-    if (redRun) {
-      evidence.red.run = summarizeRun(redRun);
-      evidence.red.newlyFailing = failingIds(redRun.report).filter((id) => !baselineFailing.has(id));
-      const failedWithoutStructure = !redRun.report.structured && redRun.exitCode !== 0 && baseline.exitCode === 0;
-      evidence.red.status = evidence.red.newlyFailing.length > 0 || failedWithoutStructure ? 'confirmed' : 'not_failing';
-    }
+    Object.assign(evidence.red, await runRed(options, tests.map((file) => file.path), sources, baselineFailing));
   }
 
   // Green: everything against the change.
@@ -205,6 +199,38 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
   evidence.verified = evidence.reason === '';
   if (evidence.verified) evidence.reason = 'red confirmed, green passed';
   return evidence;
+}
+
+/**
+ * Red: the new tests against the old source. First the runners directly on the changed test
+ * files (after the build steps), which must name those tests failing; when that cannot be planned
+ * or its report names no test of those files, the whole test command, with the reason kept.
+ */
+async function runRed(options: VerifyOptions, testFiles: string[], sources: ChangedFile[], baselineFailing: Set<string>): Promise<Partial<AttemptEvidence['red']>> {
+  const { root, baseCommit, baseline, checks, commands, signal } = options;
+  const fullSuiteMs = baseline.durationMs;
+  const focused = await withSourcesAtBase(root, baseCommit, sources, () => checks.runChangedTests(root, commands, testFiles, signal));
+  let scopeReason: string;
+  if (focused.ok) {
+    const inChangedFiles = (file: string) => testFiles.includes(file);
+    const reported = focused.run.report.tests.filter((test) => inChangedFiles(test.file));
+    const failing = focused.run.report.failures.filter((test) => inChangedFiles(test.file)).map((test) => test.id);
+    if (reported.length > 0 && !focused.run.timedOut) {
+      // Only tests of the changed files count: a coverage threshold or a runner's complaint about
+      // the narrowed file list is not the bug being reproduced.
+      return { run: summarizeRun(focused.run), newlyFailing: [...new Set(failing)].filter((id) => !baselineFailing.has(id)), status: failing.length > 0 ? 'confirmed' : 'not_failing', scope: 'changed-tests', fullSuiteMs };
+    }
+    scopeReason = focused.run.timedOut
+      ? 'the new tests alone timed out'
+      : `run directly (\`${focused.run.command}\`), the runners reported no test of ${testFiles.join(', ')}`;
+  } else {
+    scopeReason = focused.reason;
+  }
+  const redRun = await withSourcesAtBase(root, baseCommit, sources, () => checks.runTests(root, commands, signal));
+  if (!redRun) return { scope: 'full-suite', scopeReason, fullSuiteMs };
+  const newlyFailing = failingIds(redRun.report).filter((id) => !baselineFailing.has(id));
+  const failedWithoutStructure = !redRun.report.structured && redRun.exitCode !== 0 && baseline.exitCode === 0;
+  return { run: summarizeRun(redRun), newlyFailing, status: newlyFailing.length > 0 || failedWithoutStructure ? 'confirmed' : 'not_failing', scope: 'full-suite', scopeReason, fullSuiteMs };
 }
 
 function explain(evidence: AttemptEvidence, type: string): string {

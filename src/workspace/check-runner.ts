@@ -5,6 +5,9 @@ import { readPackageScripts, type RepoCommands } from './detect-commands.ts';
 import { readPackageManifest } from './test-report/package-manifest.ts';
 import { planTestChain } from './test-report/expand-script-chain.ts';
 import { readTestChain } from './test-report/read-test-chain.ts';
+import { planFocusedChain } from './test-report/focus-test-chain.ts';
+import type { ChainPlan } from './test-report/expand-script-chain.ts';
+import { reportersDidNotReach, withUnchangedCommandResult } from './test-report/unchanged-command.ts';
 import { planCheck, readCheckReport } from './test-report/check-detection.ts';
 import { sandboxCommand, type SandboxSettings } from './sandbox.ts';
 import { findDeniedFiles } from './denied-files.ts';
@@ -21,6 +24,8 @@ export interface TestRun {
   output: string;
   artifact?: string;
 }
+
+export type FocusedTestRun = { ok: true; run: TestRun; files: string[] } | { ok: false; reason: string };
 
 export type CheckKind = 'typecheck' | 'lint' | 'build' | 'format';
 
@@ -39,6 +44,11 @@ export interface CheckRun {
 export interface CheckRunner {
   /** Undefined when the repository has no test command. */
   runTests(root: string, commands: RepoCommands, signal: AbortSignal): Promise<TestRun | undefined>;
+  /**
+   * The test command's runners on `files` alone (after its build steps): red on the new tests.
+   * `ok: false` says why that cannot be planned; the caller then runs the whole suite.
+   */
+  runChangedTests(root: string, commands: RepoCommands, files: readonly string[], signal: AbortSignal): Promise<FocusedTestRun>;
   /** Undefined when that command is not configured. */
   runCheck(kind: CheckKind, root: string, commands: RepoCommands, signal: AbortSignal): Promise<CheckRun | undefined>;
 }
@@ -82,6 +92,15 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
     return runCommand(commandLine, { cwd: root, env, timeoutMs: options.timeoutMs, outputLimitBytes: options.outputLimitBytes, signal });
   }
 
+  /** Runs a planned chain and reads each step's report. */
+  async function runChain(label: string, plan: ChainPlan, root: string, folder: string, signal: AbortSignal): Promise<TestRun> {
+    const result = await run(plan.command, root, {}, folder, signal);
+    const readReport = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+    const outputTail = result.output.slice(-tailCharacters);
+    const report = readTestChain(plan.steps, readReport, result.timedOut ? null : result.exitCode, result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail, root);
+    return { command: label, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
+  }
+
   return {
     async runTests(root, commands, signal) {
       const testCommand = commands.test;
@@ -89,11 +108,26 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
       return inRunFolder(async (folder) => {
         // Each runner invocation of the command's chain writes its own report into the run folder.
         const plan = planTestChain(testCommand, readPackageManifest(root), folder);
-        const result = await run(plan.command, root, {}, folder, signal);
-        const readReport = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
-        const outputTail = result.output.slice(-tailCharacters);
-        const report = readTestChain(plan.steps, readReport, result.timedOut ? null : result.exitCode, result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail, root);
-        return { command: testCommand, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
+        const testRun = await runChain(testCommand, plan, root, folder, signal);
+        if (plan.command === testCommand || !reportersDidNotReach(plan, testRun) || signal.aborted) return testRun;
+        // Mender's reporter options reached no runner and the command failed: the changed command
+        // may not start the same tests. The unchanged command decides, and the steps say why.
+        const unchanged = await runChain(testCommand, { command: testCommand, steps: [] }, root, folder, signal);
+        return withUnchangedCommandResult(testRun, unchanged);
+      });
+    },
+
+    async runChangedTests(root, commands, files, signal) {
+      const testCommand = commands.test;
+      if (!testCommand) return { ok: false, reason: 'the repository has no test command' };
+      return inRunFolder(async (folder) => {
+        const focused = planFocusedChain(testCommand, readPackageManifest(root), files, folder);
+        if (!focused.ok) return focused;
+        const focusedFiles = [...new Set(focused.plan.steps.flatMap((step) => files.filter((file) => step.command.includes(file))))];
+        // Named by what it runs: the focused runner steps (the builds before them run too).
+        const label = focused.plan.steps.map((step) => step.command).join(' && ');
+        const testRun = await runChain(label, focused.plan, root, folder, signal);
+        return { ok: true, run: testRun, files: focusedFiles.length ? focusedFiles : [...files] };
       });
     },
 

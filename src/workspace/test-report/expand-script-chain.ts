@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { commandName, scriptReference } from './find-tool-invocation.ts';
 import { quoteShellArgument, splitShellCommand, type ShellSegment } from './shell-command.ts';
+import { focusStep, isCheckOnlyStep } from './focus-step.ts';
 import { identifyStepRunner, withStepReporter } from './step-reporters.ts';
 import type { TestRunner } from './types.ts';
 
@@ -21,6 +22,15 @@ export interface ChainPlan {
   /** The shell command that runs the same steps as the package manager would. */
   command: string;
   steps: PlannedStep[];
+  /** With a focus: the position (in visiting order) of the last simple command that runs focused tests. */
+  lastFocusedSegment?: number;
+}
+
+/** Runs the chain on some test files only (see focus-test-chain.ts). */
+export interface ChainFocus {
+  files: readonly string[];
+  /** Simple commands after this position are left out (nothing after the last focused runner is needed). */
+  keepThrough?: number;
 }
 
 export interface PackageManifest {
@@ -42,33 +52,44 @@ const WORKSPACE_OPTIONS = new Set(['--prefix', '-C', '--dir', '--filter', '-F', 
  * report file in `reportFolder`. Parts that cannot be followed are left as written and listed
  * as steps read from the exit code, with the reason.
  */
-export function planTestChain(command: string, manifest: PackageManifest, reportFolder: string): ChainPlan {
+export function planTestChain(command: string, manifest: PackageManifest, reportFolder: string, focus?: ChainFocus): ChainPlan {
   const steps: PlannedStep[] = [];
   let expandedScript = false;
-  const context = {
+  let lastFocusedSegment: number | undefined;
+  let visited = 0;
+  const context: Context = {
     manifest,
+    focus,
     nextReportFile: () => path.join(reportFolder, `step-${steps.length + 1}.out`),
     addStep: (step: PlannedStep) => steps.push(step),
     markExpanded: () => (expandedScript = true),
+    visitSegment: () => (visited += 1),
+    markFocused: (position) => (lastFocusedSegment = position),
   };
   const rewritten = rewriteCommand(command, [], context);
   // npm puts the package's node_modules/.bin first on PATH for every script it runs.
   const prefix = expandedScript ? 'PATH="$PWD/node_modules/.bin:$PATH"; export PATH; ' : '';
-  return { command: expandedScript || steps.some((step) => step.reportFile) ? `${prefix}${rewritten}` : command, steps };
+  const changed = expandedScript || steps.some((step) => step.reportFile) || focus !== undefined;
+  return { command: changed ? `${prefix}${rewritten}` : command, steps, lastFocusedSegment };
 }
 
 interface Context {
   manifest: PackageManifest;
+  focus?: ChainFocus;
   nextReportFile(): string;
   addStep(step: PlannedStep): void;
   markExpanded(): void;
+  /** Counts simple commands in visiting order (the same order in every pass); returns the position. */
+  visitSegment(): number;
+  markFocused(position: number): void;
 }
 
 function rewriteCommand(text: string, scripts: string[], context: Context): string {
   const segments = splitShellCommand(text);
   const replacements: Array<{ segment: ShellSegment; text: string }> = [];
-  for (const segment of segments) {
-    const replacement = rewriteSegment(segment, text.slice(segment.start, segment.end), scripts, context);
+  for (const [index, segment] of segments.entries()) {
+    const piped = isPiped(text, segments, index);
+    const replacement = rewriteSegment(segment, text.slice(segment.start, segment.end), scripts, context, piped);
     if (replacement !== undefined) replacements.push({ segment, text: replacement });
   }
   let result = text;
@@ -78,7 +99,14 @@ function rewriteCommand(text: string, scripts: string[], context: Context): stri
   return result;
 }
 
-function rewriteSegment(segment: ShellSegment, original: string, scripts: string[], context: Context): string | undefined {
+/** Whether a simple command reads from or writes into a pipe: such a part is never left out. */
+function isPiped(text: string, segments: ShellSegment[], index: number): boolean {
+  const between = (left: ShellSegment | undefined, right: ShellSegment | undefined) =>
+    left !== undefined && right !== undefined && /(^|[^|])\|($|[^|])/.test(text.slice(left.end, right.start));
+  return between(segments[index - 1], segments[index]) || between(segments[index], segments[index + 1]);
+}
+
+function rewriteSegment(segment: ShellSegment, original: string, scripts: string[], context: Context, piped: boolean): string | undefined {
   const { assignments, words } = splitAssignments(segment.tokens);
   const runAll = RUN_ALL_TOOLS.has(commandName(words[0] ?? ''));
   const reference = runAll ? undefined : scriptReference(words, context.manifest.scripts);
@@ -93,7 +121,22 @@ function rewriteSegment(segment: ShellSegment, original: string, scripts: string
     const exports = assignments.length > 0 ? `export ${assignments.map(quoteAssignment).join(' ')}; ` : '';
     return `(${exports}${body})`;
   }
+  const position = context.visitSegment();
   const runner = identifyStepRunner(words);
+  const focus = context.focus;
+  if (focus !== undefined) {
+    if (runner !== undefined) {
+      const focused = focusStep(runner, words, focus.files);
+      if (focused === undefined) return piped ? undefined : 'true';
+      context.markFocused(position);
+      const text = [...assignments.map(quoteAssignment), focused.command].join(' ');
+      const reportFile = context.nextReportFile();
+      context.addStep({ command: text, scripts, runner, reportFile });
+      return withStepReporter(runner, text, reportFile);
+    }
+    const notNeeded = isCheckOnlyStep(words) || (focus.keepThrough !== undefined && position > focus.keepThrough);
+    return notNeeded && !piped ? 'true' : undefined;
+  }
   if (runner === undefined) return undefined;
   const reportFile = context.nextReportFile();
   context.addStep({ command: original, scripts, runner, reportFile });
