@@ -4,6 +4,7 @@ import { runGit } from '../workspace/git.ts';
 import type { CheckRun, CheckRunner, TestRun } from '../workspace/check-runner.ts';
 import type { RepoCommands } from '../workspace/detect-commands.ts';
 import type { TestReport, TestStepResult } from '../workspace/test-report/types.ts';
+import { stepFilesOf, type StepFiles } from '../workspace/test-report/test-file-owners.ts';
 import { changedFiles, type ChangedFile } from './change-files.ts';
 import { findTestTampering } from './test-tampering.ts';
 
@@ -17,6 +18,8 @@ export interface BaselineEvidence {
   structured: boolean;
   durationMs: number;
   checks: Record<string, { exitCode: number | null; errors: number }>;
+  /** Which test files each step of the chain ran: red gives a changed file only to its runner. */
+  stepFiles?: StepFiles[];
   /** The end of the suite's output, kept to explain a failing baseline. */
   outputTail?: string;
   timedOut?: boolean;
@@ -123,7 +126,7 @@ export async function collectBaseline(root: string, commands: RepoCommands, chec
     if (check) baselineChecks[kind] = { exitCode: check.exitCode, errors: check.report.errors };
   }
   if (!run) return { command: '', exitCode: null, passed: 0, failed: 0, failingIds: [], structured: false, durationMs: 0, checks: baselineChecks };
-  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, durationMs: run.durationMs, checks: baselineChecks, outputTail: run.outputTail, timedOut: run.timedOut };
+  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, durationMs: run.durationMs, checks: baselineChecks, stepFiles: stepFilesOf(run.report), outputTail: run.outputTail, timedOut: run.timedOut };
 }
 
 /**
@@ -209,7 +212,7 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
 async function runRed(options: VerifyOptions, testFiles: string[], sources: ChangedFile[], baselineFailing: Set<string>): Promise<Partial<AttemptEvidence['red']>> {
   const { root, baseCommit, baseline, checks, commands, signal } = options;
   const fullSuiteMs = baseline.durationMs;
-  const focused = await withSourcesAtBase(root, baseCommit, sources, () => checks.runChangedTests(root, commands, testFiles, signal));
+  const focused = await withSourcesAtBase(root, baseCommit, sources, () => checks.runChangedTests(root, commands, testFiles, signal, baseline.stepFiles));
   let scopeReason: string;
   if (focused.ok) {
     const inChangedFiles = (file: string) => testFiles.includes(file);

@@ -6,6 +6,7 @@ import { readPackageManifest } from './test-report/package-manifest.ts';
 import { planTestChain } from './test-report/expand-script-chain.ts';
 import { readTestChain } from './test-report/read-test-chain.ts';
 import { planFocusedChain } from './test-report/focus-test-chain.ts';
+import type { StepFiles } from './test-report/test-file-owners.ts';
 import type { ChainPlan } from './test-report/expand-script-chain.ts';
 import { reportersDidNotReach, withUnchangedCommandResult } from './test-report/unchanged-command.ts';
 import { planCheck, readCheckReport } from './test-report/check-detection.ts';
@@ -48,7 +49,7 @@ export interface CheckRunner {
    * The test command's runners on `files` alone (after its build steps): red on the new tests.
    * `ok: false` says why that cannot be planned; the caller then runs the whole suite.
    */
-  runChangedTests(root: string, commands: RepoCommands, files: readonly string[], signal: AbortSignal): Promise<FocusedTestRun>;
+  runChangedTests(root: string, commands: RepoCommands, files: readonly string[], signal: AbortSignal, baselineSteps?: readonly StepFiles[]): Promise<FocusedTestRun>;
   /** Undefined when that command is not configured. */
   runCheck(kind: CheckKind, root: string, commands: RepoCommands, signal: AbortSignal): Promise<CheckRun | undefined>;
 }
@@ -105,23 +106,24 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
     async runTests(root, commands, signal) {
       const testCommand = commands.test;
       if (!testCommand) return undefined;
-      return inRunFolder(async (folder) => {
+      const { plan, testRun } = await inRunFolder(async (folder) => {
         // Each runner invocation of the command's chain writes its own report into the run folder.
-        const plan = planTestChain(testCommand, readPackageManifest(root), folder);
-        const testRun = await runChain(testCommand, plan, root, folder, signal);
-        if (plan.command === testCommand || !reportersDidNotReach(plan, testRun) || signal.aborted) return testRun;
-        // Mender's reporter options reached no runner and the command failed: the changed command
-        // may not start the same tests. The unchanged command decides, and the steps say why.
-        const unchanged = await runChain(testCommand, { command: testCommand, steps: [] }, root, folder, signal);
-        return withUnchangedCommandResult(testRun, unchanged);
+        const planned = planTestChain(testCommand, readPackageManifest(root), folder);
+        return { plan: planned, testRun: await runChain(testCommand, planned, root, folder, signal) };
       });
+      if (plan.command === testCommand || !reportersDidNotReach(plan, testRun) || signal.aborted) return testRun;
+      // Mender's reporter options reached no runner and the command failed: the changed command
+      // may not start the same tests. The unchanged command decides (in a fresh run folder), and
+      // the steps say why.
+      const unchanged = await inRunFolder((folder) => runChain(testCommand, { command: testCommand, steps: [] }, root, folder, signal));
+      return withUnchangedCommandResult(testRun, unchanged);
     },
 
-    async runChangedTests(root, commands, files, signal) {
+    async runChangedTests(root, commands, files, signal, baselineSteps) {
       const testCommand = commands.test;
       if (!testCommand) return { ok: false, reason: 'the repository has no test command' };
       return inRunFolder(async (folder) => {
-        const focused = planFocusedChain(testCommand, readPackageManifest(root), files, folder);
+        const focused = planFocusedChain(testCommand, readPackageManifest(root), files, folder, baselineSteps);
         if (!focused.ok) return focused;
         const focusedFiles = [...new Set(focused.plan.steps.flatMap((step) => files.filter((file) => step.command.includes(file))))];
         // Named by what it runs: the focused runner steps (the builds before them run too).

@@ -29,6 +29,8 @@ export interface ChainPlan {
 /** Runs the chain on some test files only (see focus-test-chain.ts). */
 export interface ChainFocus {
   files: readonly string[];
+  /** Which of `files` a step (as written, and the scripts reaching it) should run; all of them when absent. */
+  filesFor?: (command: string, scripts: string[]) => readonly string[] | undefined;
   /** Simple commands after this position are left out (nothing after the last focused runner is needed). */
   keepThrough?: number;
 }
@@ -126,7 +128,7 @@ function rewriteSegment(segment: ShellSegment, original: string, scripts: string
   const focus = context.focus;
   if (focus !== undefined) {
     if (runner !== undefined) {
-      const focused = focusStep(runner, words, focus.files);
+      const focused = focusStep(runner, words, focus.filesFor?.(original, scripts) ?? focus.files);
       if (focused === undefined) return piped ? undefined : 'true';
       context.markFocused(position);
       const text = [...assignments.map(quoteAssignment), focused.command].join(' ');

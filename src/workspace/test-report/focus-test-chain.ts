@@ -1,16 +1,19 @@
 import { planTestChain, type ChainPlan, type PackageManifest } from './expand-script-chain.ts';
+import { createOwnerResolver, type StepFiles } from './test-file-owners.ts';
 
 export type FocusedPlan = { ok: true; plan: ChainPlan } | { ok: false; reason: string };
 
 /**
  * The test command run on `files` alone: every runner invocation of its chain that selects some
  * of them runs on those only; checks before it (lint, type tests, bundle size) are left out and
- * builds kept; nothing after the last such runner runs. Two passes over the same expansion: the
+ * builds kept; nothing after the last such runner runs. With the baseline's test files per step,
+ * each file goes only to the steps that ran it (or its folder). Two passes over the same expansion: the
  * first finds that last runner, the second leaves out what follows it.
  */
-export function planFocusedChain(command: string, manifest: PackageManifest, files: readonly string[], reportFolder: string): FocusedPlan {
+export function planFocusedChain(command: string, manifest: PackageManifest, files: readonly string[], reportFolder: string, baselineSteps: readonly StepFiles[] = []): FocusedPlan {
   if (files.length === 0) return { ok: false, reason: 'no test file was added or changed' };
-  const first = planTestChain(command, manifest, reportFolder, { files });
+  const filesFor = createOwnerResolver(baselineSteps, files);
+  const first = planTestChain(command, manifest, reportFolder, { files, filesFor });
   if (first.lastFocusedSegment === undefined) {
     const unread = first.steps.find((step) => step.fallbackReason);
     return {
@@ -20,6 +23,6 @@ export function planFocusedChain(command: string, manifest: PackageManifest, fil
         : 'no runner of the test command selects the changed test files',
     };
   }
-  const plan = planTestChain(command, manifest, reportFolder, { files, keepThrough: first.lastFocusedSegment });
+  const plan = planTestChain(command, manifest, reportFolder, { files, filesFor, keepThrough: first.lastFocusedSegment });
   return { ok: true, plan };
 }
