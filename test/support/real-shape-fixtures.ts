@@ -22,9 +22,17 @@ export interface ShapeFixture {
   cleanup(): void;
 }
 
-/** The slow tests, like a real suite's: red on the new test alone skips them. */
-function slowTests(count: number, make: (index: number) => string): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: count }, (_, index) => make(index)).map((content, index) => [`slow-${index}`, content]));
+/** How much slow work the suite has beside the tests that matter (bench/verify makes suites of 20–60 s). */
+export interface SuiteSize {
+  slowFiles?: number;
+  slowMs?: number;
+}
+
+/** Test files that only wait, like a real suite's slow tests: red on the new test alone skips them. */
+function slowTests(folder: string, size: SuiteSize, defaults: Required<SuiteSize>, make: (index: number, ms: number) => string): Record<string, string> {
+  const count = size.slowFiles ?? defaults.slowFiles;
+  const ms = size.slowMs ?? defaults.slowMs;
+  return Object.fromEntries(Array.from({ length: count }, (_, index) => [`${folder}/slow-${index}.test.js`, make(index, ms)]));
 }
 
 function create(name: string, files: Record<string, string>, links: Record<string, string>, bins: Record<string, string>): string {
@@ -43,11 +51,14 @@ function create(name: string, files: Record<string, string>, links: Record<strin
   return folder;
 }
 
-const slowTapeTest = (index: number) =>
-  `const test = require('tape');\ntest('slow ${index}', (t) => { setTimeout(() => { t.pass('waited'); t.end(); }, 300); });\n`;
+const slowTapeTest = (index: number, ms: number) =>
+  `const test = require('tape');\ntest('slow ${index}', (t) => { setTimeout(() => { t.pass('waited'); t.end(); }, ${ms}); });\n`;
+const slowTapTest = (index: number, ms: number) =>
+  `const t = require('tap');\nt.test('slow ${index}', (t) => { setTimeout(() => { t.pass('waited'); t.end(); }, ${ms}); });\n`;
+const slowJestTest = (index: number, ms: number) => `test('slow ${index}', () => new Promise((resolve) => setTimeout(resolve, ${ms})));\n`;
 
 /** tap 16 with a 100 % coverage check and a TypeScript build in `pretest` through `npm run prepare`. */
-export function tapWithBuild(): ShapeFixture {
+export function tapWithBuild(size: SuiteSize = {}): ShapeFixture {
   const source = 'export function clamp(value: number, low: number, high: number): number {\n  return Math.min(Math.max(value, low), low);\n}\n';
   const folder = create(
     'tap',
@@ -56,6 +67,7 @@ export function tapWithBuild(): ShapeFixture {
       'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'commonjs', target: 'es2020', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/clamp.ts'] }),
       'src/clamp.ts': source,
       'test/low.test.js': "const t = require('tap');\nconst { clamp } = require('../dist/clamp.js');\nt.test('clamp', (t) => { t.equal(clamp(-5, 0, 0), 0, 'raises to low'); t.end(); });\n",
+      ...slowTests('test', size, { slowFiles: 0, slowMs: 0 }, slowTapTest),
     },
     { tap: 'tap16', typescript: 'typescript' },
     { tap: 'tap/bin/run.js', tsc: 'typescript/bin/tsc' },
@@ -75,16 +87,15 @@ export function tapWithBuild(): ShapeFixture {
 }
 
 /** tape behind `npm run test:unit`, TAP on stdout, with a few slow tests beside the one that matters. */
-export function tapeBehindNpmRun(): ShapeFixture {
+export function tapeBehindNpmRun(size: SuiteSize = {}): ShapeFixture {
   const source = "exports.initials = (name) => name.split(' ').map((part) => part[0]).join('');\n";
-  const slow = slowTests(4, slowTapeTest);
   const folder = create(
     'tape',
     {
       'package.json': JSON.stringify({ name: 'initials', version: '1.0.0', scripts: { test: 'npm run test:unit', 'test:unit': 'tape test/*.js' } }, null, 2),
       'index.js': source,
       'test/initials.test.js': "const test = require('tape');\nconst { initials } = require('..');\ntest('initials', (t) => { t.equal(initials('Ada Lovelace'), 'AL'); t.end(); });\n",
-      ...Object.fromEntries(Object.entries(slow).map(([name, content]) => [`test/${name}.test.js`, content])),
+      ...slowTests('test', size, { slowFiles: 4, slowMs: 300 }, slowTapeTest),
     },
     { tape: 'tape' },
     { tape: 'tape/bin/tape' },
@@ -104,7 +115,7 @@ export function tapeBehindNpmRun(): ShapeFixture {
 }
 
 /** jest as one of several commands chained with `&&`, each jest under another TZ. */
-export function jestChain(): ShapeFixture {
+export function jestChain(size: SuiteSize = {}): ShapeFixture {
   const source = "exports.dayOf = (iso) => new Date(iso).getDate();\n";
   const folder = create(
     'jest',
@@ -116,6 +127,7 @@ export function jestChain(): ShapeFixture {
       ),
       'index.js': source,
       'test/day.test.js': "const { dayOf } = require('..');\ntest('reads the day of a date', () => { expect(dayOf('2024-03-10T12:00:00Z')).toBe(10); });\n",
+      ...slowTests('test', size, { slowFiles: 0, slowMs: 0 }, slowJestTest),
     },
     { jest: 'jest' },
     { jest: 'jest/bin/jest.js' },
