@@ -37,8 +37,11 @@ export interface CheckRun {
 
 /** Runs a repository's own test and check commands and reads their machine-readable results. */
 export interface CheckRunner {
-  /** Undefined when the repository has no test command. */
-  runTests(root: string, commands: RepoCommands, signal: AbortSignal): Promise<TestRun | undefined>;
+  /**
+   * Undefined when the repository has no test command. In a workspace (monorepo), `changedPaths`
+   * (relative to the root) narrows a workspace-wide test script to the packages they affect.
+   */
+  runTests(root: string, commands: RepoCommands, signal: AbortSignal, scope?: { changedPaths?: string[] }): Promise<TestRun | undefined>;
   /** Undefined when that command is not configured. */
   runCheck(kind: CheckKind, root: string, commands: RepoCommands, signal: AbortSignal): Promise<CheckRun | undefined>;
 }
