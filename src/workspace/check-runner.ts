@@ -4,6 +4,7 @@ import { buildCommandEnvironment, runCommand, type CommandResult } from './comma
 import { readPackageScripts, type RepoCommands } from './detect-commands.ts';
 import { readPackageManifest } from './test-report/package-manifest.ts';
 import { planTestChain } from './test-report/expand-script-chain.ts';
+import { workspaceFollower } from './test-report/plan-workspace-tests.ts';
 import { readTestChain } from './test-report/read-test-chain.ts';
 import { planCheck, readCheckReport } from './test-report/check-detection.ts';
 import { sandboxCommand, type SandboxSettings } from './sandbox.ts';
@@ -86,12 +87,12 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
   }
 
   return {
-    async runTests(root, commands, signal) {
+    async runTests(root, commands, signal, scope) {
       const testCommand = commands.test;
       if (!testCommand) return undefined;
       return inRunFolder(async (folder) => {
         // Each runner invocation of the command's chain writes its own report into the run folder.
-        const plan = planTestChain(testCommand, readPackageManifest(root), folder);
+        const plan = planTestChain(testCommand, readPackageManifest(root), folder, workspaceFollower(root, scope?.changedPaths));
         const result = await run(plan.command, root, {}, folder, signal);
         const readReport = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
         const outputTail = result.output.slice(-tailCharacters);
