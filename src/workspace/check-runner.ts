@@ -4,6 +4,7 @@ import { buildCommandEnvironment, runCommand, type CommandResult } from './comma
 import { readPackageScripts, type RepoCommands } from './detect-commands.ts';
 import { readPackageManifest } from './test-report/package-manifest.ts';
 import { planTestChain } from './test-report/expand-script-chain.ts';
+import { workspaceFollower } from './test-report/plan-workspace-tests.ts';
 import { readTestChain } from './test-report/read-test-chain.ts';
 import { planFocusedChain } from './test-report/focus-test-chain.ts';
 import type { StepFiles } from './test-report/test-file-owners.ts';
@@ -43,8 +44,11 @@ export interface CheckRun {
 
 /** Runs a repository's own test and check commands and reads their machine-readable results. */
 export interface CheckRunner {
-  /** Undefined when the repository has no test command. */
-  runTests(root: string, commands: RepoCommands, signal: AbortSignal): Promise<TestRun | undefined>;
+  /**
+   * Undefined when the repository has no test command. In a workspace (monorepo), `changedPaths`
+   * (relative to the root) narrows a workspace-wide test script to the packages they affect.
+   */
+  runTests(root: string, commands: RepoCommands, signal: AbortSignal, scope?: { changedPaths?: string[] }): Promise<TestRun | undefined>;
   /**
    * The test command's runners on `files` alone (after its build steps): red on the new tests.
    * `ok: false` says why that cannot be planned; the caller then runs the whole suite.
@@ -103,12 +107,12 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
   }
 
   return {
-    async runTests(root, commands, signal) {
+    async runTests(root, commands, signal, scope) {
       const testCommand = commands.test;
       if (!testCommand) return undefined;
       const { plan, testRun } = await inRunFolder(async (folder) => {
         // Each runner invocation of the command's chain writes its own report into the run folder.
-        const planned = planTestChain(testCommand, readPackageManifest(root), folder);
+        const planned = planTestChain(testCommand, readPackageManifest(root), folder, { followWorkspaces: workspaceFollower(root, scope?.changedPaths) });
         return { plan: planned, testRun: await runChain(testCommand, planned, root, folder, signal) };
       });
       if (plan.command === testCommand || !reportersDidNotReach(plan, testRun) || signal.aborted) return testRun;

@@ -16,6 +16,8 @@ export interface PlannedStep {
   reportFile?: string;
   /** Why this step's result can only come from the exit code. */
   fallbackReason?: string;
+  /** The workspace package folder it runs in (relative to the root): its report's paths start there. */
+  directory?: string;
 }
 
 export interface ChainPlan {
@@ -41,6 +43,12 @@ export interface PackageManifest {
   version?: string;
 }
 
+/**
+ * Plans a command that runs a script in workspace packages (`npm test -ws`, `pnpm -r test`), or
+ * says why it cannot; undefined when the words are no such command or there are no workspaces.
+ */
+export type FollowWorkspaces = (words: string[], scripts: string[], reportFolder: string) => ChainPlan | string | undefined;
+
 /** How deep `npm run a` → `npm run b` → … is followed before giving up (also stops cycles). */
 const MAXIMUM_SCRIPT_DEPTH = 8;
 const RUN_ALL_TOOLS = new Set(['run-s', 'run-p', 'npm-run-all', 'npm-run-all2']);
@@ -52,16 +60,26 @@ const WORKSPACE_OPTIONS = new Set(['--prefix', '-C', '--dir', '--filter', '-F', 
  * node_modules/.bin on PATH; `&&`, `;`, `||`, pipes, environment prefixes, cross-env and
  * run-s/run-p/npm-run-all are kept or followed. Every runner invocation found gets its own
  * report file in `reportFolder`. Parts that cannot be followed are left as written and listed
- * as steps read from the exit code, with the reason.
+ * as steps read from the exit code, with the reason. With `followWorkspaces`, commands that run
+ * a script in workspace packages are followed into each package.
  */
-export function planTestChain(command: string, manifest: PackageManifest, reportFolder: string, focus?: ChainFocus): ChainPlan {
+export function planTestChain(
+  command: string,
+  manifest: PackageManifest,
+  reportFolder: string,
+  options: { followWorkspaces?: FollowWorkspaces; focus?: ChainFocus } = {},
+): ChainPlan {
   const steps: PlannedStep[] = [];
   let expandedScript = false;
   let lastFocusedSegment: number | undefined;
   let visited = 0;
+  let workspaceRuns = 0;
+  const { focus, followWorkspaces } = options;
   const context: Context = {
     manifest,
     focus,
+    followWorkspaces,
+    nextWorkspaceFolder: () => path.join(reportFolder, `workspaces-${(workspaceRuns += 1)}`),
     nextReportFile: () => path.join(reportFolder, `step-${steps.length + 1}.out`),
     addStep: (step: PlannedStep) => steps.push(step),
     markExpanded: () => (expandedScript = true),
@@ -78,6 +96,8 @@ export function planTestChain(command: string, manifest: PackageManifest, report
 interface Context {
   manifest: PackageManifest;
   focus?: ChainFocus;
+  followWorkspaces?: FollowWorkspaces;
+  nextWorkspaceFolder(): string;
   nextReportFile(): string;
   addStep(step: PlannedStep): void;
   markExpanded(): void;
@@ -110,6 +130,14 @@ function isPiped(text: string, segments: ShellSegment[], index: number): boolean
 
 function rewriteSegment(segment: ShellSegment, original: string, scripts: string[], context: Context, piped: boolean): string | undefined {
   const { assignments, words } = splitAssignments(segment.tokens);
+  const exports = assignments.length > 0 ? `export ${assignments.map(quoteAssignment).join(' ')}; ` : '';
+  const delegated = context.followWorkspaces?.(words, scripts, context.nextWorkspaceFolder());
+  if (typeof delegated === 'string') return unreachable(original, scripts, context, delegated);
+  if (delegated !== undefined) {
+    for (const step of delegated.steps) context.addStep(step);
+    context.markExpanded();
+    return `(${exports}${delegated.command})`;
+  }
   const runAll = RUN_ALL_TOOLS.has(commandName(words[0] ?? ''));
   const reference = runAll ? undefined : scriptReference(words, context.manifest.scripts);
   if (runAll || reference !== undefined) {
@@ -120,7 +148,6 @@ function rewriteSegment(segment: ShellSegment, original: string, scripts: string
     const body = runAll ? runAllScripts(words, scripts, context) : lifecycle(reference?.name ?? '', argumentsAfterName(words, reference?.manager ?? 'npm'), scripts, context, reference?.manager ?? 'npm');
     if (body === undefined) return undefined;
     context.markExpanded();
-    const exports = assignments.length > 0 ? `export ${assignments.map(quoteAssignment).join(' ')}; ` : '';
     return `(${exports}${body})`;
   }
   const position = context.visitSegment();

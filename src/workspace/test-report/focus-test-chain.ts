@@ -13,7 +13,7 @@ export type FocusedPlan = { ok: true; plan: ChainPlan } | { ok: false; reason: s
 export function planFocusedChain(command: string, manifest: PackageManifest, files: readonly string[], reportFolder: string, baselineSteps: readonly StepFiles[] = []): FocusedPlan {
   if (files.length === 0) return { ok: false, reason: 'no test file was added or changed' };
   const filesFor = createOwnerResolver(baselineSteps, files);
-  const first = planTestChain(command, manifest, reportFolder, { files, filesFor });
+  const first = planTestChain(command, manifest, reportFolder, { focus: { files, filesFor } });
   if (first.lastFocusedSegment === undefined) {
     const unread = first.steps.find((step) => step.fallbackReason);
     return {
@@ -23,6 +23,6 @@ export function planFocusedChain(command: string, manifest: PackageManifest, fil
         : 'no runner of the test command selects the changed test files',
     };
   }
-  const plan = planTestChain(command, manifest, reportFolder, { files, filesFor, keepThrough: first.lastFocusedSegment });
+  const plan = planTestChain(command, manifest, reportFolder, { focus: { files, filesFor, keepThrough: first.lastFocusedSegment } });
   return { ok: true, plan };
 }

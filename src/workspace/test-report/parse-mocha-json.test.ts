@@ -107,6 +107,13 @@ describe('parseMochaJson', () => {
     expect(hook?.message).toContain('connection refused');
   });
 
+  it('finds the line when the stack only names the file relative to where mocha ran, as mocha 11 prints it', () => {
+    const relativeOnly = { ...failing, err: { ...failing.err, stack: 'AssertionError [ERR_ASSERTION]: Infinity !== 0\n    at Context.<anonymous> (test/calculator.spec.js:14:12)\n    at process.processImmediate (node:internal/timers:478:21)' } };
+    const parsed = parseMochaJson(JSON.stringify({ ...mochaReport, tests: [relativeOnly], failures: [relativeOnly], passes: [], pending: [] }), '/repo');
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.report.failures[0]?.line).toBe(14);
+  });
+
   it('returns errors instead of throwing on other shapes', () => {
     for (const text of ['', '{', '{"stats":{}}', '{"tests":[{"title":1}]}', '42']) {
       const parsed = parseMochaJson(text, '/repo');

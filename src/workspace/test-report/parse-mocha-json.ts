@@ -57,7 +57,8 @@ function toTestCase(test: MochaTest, status: TestStatus, root: string): TestCase
     file: toRepositoryPath(rawFile, root),
     namePath: namePath(test),
     status,
-    line: findLineInStack(message, absoluteFile),
+    // mocha 11 prints stack frames relative to the folder it ran in, which is `root` for this report.
+    line: findLineInStack(message, absoluteFile) ?? findLineInStack(message, toRepositoryPath(absoluteFile, root)),
     message: withoutInternalFrames(message),
   });
 }

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { PlannedStep } from './expand-script-chain.ts';
 import { parseRunnerReport } from './parse-runner-report.ts';
+import { rebasePackageReport } from './rebase-package-report.ts';
 import { COMMAND_FAILURE_ID } from './runner-detection.ts';
 import type { TestCaseResult, TestReport, TestStepResult } from './types.ts';
 
@@ -25,7 +27,8 @@ export function readTestChain(
       continue;
     }
     const text = readReport(step.reportFile);
-    const parsed = text === undefined ? undefined : parseRunnerReport(step.runner, text, root);
+    // A workspace package's runner ran in its folder and reports paths from there.
+    const parsed = text === undefined ? undefined : parseRunnerReport(step.runner, text, step.directory === undefined ? root : path.join(root, step.directory));
     if (parsed?.ok !== true) {
       const reason =
         parsed === undefined
@@ -37,7 +40,8 @@ export function readTestChain(
     // Each test knows its step: a chain may run the same file twice (one jest per TZ).
     const index = results.length;
     const tag = (test: TestCaseResult): TestCaseResult => ({ ...test, step: index });
-    reports.push({ ...parsed.report, tests: parsed.report.tests.map(tag), failures: parsed.report.failures.map(tag) });
+    const own = step.directory === undefined ? parsed.report : rebasePackageReport(parsed.report, step.directory, root);
+    reports.push({ ...own, tests: own.tests.map(tag), failures: own.failures.map(tag) });
     results.push({ ...base, structured: true, passed: parsed.report.passed, failed: parsed.report.failed, skipped: parsed.report.skipped });
   }
   const structuredSteps = results.filter((result) => result.structured);
