@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCheckRunner, type TestRun } from '../../src/workspace/check-runner.ts';
 import { createSampleProject, type SampleProject } from '../../src/workspace/test-report/sample-projects.ts';
+import { linkNodeModulesForTap21 } from '../../src/workspace/test-report/tap21-node-modules.ts';
 import { detectSandbox } from '../../src/workspace/sandbox.ts';
 
 const sandboxDetection = await detectSandbox();
@@ -85,9 +86,9 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function runTests(command: string, mode: 'off' | 'bubblewrap' = 'off'): Promise<TestRun> {
+async function runTests(command: string, mode: 'off' | 'bubblewrap' = 'off', root = project.root): Promise<TestRun> {
   const runner = createCheckRunner({ timeoutMs: 120_000, outputLimitBytes: 1_000_000, scratchDir: scratch, sandbox: { mode } });
-  const run = await runner.runTests(project.root, { test: command }, new AbortController().signal);
+  const run = await runner.runTests(root, { test: command }, new AbortController().signal);
   if (run === undefined) throw new Error('no test command');
   return run;
 }
@@ -177,5 +178,48 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report.structured).toBe(false);
     expect(run.report.steps).toMatchObject([{ runner: 'unknown', structured: false, fallbackReason: "runs another package's scripts (--workspace)" }]);
     expect(run.report.failures[0]?.message).toContain('npm run test:unit --workspace other');
+  });
+});
+
+// tap 21 gets a project of its own: its node_modules must resolve React as a tap 21 install does.
+const TAP21_FILES: Record<string, string> = {
+  'package.json': JSON.stringify({
+    name: 'tap21-fixture',
+    version: '1.0.0',
+    type: 'module',
+    scripts: { prepare: 'tsc -p tsconfig.json', pretest: 'npm run prepare', test: 'tap' },
+  }),
+  'tsconfig.json': FIXTURE_FILES['tsconfig.json'] ?? '',
+  'src/index.ts': 'export const one: number = 1;\n',
+  'test/math.test.js': [
+    "import t from 'tap';",
+    "import { one } from '../dist/index.js';",
+    "t.test('math', async (t) => {",
+    "  t.test('adds', async (t) => { t.equal(one + one, 2); });",
+    "  t.test('divides', async (t) => { t.equal(one / one, 2, 'one over one is two'); });",
+    '});',
+    '',
+  ].join('\n'),
+};
+
+describe('tap 21', () => {
+  let tapProject: SampleProject;
+  beforeAll(async () => {
+    tapProject = await createSampleProject(TAP21_FILES);
+    await linkNodeModulesForTap21(tapProject.root);
+  });
+  afterAll(() => tapProject.remove());
+
+  it('npm test with a pretest build through npm run prepare: names the failing subtest with its parents, file and line', async () => {
+    const run = await runTests('npm test', 'off', tapProject.root);
+    expect(run.exitCode, run.output).toBe(1);
+    expect(fs.existsSync(path.join(tapProject.root, 'dist/index.js'))).toBe(true);
+    // tap's own summary line, printed with the TAP.
+    expect(run.output).toContain('# { total: 2, pass: 1, fail: 1 }');
+    expect(run.report).toMatchObject({ runner: 'tap', structured: true, passed: 1, failed: 1, skipped: 0 });
+    expect(run.report.steps).toMatchObject([{ runner: 'tap', structured: true, scripts: ['test'] }]);
+    expect(run.report.failures).toHaveLength(1);
+    expect(run.report.failures[0]).toMatchObject({ id: 'test/math.test.js::math > divides > one over one is two', line: 5 });
+    expect(run.report.failures[0]?.message).toContain('+1');
   });
 });
