@@ -54,6 +54,7 @@ const FIXTURE_FILES: Record<string, string> = {
       'test:lifecycle': 'node -e "process.stdout.write(process.env.npm_lifecycle_event)" && npm run test:unit',
       'test:e2e': 'playwright test e2e/',
       'test:workspace': 'npm run test:unit --workspace other',
+      'test:jasmine': 'jasmine',
     },
   }),
   'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/index.ts'] }),
@@ -67,6 +68,18 @@ const FIXTURE_FILES: Record<string, string> = {
     "test.describe('math', () => {",
     "  test('adds', () => { expect(1 + 1).toBe(2); });",
     "  test('divides', () => { expect(1 / 1).toBe(2); });",
+    '});',
+    '',
+  ].join('\n'),
+  'spec/support/jasmine.json': JSON.stringify({ spec_dir: 'spec', spec_files: ['**/*.spec.js'], random: false }),
+  'spec/math.spec.js': [
+    "describe('math', () => {",
+    "  it('adds', () => { expect(1 + 1).toBe(2); });",
+    "  describe('nested', () => {",
+    "    it('divides', () => { expect(1 / 1).toBe(2); });",
+    '  });',
+    "  xit('is not ready', () => {});",
+    "  afterAll(() => { throw new Error('cleanup broke'); });",
     '});',
     '',
   ].join('\n'),
@@ -149,6 +162,19 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report).toMatchObject({ runner: 'playwright', structured: true, passed: 1, failed: 1 });
     expect(run.report.failures[0]).toMatchObject({ id: 'e2e/math.spec.js::math > divides', line: 4 });
     expect(run.report.failures[0]?.message).toContain('toBe');
+  });
+
+  it('jasmine: its console output stays, failures carry describe > it, file, line; totals are jasmine\'s', async () => {
+    const run = await runTests('npm run test:jasmine');
+    expect(run.exitCode).toBe(3);
+    // jasmine's own summary: an afterAll error counts as a failure, xit as pending.
+    expect(run.output).toContain('3 specs, 2 failures, 1 pending spec');
+    expect(run.report).toMatchObject({ runner: 'jasmine', structured: true, passed: 1, failed: 2, skipped: 1 });
+    expect(run.report.steps).toMatchObject([{ runner: 'jasmine', structured: true, scripts: ['test:jasmine'] }]);
+    expect(run.report.failures).toMatchObject([
+      { id: 'spec/math.spec.js::math > nested > divides', line: 4, message: expect.stringContaining('Expected 1 to be 2.') },
+      { id: 'spec/math.spec.js::math > (suite failed)', line: 7, message: expect.stringContaining('cleanup broke') },
+    ]);
   });
 
   it('run-s over tape and a && chain of two jest runs with different TZ: every runner gets its report', async () => {
