@@ -1,3 +1,4 @@
+import { parseJasmineJson } from './parse-jasmine-json.ts';
 import { parseJestJson } from './parse-jest-json.ts';
 import { parseMochaJson } from './parse-mocha-json.ts';
 import { parseNodeTestEvents } from './parse-node-test-events.ts';
@@ -23,6 +24,8 @@ export function parseRunnerReport(runner: TestRunner, text: string, root: string
       return parseRunnerTap(runner, text, root);
     case 'playwright':
       return parsePlaywrightJson(text, root);
+    case 'jasmine':
+      return parseJasmineJson(text, root);
     case 'unknown':
       return undefined;
   }

@@ -1,4 +1,5 @@
 import { commandName } from './find-tool-invocation.ts';
+import { withJasmineReporter } from './jasmine-reporter.ts';
 import { nodeTestReporterOptions } from './node-test-reporter.ts';
 import { quoteShellArgument } from './shell-command.ts';
 import type { TestRunner } from './types.ts';
@@ -16,6 +17,7 @@ export function identifyStepRunner(words: string[]): KnownRunner | undefined {
     if (name === 'tape') return 'tape';
     if (name === 'ava') return 'ava';
     if (name === 'tap') return 'tap';
+    if (name === 'jasmine') return 'jasmine';
     if (name === 'playwright' && words[index + 1] === 'test') return 'playwright';
     if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test'))
       return 'node-test';
@@ -30,7 +32,8 @@ export function identifyStepRunner(words: string[]): KnownRunner | undefined {
  * - node:test gets Mender's reporter through NODE_OPTIONS (whatever wraps node);
  * - Playwright Test gets `--reporter=list,json` and PLAYWRIGHT_JSON_OUTPUT_NAME;
  * - tape, ava (`--tap`) and tap (`--reporter=tap`) print TAP on stdout: their stdout goes to
- *   the file, is then shown, and the runner's own exit code is kept.
+ *   the file, is then shown, and the runner's own exit code is kept;
+ * - jasmine gets Mender's reporter module through `--require=`, beside its console reporter.
  */
 export function withStepReporter(runner: KnownRunner, text: string, reportFile: string): string {
   const file = quoteShellArgument(reportFile);
@@ -53,6 +56,8 @@ export function withStepReporter(runner: KnownRunner, text: string, reportFile: 
     case 'playwright':
       // The json reporter writes where PLAYWRIGHT_JSON_OUTPUT_NAME says; list keeps the console readable.
       return `PLAYWRIGHT_JSON_OUTPUT_NAME=${file} ${text} --reporter=list,json`;
+    case 'jasmine':
+      return withJasmineReporter(text, reportFile);
   }
 }
 
