@@ -41,6 +41,8 @@ const FIXTURE_FILES: Record<string, string> = {
     name: 'fixture',
     version: '1.0.0',
     type: 'module',
+    // Read by Mender to tell a `node test/x.js` that runs uvu from any other node script.
+    devDependencies: { uvu: '^0.5.6' },
     scripts: {
       // The shape from issue 13: a TypeScript build in pretest, c8 around mocha, a glob.
       pretest: 'tsc -p tsconfig.json',
@@ -55,6 +57,8 @@ const FIXTURE_FILES: Record<string, string> = {
       'test:e2e': 'playwright test e2e/',
       'test:workspace': 'npm run test:unit --workspace other',
       'test:jasmine': 'jasmine',
+      'test:uvu': 'uvu test/uvu',
+      'test:uvu-node': 'node test/uvu/plain.js',
     },
   }),
   'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/index.ts'] }),
@@ -81,6 +85,25 @@ const FIXTURE_FILES: Record<string, string> = {
     "  xit('is not ready', () => {});",
     "  afterAll(() => { throw new Error('cleanup broke'); });",
     '});',
+    '',
+  ].join('\n'),
+  'test/uvu/math.js': [
+    "import { suite } from 'uvu';",
+    "import * as assert from 'uvu/assert';",
+    "const math = suite('math');",
+    "math('adds', () => { assert.is(1 + 1, 2); });",
+    "math('divides', () => { assert.is(1 / 1, 2, 'one over one is two'); });",
+    "math.skip('is skipped', () => {});",
+    "math('throws', () => { throw new Error('boom'); });",
+    'math.run();',
+    '',
+  ].join('\n'),
+  'test/uvu/plain.js': [
+    "import { test } from 'uvu';",
+    "import * as assert from 'uvu/assert';",
+    "test('equal objects', () => { assert.equal({ a: 1, b: [1, 2] }, { a: 1, b: [1, 3] }); });",
+    "test('passes', () => {});",
+    'test.run();',
     '',
   ].join('\n'),
   'test/jest/utc.test.cjs': JEST_TEST('utc', 'UTC'),
@@ -175,6 +198,26 @@ describe('test commands expanded into steps, each with its own report', () => {
       { id: 'spec/math.spec.js::math > nested > divides', line: 4, message: expect.stringContaining('Expected 1 to be 2.') },
       { id: 'spec/math.spec.js::math > (suite failed)', line: 7, message: expect.stringContaining('cleanup broke') },
     ]);
+  });
+
+  it('uvu CLI: its console summary is read; failures are suite > test with file, line and message', async () => {
+    const run = await runTests('npm run test:uvu');
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toMatch(/Total:\s+5[\s\S]*Passed:\s+2[\s\S]*Skipped:\s+1/);
+    expect(run.report).toMatchObject({ runner: 'uvu', structured: true, passed: 2, failed: 3, skipped: 1 });
+    expect(run.report.steps).toMatchObject([{ runner: 'uvu', structured: true, scripts: ['test:uvu'] }]);
+    expect(run.report.failures).toMatchObject([
+      { id: 'test/uvu/math.js::math > divides', line: 5, message: expect.stringContaining('one over one is two') },
+      { id: 'test/uvu/math.js::math > throws', line: 7, message: expect.stringContaining('boom') },
+      { id: 'test/uvu/plain.js::equal objects', line: 3, message: expect.stringContaining('Expected values to be deeply equal') },
+    ]);
+  });
+
+  it('uvu run by node on one file (uvu is a devDependency): read the same way', async () => {
+    const run = await runTests('npm run test:uvu-node');
+    expect(run.exitCode).toBe(1);
+    expect(run.report).toMatchObject({ runner: 'uvu', structured: true, passed: 1, failed: 1, skipped: 0 });
+    expect(run.report.failures.map((failure) => failure.id)).toEqual(['test/uvu/plain.js::equal objects']);
   });
 
   it('run-s over tape and a && chain of two jest runs with different TZ: every runner gets its report', async () => {
