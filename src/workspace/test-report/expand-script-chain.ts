@@ -25,6 +25,8 @@ export interface ChainPlan {
 
 export interface PackageManifest {
   scripts: Record<string, string>;
+  /** Names in dependencies and devDependencies. */
+  dependencies?: string[];
   name?: string;
   version?: string;
 }
@@ -93,7 +95,7 @@ function rewriteSegment(segment: ShellSegment, original: string, scripts: string
     const exports = assignments.length > 0 ? `export ${assignments.map(quoteAssignment).join(' ')}; ` : '';
     return `(${exports}${body})`;
   }
-  const runner = identifyStepRunner(words);
+  const runner = identifyStepRunner(words, context.manifest.dependencies);
   if (runner === undefined) return undefined;
   const reportFile = context.nextReportFile();
   context.addStep({ command: original, scripts, runner, reportFile });

@@ -5,6 +5,7 @@ import { parseNodeTestEvents } from './parse-node-test-events.ts';
 import { parsePlaywrightJson } from './parse-playwright-json.ts';
 import { parseRunnerTap } from './parse-runner-tap.ts';
 import { parseTap } from './parse-tap.ts';
+import { parseUvuOutput } from './parse-uvu-output.ts';
 import type { ParseResult, TestReport, TestRunner } from './types.ts';
 
 /** Reads the report a runner wrote, with that runner's parser; undefined for an unknown runner. */
@@ -26,6 +27,8 @@ export function parseRunnerReport(runner: TestRunner, text: string, root: string
       return parsePlaywrightJson(text, root);
     case 'jasmine':
       return parseJasmineJson(text, root);
+    case 'uvu':
+      return parseUvuOutput(text, root);
     case 'unknown':
       return undefined;
   }
