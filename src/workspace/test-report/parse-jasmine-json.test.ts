@@ -6,8 +6,7 @@ import { parseJasmineJson, RUN_FAILED } from './parse-jasmine-json.ts';
 import { createSampleProject, runShellCommand, type ProcessOutcome, type SampleProject } from './sample-projects.ts';
 import { planTestChain } from './expand-script-chain.ts';
 
-const CONFIG = (extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({ spec_dir: 'spec', spec_files: ['**/*.spec.js'], random: false, ...extra });
+const CONFIG = (extra: Record<string, unknown> = {}): string => JSON.stringify({ spec_dir: 'spec', spec_files: ['**/*.spec.js'], random: false, ...extra });
 
 interface JasmineRun {
   project: SampleProject;

@@ -57,8 +57,6 @@ function toTestCase(namePath: string[], filename: string, status: TestStatus, fa
   // jasmine's stacks do not repeat the message, and mark its own frames as `at <Jasmine>`.
   const messages = failures.map((failure) => stripAnsi(`${failure.message}\n${failure.stack}`));
   const line = messages.map((message) => findLineInStack(message, absoluteFile)).find((found) => found !== undefined);
-  const message = messages
-    .map((text) => withoutInternalFrames(text.replace(/^\s+at <Jasmine>\s*$/gm, '').replace(/\n{2,}/g, '\n')))
-    .join('\n\n');
+  const message = messages.map((text) => withoutInternalFrames(text.replace(/^\s+at <Jasmine>\s*$/gm, '').replace(/\n{2,}/g, '\n'))).join('\n\n');
   return createTestCase({ file, namePath, status, line, message });
 }

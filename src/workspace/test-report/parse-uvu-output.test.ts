@@ -11,7 +11,7 @@ const FILES: Record<string, string> = {
     "import * as assert from 'uvu/assert';",
     "const math = suite('math and more');",
     "math('adds', () => { assert.is(1 + 1, 2); });",
-    "math('divides \"exactly\"', () => { assert.is(1 / 1, 2); });",
+    'math(\'divides "exactly"\', () => { assert.is(1 / 1, 2); });',
     'math.run();',
     '',
   ].join('\n'),
@@ -53,7 +53,7 @@ describe('parseUvuOutput on real uvu 0.5 output', () => {
     }
   });
 
-  it('keeps a failure uvu counted without a FAIL block (a throwing before hook), so totals stay uvu\'s', () => {
+  it("keeps a failure uvu counted without a FAIL block (a throwing before hook), so totals stay uvu's", () => {
     const parsed = parseUvuOutput(plain.stdout, project.root);
     if (!parsed.ok) throw new Error(parsed.error);
     expect(plain.stdout).toMatch(/Total:\s+3\s+Passed:\s+1/);

@@ -34,7 +34,10 @@ export function parseUvuOutput(text: string, root: string): ParseResult<TestRepo
 function readCount(lines: string[], label: string): number | undefined {
   // The last summary counts: output a test printed could contain the same words.
   const pattern = new RegExp(`^\\s{2}${label}:\\s+(\\d+)\\s*$`);
-  const match = lines.map((line) => pattern.exec(line)).filter((found) => found !== null).at(-1);
+  const match = lines
+    .map((line) => pattern.exec(line))
+    .filter((found) => found !== null)
+    .at(-1);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
