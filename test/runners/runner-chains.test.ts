@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCheckRunner, type TestRun } from '../../src/workspace/check-runner.ts';
 import { createSampleProject, type SampleProject } from '../../src/workspace/test-report/sample-projects.ts';
+import { linkNodeModulesForTap21 } from '../../src/workspace/test-report/tap21-node-modules.ts';
 import { detectSandbox } from '../../src/workspace/sandbox.ts';
 
 const sandboxDetection = await detectSandbox();
@@ -40,6 +41,8 @@ const FIXTURE_FILES: Record<string, string> = {
     name: 'fixture',
     version: '1.0.0',
     type: 'module',
+    // Read by Mender to tell a `node test/x.js` that runs uvu from any other node script.
+    devDependencies: { uvu: '^0.5.6' },
     scripts: {
       // The shape from issue 13: a TypeScript build in pretest, c8 around mocha, a glob.
       pretest: 'tsc -p tsconfig.json',
@@ -53,6 +56,9 @@ const FIXTURE_FILES: Record<string, string> = {
       'test:lifecycle': 'node -e "process.stdout.write(process.env.npm_lifecycle_event)" && npm run test:unit',
       'test:e2e': 'playwright test e2e/',
       'test:workspace': 'npm run test:unit --workspace other',
+      'test:jasmine': 'jasmine',
+      'test:uvu': 'uvu test/uvu',
+      'test:uvu-node': 'node test/uvu/plain.js',
     },
   }),
   'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/index.ts'] }),
@@ -67,6 +73,37 @@ const FIXTURE_FILES: Record<string, string> = {
     "  test('adds', () => { expect(1 + 1).toBe(2); });",
     "  test('divides', () => { expect(1 / 1).toBe(2); });",
     '});',
+    '',
+  ].join('\n'),
+  'spec/support/jasmine.json': JSON.stringify({ spec_dir: 'spec', spec_files: ['**/*.spec.js'], random: false }),
+  'spec/math.spec.js': [
+    "describe('math', () => {",
+    "  it('adds', () => { expect(1 + 1).toBe(2); });",
+    "  describe('nested', () => {",
+    "    it('divides', () => { expect(1 / 1).toBe(2); });",
+    '  });',
+    "  xit('is not ready', () => {});",
+    "  afterAll(() => { throw new Error('cleanup broke'); });",
+    '});',
+    '',
+  ].join('\n'),
+  'test/uvu/math.js': [
+    "import { suite } from 'uvu';",
+    "import * as assert from 'uvu/assert';",
+    "const math = suite('math');",
+    "math('adds', () => { assert.is(1 + 1, 2); });",
+    "math('divides', () => { assert.is(1 / 1, 2, 'one over one is two'); });",
+    "math.skip('is skipped', () => {});",
+    "math('throws', () => { throw new Error('boom'); });",
+    'math.run();',
+    '',
+  ].join('\n'),
+  'test/uvu/plain.js': [
+    "import { test } from 'uvu';",
+    "import * as assert from 'uvu/assert';",
+    "test('equal objects', () => { assert.equal({ a: 1, b: [1, 2] }, { a: 1, b: [1, 3] }); });",
+    "test('passes', () => {});",
+    'test.run();',
     '',
   ].join('\n'),
   'test/jest/utc.test.cjs': JEST_TEST('utc', 'UTC'),
@@ -85,9 +122,9 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function runTests(command: string, mode: 'off' | 'bubblewrap' = 'off'): Promise<TestRun> {
+async function runTests(command: string, mode: 'off' | 'bubblewrap' = 'off', root = project.root): Promise<TestRun> {
   const runner = createCheckRunner({ timeoutMs: 120_000, outputLimitBytes: 1_000_000, scratchDir: scratch, sandbox: { mode } });
-  const run = await runner.runTests(project.root, { test: command }, new AbortController().signal);
+  const run = await runner.runTests(root, { test: command }, new AbortController().signal);
   if (run === undefined) throw new Error('no test command');
   return run;
 }
@@ -150,6 +187,39 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report.failures[0]?.message).toContain('toBe');
   });
 
+  it('jasmine: its console output stays, failures carry describe > it, file, line; totals are jasmine\'s', async () => {
+    const run = await runTests('npm run test:jasmine');
+    expect(run.exitCode).toBe(3);
+    // jasmine's own summary: an afterAll error counts as a failure, xit as pending.
+    expect(run.output).toContain('3 specs, 2 failures, 1 pending spec');
+    expect(run.report).toMatchObject({ runner: 'jasmine', structured: true, passed: 1, failed: 2, skipped: 1 });
+    expect(run.report.steps).toMatchObject([{ runner: 'jasmine', structured: true, scripts: ['test:jasmine'] }]);
+    expect(run.report.failures).toMatchObject([
+      { id: 'spec/math.spec.js::math > nested > divides', line: 4, message: expect.stringContaining('Expected 1 to be 2.') },
+      { id: 'spec/math.spec.js::math > (suite failed)', line: 7, message: expect.stringContaining('cleanup broke') },
+    ]);
+  });
+
+  it('uvu CLI: its console summary is read; failures are suite > test with file, line and message', async () => {
+    const run = await runTests('npm run test:uvu');
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toMatch(/Total:\s+5[\s\S]*Passed:\s+2[\s\S]*Skipped:\s+1/);
+    expect(run.report).toMatchObject({ runner: 'uvu', structured: true, passed: 2, failed: 3, skipped: 1 });
+    expect(run.report.steps).toMatchObject([{ runner: 'uvu', structured: true, scripts: ['test:uvu'] }]);
+    expect(run.report.failures).toMatchObject([
+      { id: 'test/uvu/math.js::math > divides', line: 5, message: expect.stringContaining('one over one is two') },
+      { id: 'test/uvu/math.js::math > throws', line: 7, message: expect.stringContaining('boom') },
+      { id: 'test/uvu/plain.js::equal objects', line: 3, message: expect.stringContaining('Expected values to be deeply equal') },
+    ]);
+  });
+
+  it('uvu run by node on one file (uvu is a devDependency): read the same way', async () => {
+    const run = await runTests('npm run test:uvu-node');
+    expect(run.exitCode).toBe(1);
+    expect(run.report).toMatchObject({ runner: 'uvu', structured: true, passed: 1, failed: 1, skipped: 0 });
+    expect(run.report.failures.map((failure) => failure.id)).toEqual(['test/uvu/plain.js::equal objects']);
+  });
+
   it('run-s over tape and a && chain of two jest runs with different TZ: every runner gets its report', async () => {
     const run = await runTests('npm run test:all');
     // run-s stops at the first failing script (tape's), as it does for maintainers: the jest steps
@@ -177,5 +247,48 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report.structured).toBe(false);
     expect(run.report.steps).toMatchObject([{ runner: 'unknown', structured: false, fallbackReason: "runs another package's scripts (--workspace)" }]);
     expect(run.report.failures[0]?.message).toContain('npm run test:unit --workspace other');
+  });
+});
+
+// tap 21 gets a project of its own: its node_modules must resolve React as a tap 21 install does.
+const TAP21_FILES: Record<string, string> = {
+  'package.json': JSON.stringify({
+    name: 'tap21-fixture',
+    version: '1.0.0',
+    type: 'module',
+    scripts: { prepare: 'tsc -p tsconfig.json', pretest: 'npm run prepare', test: 'tap' },
+  }),
+  'tsconfig.json': FIXTURE_FILES['tsconfig.json'] ?? '',
+  'src/index.ts': 'export const one: number = 1;\n',
+  'test/math.test.js': [
+    "import t from 'tap';",
+    "import { one } from '../dist/index.js';",
+    "t.test('math', async (t) => {",
+    "  t.test('adds', async (t) => { t.equal(one + one, 2); });",
+    "  t.test('divides', async (t) => { t.equal(one / one, 2, 'one over one is two'); });",
+    '});',
+    '',
+  ].join('\n'),
+};
+
+describe('tap 21', () => {
+  let tapProject: SampleProject;
+  beforeAll(async () => {
+    tapProject = await createSampleProject(TAP21_FILES);
+    await linkNodeModulesForTap21(tapProject.root);
+  });
+  afterAll(() => tapProject.remove());
+
+  it('npm test with a pretest build through npm run prepare: names the failing subtest with its parents, file and line', async () => {
+    const run = await runTests('npm test', 'off', tapProject.root);
+    expect(run.exitCode, run.output).toBe(1);
+    expect(fs.existsSync(path.join(tapProject.root, 'dist/index.js'))).toBe(true);
+    // tap's own summary line, printed with the TAP.
+    expect(run.output).toContain('# { total: 2, pass: 1, fail: 1 }');
+    expect(run.report).toMatchObject({ runner: 'tap', structured: true, passed: 1, failed: 1, skipped: 0 });
+    expect(run.report.steps).toMatchObject([{ runner: 'tap', structured: true, scripts: ['test'] }]);
+    expect(run.report.failures).toHaveLength(1);
+    expect(run.report.failures[0]).toMatchObject({ id: 'test/math.test.js::math > divides > one over one is two', line: 5 });
+    expect(run.report.failures[0]?.message).toContain('+1');
   });
 });

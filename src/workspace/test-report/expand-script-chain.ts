@@ -39,6 +39,8 @@ export interface ChainFocus {
 
 export interface PackageManifest {
   scripts: Record<string, string>;
+  /** Names in dependencies and devDependencies. */
+  dependencies?: string[];
   name?: string;
   version?: string;
 }
@@ -151,7 +153,7 @@ function rewriteSegment(segment: ShellSegment, original: string, scripts: string
     return `(${exports}${body})`;
   }
   const position = context.visitSegment();
-  const runner = identifyStepRunner(words);
+  const runner = identifyStepRunner(words, context.manifest.dependencies);
   const focus = context.focus;
   if (focus !== undefined) {
     if (runner !== undefined) {

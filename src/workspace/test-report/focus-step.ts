@@ -15,6 +15,9 @@ const OPTIONS_WITH_VALUES: Record<KnownRunner, readonly string[]> = {
   tape: ['-r', '--require', '-i', '--ignore', '--ignore-pattern'],
   ava: ['-m', '--match', '--config', '-c', '--concurrency', '-T', '--timeout', '--node-arguments', '--tap-reporter'],
   tap: ['-R', '--reporter', '-t', '--timeout', '-j', '--jobs', '--node-arg', '--test-arg', '--test-env', '-o', '--output-file', '--coverage-report', '--include', '--exclude', '--grep', '-g', '--nyc-arg'],
+  jasmine: ['--config', '--reporter', '--require', '--helper', '--filter', '--seed'],
+  // uvu's arguments are a folder and a pattern, not files: its steps run whole (see focusStep).
+  uvu: [],
   playwright: ['-c', '--config', '--project', '-g', '--grep', '--grep-invert', '-j', '--workers', '--reporter', '--retries', '--timeout', '--shard', '--output', '--max-failures', '--repeat-each', '--global-timeout'],
 };
 
@@ -28,6 +31,8 @@ const ARGUMENT_KIND: Record<KnownRunner, ArgumentKind> = {
   tape: 'paths',
   ava: 'paths',
   tap: 'paths',
+  jasmine: 'paths',
+  uvu: 'paths',
   playwright: 'substring',
 };
 
@@ -47,6 +52,9 @@ export interface FocusedStep {
  * given. Undefined when the step selects none of `files`.
  */
 export function focusStep(runner: KnownRunner, words: string[], files: readonly string[]): FocusedStep | undefined {
+  // uvu takes a folder and a file-name pattern, or is node on one file: run as written, its
+  // report still tells which failures are in the changed files.
+  if (runner === 'uvu') return files.length > 0 ? { command: words.map(quoteShellArgument).join(' '), files: [...files] } : undefined;
   const runnerIndex = findRunnerWord(runner, words);
   const withValue = new Set(OPTIONS_WITH_VALUES[runner]);
   const subcommands = new Set(SUBCOMMANDS[runner] ?? []);
@@ -88,6 +96,8 @@ function findRunnerWord(runner: KnownRunner, words: string[]): number {
     tape: ['tape'],
     ava: ['ava'],
     tap: ['tap'],
+    jasmine: ['jasmine'],
+    uvu: ['uvu'],
     playwright: ['playwright'],
   };
   const index = words.findIndex((word) => names[runner].includes(runner === 'node-test' ? word : commandName(word)));

@@ -1,9 +1,11 @@
+import { parseJasmineJson } from './parse-jasmine-json.ts';
 import { parseJestJson } from './parse-jest-json.ts';
 import { parseMochaJson } from './parse-mocha-json.ts';
 import { parseNodeTestEvents } from './parse-node-test-events.ts';
 import { parsePlaywrightJson } from './parse-playwright-json.ts';
 import { parseRunnerTap } from './parse-runner-tap.ts';
 import { parseTap } from './parse-tap.ts';
+import { parseUvuOutput } from './parse-uvu-output.ts';
 import type { ParseResult, TestReport, TestRunner } from './types.ts';
 
 /** Reads the report a runner wrote, with that runner's parser; undefined for an unknown runner. */
@@ -23,6 +25,10 @@ export function parseRunnerReport(runner: TestRunner, text: string, root: string
       return parseRunnerTap(runner, text, root);
     case 'playwright':
       return parsePlaywrightJson(text, root);
+    case 'jasmine':
+      return parseJasmineJson(text, root);
+    case 'uvu':
+      return parseUvuOutput(text, root);
     case 'unknown':
       return undefined;
   }

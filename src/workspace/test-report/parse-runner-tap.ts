@@ -19,7 +19,7 @@ export function parseRunnerTap(runner: TapRunner, text: string, root: string): P
     return { ok: false, error: `${runner} TAP report: no TAP version line and no test points found` };
   }
   const tests = document.tests.map((testPoint) => {
-    const normalized = normalize(testPoint, runner === 'tape');
+    const normalized = normalize(testPoint, runner === 'tape', root);
     // tap runs each file as a top-level subtest named by its path relative to the project.
     const isFile = runner === 'tap' && /\.[cm]?[jt]sx?$/.test(testPoint.name) && !path.isAbsolute(testPoint.name);
     return isFile ? { ...normalized, name: path.resolve(root, testPoint.name) } : normalized;
@@ -27,18 +27,25 @@ export function parseRunnerTap(runner: TapRunner, text: string, root: string): P
   return { ok: true, report: { ...testReportFromTestPoints(tests, root), runner } };
 }
 
-function normalize(testPoint: TestPoint, nameFromComment: boolean): TestPoint {
+function normalize(testPoint: TestPoint, nameFromComment: boolean, root: string): TestPoint {
   const details = { ...testPoint.details };
   const at = details.at ?? details['at.file'];
   if (details.location === undefined && at !== undefined) {
     const location = readAt(at, details['at.line']);
     if (location !== undefined) details.location = location;
   }
+  // tap 21 names the place as `at: { fileName, lineNumber, columnNumber }`, the file relative to the project.
+  const fileName = details['at.fileName'];
+  if (details.location === undefined && fileName !== undefined && !fileName.includes('node_modules/')) {
+    details.location = `${path.resolve(root, fileName)}:${details['at.lineNumber'] ?? ''}:${details['at.columnNumber'] ?? '1'}`;
+  }
   if (!testPoint.ok && details.error === undefined) {
     const comparison = details.operator !== undefined && details.expected !== undefined
       ? ` (${details.operator}: expected ${details.expected}, actual ${details.actual ?? ''})`
       : '';
-    details.error = `${details.message ?? testPoint.name}${comparison}`;
+    // tap 21 gives no expected/actual, but a diff of them.
+    const diff = details.diff === undefined ? '' : `\n${details.diff}`;
+    details.error = `${details.message ?? testPoint.name}${comparison}${diff}`;
   }
   const comment = nameFromComment ? testPoint.comments.at(-1) : undefined;
   return {
@@ -46,7 +53,7 @@ function normalize(testPoint: TestPoint, nameFromComment: boolean): TestPoint {
     name: comment !== undefined && comment !== '' ? `${comment} > ${testPoint.name}` : testPoint.name,
     comments: nameFromComment ? [] : testPoint.comments,
     details,
-    subtests: testPoint.subtests.map((subtest) => normalize(subtest, false)),
+    subtests: testPoint.subtests.map((subtest) => normalize(subtest, false, root)),
   };
 }
 

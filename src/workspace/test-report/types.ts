@@ -1,6 +1,6 @@
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
-export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'tape' | 'ava' | 'tap' | 'playwright' | 'unknown';
+export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'tape' | 'ava' | 'tap' | 'playwright' | 'jasmine' | 'uvu' | 'unknown';
 
 export interface TestCaseResult {
   /** Stable identity: `${file}::${name}`, file relative to the repository root (posix), '' when unknown. */
