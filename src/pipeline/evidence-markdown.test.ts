@@ -54,10 +54,11 @@ function evidence(overrides: Partial<OperationEvidence> = {}): OperationEvidence
 describe('evidenceMarkdown', () => {
   it('names the red tests per step of the chain, with a one-line message, and says what red ran beside the full suite', () => {
     const markdown = evidenceMarkdown(evidence());
+    expect(markdown).toContain('**Red: confirmed** (the new tests against the old code) — the new tests fail on the old code');
     expect(markdown).toContain('the new tests only: `npm test` — 1.2 s, full suite 41.0 s at baseline');
-    expect(markdown).toContain('Step 1: `vitest run` (script test) · vitest · 2 passed, 1 failed, 0 skipped');
-    expect(markdown).toContain('- ✗ `test/quantity.test.ts › multiplies the price by the quantity` (line 5): `AssertionError: expected 4 to be 12 // Object.is equality`');
-    expect(markdown).toContain("Step 2: `npm run --prefix tools check` (script test) · read from the exit code: runs another package's scripts (--prefix)");
+    expect(markdown).toContain('- Step 1: `vitest run` (script test) · vitest · 2 passed, 1 failed, 0 skipped');
+    expect(markdown).toContain('  - ✗ `test/quantity.test.ts › multiplies the price by the quantity` (line 5): `AssertionError: expected 4 to be 12 // Object.is equality`');
+    expect(markdown).toContain("- Step 2: `npm run --prefix tools check` (script test) · read from the exit code: runs another package's scripts (--prefix)");
     // Failing before any change: not a red test, and said so.
     expect(markdown).not.toContain('✗ `test/legacy.test.ts › rounds to cents`');
     expect(markdown).not.toContain('- Expected');
@@ -65,7 +66,7 @@ describe('evidenceMarkdown', () => {
 
   it("gives green's totals, its new failures and the tests it fixed by name", () => {
     const markdown = evidenceMarkdown(evidence());
-    expect(markdown).toContain('Passed: 4 passed, 0 failed · 2.1 s');
+    expect(markdown).toContain('**Green: passed** (the whole suite with the change) — 4 passed, 0 failed · 2.1 s');
     expect(markdown).toContain('New failures: none');
     expect(markdown).toContain('Fixed (failing before any change, passing now): `test/legacy.test.ts › rounds to cents`');
     expect(markdown).toContain('- typecheck: passed (0 errors)');
@@ -82,7 +83,7 @@ describe('evidenceMarkdown', () => {
     const failures = Array.from({ length: 45 }, (_, index) => ({ ...quantityFailure, id: `test/many.test.ts::case ${index}`, file: 'test/many.test.ts', name: `case ${index}`, message: 'x'.repeat(2_000) }));
     const red = { ...evidence().red!, run: { ...evidence().red!.run!, failures }, newlyFailing: failures.map((failure) => failure.id) };
     const markdown = evidenceMarkdown(evidence({ red }));
-    expect(markdown.match(/^- ✗ /gm)).toHaveLength(20);
+    expect(markdown.match(/^ *- ✗ /gm)).toHaveLength(20);
     expect(markdown).toContain('… and 25 more');
     expect(markdown.length).toBeLessThan(9_000);
   });
