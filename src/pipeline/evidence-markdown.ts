@@ -110,7 +110,7 @@ function testNames(ids: string[]): string {
 }
 
 /** `file::name` → `file › name`, as the page shows it. */
-function displayId(id: string): string {
+export function displayId(id: string): string {
   const separator = id.indexOf('::');
   if (separator < 0) return id;
   const file = id.slice(0, separator);
@@ -118,9 +118,10 @@ function displayId(id: string): string {
   return file ? `${file} › ${name}` : name;
 }
 
-function firstLine(message: string): string {
+/** A runner's message cut to its first non-empty line, at most `maximum` characters. */
+export function firstLine(message: string, maximum = maximumMessageCharacters): string {
   const line = message.split('\n').find((part) => part.trim() !== '')?.trim() ?? '';
-  return line.length > maximumMessageCharacters ? `${line.slice(0, maximumMessageCharacters - 1)}…` : line;
+  return line.length > maximum ? `${line.slice(0, maximum - 1)}…` : line;
 }
 
 /** A code span; backticks become quotes so the span cannot be closed early. */
