@@ -13,6 +13,7 @@ import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/pro
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
 import { OperationFailure } from './pipeline-errors.ts';
+import { evidenceMarkdown } from './evidence-markdown.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
 import type { OperationRepo } from './operation-workspace.ts';
 import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
@@ -87,15 +88,9 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
   };
 }
 
+/** The evidence as the reviewer and the change request read it. */
 function summarizeEvidence(evidence: OperationEvidence): string {
-  const lines: string[] = [];
-  if (evidence.baseline) lines.push(`Baseline (before any change): ${evidence.baseline.passed} passed, ${evidence.baseline.failed} failed (${evidence.baseline.command}).`);
-  if (evidence.red) lines.push(`Red: ${evidence.red.status}; newly failing against the old code: ${evidence.red.newlyFailing.join(', ') || 'none'}.`);
-  if (evidence.green) lines.push(`Green: ${evidence.green.status}; ${evidence.green.run?.passed ?? 0} passed, ${evidence.green.run?.failed ?? 0} failed.`);
-  for (const [kind, check] of Object.entries(evidence.checks ?? {})) lines.push(`${kind}: ${check.status} (${check.errors} errors).`);
-  const attempts = evidence.attempts?.length ?? 0;
-  if (attempts > 1) lines.push(`Verified on attempt ${attempts}.`);
-  return lines.join('\n');
+  return evidenceMarkdown(evidence);
 }
 
 function changeRequestBody(planMarkdown: string, evidence: OperationEvidence, review: Review): string {

@@ -51,6 +51,15 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
       { MENDER_TWO_PERSON_RULE: 'true' },
       { clock: () => new Date(Date.now() + clockOffsetMs) },
     );
+    // The test command becomes a chain whose second step Mender cannot read (another package's
+    // script): the page must name that step and why it was read from the exit code only.
+    fs.mkdirSync(path.join(pipeline.target.path, 'tools'));
+    fs.writeFileSync(path.join(pipeline.target.path, 'tools/package.json'), `${JSON.stringify({ name: 'cart-tools', private: true, scripts: { check: 'echo tools checked' } })}\n`);
+    const manifest = JSON.parse(fs.readFileSync(path.join(pipeline.target.path, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts.test = 'vitest run && npm run --prefix tools check';
+    fs.writeFileSync(path.join(pipeline.target.path, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    pipeline.target.git('add', '-A');
+    pipeline.target.git('commit', '-q', '-m', 'tools check after the tests');
     // The admin comes from the one-time setup link, in the first step; the others from the API.
     for (const person of [people.lead, people.viewer]) {
       const created = await pipeline.mender.call('POST', '/api/users', { ...person, password });
@@ -156,6 +165,13 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     expect(await timeline.locator('[data-event-type="tool.called"]').count()).toBeGreaterThanOrEqual(4);
     await expect.poll(() => timeline.locator('[data-event-type="approval.requested"]').count()).toBe(1);
     await expect.poll(() => page.getByTestId('evidence').textContent()).toMatch(/red confirmed/);
+    // Red names the test that failed on the old code, with the runner's message, under its step.
+    const redTest = page.getByTestId('red-evidence').locator('[data-step="1"] [data-testid="failing-test"]');
+    expect(await redTest.textContent()).toContain('test/quantity.test.ts › multiplies the price by the quantity');
+    expect(await redTest.textContent()).toContain('expected 4 to be 12');
+    expect(await page.getByTestId('red-evidence').locator('[data-step="2"]').textContent()).toContain(
+      "npm run --prefix tools check via script test · read from the exit code: runs another package's scripts (--prefix)",
+    );
     expect(await page.getByTestId('risk').textContent()).toMatch(/needs/);
     expect(await page.getByRole('heading', { name: 'Root cause' }).count()).toBe(1);
     const plan = page.locator('.markdown').first();

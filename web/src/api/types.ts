@@ -47,14 +47,64 @@ export interface Plan {
   risks: string[];
 }
 
+export type TestRunner = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'tape' | 'ava' | 'tap' | 'playwright' | 'unknown';
+
+/** One runner invocation of a test command's chain and what was read from it. */
+export interface TestStepResult {
+  command: string;
+  /** Scripts followed to reach it, outermost first. */
+  scripts: string[];
+  runner: TestRunner;
+  structured: boolean;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Why this step was read from the exit code. */
+  fallbackReason?: string;
+}
+
+/** One failing test: enough to name it, place it and say why. */
+export interface FailureSummary {
+  id: string;
+  file?: string;
+  name?: string;
+  line?: number;
+  message?: string;
+  /** Index into the run's `steps`. */
+  step?: number;
+}
+
 export interface RunSummary {
   command: string;
   exitCode: number | null;
   passed: number;
   failed: number;
-  failures: { id: string; message?: string }[];
+  failures: FailureSummary[];
   durationMs: number;
   artifact?: string;
+  steps?: TestStepResult[];
+}
+
+export interface RedEvidence {
+  status: 'confirmed' | 'missing' | 'not_failing' | 'skipped';
+  run?: RunSummary;
+  newlyFailing: string[];
+  /** The new tests only, or the whole suite (`scopeReason` says why). */
+  scope?: 'changed-tests' | 'full-suite';
+  scopeReason?: string;
+  /** The baseline's full run, beside which red's own time is shown. */
+  fullSuiteMs?: number;
+}
+
+export interface GreenEvidence {
+  status: 'passed' | 'failed';
+  run?: RunSummary;
+  stillFailing: string[];
+  newFailures: string[];
+  /** Failing before any change, passing now. */
+  fixed?: string[];
+  /** Failing before any change and still failing: not counted as new failures. */
+  failingBefore?: string[];
 }
 
 export interface AttemptEvidence {
@@ -62,17 +112,45 @@ export interface AttemptEvidence {
   verified: boolean;
   reason: string;
   changedFiles?: { path: string; status?: string; isTest?: boolean }[];
-  red: { status: string; run?: RunSummary; newlyFailing: string[] };
-  green: { status: string; run?: RunSummary; stillFailing: string[]; newFailures: string[] };
+  red: RedEvidence;
+  green: GreenEvidence;
   checks: Record<string, { status: string; exitCode: number | null; errors: number; command: string }>;
   flags: string[];
 }
 
+/** The suite before any change, kept once per operation. */
+export interface BaselineEvidence {
+  command: string;
+  exitCode: number | null;
+  passed: number;
+  failed: number;
+  failingIds: string[];
+  /** False when the counts come from the exit code alone. */
+  structured?: boolean;
+  durationMs: number;
+  checks?: Record<string, { exitCode: number | null; errors: number }>;
+  /** The end of the suite's output, kept to explain a failing baseline. */
+  outputTail?: string;
+  timedOut?: boolean;
+}
+
+/** Why the unchanged tree's suite failed, when it did without naming failing tests. */
+export interface BaselineDiagnosis {
+  command: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  outputTail: string;
+  comparison: { ran: false; why: string } | { ran: true; exitCode: number | null; timedOut: boolean; outputTail: string };
+  verdict: 'sandbox' | 'repository' | 'unknown';
+  reason: string;
+}
+
 export interface Evidence {
-  baseline?: { command: string; exitCode: number | null; passed: number; failed: number; failingIds: string[]; durationMs: number };
+  baseline?: BaselineEvidence;
+  baselineDiagnosis?: BaselineDiagnosis;
   attempts?: AttemptEvidence[];
-  red?: AttemptEvidence['red'];
-  green?: AttemptEvidence['green'];
+  red?: RedEvidence;
+  green?: GreenEvidence;
   checks?: AttemptEvidence['checks'];
   flags?: string[];
 }
