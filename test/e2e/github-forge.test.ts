@@ -59,7 +59,7 @@ describe('a fix on a repository registered from GitHub', () => {
     expect(pull.draftHistory).toEqual([true, false]);
     expect(pull.body).toContain('# Plan');
     expect(pull.body).toContain('Red: confirmed');
-    expect(pull.body).toContain('test/quantity.test.ts::multiplies the price by the quantity');
+    expect(pull.body).toContain('test/quantity.test.ts › multiplies the price by the quantity');
     expect(pull.body).toContain('Green: passed');
     expect(pull.body).toContain('## Review');
     expect(pull.body).toContain('## Risk');
