@@ -7,7 +7,7 @@ import { startScriptedModelServer, type ScriptedModelServer, type ScriptedReply 
 import { roleScript } from '../fakes/scripted-model-server.ts';
 import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
-import { jestChain, tapeBehindNpmRun, tapWithBuild, type ShapeFixture } from '../support/real-shape-fixtures.ts';
+import { jestChain, npmWorkspaces, tapeBehindNpmRun, tapWithBuild, type ShapeFixture } from '../support/real-shape-fixtures.ts';
 import { reviewerReplies } from '../support/scripted-roles.ts';
 
 const fixtures: ShapeFixture[] = [];
@@ -45,7 +45,7 @@ describe('red on the new test, green on the whole suite, on real suite shapes', 
   let mender: MenderUnderTest;
 
   beforeAll(async () => {
-    fixtures.push(tapWithBuild(), tapeBehindNpmRun(), jestChain());
+    fixtures.push(tapWithBuild(), tapeBehindNpmRun(), jestChain(), npmWorkspaces());
     model = await startScriptedModelServer(
       roleScript({
         planner: (request) => {
@@ -67,15 +67,20 @@ describe('red on the new test, green on the whole suite, on real suite shapes', 
     for (const fixture of fixtures) fixture.cleanup();
   });
 
+  async function fixThrough(fixture: ShapeFixture) {
+    expect((await mender.call('POST', '/api/repos', { name: fixture.name, path: fixture.folder })).status).toBe(201);
+    const created = await mender.call('POST', '/api/operations', { type: 'fix', description: `[fixture ${fixture.name}] ${fixture.shape}: the result is wrong`, repo: fixture.name });
+    expect(created.status, created.text).toBe(201);
+    const operation = await mender.waitForStatus(created.json.id, ['failed', 'awaiting_approval', 'done'], 220_000);
+    expect(operation.status, `${operation.failureReason}\n${JSON.stringify(operation.evidence, null, 1).slice(0, 4000)}`).not.toBe('failed');
+    return operation;
+  }
+
   for (const [index, title] of ['tap 16 with a pretest build', 'tape behind npm run', 'jest chained with &&'].entries()) {
     it(title, { timeout: 240_000 }, async () => {
       const fixture = fixtures[index]!;
-      expect((await mender.call('POST', '/api/repos', { name: fixture.name, path: fixture.folder })).status).toBe(201);
-      const created = await mender.call('POST', '/api/operations', { type: 'fix', description: `[fixture ${fixture.name}] ${fixture.shape}: the result is wrong`, repo: fixture.name });
-      expect(created.status, created.text).toBe(201);
-      const operation = await mender.waitForStatus(created.json.id, ['failed', 'awaiting_approval', 'done'], 220_000);
+      const operation = await fixThrough(fixture);
       const { baseline, red, green } = operation.evidence;
-      expect(operation.status, `${operation.failureReason}\n${JSON.stringify(operation.evidence, null, 1).slice(0, 4000)}`).not.toBe('failed');
       expect(baseline.structured).toBe(true);
       // Red: the new test alone, against the old source, failing by name.
       expect(red.status).toBe('confirmed');
@@ -95,4 +100,20 @@ describe('red on the new test, green on the whole suite, on real suite shapes', 
       console.log(`${fixture.shape}: red ${red.run.durationMs} ms on the new test alone, full suite ${baseline.durationMs} ms at baseline`);
     });
   }
+
+  it('npm workspaces: red and green run only the package the change touches', { timeout: 240_000 }, async () => {
+    const fixture = fixtures[3]!;
+    const operation = await fixThrough(fixture);
+    const { baseline, red, green } = operation.evidence;
+    const packagesOf = (run: { steps: { scripts: string[] }[] }) => [...new Set(run.steps.map((step) => step.scripts[1]))];
+    // The baseline ran every package; the change is in app, which core does not depend on.
+    expect(baseline.stepFiles.map((step: { scripts: string[] }) => step.scripts[1]).sort()).toEqual(['@shape/app', '@shape/core']);
+    expect(red.status).toBe('confirmed');
+    expect(red.newlyFailing).toEqual([fixture.redId]);
+    expect(packagesOf(red.run)).toEqual(['@shape/app']);
+    expect(green.status).toBe('passed');
+    expect(green.newFailures).toEqual([]);
+    expect(packagesOf(green.run)).toEqual(['@shape/app']);
+    expect(green.run.passed).toBe(2);
+  });
 });

@@ -145,3 +145,34 @@ export function jestChain(size: SuiteSize = {}): ShapeFixture {
     cleanup: () => fs.rmSync(folder, { recursive: true, force: true }),
   };
 }
+
+/** npm workspaces: core (mocha) and app (tape, depending on core), the bug in app. */
+export function npmWorkspaces(): ShapeFixture {
+  const source = "exports.greet = (name) => 'hello ' + name;\n";
+  const folder = create(
+    'workspaces',
+    {
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], scripts: { test: 'npm test --workspaces' } }, null, 2),
+      'packages/core/package.json': JSON.stringify({ name: '@shape/core', version: '1.0.0', scripts: { test: 'mocha test/*.test.js' } }),
+      'packages/core/index.js': 'exports.sum = (a, b) => a + b;\n',
+      'packages/core/test/sum.test.js': "const assert = require('node:assert/strict');\nconst { sum } = require('../index.js');\ndescribe('sum', () => { it('adds', () => assert.equal(sum(1, 1), 2)); });\n",
+      'packages/app/package.json': JSON.stringify({ name: '@shape/app', version: '1.0.0', dependencies: { '@shape/core': '1.0.0' }, scripts: { test: 'tape test/*.js' } }),
+      'packages/app/index.js': source,
+      'packages/app/test/greet.test.js': "const test = require('tape');\nconst { greet } = require('..');\ntest('greets', (t) => { t.equal(greet('ada'), 'hello ada'); t.end(); });\n",
+    },
+    { mocha: 'mocha', tape: 'tape' },
+    { mocha: 'mocha/bin/mocha.js', tape: 'tape/bin/tape' },
+  );
+  return {
+    name: 'workspaces',
+    shape: 'npm workspaces, the change in one package',
+    folder,
+    newTest: {
+      path: 'packages/app/test/empty.test.js',
+      content: "const test = require('tape');\nconst { greet } = require('..');\ntest('no name', (t) => { t.equal(greet(''), 'hello', 'greets nobody plainly'); t.end(); });\n",
+    },
+    redId: 'packages/app/test/empty.test.js::no name > greets nobody plainly',
+    fix: { path: 'packages/app/index.js', content: "exports.greet = (name) => (name ? 'hello ' + name : 'hello');\n" },
+    cleanup: () => fs.rmSync(folder, { recursive: true, force: true }),
+  };
+}
