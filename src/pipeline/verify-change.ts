@@ -172,11 +172,12 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     evidence.red.status = 'missing';
     if (options.operationType === 'implement') evidence.flags.push('no failing test first: the change adds or changes no test');
   } else {
-    Object.assign(evidence.red, await runRed(options, tests.map((file) => file.path), sources, baselineFailing));
+    Object.assign(evidence.red, await runRed(options, tests.map((file) => file.path), files.map((file) => file.path), sources, baselineFailing));
   }
 
   // Green: everything against the change.
-  const greenRun = await checks.runTests(root, commands, signal);
+  // In a workspace, the packages the change affects (and their dependents); elsewhere the whole suite.
+  const greenRun = await checks.runTests(root, commands, signal, { changedPaths: files.map((file) => file.path) });
   if (greenRun) {
     evidence.green.run = summarizeRun(greenRun);
     const nowFailing = new Set(failingIds(greenRun.report));
@@ -209,7 +210,7 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
  * files (after the build steps), which must name those tests failing; when that cannot be planned
  * or its report names no test of those files, the whole test command, with the reason kept.
  */
-async function runRed(options: VerifyOptions, testFiles: string[], sources: ChangedFile[], baselineFailing: Set<string>): Promise<Partial<AttemptEvidence['red']>> {
+async function runRed(options: VerifyOptions, testFiles: string[], changedPaths: string[], sources: ChangedFile[], baselineFailing: Set<string>): Promise<Partial<AttemptEvidence['red']>> {
   const { root, baseCommit, baseline, checks, commands, signal } = options;
   const fullSuiteMs = baseline.durationMs;
   const focused = await withSourcesAtBase(root, baseCommit, sources, () => checks.runChangedTests(root, commands, testFiles, signal, baseline.stepFiles));
@@ -229,7 +230,7 @@ async function runRed(options: VerifyOptions, testFiles: string[], sources: Chan
   } else {
     scopeReason = focused.reason;
   }
-  const redRun = await withSourcesAtBase(root, baseCommit, sources, () => checks.runTests(root, commands, signal));
+  const redRun = await withSourcesAtBase(root, baseCommit, sources, () => checks.runTests(root, commands, signal, { changedPaths }));
   if (!redRun) return { scope: 'full-suite', scopeReason, fullSuiteMs };
   const newlyFailing = failingIds(redRun.report).filter((id) => !baselineFailing.has(id));
   const failedWithoutStructure = !redRun.report.structured && redRun.exitCode !== 0 && baseline.exitCode === 0;
