@@ -37,7 +37,7 @@ function slowTests(folder: string, size: SuiteSize, defaults: Required<SuiteSize
 
 function create(name: string, files: Record<string, string>, links: Record<string, string>, bins: Record<string, string>): string {
   const folder = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `mender-shape-${name}-`)));
-  for (const [file, content] of Object.entries({ ...files, '.gitignore': 'node_modules\ndist\n' })) {
+  for (const [file, content] of Object.entries({ ...files, '.gitignore': 'node_modules\ndist\n.nyc_output\ncoverage\n' })) {
     fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
     fs.writeFileSync(path.join(folder, file), content);
   }
