@@ -30,7 +30,7 @@ const slowMs = process.env.BENCH_SLOW_MS ? Number(process.env.BENCH_SLOW_MS) : u
 const shapes: { make: (size: SuiteSize) => ShapeFixture; size: Required<SuiteSize> }[] = [
   { make: tapWithBuild, size: { slowFiles: 24, slowMs: 2_000 } },
   { make: tapeBehindNpmRun, size: { slowFiles: 25, slowMs: 1_000 } },
-  { make: jestChain, size: { slowFiles: 16, slowMs: 2_500 } },
+  { make: jestChain, size: { slowFiles: 10, slowMs: 2_500 } },
 ];
 
 interface Figures {
