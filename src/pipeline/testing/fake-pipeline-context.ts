@@ -3,6 +3,7 @@
  * database, no model server, no sandbox. Each fake records what it was asked to do, in one
  * shared `log` where the order matters (a worktree removed before the final transition).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -197,7 +198,8 @@ export class FakeRepositories implements RepositoryLookup {
 
 /**
  * Worktrees that are the repository's own checkout: a test's repository is a throwaway, so the
- * step may change it in place, and no `git worktree` call is spent.
+ * step may change it in place. `create` switches the checkout to the operation's branch at its
+ * start point, as a new worktree would be; `createDetached` (planning, read-only) leaves it as is.
  */
 export class FakeWorktrees implements Worktrees {
   readonly created: (CreateWorktreeOptions | { repoPath: string; name: string; commit: string })[] = [];
@@ -207,6 +209,10 @@ export class FakeWorktrees implements Worktrees {
   async create(options: CreateWorktreeOptions): Promise<string> {
     this.created.push(options);
     this.log.push(`worktrees.create ${options.operationId}`);
+    execFileSync('git', ['checkout', '--quiet', options.resetBranch ? '-B' : '-b', options.branch, options.startPoint], {
+      cwd: options.repoPath,
+      stdio: 'ignore',
+    });
     return options.repoPath;
   }
 
@@ -279,7 +285,7 @@ export function testRun(options: { passing?: string[]; failing?: string[]; exitC
   };
 }
 
-/** A forge that records what it was asked; `mergeOutcome` answers `merge`. */
+/** A forge that records what it was asked; `mergeOutcomes` answer `merge`. */
 export class FakeForge implements Forge {
   readonly published: { input: ChangeRequestInput; details: { riskMarkdown?: string } }[] = [];
   readonly opened: ChangeRequestInput[] = [];
@@ -287,7 +293,8 @@ export class FakeForge implements Forge {
   readonly deletedBranches: string[] = [];
   readonly synced: string[] = [];
   readonly merges: MergeRequest[] = [];
-  mergeOutcome: MergeOutcome = { ok: true, mergeCommit: 'merge-commit', method: 'fast-forward' };
+  /** Answers to `merge`, in order; once used up, every merge succeeds. */
+  mergeOutcomes: MergeOutcome[] = [];
   publishError: Error | undefined;
 
   constructor(private readonly log: CallLog) {}
@@ -316,7 +323,7 @@ export class FakeForge implements Forge {
 
   async merge(_repo: ForgeRepo, request: MergeRequest): Promise<MergeOutcome> {
     this.merges.push(request);
-    return this.mergeOutcome;
+    return this.mergeOutcomes.shift() ?? { ok: true, mergeCommit: 'merge-commit', method: 'fast-forward' };
   }
 
   async deleteBranch(_repo: ForgeRepo, branch: string): Promise<void> {

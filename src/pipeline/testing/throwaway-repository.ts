@@ -16,6 +16,8 @@ export interface ThrowawayRepository {
   base: string;
   row: RepoRow;
   write(file: string, content: string): void;
+  /** Plain git in the repository (setting up branches and commits); returns its trimmed output. */
+  git(...args: string[]): string;
   remove(): void;
 }
 
@@ -55,6 +57,7 @@ export async function throwawayRepository(files: Record<string, string>): Promis
       createdAt: new Date('2026-01-01T00:00:00Z'),
     },
     write,
+    git,
     remove: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }
