@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { executeOperation } from './execute-step.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { OperationEvidence } from './operation-evidence.ts';
-import { fakePipelineContext, operationRow, testRun, type CheckScript } from './testing/fake-pipeline-context.ts';
+import { fakePipelineContext } from './testing/fake-pipeline-context.ts';
+import { operationRow } from './testing/fake-operation-records.ts';
+import { testRun, type CheckScript } from './testing/fake-check-runner.ts';
 import { ScriptedModel, type ScriptedReply } from './testing/scripted-model.ts';
 import { throwawayRepository, type ThrowawayRepository } from './testing/throwaway-repository.ts';
 

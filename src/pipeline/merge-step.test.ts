@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeOperation } from './merge-step.ts';
 import { OperationFailure } from './pipeline-errors.ts';
-import { fakePipelineContext, operationRow, testRun, type CheckScript } from './testing/fake-pipeline-context.ts';
+import { fakePipelineContext } from './testing/fake-pipeline-context.ts';
+import { operationRow } from './testing/fake-operation-records.ts';
+import { testRun, type CheckScript } from './testing/fake-check-runner.ts';
 import { throwawayRepository, type ThrowawayRepository } from './testing/throwaway-repository.ts';
 
 const branch = 'mender/op1-total';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { planOperation } from './plan-step.ts';
 import { OperationFailure } from './pipeline-errors.ts';
-import { fakePipelineContext, operationRow } from './testing/fake-pipeline-context.ts';
+import { fakePipelineContext } from './testing/fake-pipeline-context.ts';
+import { operationRow } from './testing/fake-operation-records.ts';
 import { ScriptedModel } from './testing/scripted-model.ts';
 import { throwawayRepository, type ThrowawayRepository } from './testing/throwaway-repository.ts';
 
