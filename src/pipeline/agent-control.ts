@@ -4,6 +4,7 @@ import { agentState, events } from '../store/schema.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { lockEventOrder } from '../store/event-order-lock.ts';
 import type { EventHub, RecordedEvent } from '../store/event-hub.ts';
+import type { PauseSwitch } from './pipeline-ports.ts';
 
 export interface PauseState {
   paused: boolean;
@@ -21,7 +22,7 @@ export class PausedError extends Error {
  * The kill switch. The paused flag is durable (a restart stays paused); while paused no step
  * starts, and pausing aborts the running ones, whose model calls and commands stop with them.
  */
-export class AgentControl {
+export class AgentControl implements PauseSwitch {
   private state: PauseState = { paused: false };
   private waiters: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();

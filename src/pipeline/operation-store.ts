@@ -12,6 +12,9 @@ import type { OperationStatus } from './operation-types.ts';
 
 export type OperationRow = typeof operations.$inferSelect;
 export type OperationPatch = Partial<Omit<typeof operations.$inferInsert, 'id' | 'createdAt'>>;
+/** What `create` takes: an operation's fields but its status, which always starts as queued. */
+export type NewOperation = Omit<typeof operations.$inferInsert, 'status'>;
+export type ApprovalRow = typeof approvals.$inferSelect;
 
 export interface EventInput {
   type: string;

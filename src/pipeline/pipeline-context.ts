@@ -2,31 +2,30 @@ import type { Settings } from '../config/settings-schema.ts';
 import type { RoleModel } from '../agent/model-router.ts';
 import type { ModelRole } from '../agent/model-spec.ts';
 import type { Redactor } from '../safety/redaction.ts';
-import type { RepoStore } from '../store/repo-store.ts';
-import type { WorktreeManager } from '../workspace/worktree-manager.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { Forge } from '../forge/forge.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { OperationStore } from './operation-store.ts';
-import type { PipelineMetrics } from './pipeline-metrics.ts';
-import type { AgentControl } from './agent-control.ts';
+import type { OperationRecords, PauseSwitch, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import type { ExternalTools } from '../mcp/external-tools.ts';
 
-/** What the pipeline's steps need, chosen at start-up; steps never build their own backends. */
+/**
+ * What the pipeline's steps need, chosen at start-up; steps never build their own backends.
+ * Every member is an interface, so a step's test can hand in fakes (`testing/fake-pipeline-context.ts`).
+ */
 export interface PipelineContext {
   settings: Settings;
-  operations: OperationStore;
-  repos: RepoStore;
-  worktrees: WorktreeManager;
+  operations: OperationRecords;
+  repos: RepositoryLookup;
+  worktrees: Worktrees;
   checks: CheckRunner;
   /** The same commands without the sandbox, for comparing a failing baseline; only when settings allow it. */
   baselineComparisonChecks?: CheckRunner;
   forge: Forge;
   redactor: Redactor;
   modelFor: (role: ModelRole) => RoleModel;
-  metrics: PipelineMetrics;
-  control: AgentControl;
+  metrics: StepMetrics;
+  control: PauseSwitch;
   /** File operations per minute, keyed by operation. */
   fileRateLimiter: RateLimiter;
   log: Logger;

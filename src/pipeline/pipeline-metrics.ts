@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StepMetrics } from './pipeline-ports.ts';
 
 /** Prometheus metrics of the pipeline: operations by status, step durations, model tokens. */
-export class PipelineMetrics {
+export class PipelineMetrics implements StepMetrics {
   readonly registry = new Registry();
   readonly stepDuration: Histogram<'step' | 'outcome'>;
   readonly modelTokens: Counter<'role' | 'kind'>;
