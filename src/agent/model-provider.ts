@@ -1,12 +1,11 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
+import { modelProviderOf } from '../config/model-providers.ts';
 import type { ModelSpec } from './model-spec.ts';
 import { ModelNotConfiguredError } from './model-not-configured-error.ts';
 
 export interface ModelConnection {
   baseUrl?: string;
+  /** MENDER_MODEL_API_KEY, else the provider's own key setting (ANTHROPIC_API_KEY, OPENAI_API_KEY). */
   apiKey?: string;
   /** One HTTP call's limit; past it the call counts as a network failure and is retried. */
   timeoutMs: number;
@@ -14,19 +13,9 @@ export interface ModelConnection {
 
 /** Builds an AI SDK language model for a spec; every provider goes through the same fetch. */
 export function createLanguageModel(spec: ModelSpec, connection: ModelConnection): LanguageModel {
-  const fetch = fetchWithTimeout(connection.timeoutMs);
-  switch (spec.provider) {
-    case 'anthropic':
-      return createAnthropic({ apiKey: connection.apiKey ?? process.env.ANTHROPIC_API_KEY, baseURL: connection.baseUrl, fetch })(spec.model);
-    case 'openai':
-      // Chat completions rather than the Responses API: it is what OpenAI-compatible servers and proxies speak too.
-      return createOpenAI({ apiKey: connection.apiKey ?? process.env.OPENAI_API_KEY, baseURL: connection.baseUrl, fetch }).chat(spec.model);
-    case 'openai-compatible':
-      if (!connection.baseUrl) {
-        throw new ModelNotConfiguredError(`MENDER_MODEL_BASE_URL is not set: an openai-compatible model needs its endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama`);
-      }
-      return createOpenAICompatible({ name: 'openai-compatible', baseURL: connection.baseUrl, apiKey: connection.apiKey, includeUsage: true, fetch })(spec.model);
-  }
+  const provider = modelProviderOf(spec.provider);
+  if ('baseUrlMissing' in provider && !connection.baseUrl) throw new ModelNotConfiguredError(provider.baseUrlMissing);
+  return provider.build({ model: spec.model, baseUrl: connection.baseUrl, apiKey: connection.apiKey, fetch: fetchWithTimeout(connection.timeoutMs) });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LanguageModel } from 'ai';
 import type { Settings } from '../config/settings-schema.ts';
+import { modelProviderOf, type ProviderApiKeySetting } from '../config/model-providers.ts';
 import { parseModelSpec, type ModelRole, type ModelSpec } from './model-spec.ts';
 import { createLanguageModel } from './model-provider.ts';
 import { ModelNotConfiguredError } from './model-not-configured-error.ts';
@@ -10,7 +11,7 @@ export interface RoleModel {
   model: LanguageModel;
 }
 
-export type ModelSettings = Pick<Settings, 'model' | 'plannerModel' | 'coderModel' | 'reviewerModel' | 'modelBaseUrl' | 'modelApiKey' | 'modelTimeoutSeconds'>;
+export type ModelSettings = Pick<Settings, 'model' | 'plannerModel' | 'coderModel' | 'reviewerModel' | 'modelBaseUrl' | 'modelApiKey' | ProviderApiKeySetting | 'modelTimeoutSeconds'>;
 
 const roleSetting = { planner: 'plannerModel', coder: 'coderModel', reviewer: 'reviewerModel' } as const;
 const roleVariable = { planner: 'MENDER_PLANNER_MODEL', coder: 'MENDER_CODER_MODEL', reviewer: 'MENDER_REVIEWER_MODEL' } as const;
@@ -24,6 +25,8 @@ export function modelForRole(role: ModelRole, settings: ModelSettings): RoleMode
     );
   }
   const spec = parseModelSpec(text);
-  const model = createLanguageModel(spec, { baseUrl: settings.modelBaseUrl, apiKey: settings.modelApiKey, timeoutMs: settings.modelTimeoutSeconds * 1000 });
+  const provider = modelProviderOf(spec.provider);
+  const providerApiKey = 'apiKey' in provider ? settings[provider.apiKey.setting] : undefined;
+  const model = createLanguageModel(spec, { baseUrl: settings.modelBaseUrl, apiKey: settings.modelApiKey ?? providerApiKey, timeoutMs: settings.modelTimeoutSeconds * 1000 });
   return { role, spec, model };
 }

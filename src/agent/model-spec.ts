@@ -1,4 +1,6 @@
-export type ModelProviderName = 'anthropic' | 'openai' | 'openai-compatible';
+import { listInWords, modelProviderIds, type ModelProviderId } from '../config/model-providers.ts';
+
+export type ModelProviderName = ModelProviderId;
 export type ModelRole = 'planner' | 'coder' | 'reviewer';
 
 export interface ModelSpec {
@@ -6,15 +8,13 @@ export interface ModelSpec {
   model: string;
 }
 
-const providers: readonly ModelProviderName[] = ['anthropic', 'openai', 'openai-compatible'];
-
 /** Parses `provider:model`; the settings schema has already checked the shape. */
 export function parseModelSpec(text: string): ModelSpec {
   const separator = text.indexOf(':');
   const provider = text.slice(0, separator) as ModelProviderName;
   const model = text.slice(separator + 1);
-  if (separator <= 0 || !providers.includes(provider) || model.length === 0) {
-    throw new Error(`"${text}" is not provider:model; use anthropic:<model>, openai:<model> or openai-compatible:<model>`);
+  if (separator <= 0 || !modelProviderIds.includes(provider) || model.length === 0) {
+    throw new Error(`"${text}" is not provider:model; use ${listInWords(modelProviderIds.map((id) => `${id}:<model>`))}`);
   }
   return { provider, model };
 }

@@ -12,6 +12,7 @@ const run = promisify(execFile);
 const projectRoot = path.resolve(import.meta.dirname, '../..');
 const definitions = Object.values(settingsSchema);
 const secretVariables = [
+  'ANTHROPIC_API_KEY',
   'DATABASE_URL',
   'MENDER_ADMIN_TOKEN',
   'MENDER_GITHUB_PRIVATE_KEY',
@@ -23,6 +24,7 @@ const secretVariables = [
   'MENDER_SENTRY_CLIENT_SECRET',
   'MENDER_SLACK_BOT_TOKEN',
   'MENDER_SLACK_SIGNING_SECRET',
+  'OPENAI_API_KEY',
 ].sort();
 
 /** The cells of a Markdown table row, with escaped pipes kept inside their cell. */

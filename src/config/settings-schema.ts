@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listInWords, modelProviders } from './model-providers.ts';
 
 /** One setting: how it is named, typed, defaulted, documented and read from the environment. */
 export interface SettingDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -19,7 +20,11 @@ const gatedType = z.enum(['debug', 'fix', 'implement', 'refactor'], { error: 'li
 const portMessage = 'must be a port number from 0 to 65535';
 const port = z.coerce.number({ error: portMessage }).int(portMessage).min(0, portMessage).max(65_535, portMessage);
 const positiveInteger = z.coerce.number().int().positive();
-const modelSpec = z.string().regex(/^(anthropic|openai|openai-compatible):.+$/, 'must be provider:model, e.g. anthropic:claude-sonnet-4-5, openai:gpt-5 or openai-compatible:qwen3-coder');
+// Derived from the provider table, so a provider added there is accepted here with no second list.
+const escapeForPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const modelSpecPattern = new RegExp(`^(${modelProviders.map((provider) => escapeForPattern(provider.id)).join('|')}):.+$`);
+const modelSpec = z.string().regex(modelSpecPattern, `must be provider:model, e.g. ${listInWords(modelProviders.map((provider) => `${provider.id}:${provider.exampleModel}`))}`);
+const providerApiKeyVariables = modelProviders.flatMap((provider) => ('apiKey' in provider ? [provider.apiKey.env] : []));
 /** A list, as an array (config file) or comma-separated text (environment). */
 function commaSeparated<Item extends z.ZodType<unknown, string>>(item: Item) {
   return z.union([
@@ -79,9 +84,12 @@ export const settingsSchema = {
   dataDir: define({ key: 'dataDir', env: ['MENDER_DATA_DIR'], schema: z.string().min(1), default: '.mender', description: 'Folder for the embedded database, worktrees and artifacts.' }),
   databaseUrl: define({ key: 'databaseUrl', env: ['DATABASE_URL'], schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), default: undefined, description: 'Use this PostgreSQL server instead of the embedded database.', secret: true }),
   adminToken: define({ key: 'adminToken', env: ['MENDER_ADMIN_TOKEN'], schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined, description: 'Bearer token for the API and CLI. When unset, one is generated into `<dataDir>/admin-token` on first start.', secret: true }),
-  model: define({ key: 'model', env: ['MENDER_MODEL'], schema: modelSpec.optional(), default: undefined, description: 'Default model for every role, as provider:model (anthropic, openai or openai-compatible).' }),
+  model: define({ key: 'model', env: ['MENDER_MODEL'], schema: modelSpec.optional(), default: undefined, description: `Default model for every role, as provider:model (${listInWords(modelProviders.map((provider) => provider.id))}).` }),
   modelBaseUrl: define({ key: 'modelBaseUrl', env: ['MENDER_MODEL_BASE_URL'], schema: z.url().optional(), default: undefined, description: 'Endpoint for openai-compatible models (Ollama, vLLM, LM Studio), or a proxy for the others.' }),
-  modelApiKey: define({ key: 'modelApiKey', env: ['MENDER_MODEL_API_KEY'], schema: z.string().optional(), default: undefined, description: 'API key for the model endpoint (else ANTHROPIC_API_KEY / OPENAI_API_KEY).', secret: true }),
+  modelApiKey: define({ key: 'modelApiKey', env: ['MENDER_MODEL_API_KEY'], schema: z.string().optional(), default: undefined, description: `API key for the model endpoint (else ${providerApiKeyVariables.join(' / ')}).`, secret: true }),
+  // Each provider's own key (see model-providers.ts), used when MENDER_MODEL_API_KEY is unset.
+  anthropicApiKey: define({ key: 'anthropicApiKey', env: ['ANTHROPIC_API_KEY'], schema: z.string().optional(), default: undefined, description: 'API key for anthropic models when MENDER_MODEL_API_KEY is unset.', secret: true }),
+  openaiApiKey: define({ key: 'openaiApiKey', env: ['OPENAI_API_KEY'], schema: z.string().optional(), default: undefined, description: 'API key for openai models when MENDER_MODEL_API_KEY is unset.', secret: true }),
   plannerModel: define({ key: 'plannerModel', env: ['MENDER_PLANNER_MODEL'], schema: modelSpec.optional(), default: undefined, description: 'Model for the planner role (defaults to MENDER_MODEL).' }),
   coderModel: define({ key: 'coderModel', env: ['MENDER_CODER_MODEL'], schema: modelSpec.optional(), default: undefined, description: 'Model for the coder role (defaults to MENDER_MODEL).' }),
   reviewerModel: define({ key: 'reviewerModel', env: ['MENDER_REVIEWER_MODEL'], schema: modelSpec.optional(), default: undefined, description: 'Model for the reviewer role (defaults to MENDER_MODEL).' }),

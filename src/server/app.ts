@@ -36,7 +36,7 @@ import { registerDashboardAssets } from './dashboard-assets.ts';
 import { registerMcpRoutes, type McpServices } from '../mcp/mcp-routes.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
-import { registerGitHubWebhookRoute } from '../integrations/github/github-webhook-route.ts';
+import type { ForgeProvider } from '../integrations/forge-provider.ts';
 import type { DetectionService } from '../detect/detection-service.ts';
 import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
@@ -54,6 +54,8 @@ export interface AppServices {
   forge: Forge;
   /** Repositories registered by remote URL (GitHub); absent when not wired. */
   remoteRepositories?: RemoteRepositories;
+  /** Remote forges (src/integrations/forge-providers.ts): each registers its webhook route. */
+  forgeProviders: readonly ForgeProvider[];
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
@@ -189,7 +191,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerQuarantineRoutes(app, services.db);
   registerMcpRoutes(app, services);
   registerWebhookRoutes(app, services);
-  registerGitHubWebhookRoute(app, services);
+  for (const provider of services.forgeProviders) provider.registerWebhookRoutes(app, services);
   // Last: the dashboard answers every page path the routes above did not.
   registerDashboardAssets(app, { directory: services.dashboardDirectory });
   return app;

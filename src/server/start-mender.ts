@@ -29,8 +29,7 @@ import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { ChangeRequestRecords } from '../forge/change-request-records.ts';
 import { ForgeRouter } from '../forge/forge-router.ts';
-import { createGitHubServices } from '../forge/github/github-services.ts';
-import { createGitHubWebhookProcessor } from '../integrations/github/github-webhook-processor.ts';
+import { createRemoteForges, forgeProviders } from '../integrations/forge-providers.ts';
 import { createApp } from './app.ts';
 import { isLoopbackAddress } from './host-check.ts';
 import { SessionStore } from '../store/session-store.ts';
@@ -93,8 +92,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
-  const github = createGitHubServices({ db: store.db, settings, changeRequests, hub, log, repos });
-  const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), [github.forge]);
+  const remoteForges = createRemoteForges(forgeProviders, { db: store.db, settings, changeRequests, hub, log, repos });
+  const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), remoteForges.instances.map((instance) => instance.forge));
   const checks = createCheckRunner({
     timeoutMs: settings.commandTimeoutSeconds * 1000,
     outputLimitBytes: settings.commandOutputLimitBytes,
@@ -146,16 +145,16 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });
-  github.mirror.start();
+  for (const instance of remoteForges.instances) instance.start();
   const inbox = new WebhookInbox(store.db, queue, log);
   // Webhook processors are registered before the inbox starts taking deliveries.
   const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, log });
-  inbox.handle('github', createGitHubWebhookProcessor({ pipeline, operations, repos, forge: github.forge, client: github.client, settings, log }));
+  for (const instance of remoteForges.instances) inbox.handle(instance.id, instance.webhookProcessor({ pipeline, operations, repos, settings, log }));
   inbox.start();
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start();
   registerDetectionMetrics(metrics.registry, store.db);
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: github.repositories, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: remoteForges.remoteRepositories, forgeProviders, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection });
   if (!isLoopbackAddress(settings.host)) {
     if (!settings.publicUrl?.startsWith('https:'))
       log.warn('listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address', { host: settings.host });
@@ -200,7 +199,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       await detection.stop();
       await queue.close();
       await externalTools?.close();
-      await github.mirror.stop();
+      for (const instance of remoteForges.instances) await instance.stop();
       await store.close();
     },
   } as RunningMender & { app: typeof app };

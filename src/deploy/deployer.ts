@@ -1,0 +1,45 @@
+import type { DeploymentRecord, Release } from './deployment.ts';
+
+// The seam for issue 16 (ship and watch): a deploy target such as `local` (Mender runs the app
+// behind its own proxy) or `command` (the team's own scripts). Only the interface exists yet:
+// nothing implements or calls it. How to add a target: docs/contributing/add-a-deploy-target.md.
+// Deciding is not the target's job: the judge compares releases and the pipeline tells the
+// target to promote or roll back; a target only starts, reports, shifts and stops releases.
+
+/** A failure as data, so the pipeline can record it and roll back instead of crashing. */
+export type DeployResult<Value = void> = { ok: true; value: Value } | { ok: false; error: { code: DeployErrorCode; message: string; outputTail?: string } };
+
+/** `start_failed`: the release exited or never answered; `unsupported`: this target cannot do that. */
+export type DeployErrorCode = 'start_failed' | 'smoke_failed' | 'command_failed' | 'timed_out' | 'unsupported';
+
+export interface ReleaseHealth {
+  healthy: boolean;
+  /** What the health check saw: status code, the error, the process's last output. */
+  detail?: string;
+  checkedAt: Date;
+}
+
+export interface Deployer {
+  /** Stable name, stored on each deployment record (`local`, `command`). */
+  readonly id: string;
+  /**
+   * Whether the new and the stable release can run side by side with traffic split between
+   * them. Without it the judge's baseline is the stable release's figures from before the deploy.
+   */
+  readonly canSplitTraffic: boolean;
+  /**
+   * Starts `release` beside the running one in its environment, taking no traffic yet (or all of
+   * it, for a target that cannot split). Resolves once it answers its health path.
+   */
+  deploy(deployment: DeploymentRecord, signal: AbortSignal): Promise<DeployResult>;
+  /** Health of a running release, checked now. */
+  health(release: Release): Promise<ReleaseHealth>;
+  /** Sends `percent` (0–100) of the environment's requests to the deployment's new release. */
+  shiftTraffic(deployment: DeploymentRecord, percent: number): Promise<DeployResult>;
+  /** Makes the new release the stable one and stops the previous. */
+  promote(deployment: DeploymentRecord): Promise<DeployResult>;
+  /** Puts all traffic back on `deployment.previous`, stops the new release, and says so within a second. */
+  rollBack(deployment: DeploymentRecord, reason: string): Promise<DeployResult>;
+  /** The release serving an environment now, as the target sees it (after a restart of Mender, for re-adoption). */
+  current(repoId: string, environment: string): Promise<Release | undefined>;
+}
