@@ -10,7 +10,7 @@ import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, toolContextFor, type OperationRepo, pathPolicyFor } from './operation-workspace.ts';
 import type { OperationRow, TransitionRequest } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
-import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
+import { guardProtectedPaths } from '../tools/protected-path-guard.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { collectBaseline, verifyChange } from './verify-change.ts';
 import { baselineFailsUnexplained, diagnoseBaseline } from './baseline-diagnosis.ts';
