@@ -1,6 +1,7 @@
 import type { LanguageModel } from 'ai';
 import type { Settings } from '../config/settings-schema.ts';
-import { parseModelSpec, type ModelRole, type ModelSpec } from './model-spec.ts';
+import type { ModelRole } from '../domain/model-role.ts';
+import { parseModelSpec, type ModelSpec } from './model-spec.ts';
 import { createLanguageModel } from './model-provider.ts';
 import { ModelNotConfiguredError } from './model-not-configured-error.ts';
 

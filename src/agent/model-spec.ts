@@ -1,5 +1,4 @@
 export type ModelProviderName = 'anthropic' | 'openai' | 'openai-compatible';
-export type ModelRole = 'planner' | 'coder' | 'reviewer';
 
 export interface ModelSpec {
   provider: ModelProviderName;

@@ -5,7 +5,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { Settings } from '../config/settings-schema.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { Redactor } from '../safety/redaction.ts';
-import { roleAtLeast } from '../safety/roles.ts';
+import { roleAtLeast } from '../domain/roles.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import { bearerActor, type AppEnvironment } from '../server/authenticate.ts';
 import { HttpError } from '../server/http-error.ts';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { OperationStore } from '../pipeline/operation-store.ts';
-import { roleAtLeast } from '../safety/roles.ts';
+import { roleAtLeast } from '../domain/roles.ts';
 import type { AppEnvironment } from '../server/authenticate.ts';
 import { decisionBody } from '../server/api-schemas.ts';
 import { HttpError } from '../server/http-error.ts';

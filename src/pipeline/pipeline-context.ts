@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings-schema.ts';
 import type { RoleModel } from '../agent/model-router.ts';
-import type { ModelRole } from '../agent/model-spec.ts';
+import type { ModelRole } from '../domain/model-role.ts';
 import type { Redactor } from '../safety/redaction.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { WorktreeManager } from '../workspace/worktree-manager.ts';

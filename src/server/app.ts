@@ -24,7 +24,7 @@ import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../pipeline/operation-types.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { roleAtLeast, type Actor, type Role } from '../safety/roles.ts';
+import { roleAtLeast, type Actor, type Role } from '../domain/roles.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { SetupTokenStore } from '../store/setup-token-store.ts';
