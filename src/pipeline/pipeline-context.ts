@@ -11,7 +11,7 @@ import type { OperationStore } from './operation-store.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 import type { AgentControl } from './agent-control.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
-import type { ExternalTools } from '../mcp/external-tools.ts';
+import type { AgentExtensionsSource } from './agent-extensions-port.ts';
 
 /** What the pipeline's steps need, chosen at start-up; steps never build their own backends. */
 export interface PipelineContext {
@@ -30,6 +30,6 @@ export interface PipelineContext {
   /** File operations per minute, keyed by operation. */
   fileRateLimiter: RateLimiter;
   log: Logger;
-  /** External MCP servers' tools (from .mcp.json), when configured. */
-  externalTools?: ExternalTools;
+  /** Skills and external MCP servers' tools (from .mcp.json) for planner and coder turns. */
+  agentExtensions: AgentExtensionsSource;
 }

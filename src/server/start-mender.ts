@@ -42,6 +42,7 @@ import { RuntimeSettings } from './runtime-settings.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { McpConfigError, readMcpConfig, type McpConfigFile } from '../mcp/mcp-config.ts';
 import { ExternalTools } from '../mcp/external-tools.ts';
+import { createAgentExtensionsSource } from '../mcp/agent-extensions.ts';
 import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
@@ -132,7 +133,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
       : undefined;
   if (operatorMcpConfig) log.info('external MCP servers configured (started on first use)', { file: operatorMcpConfig.file, servers: operatorMcpConfig.servers.map((server) => server.name) });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }) }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
