@@ -33,7 +33,7 @@ import { registerSettingsRoutes } from './settings-routes.ts';
 import type { RuntimeSettings } from './runtime-settings.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDashboardAssets } from './dashboard-assets.ts';
-import { registerMcpRoutes, type McpServices } from '../mcp/mcp-routes.ts';
+import { registerMcpRoutes, type McpServices } from './mcp-routes.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
 import { registerGitHubWebhookRoute } from '../integrations/github/github-webhook-route.ts';
