@@ -1,7 +1,8 @@
 import type { LanguageModel } from 'ai';
 import type { Settings } from '../config/settings-schema.ts';
 import { modelProviderOf, type ProviderApiKeySetting } from '../config/model-providers.ts';
-import { parseModelSpec, type ModelRole, type ModelSpec } from './model-spec.ts';
+import type { ModelRole } from '../domain/model-role.ts';
+import { parseModelSpec, type ModelSpec } from './model-spec.ts';
 import { createLanguageModel } from './model-provider.ts';
 import { ModelNotConfiguredError } from './model-not-configured-error.ts';
 

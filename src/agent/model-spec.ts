@@ -1,7 +1,6 @@
 import { listInWords, modelProviderIds, type ModelProviderId } from '../config/model-providers.ts';
 
 export type ModelProviderName = ModelProviderId;
-export type ModelRole = 'planner' | 'coder' | 'reviewer';
 
 export interface ModelSpec {
   provider: ModelProviderName;

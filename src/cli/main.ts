@@ -4,7 +4,7 @@ import { loadSettings } from '../config/load-settings.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { ApiError, createApiClient, type ApiClient } from './api-client.ts';
 import { formatEventLine, formatOperation, formatOperationLine } from './format-operation.ts';
-import { startMender } from '../server/start-mender.ts';
+import { startMender } from '../main/start-mender.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';

@@ -12,7 +12,7 @@ import { isServedServerName, servedServerNames, servedTools } from '../mcp/serve
 import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
-import { sensitiveHomeFolders } from '../server/start-mender.ts';
+import { sensitiveHomeFolders } from '../main/start-mender.ts';
 import { createCheckRunner } from '../workspace/check-runner.ts';
 import type { ApiClient } from './api-client.ts';
 

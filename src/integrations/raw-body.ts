@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { readBodyWithin } from '../server/read-body-within.ts';
+import { readBodyWithin } from '../http/read-body-within.ts';
 import { WebhookRejectedError } from './webhook-rejected-error.ts';
 
 function tooLarge(maxBytes: number): WebhookRejectedError {

@@ -1,32 +1,26 @@
 import path from 'node:path';
 import type { Settings } from '../config/settings-schema.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { PathPolicy } from '../safety/path-policy.ts';
+import type { AgentExtensions, AgentExtensionsRequest, AgentExtensionsSource } from '../pipeline/agent-extensions-port.ts';
 import { loadSkills, shippedSkillsFolder } from '../skills/skill-catalog.ts';
 import { createLoadSkillTool, describeSkills } from '../skills/skills-tool.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { ExternalTools } from './external-tools.ts';
 import type { TimelineWriter } from './tool-call-approvals.ts';
 
-export interface AgentExtensionsOptions {
-  role: 'planner' | 'coder';
-  operationId: string;
+/** What stays the same for every turn: chosen once at start-up. */
+export interface AgentExtensionsServices {
   settings: Settings;
-  /** The jail of the turn's worktree: repository skills are read through it. */
-  policy: PathPolicy;
-  /** The registered checkout: its `.mcp.json` is honoured only when trusted by setting. */
-  repoPath: string;
-  /** Names of the tools the turn already has. */
-  reservedNames: string[];
   externalTools?: ExternalTools;
   timeline: TimelineWriter;
   log: Logger;
 }
 
-export interface AgentExtensions {
-  tools: Tool[];
-  /** Names and descriptions of the skills, for the prompt; undefined when there are none. */
-  skillsSection: string | undefined;
+export type AgentExtensionsOptions = AgentExtensionsRequest & AgentExtensionsServices;
+
+/** The pipeline's AgentExtensionsSource port, implemented here and wired in the composition root. */
+export function createAgentExtensionsSource(services: AgentExtensionsServices): AgentExtensionsSource {
+  return (request) => agentExtensions({ ...request, ...services });
 }
 
 /** What a planner or coder turn gets besides Mender's own tools: skills, and external MCP servers' tools. */

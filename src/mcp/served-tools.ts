@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings-schema.ts';
 import { createPathPolicy, defaultDenyPatterns, type PathPolicy } from '../safety/path-policy.ts';
-import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
+import { guardProtectedPaths } from '../tools/protected-path-guard.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import { createFilesystemTools } from '../tools/filesystem/filesystem-tools.ts';

@@ -1,6 +1,6 @@
 import { APICallError, RetryError } from 'ai';
 import { runToolLoop, type ToolLoopResult } from '../agent/tool-loop.ts';
-import type { ModelRole } from '../agent/model-spec.ts';
+import type { ModelRole } from '../domain/model-role.ts';
 import type { Tool, ToolContext } from '../tools/tool.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../store/database.ts';
 import { approvals } from '../store/schema.ts';
-import type { ApprovalGate, ApprovalLevel } from './operation-types.ts';
+import type { ApprovalLevel } from '../domain/approval-level.ts';
+import type { ApprovalGate } from './operation-types.ts';
 
 export interface ApprovalRequest {
   id: string;

@@ -3,14 +3,13 @@ import { finishTool } from '../agent/plan-tools.ts';
 import type { Plan } from '../agent/plan.ts';
 import { describeTask, type ErrorContext } from '../agent/task-context.ts';
 import { buildToolset } from '../tools/toolset.ts';
-import { agentExtensions } from '../mcp/agent-extensions.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, toolContextFor, type OperationRepo, pathPolicyFor } from './operation-workspace.ts';
 import type { OperationRow, TransitionRequest } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
-import { guardProtectedPaths } from '../safety/protected-path-guard.ts';
+import { guardProtectedPaths } from '../tools/protected-path-guard.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { collectBaseline, verifyChange } from './verify-change.ts';
 import { baselineFailsUnexplained, diagnoseBaseline } from './baseline-diagnosis.ts';
@@ -85,7 +84,7 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
     const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
     const guarded = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(offered, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : offered;
     const { tools, tracker } = trackEdits(guarded, policy);
-    const extensions = await agentExtensions({ role: 'coder', operationId, settings, policy, repoPath: repo.path, reservedNames: [...tools, finishTool].map((tool) => tool.name), externalTools: context.externalTools, timeline: operations, log: context.log });
+    const extensions = await context.agentExtensions({ role: 'coder', operationId, policy, repoPath: repo.path, reservedNames: [...tools, finishTool].map((tool) => tool.name) });
     await context.metrics.timeStep('code', () =>
       runAgentTurn(context, {
         role: 'coder',

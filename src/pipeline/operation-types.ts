@@ -29,4 +29,3 @@ export const terminalStatuses: ReadonlySet<OperationStatus> = new Set(['done', '
 
 
 export type ApprovalGate = 'plan' | 'change' | 'deploy';
-export type ApprovalLevel = 'auto' | 'team-lead' | 'admin' | 'manual-only';

@@ -1,13 +1,13 @@
 import type { Settings } from '../config/settings-schema.ts';
 import type { RoleModel } from '../agent/model-router.ts';
-import type { ModelRole } from '../agent/model-spec.ts';
+import type { ModelRole } from '../domain/model-role.ts';
 import type { Redactor } from '../safety/redaction.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { Forge } from '../forge/forge.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OperationRecords, PauseSwitch, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
-import type { ExternalTools } from '../mcp/external-tools.ts';
+import type { AgentExtensionsSource } from './agent-extensions-port.ts';
 
 /**
  * What the pipeline's steps need, chosen at start-up; steps never build their own backends.
@@ -29,6 +29,6 @@ export interface PipelineContext {
   /** File operations per minute, keyed by operation. */
   fileRateLimiter: RateLimiter;
   log: Logger;
-  /** External MCP servers' tools (from .mcp.json), when configured. */
-  externalTools?: ExternalTools;
+  /** Skills and external MCP servers' tools (from .mcp.json) for planner and coder turns. */
+  agentExtensions: AgentExtensionsSource;
 }

@@ -11,9 +11,11 @@ import { rollbackOperation } from './rollback-step.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
-import { terminalStatuses, type ApprovalLevel, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
+import type { ApprovalLevel } from '../domain/approval-level.ts';
+import { terminalStatuses, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
 import type { ErrorContext } from '../agent/task-context.ts';
-import { mayApprove, type Actor } from '../safety/roles.ts';
+import type { Actor } from '../domain/roles.ts';
+import { mayApprove } from '../safety/approval-authority.ts';
 
 export interface CreateOperationInput {
   type: OperationType;

@@ -7,7 +7,6 @@ import { buildRepoMap, filesNamedIn } from '../agent/repo-map.ts';
 import { describeTask, type ErrorContext } from '../agent/task-context.ts';
 import { runGit } from '../workspace/git.ts';
 import { buildToolset } from '../tools/toolset.ts';
-import { agentExtensions } from '../mcp/agent-extensions.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { requestApproval } from './approvals.ts';
 import type { TransitionRequest } from './operation-store.ts';
@@ -48,7 +47,7 @@ export async function planOperation(context: PipelineContext, operationId: strin
     const repoMap = await buildRepoMap({ root, tokenBudget: context.settings.repoMapTokens, priorityFiles: filesNamedIn(stackText, root), isHidden: (file) => policy.isDenied(file) });
     const task = describeTask({ type: operation.type, description: operation.description, errorContext });
     const tools = buildToolset({ role: 'planner', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
-    const extensions = await agentExtensions({ role: 'planner', operationId, settings: context.settings, policy, repoPath: repo.path, reservedNames: [...tools, submitPlanTool].map((tool) => tool.name), externalTools: context.externalTools, timeline: operations, log: context.log });
+    const extensions = await context.agentExtensions({ role: 'planner', operationId, policy, repoPath: repo.path, reservedNames: [...tools, submitPlanTool].map((tool) => tool.name) });
     const result = await runAgentTurn(context, {
       role: 'planner',
       operationId,

@@ -1,4 +1,4 @@
-import type { ApprovalLevel } from '../pipeline/operation-types.ts';
+import type { ApprovalLevel } from '../domain/approval-level.ts';
 import type { RiskAssessment } from './risk-assessment.ts';
 
 export type AutonomyLevel = 1 | 2 | 3;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessRisk, type FileChange, type RiskInput } from './risk-assessment.ts';
 import { decideChangeGate } from './autonomy.ts';
-import { mayApprove } from './roles.ts';
+import { mayApprove } from './approval-authority.ts';
 
 const file = (path: string, insertions: number, deletions = 0, isTest = /test/.test(path)): FileChange => ({ path, insertions, deletions, status: 'modified', isTest });
 const input = (overrides: Partial<RiskInput>): RiskInput => ({ files: [], diff: '', whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits: [], ...overrides });

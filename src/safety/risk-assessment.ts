@@ -1,4 +1,4 @@
-import type { ApprovalLevel } from '../pipeline/operation-types.ts';
+import type { ApprovalLevel } from '../domain/approval-level.ts';
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
 export type ChangeCategory =

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Settings } from '../config/settings-schema.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
-import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import { roleAtLeast, type Actor } from '../domain/roles.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';
 import type { Database } from '../store/database.ts';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import { roleAtLeast, type Actor } from '../domain/roles.ts';
 import type { Database } from '../store/database.ts';
 import { verifyAuditChain } from '../store/audit-log.ts';
 import { pageAudit, type AuditRecord } from '../store/audit-query.ts';

@@ -5,7 +5,7 @@ import { decodeBody, readLimitedBody, type IngestRequest } from '../detect/read-
 import { keyFromAuthHeader } from '../detect/sentry-auth.ts';
 import { checkKey, findProject, ingestSentryRequest, maxEventItemBytes, takeQuota, type IngestServices } from '../detect/sentry-ingest.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { readBodyWithin } from './read-body-within.ts';
+import { readBodyWithin } from '../http/read-body-within.ts';
 
 /**
  * The Sentry SDK protocol (`/api/<project>/envelope/` and `/store/`) and the JSON-lines log

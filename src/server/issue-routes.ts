@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings-schema.ts';
 import type { Database } from '../store/database.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { RepoStore } from '../store/repo-store.ts';
-import { roleAtLeast, type Role } from '../safety/roles.ts';
+import { roleAtLeast, type Role } from '../domain/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody, parseQuery } from './parse-request.ts';

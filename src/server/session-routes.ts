@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Settings } from '../config/settings-schema.ts';
-import type { Actor } from '../safety/roles.ts';
+import type { Actor } from '../domain/roles.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import type { Database } from '../store/database.ts';
 import type { CreatedSession, SessionStore } from '../store/session-store.ts';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import { roleAtLeast, type Actor } from '../domain/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';

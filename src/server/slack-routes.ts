@@ -12,7 +12,7 @@ import { interactionPayload } from '../integrations/slack/slack-interaction-proc
 import { SlackUserLinks } from '../integrations/slack/slack-user-links.ts';
 import type { Database } from '../store/database.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import { roleAtLeast, type Actor } from '../domain/roles.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';
 

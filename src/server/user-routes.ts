@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAtLeast, roles, type Actor } from '../safety/roles.ts';
+import { roleAtLeast, roles, type Actor } from '../domain/roles.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';

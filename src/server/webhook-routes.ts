@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { deliveryStatuses, type WebhookDeliveryRow, type WebhookInbox } from '../integrations/webhook-inbox.ts';
-import { roleAtLeast, type Actor } from '../safety/roles.ts';
+import { roleAtLeast, type Actor } from '../domain/roles.ts';
 import { HttpError } from './http-error.ts';
 import { parseQuery } from './parse-request.ts';
 import { registerSlackRoutes } from './slack-routes.ts';

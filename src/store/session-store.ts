@@ -3,7 +3,7 @@ import { eq, lt } from 'drizzle-orm';
 import type { Database } from './database.ts';
 import { sessions, users } from './schema.ts';
 import { hashToken } from './user-store.ts';
-import type { Actor, Role } from '../safety/roles.ts';
+import type { Actor, Role } from '../domain/roles.ts';
 
 const forgetExpiredAfterMs = 7 * 24 * 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@ import { setupTokens, users } from './schema.ts';
 import { appendAudit } from './audit-log.ts';
 import { hashPassword, hashToken } from './user-store.ts';
 import { newId } from './ids.ts';
-import type { Actor } from '../safety/roles.ts';
+import type { Actor } from '../domain/roles.ts';
 
 export const setupTokenLifetimeMs = 24 * 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from './database.ts';
 import { apiTokens, users } from './schema.ts';
 import { newId } from './ids.ts';
-import type { Actor, Role } from '../safety/roles.ts';
+import type { Actor, Role } from '../domain/roles.ts';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
 

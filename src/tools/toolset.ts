@@ -1,4 +1,4 @@
-import type { ModelRole } from '../agent/model-spec.ts';
+import type { ModelRole } from '../domain/model-role.ts';
 import type { PathPolicy } from '../safety/path-policy.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';

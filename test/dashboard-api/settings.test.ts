@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/load-settings.ts';
-import { startMender } from '../../src/server/start-mender.ts';
+import { startMender } from '../../src/main/start-mender.ts';
 import { adminToken, startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createUserAndSignIn, type BrowserSession } from './support/browser-session.ts';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/load-settings.ts';
-import { startMender } from '../../src/server/start-mender.ts';
+import { startMender } from '../../src/main/start-mender.ts';
 import { adminToken, startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { anonymousCall, browserSessionFrom } from './support/browser-session.ts';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/load-settings.ts';
-import { startMender, type RunningMender } from '../../src/server/start-mender.ts';
+import { startMender, type RunningMender } from '../../src/main/start-mender.ts';
 import { copyMigratedDatabase } from '../support/pglite-copies.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPathPolicy, type PathRefusalCode } from '../../src/safety/path-policy.ts';
-import { guardProtectedPaths } from '../../src/safety/protected-path-guard.ts';
+import { guardProtectedPaths } from '../../src/tools/protected-path-guard.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../../src/safety/protected-paths.ts';
 import { trackEdits } from '../../src/pipeline/tracked-tools.ts';
 import { createFilesystemTools } from '../../src/tools/filesystem/filesystem-tools.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/load-settings.ts';
 import { IngestSpool } from '../../src/detect/ingest-spool.ts';
-import { startMender, type RunningMender } from '../../src/server/start-mender.ts';
+import { startMender, type RunningMender } from '../../src/main/start-mender.ts';
 import { jiraIssueEvent, signedJiraRequest } from '../fakes/fake-jira-api.ts';
 import { signedSlackRequest, slashCommandForm } from '../fakes/fake-slack-api.ts';
 import { eventually } from '../support/eventually.ts';

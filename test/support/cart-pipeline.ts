@@ -1,6 +1,6 @@
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedReply, type ScriptHandler } from '../fakes/scripted-model-server.ts';
 import { startMenderUnderTest, type MenderUnderTest } from './mender-under-test.ts';
-import type { StartOptions } from '../../src/server/start-mender.ts';
+import type { StartOptions } from '../../src/main/start-mender.ts';
 import { createTargetRepository, type TargetRepository } from './target-repository.ts';
 
 export interface CartPipeline {

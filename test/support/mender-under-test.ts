@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSettings } from '../../src/config/load-settings.ts';
-import { startMender, type RunningMender, type StartOptions } from '../../src/server/start-mender.ts';
+import { startMender, type RunningMender, type StartOptions } from '../../src/main/start-mender.ts';
 import { copyMigratedDatabase } from './pglite-copies.ts';
 
 

@@ -10,7 +10,7 @@ import type { OperationStore } from '../../pipeline/operation-store.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, BudgetExceededError } from '../../pipeline/pipeline-errors.ts';
 import { terminalStatuses, type OperationStatus } from '../../pipeline/operation-types.ts';
 import type { RepoStore } from '../../store/repo-store.ts';
-import { roleAtLeast, type Actor } from '../../safety/roles.ts';
+import { roleAtLeast, type Actor } from '../../domain/roles.ts';
 import { PermanentJobError } from '../../queue/permanent-job-error.ts';
 import type { DeliveryForProcessing, DeliveryProcessor } from '../webhook-inbox.ts';
 import { parseMenderCommand, roleForPermission } from './github-command.ts';

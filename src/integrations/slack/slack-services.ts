@@ -5,7 +5,7 @@ import type { AgentControl } from '../../pipeline/agent-control.ts';
 import type { Forge } from '../../forge/forge.ts';
 import type { RepoStore } from '../../store/repo-store.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { roleAtLeast, type Actor, type Role } from '../../safety/roles.ts';
+import { roleAtLeast, type Actor, type Role } from '../../domain/roles.ts';
 import type { SlackMessenger } from './slack-messenger.ts';
 import type { SlackThreads } from './slack-threads.ts';
 import type { SlackUserLinks } from './slack-user-links.ts';

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../store/database.ts';
 import { slackUserLinks, users } from '../../store/schema.ts';
-import type { Actor, Role } from '../../safety/roles.ts';
+import type { Actor, Role } from '../../domain/roles.ts';
 
 export interface SlackUserLink {
   slackUserId: string;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadSettings } from '../../config/load-settings.ts';
 import type { Settings } from '../../config/settings-schema.ts';
-import type { ModelRole } from '../../agent/model-spec.ts';
+import type { ModelRole } from '../../domain/model-role.ts';
 import type { RoleModel } from '../../agent/model-router.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { createRedactor } from '../../safety/redaction.ts';
@@ -109,6 +109,8 @@ export function fakePipelineContext(options: {
     checks: new FakeCheckRunner(options.checks),
     forge: new FakeForge(calls),
     redactor: createRedactor([]),
+    // No skills and no external MCP servers in step tests.
+    agentExtensions: async () => ({ tools: [], skillsSection: undefined }),
     modelFor: (role: ModelRole): RoleModel => {
       const model = models[role];
       if (!model) throw new Error(`no scripted model for the ${role} in this test`);

@@ -5,18 +5,18 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { Settings } from '../config/settings-schema.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { Redactor } from '../safety/redaction.ts';
-import { roleAtLeast } from '../safety/roles.ts';
+import { roleAtLeast } from '../domain/roles.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
-import { bearerActor, type AppEnvironment } from '../server/authenticate.ts';
-import { HttpError } from '../server/http-error.ts';
+import { bearerActor, type AppEnvironment } from './authenticate.ts';
+import { HttpError } from './http-error.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { UserStore } from '../store/user-store.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { WorktreeManager } from '../workspace/worktree-manager.ts';
-import { createMenderMcpServer } from './mender-mcp-server.ts';
-import { menderVersion } from './mender-version.ts';
-import { isServedServerName, servedServerNames, servedTools } from './served-tools.ts';
-import type { ToolCallApprovals } from './tool-call-approvals.ts';
+import { createMenderMcpServer } from '../mcp/mender-mcp-server.ts';
+import { menderVersion } from '../mcp/mender-version.ts';
+import { isServedServerName, servedServerNames, servedTools } from '../mcp/served-tools.ts';
+import type { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { registerToolCallRoutes } from './tool-call-routes.ts';
 
 /** What the MCP routes need besides the app's own services. */

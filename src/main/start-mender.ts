@@ -30,17 +30,18 @@ import { LocalForge } from '../forge/local-forge.ts';
 import { ChangeRequestRecords } from '../forge/change-request-records.ts';
 import { ForgeRouter } from '../forge/forge-router.ts';
 import { createRemoteForges, forgeProviders } from '../integrations/forge-providers.ts';
-import { createApp } from './app.ts';
-import { isLoopbackAddress } from './host-check.ts';
+import { createApp } from '../server/app.ts';
+import { isLoopbackAddress } from '../server/host-check.ts';
 import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
-import { SignInThrottle } from './session-throttle.ts';
-import { announceSetupLink } from './setup-link.ts';
+import { SignInThrottle } from '../server/session-throttle.ts';
+import { announceSetupLink } from '../server/setup-link.ts';
 import { SettingOverrideStore } from '../store/setting-overrides.ts';
-import { RuntimeSettings } from './runtime-settings.ts';
+import { RuntimeSettings } from '../server/runtime-settings.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { McpConfigError, readMcpConfig, type McpConfigFile } from '../mcp/mcp-config.ts';
 import { ExternalTools } from '../mcp/external-tools.ts';
+import { createAgentExtensionsSource } from '../mcp/agent-extensions.ts';
 import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
@@ -131,7 +132,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
       : undefined;
   if (operatorMcpConfig) log.info('external MCP servers configured (started on first use)', { file: operatorMcpConfig.file, servers: operatorMcpConfig.servers.map((server) => server.name) });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), externalTools }, queue);
+  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }) }, queue);
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });

@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import type { OperationStore } from '../pipeline/operation-store.ts';
-import { roleAtLeast } from '../safety/roles.ts';
-import type { AppEnvironment } from '../server/authenticate.ts';
-import { decisionBody } from '../server/api-schemas.ts';
-import { HttpError } from '../server/http-error.ts';
-import { parseBody } from '../server/parse-request.ts';
-import { ToolCallDecisionError, type ToolCallApprovals, type ToolCallRow } from './tool-call-approvals.ts';
+import { roleAtLeast } from '../domain/roles.ts';
+import type { AppEnvironment } from './authenticate.ts';
+import { decisionBody } from './api-schemas.ts';
+import { HttpError } from './http-error.ts';
+import { parseBody } from './parse-request.ts';
+import { ToolCallDecisionError, type ToolCallApprovals, type ToolCallRow } from '../mcp/tool-call-approvals.ts';
 
 /** Listing and deciding external MCP tool calls that wait for approval (under /api, behind its token). */
 export function registerToolCallRoutes(

@@ -1,20 +1,5 @@
-import type { ApprovalLevel } from '../pipeline/operation-types.ts';
-
-export const roles = ['viewer', 'team-lead', 'admin'] as const;
-export type Role = (typeof roles)[number];
-
-export interface Actor {
-  id: string;
-  name: string;
-  role: Role;
-}
-
-const rank: Record<Role, number> = { viewer: 0, 'team-lead': 1, admin: 2 };
-
-/** True when `role` is `minimum` or above. */
-export function roleAtLeast(role: Role, minimum: Role): boolean {
-  return rank[role] >= rank[minimum];
-}
+import type { ApprovalLevel } from '../domain/approval-level.ts';
+import { roleAtLeast, type Actor, type Role } from '../domain/roles.ts';
 
 export type ApprovalRefusal = { ok: false; reason: string };
 

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { Tool } from '../tools/tool.ts';
-import { toolError } from '../tools/tool.ts';
-import type { PathPolicy } from './path-policy.ts';
+import type { PathPolicy } from '../safety/path-policy.ts';
+import type { Tool } from './tool.ts';
+import { toolError } from './tool.ts';
 
 /**
  * With the `refuse` policy, edit tools refuse protected paths before touching them; the model
  * gets an error result it can act on. The path is checked as resolved (symlinks followed), so a
  * link cannot lead around the rule. With `require-admin` the write goes through and the change's
- * approval level is raised instead (see risk-assessment.ts).
+ * approval level is raised instead (see safety/risk-assessment.ts).
  */
 export function guardProtectedPaths(tools: Tool[], policy: PathPolicy, isProtected: (relativePath: string) => string | undefined): Tool[] {
   return tools.map((tool): Tool => {
