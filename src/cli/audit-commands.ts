@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { ApiClient } from './api-client.ts';
-import type { AuditVerification } from '../store/audit-log.ts';
-import type { AuditEntryView } from '../server/audit-routes.ts';
+import type { AuditPage, AuditVerification } from '../server/api-types.ts';
 
 interface AuditFilterOptions {
   actor?: string;
@@ -84,7 +83,7 @@ async function exportTo(output: Writable, api: ApiClient, filter: AuditFilterOpt
     const query = new URLSearchParams({ limit: String(exportPageSize) });
     if (after !== null) query.set('after', String(after));
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, value);
-    const page: { entries: AuditEntryView[]; nextAfter: number | null } = await api.request('GET', `/api/audit?${query}`);
+    const page: AuditPage = await api.request('GET', `/api/audit?${query}`);
     for (const entry of page.entries) {
       if (!output.write(`${JSON.stringify(entry)}\n`)) await once(output, 'drain');
       count += 1;

@@ -1,35 +1,25 @@
 import { displayId, firstLine } from '../pipeline/evidence-markdown.ts';
-import type { OperationEvidence } from '../pipeline/operation-evidence.ts';
-import type { FailureSummary, RunSummary } from '../pipeline/verify-change.ts';
+import type { FailureSummary, OperationDetail, OperationEvidence, OperationSummary, RunSummary } from '../server/api-types.ts';
 
-interface OperationSummary {
-  id: string;
-  type: string;
-  status: string;
-  repo: string;
-  description: string;
-  attempts: number;
-  maxAttempts: number;
-  failureReason?: string | null;
-  branch?: string | null;
-  updatedAt: string;
-}
+/** The fields of an operation these lines read (its tests give only these). */
+type OperationLineFields = Pick<OperationSummary, 'id' | 'type' | 'status' | 'repo' | 'description' | 'attempts' | 'maxAttempts' | 'updatedAt'> &
+  Partial<Pick<OperationSummary, 'failureReason' | 'branch'>>;
 
 /** One line per operation, for `mender list`. */
-export function formatOperationLine(operation: OperationSummary): string {
+export function formatOperationLine(operation: OperationLineFields): string {
   const description = operation.description.split('\n')[0]!.slice(0, 60);
   return `${operation.id}  ${operation.status.padEnd(22)} ${operation.type.padEnd(9)} ${operation.repo.padEnd(14)} ${description}`;
 }
 
 /** The detail of one operation, for `mender status`. */
-export function formatOperation(operation: OperationSummary & Record<string, unknown>): string {
+export function formatOperation(operation: OperationLineFields & Record<string, unknown>): string {
   const lines = [`${operation.id}  ${operation.type} in ${operation.repo}: ${operation.status}`, `  ${operation.description.split('\n')[0]}`];
   if (operation.branch) lines.push(`  branch: ${operation.branch}`);
   lines.push(`  attempts: ${operation.attempts}/${operation.maxAttempts}`);
-  const plan = operation.plan as { summary?: string } | null | undefined;
+  const plan = operation.plan as OperationDetail['plan'] | undefined;
   if (plan?.summary) lines.push(`  plan: ${plan.summary}`);
   lines.push(...evidenceLines(operation.evidence as OperationEvidence | undefined));
-  const stats = operation.diffStats as { files: number; insertions: number; deletions: number } | null | undefined;
+  const stats = operation.diffStats as OperationDetail['diffStats'] | undefined;
   if (stats) lines.push(`  diff: ${stats.files} files, +${stats.insertions} -${stats.deletions}`);
   const usage = operation.usage as Record<string, { inputTokens: number; outputTokens: number }> | undefined;
   if (usage && Object.keys(usage).length) lines.push(`  tokens: ${Object.entries(usage).map(([role, value]) => `${role} ${value.inputTokens}+${value.outputTokens}`).join(', ')}`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApiClient } from './api-client.ts';
-import type { DeliveryView } from '../server/webhook-routes.ts';
+import type { DeliveryList } from '../server/api-types.ts';
 
 function print(json: boolean, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
@@ -57,7 +57,7 @@ export function registerIntegrationCommands(program: Command, client: () => ApiC
       if (options.source) query.set('source', options.source);
       if (options.status) query.set('status', options.status);
       if (options.limit) query.set('limit', options.limit);
-      const result = await client().request<{ deliveries: DeliveryView[] }>('GET', `/api/integrations/deliveries${query.size ? `?${query}` : ''}`);
+      const result = await client().request<DeliveryList>('GET', `/api/integrations/deliveries${query.size ? `?${query}` : ''}`);
       print(!!options.json, result, () =>
         result.deliveries.length === 0
           ? 'no webhook deliveries yet'

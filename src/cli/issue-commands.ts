@@ -1,48 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiClient } from './api-client.ts';
+import type { DetectedIssueDetailView, DetectedIssueView, IssueList, ProjectList, ProjectView, ResolvedIssue } from '../server/api-types.ts';
 
-interface IssueLine {
-  id: string;
-  title: string;
-  severity: string;
-  severityRule: string;
-  status: string;
-  statusReason?: string | null;
-  count: number;
-  users: number;
-  serverEvents: number;
-  counts: { m5: number; h1: number; h24: number };
-  lastSeen: string;
-  repo: string;
-  operations: { id: string; status: string }[];
-}
-
-interface IssueDetail extends IssueLine {
-  culprit: string;
-  firstSeen: string;
-  releases: string[];
-  environments: string[];
-  holdReason?: string | null;
-  suppressedBy?: string | null;
-  grouping: { version: string; parts: string[]; explanation: string };
-  samples: {
-    eventId: string;
-    receivedAt: string;
-    message: string;
-    release?: string;
-    exception: { type: string; value: string; frames: { filename?: string; module?: string; function?: string; lineno?: number; inApp: boolean }[] }[];
-  }[];
-}
-
-interface ProjectView {
-  id: number;
-  name: string;
-  repo: string;
-  dsn: string;
-  /** Only for admins. */
-  serverDsn?: string;
-  rateLimitPerMinute: number;
-}
 
 const write = (json: boolean, value: unknown, text: () => string) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 
@@ -62,7 +21,7 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
           (entry): entry is [string, string] => !!entry[1],
         ),
       );
-      const result = await client().request<{ issues: IssueLine[]; total: number }>('GET', `/api/issues?${query}`);
+      const result = await client().request<IssueList>('GET', `/api/issues?${query}`);
       write(!!options.json, result, () =>
         result.issues.length ? [...result.issues.map(issueLine), `${result.issues.length} of ${result.total}`].join('\n') : 'no issues',
       );
@@ -73,7 +32,7 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .description('one issue: counts, grouping, stack trace of the latest sample, operations')
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { json?: boolean }) => {
-      const issue = await client().request<IssueDetail>('GET', `/api/issues/${encodeURIComponent(id)}`);
+      const issue = await client().request<DetectedIssueDetailView>('GET', `/api/issues/${encodeURIComponent(id)}`);
       write(!!options.json, issue, () => issueDetail(issue));
     });
 
@@ -82,7 +41,7 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .description('mark an issue resolved (it comes back as regressed if a newer release sends it again)')
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await client().request<{ id: string; status: string; resolvedRelease: string | null }>(
+      const result = await client().request<ResolvedIssue>(
         'POST',
         `/api/issues/${encodeURIComponent(id)}/resolve`,
         {},
@@ -113,7 +72,7 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .command('list')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const result = await client().request<{ projects: ProjectView[] }>('GET', '/api/projects');
+      const result = await client().request<ProjectList>('GET', '/api/projects');
       write(
         !!options.json,
         result,
@@ -124,12 +83,12 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     });
 }
 
-function issueLine(issue: IssueLine): string {
+function issueLine(issue: DetectedIssueView): string {
   const operation = issue.operations[issue.operations.length - 1];
   return `${issue.id}  ${issue.severity}  ${issue.status.padEnd(10)}  ${String(issue.count).padStart(6)}×  ${issue.users} users  5m:${issue.counts.m5} 1h:${issue.counts.h1}  ${issue.repo}  ${issue.title.slice(0, 80)}${operation ? `  [${operation.id} ${operation.status}]` : ''}`;
 }
 
-function issueDetail(issue: IssueDetail): string {
+function issueDetail(issue: DetectedIssueDetailView): string {
   const latest = issue.samples[issue.samples.length - 1];
   const lines = [
     `${issue.id}  ${issue.title}`,

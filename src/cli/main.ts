@@ -9,6 +9,7 @@ import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import { registerIssueCommands } from './issue-commands.ts';
+import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
 
 const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
 
@@ -68,14 +69,14 @@ repo
     const body = absolute
       ? { name: options.name ?? path.basename(absolute), path: absolute, defaultBranch: options.defaultBranch, commands }
       : { remoteUrl: options.remote, name: options.name, defaultBranch: options.defaultBranch, commands };
-    const result = await client().request<{ name: string; path: string; defaultBranch: string; detectedCommands: Record<string, string> }>('POST', '/api/repos', body);
+    const result = await client().request<RepoView>('POST', '/api/repos', body);
     print(!!options.json, result, () => `registered ${result.name} (${result.path}, default branch ${result.defaultBranch})\n${Object.entries(result.detectedCommands).map(([kind, command]) => `  ${kind}: ${command}`).join('\n')}`);
   });
 repo
   .command('list')
   .option('--json', 'machine-readable output')
   .action(async (options: { json?: boolean }) => {
-    const result = await client().request<{ repos: { name: string; path: string; defaultBranch: string; remote?: string | null }[] }>('GET', '/api/repos');
+    const result = await client().request<RepoList>('GET', '/api/repos');
     print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.remote ?? item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
   });
 
@@ -91,7 +92,7 @@ for (const type of ['fix', 'debug', 'implement', 'refactor'] as const) {
     .action(async (description: string, options: { repo: string; error?: string; stack?: string; wait?: boolean; json?: boolean }) => {
       const api = client();
       const errorContext = options.error ? { message: options.error, stack: options.stack } : undefined;
-      const created = await api.request<{ id: string; status: string }>('POST', '/api/operations', { type, description, repo: options.repo, errorContext });
+      const created = await api.request<OperationStatus>('POST', '/api/operations', { type, description, repo: options.repo, errorContext });
       if (!options.wait) return print(!!options.json, created, () => `${created.id} ${created.status}\nfollow it: mender status ${created.id}`);
       if (!options.json) process.stderr.write(`${created.id} queued\n`);
       const final = await waitFor(api, created.id, !!options.json);
@@ -117,7 +118,7 @@ program
   .option('--json', 'machine-readable output')
   .action(async (options: { status?: string; repo?: string; json?: boolean }) => {
     const query = new URLSearchParams(Object.entries({ status: options.status, repo: options.repo }).filter((entry): entry is [string, string] => !!entry[1]));
-    const result = await client().request<{ operations: Parameters<typeof formatOperationLine>[0][] }>('GET', `/api/operations?${query}`);
+    const result = await client().request<OperationList>('GET', `/api/operations?${query}`);
     print(!!options.json, result, () => result.operations.map(formatOperationLine).join('\n') || 'no operations');
   });
 
@@ -140,7 +141,7 @@ for (const [name, description, needsComment] of decisions) {
   if (name !== 'retry') command.option('--comment <text>', needsComment ? 'what should change (required)' : 'a comment for the record');
   command.action(async (id: string, options: { comment?: string; json?: boolean }) => {
     if (needsComment && !options.comment) throw new ApiError(400, `${name} needs --comment "what should change"`);
-    const result = await client().request<{ id: string; status: string }>('POST', `/api/operations/${id}/${name}`, options.comment ? { comment: options.comment } : {});
+    const result = await client().request<OperationStatus>('POST', `/api/operations/${id}/${name}`, options.comment ? { comment: options.comment } : {});
     print(!!options.json, result, () => `${result.id} ${result.status}`);
   });
 }
@@ -151,7 +152,7 @@ program
   .option('--comment <text>', 'why, for the record')
   .option('--json', 'machine-readable output')
   .action(async (id: string, options: { comment?: string; json?: boolean }) => {
-    const created = await client().request<{ id: string; status: string }>('POST', `/api/operations/${id}/rollback`, options.comment ? { comment: options.comment } : {});
+    const created = await client().request<OperationStatus>('POST', `/api/operations/${id}/rollback`, options.comment ? { comment: options.comment } : {});
     print(!!options.json, created, () => `${created.id} ${created.status} (rolls back ${id})\nfollow it: mender status ${created.id} --wait`);
   });
 
@@ -161,7 +162,7 @@ program
   .option('--reason <text>', 'why, for the record')
   .option('--json', 'machine-readable output')
   .action(async (options: { reason?: string; json?: boolean }) => {
-    const state = await client().request<{ paused: boolean; by?: string }>('POST', '/api/agent/pause', options.reason ? { reason: options.reason } : {});
+    const state = await client().request<PauseState>('POST', '/api/agent/pause', options.reason ? { reason: options.reason } : {});
     print(!!options.json, state, () => `paused by ${state.by ?? '?'}; resume with \`mender resume\``);
   });
 program
@@ -169,7 +170,7 @@ program
   .description('resume after a pause; operations continue from their last durable state')
   .option('--json', 'machine-readable output')
   .action(async (options: { json?: boolean }) => {
-    const state = await client().request<{ paused: boolean }>('POST', '/api/agent/resume', {});
+    const state = await client().request<PauseState>('POST', '/api/agent/resume', {});
     print(!!options.json, state, () => (state.paused ? 'still paused' : 'running'));
   });
 program
@@ -177,7 +178,7 @@ program
   .description('agent status: paused or running, autonomy level, operations by status')
   .option('--json', 'machine-readable output')
   .action(async (options: { json?: boolean }) => {
-    const state = await client().request<{ paused: boolean; by?: string; reason?: string; autonomyLevel: number; sandbox: string; operations: Record<string, number> }>('GET', '/api/agent');
+    const state = await client().request<AgentStatus>('GET', '/api/agent');
     print(!!options.json, state, () =>
       [`${state.paused ? `paused by ${state.by}${state.reason ? ` (${state.reason})` : ''}` : 'running'} · autonomy level ${state.autonomyLevel} · sandbox ${state.sandbox}`, ...Object.entries(state.operations).map(([status, count]) => `  ${status}: ${count}`)].join('\n'),
     );

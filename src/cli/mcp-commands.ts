@@ -15,6 +15,7 @@ import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction
 import { sensitiveHomeFolders } from '../main/start-mender.ts';
 import { createCheckRunner } from '../workspace/check-runner.ts';
 import type { ApiClient } from './api-client.ts';
+import type { ToolCallList, ToolCallView } from '../server/api-types.ts';
 
 /** `mender mcp <server> --root PATH` (stdio MCP servers) and the tool-call approval commands. */
 export function registerMcpCommands(program: Command, client: () => ApiClient): void {
@@ -71,15 +72,6 @@ async function serveOverStdio(server: string, rootOption: string): Promise<void>
   fs.rmSync(scratchDir, { recursive: true, force: true });
 }
 
-interface ToolCallView {
-  id: string;
-  tool: string;
-  status: string;
-  arguments: unknown;
-  requestedAt: string;
-  decidedBy: string | null;
-}
-
 /** External MCP tool calls that wait for a team lead: list, approve, deny. */
 function registerToolCallCommands(program: Command, client: () => ApiClient): void {
   program
@@ -87,7 +79,7 @@ function registerToolCallCommands(program: Command, client: () => ApiClient): vo
     .description("an operation's external MCP tool calls that needed approval, and their decisions")
     .option('--json', 'machine-readable output')
     .action(async (operation: string, options: { json?: boolean }) => {
-      const result = await client().request<{ toolCalls: ToolCallView[] }>('GET', `/api/operations/${encodeURIComponent(operation)}/tool-calls`);
+      const result = await client().request<ToolCallList>('GET', `/api/operations/${encodeURIComponent(operation)}/tool-calls`);
       const text = () =>
         result.toolCalls
           .map(

@@ -3,6 +3,8 @@ import { rowsOf, type Database } from '../store/database.ts';
 import { detectIssueSamples, detectIssues, detectProjects, repos } from '../store/schema.ts';
 import { hourOf, windowStart } from './count-windows.ts';
 import { operationsOfIssues } from './operation-link.ts';
+import type { IssueSample } from './digest.ts';
+import type { Grouping } from './grouping.ts';
 
 export interface IssueListFilter {
   status?: string;
@@ -14,8 +16,46 @@ export interface IssueListFilter {
 
 type IssueRow = typeof detectIssues.$inferSelect & { repoName: string };
 
+/** A detected issue in `GET /api/issues`: the row's fields, counts per window, a 24-hour histogram, linked operations. */
+export type DetectedIssueView = Pick<
+  IssueRow,
+  | 'id'
+  | 'title'
+  | 'culprit'
+  | 'severity'
+  | 'severityRule'
+  | 'status'
+  | 'statusReason'
+  | 'holdReason'
+  | 'suppressedBy'
+  | 'failedAttempts'
+  | 'level'
+  | 'source'
+  | 'route'
+  | 'count'
+  | 'serverEvents'
+  | 'users'
+  | 'releases'
+  | 'environments'
+  | 'resolvedRelease'
+  | 'projectId'
+> & {
+  counts: { m5: number; h1: number; h24: number };
+  firstSeen: string;
+  lastSeen: string;
+  repo: string;
+  operations: { id: string; status: string; type: string }[];
+  histogram: { t: string; n: number }[];
+};
+
+/** `GET /api/issues/:id`: the issue with its kept samples (as digest stores them) and how it was grouped. */
+export type DetectedIssueDetailView = DetectedIssueView & {
+  samples: (IssueSample & { kind: string })[];
+  grouping: Grouping;
+};
+
 /** Issues as the API shows them: counts per window, a 24-hour histogram and linked operations. */
-export async function listIssues(db: Database, filter: IssueListFilter, now = new Date()): Promise<{ issues: Record<string, unknown>[]; total: number }> {
+export async function listIssues(db: Database, filter: IssueListFilter, now = new Date()): Promise<{ issues: DetectedIssueView[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(detectIssues.status, filter.status));
   if (filter.severity) conditions.push(eq(detectIssues.severity, filter.severity));
@@ -31,12 +71,17 @@ export async function listIssues(db: Database, filter: IssueListFilter, now = ne
   return { issues: await views(db, rows, now), total: Number(total?.total ?? 0) };
 }
 
-export async function getIssue(db: Database, id: string, now = new Date()): Promise<Record<string, unknown> | undefined> {
+export async function getIssue(db: Database, id: string, now = new Date()): Promise<DetectedIssueDetailView | undefined> {
   const [row] = await selectIssues(db).where(eq(detectIssues.id, id));
   if (!row) return undefined;
-  const [view] = await views(db, [row], now);
+  const [view] = (await views(db, [row], now)) as [DetectedIssueView];
   const samples = await db.select().from(detectIssueSamples).where(eq(detectIssueSamples.issueId, id)).orderBy(asc(detectIssueSamples.id));
-  return { ...view, samples: samples.map((sample) => ({ kind: sample.kind, ...sample.event })), grouping: row.issue.grouping };
+  // The JSON columns hold what digest wrote: an IssueSample per sample, a Grouping per issue.
+  return {
+    ...view,
+    samples: samples.map((sample) => ({ kind: sample.kind, ...(sample.event as unknown as IssueSample) })),
+    grouping: row.issue.grouping as unknown as Grouping,
+  };
 }
 
 function selectIssues(db: Database) {
@@ -48,7 +93,7 @@ function selectIssues(db: Database) {
     .$dynamic();
 }
 
-async function views(db: Database, joined: { issue: typeof detectIssues.$inferSelect; repoName: string }[], now: Date): Promise<Record<string, unknown>[]> {
+async function views(db: Database, joined: { issue: typeof detectIssues.$inferSelect; repoName: string }[], now: Date): Promise<DetectedIssueView[]> {
   const rows: IssueRow[] = joined.map((row) => ({ ...row.issue, repoName: row.repoName }));
   const ids = rows.map((row) => row.id);
   if (ids.length === 0) return [];

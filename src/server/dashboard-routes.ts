@@ -10,6 +10,20 @@ import type { AppEnvironment } from './authenticate.ts';
 import { dailyOutcomes, windowStart } from './overview.ts';
 import { parseQuery } from './parse-request.ts';
 
+/** One entry of `GET /api/approvals`: an operation waiting at a gate, and why. */
+export interface QueuedApproval {
+  operationId: string;
+  type: string;
+  repo: string;
+  description: string;
+  status: string;
+  gate: string;
+  level: string;
+  reasons: string[];
+  requestedBy: string;
+  waitingSince: string;
+}
+
 const overviewQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
 
 async function reasonsFor(db: Database, row: PendingApprovalRow): Promise<string[]> {
@@ -43,7 +57,7 @@ export function registerDashboardRoutes(
   app.get('/api/approvals', async (c) => {
     const rows = await pendingApprovals(services.db);
     const approvals = await Promise.all(
-      rows.map(async (row) => ({
+      rows.map(async (row): Promise<QueuedApproval> => ({
         operationId: row.operationId,
         type: row.type,
         repo: row.repo,

@@ -38,12 +38,25 @@ const createProjectBody = z
   })
   .strict();
 
+/** A project in `GET/POST /api/projects`; the server key and DSN only for admins. */
+export interface ProjectView {
+  id: number;
+  name: string;
+  repo: string;
+  publicKey: string;
+  dsn: string;
+  serverKey?: string;
+  serverDsn?: string;
+  rateLimitPerMinute: number;
+  createdAt: string;
+}
+
 /** Projects (DSNs), detected issues and the detection backlog; behind the bearer token like all of /api. */
 export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRouteServices): void {
   const { db, detection } = services;
   const baseUrl = (requestUrl: string) => services.settings.detectPublicUrl ?? new URL(requestUrl).origin;
   // The server key is a secret (back ends only): admins see it, everyone else the public DSN.
-  const projectView = (project: Awaited<ReturnType<typeof detection.projects.list>>[number], requestUrl: string, role: Role) => ({
+  const projectView = (project: Awaited<ReturnType<typeof detection.projects.list>>[number], requestUrl: string, role: Role): ProjectView => ({
     id: project.id,
     name: project.name,
     repo: project.repoName,

@@ -1,11 +1,79 @@
 import type { OperationRow, OperationStore } from '../pipeline/operation-store.ts';
 import type { Forge } from '../forge/forge.ts';
 import type { RepoStore } from '../store/repo-store.ts';
+import type { RecordedEvent } from '../store/event-hub.ts';
+import type { Plan } from '../agent/plan.ts';
+import type { Review } from '../agent/review.ts';
+import type { RiskAssessment } from '../safety/risk-assessment.ts';
+import type { DiffStats } from '../pipeline/change-files.ts';
+import type { OperationEvidence } from '../pipeline/operation-evidence.ts';
+
+/** An operation in `GET /api/operations`: the row's own fields, dates as ISO text. */
+export interface OperationSummary {
+  id: string;
+  type: string;
+  source: string;
+  status: string;
+  repo: string;
+  description: string;
+  branch: string | null;
+  attempts: number;
+  maxAttempts: number;
+  failureReason: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An approval of an operation, as the detail lists them. */
+export type ApprovalView = Omit<Awaited<ReturnType<OperationStore['approvalsOf']>>[number], 'requestedAt' | 'decidedAt'> & {
+  requestedAt: string;
+  decidedAt: string | null;
+};
+
+export interface ChangeRequestSummary {
+  id: string;
+  status: string;
+  title: string;
+  branch: string;
+  baseCommit: string;
+  headCommit: string;
+  mergeCommit: string | null;
+  url: string | null;
+}
+
+/**
+ * `GET /api/operations/:id`. The JSON columns are typed by what the pipeline writes into them
+ * (the row types them loosely); evidence stored by older versions may lack newer optional fields.
+ */
+export interface OperationDetail extends OperationSummary {
+  errorContext: { message?: string; stack?: string; logs?: string; [key: string]: unknown } | null;
+  plan: Plan | null;
+  planMarkdown: string | null;
+  baseCommit: string | null;
+  headCommit: string | null;
+  mergeCommit: string | null;
+  diffStats: DiffStats | null;
+  risk: RiskAssessment | null;
+  rollbackOf: string | null;
+  evidence: OperationEvidence;
+  review: Review | null;
+  usage: Record<string, unknown>;
+  feedback: string | null;
+  approvals: ApprovalView[];
+  changeRequest: ChangeRequestSummary | null;
+  artifacts: Awaited<ReturnType<OperationStore['artifactsOf']>>;
+  timeline: RecordedEvent[];
+}
+
+type OperationViewServices = { operations: OperationStore; forge: Forge; repos: RepoStore };
 
 /** The operation as the API shows it: the row, its repository, timeline, approvals and change request. */
-export async function operationView(row: OperationRow, services: { operations: OperationStore; forge: Forge; repos: RepoStore }, detail: boolean) {
+export function operationView(row: OperationRow, services: OperationViewServices, detail: false): Promise<OperationSummary>;
+export function operationView(row: OperationRow, services: OperationViewServices, detail: true): Promise<OperationDetail>;
+export async function operationView(row: OperationRow, services: OperationViewServices, detail: boolean): Promise<OperationSummary | OperationDetail> {
   const repo = await services.repos.byId(row.repoId);
-  const summary = {
+  const summary: OperationSummary = {
     id: row.id,
     type: row.type,
     source: row.source,
@@ -24,17 +92,17 @@ export async function operationView(row: OperationRow, services: { operations: O
   const changeRequest = await services.forge.changeRequestOf(row.id);
   return {
     ...summary,
-    errorContext: row.errorContext,
-    plan: row.plan,
+    errorContext: row.errorContext as OperationDetail['errorContext'],
+    plan: row.plan as Plan | null,
     planMarkdown: row.planMarkdown,
     baseCommit: row.baseCommit,
     headCommit: row.headCommit,
     mergeCommit: row.mergeCommit,
-    diffStats: row.diffStats,
-    risk: row.risk,
+    diffStats: row.diffStats as DiffStats | null,
+    risk: row.risk as RiskAssessment | null,
     rollbackOf: row.rollbackOf,
-    evidence: row.evidence,
-    review: row.review,
+    evidence: row.evidence as OperationEvidence,
+    review: row.review as Review | null,
     usage: row.usage,
     feedback: row.feedback,
     approvals: (await services.operations.approvalsOf(row.id)).map((approval) => ({ ...approval, requestedAt: approval.requestedAt.toISOString(), decidedAt: approval.decidedAt?.toISOString() ?? null })),

@@ -50,6 +50,9 @@ function sessionView(actor: Actor, session: Pick<CreatedSession, 'csrfToken' | '
   return { user: { id: actor.id, name: actor.name, role: actor.role }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
 }
 
+/** What `GET/POST /api/session` and `POST /api/setup` answer: the signed-in user and the CSRF token. */
+export type SessionView = ReturnType<typeof sessionView>;
+
 /**
  * `POST/GET/DELETE /api/session` (sign in, who am I, sign out) and `GET/POST /api/setup` (the first
  * admin). Register before the `/api/*` authentication middleware: these answer without a token.

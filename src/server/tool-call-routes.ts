@@ -36,6 +36,9 @@ export function registerToolCallRoutes(
   }
 }
 
+/** An external MCP tool call that needed approval, as `GET /api/operations/:id/tool-calls` lists it. */
+export type ToolCallView = ReturnType<typeof toolCallView>;
+
 function toolCallView(row: ToolCallRow) {
   return { ...row, requestedAt: row.requestedAt.toISOString(), decidedAt: row.decidedAt?.toISOString() ?? null };
 }

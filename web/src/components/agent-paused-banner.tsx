@@ -1,15 +1,7 @@
 import { api } from '../api/api-client.ts';
 import { RelativeTime } from './relative-time.tsx';
-import type { TimelineEvent } from '../api/types.ts';
+import type { AgentStatus, TimelineEvent } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
-
-interface AgentStatus {
-  paused: boolean;
-  by?: string;
-  at?: string;
-  reason?: string;
-  sandbox?: string;
-}
 
 const isAgentEvent = (event: TimelineEvent) =>
   event.type.startsWith('agent.paused') || event.type.startsWith('agent.resumed') || event.type.startsWith('settings.');

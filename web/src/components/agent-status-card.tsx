@@ -1,11 +1,11 @@
-import type { AgentOverview } from '../api/types.ts';
+import type { AgentSummary } from '../../../src/server/api-types.ts';
 import { RelativeTime } from './relative-time.tsx';
 import { Link } from '../routing/link.tsx';
 import { PauseResumeControl } from './pause-resume-control.tsx';
 
 const autonomyLabels: Record<number, string> = { 1: '1 · propose only', 2: '2 · low-risk changes merge by themselves', 3: '3 · full autonomy within policy' };
 
-export function AgentStatusCard({ agent }: { agent: AgentOverview }) {
+export function AgentStatusCard({ agent }: { agent: AgentSummary }) {
   return (
     <div className="card" data-testid="agent-status">
       <h2>Agent</h2>
@@ -31,7 +31,7 @@ export function AgentStatusCard({ agent }: { agent: AgentOverview }) {
         </dd>
         <dt>Health</dt>
         <dd>
-          <span className={`badge tone-${agent.health === 'ok' || agent.health === 'healthy' ? 'good' : agent.health === 'degraded' ? 'waiting' : 'bad'}`}>
+          <span className={`badge tone-${agent.health === 'ok' ? 'good' : 'waiting'}`}>
             {agent.health}
           </span>
           {agent.healthReasons?.length ? (

@@ -1,8 +1,8 @@
-import type { Approval } from '../api/types.ts';
+import type { ApprovalView } from '../../../src/server/api-types.ts';
 import { RelativeTime } from './relative-time.tsx';
 import { LevelBadge } from './level-badge.tsx';
 
-export function ApprovalHistory({ approvals }: { approvals: Approval[] }) {
+export function ApprovalHistory({ approvals }: { approvals: ApprovalView[] }) {
   if (approvals.length === 0) return <p className="muted small">No gate reached yet.</p>;
   return (
     <ul className="plain-list small" data-testid="approvals">

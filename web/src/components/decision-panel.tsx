@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
-import type { OperationDetail } from '../api/types.ts';
+import type { OperationDetail, OperationStatus } from '../../../src/server/api-types.ts';
 import { awaitingStatuses, terminalStatuses } from '../format/status.ts';
 import { useRouter } from '../routing/router.tsx';
 import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
@@ -62,7 +62,7 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
     setDone(undefined);
     try {
       const body = decision === 'retry' ? undefined : comment.trim() ? { comment: comment.trim() } : {};
-      const answer = await api.post<{ id: string; status: string }>(`/api/operations/${operation.id}/${decision}`, body);
+      const answer = await api.post<OperationStatus>(`/api/operations/${operation.id}/${decision}`, body);
       setComment('');
       setConfirming(undefined);
       if (decision === 'rollback') navigate(`/operations/${answer.id}`);

@@ -1,10 +1,10 @@
-import type { Evidence } from '../api/types.ts';
+import type { OperationEvidence } from '../../../src/server/api-types.ts';
 import { BaselineEvidenceView } from './evidence/baseline-evidence.tsx';
 import { GreenEvidenceView } from './evidence/green-evidence.tsx';
 import { RedEvidenceView } from './evidence/red-evidence.tsx';
 
 /** Red before, green after, the whole suite and the checks: what the pipeline proved. */
-export function EvidenceView({ evidence }: { evidence: Evidence }) {
+export function EvidenceView({ evidence }: { evidence: OperationEvidence }) {
   const { baseline, red, green, checks } = evidence;
   const attempts = evidence.attempts ?? [];
   if (!baseline && !red && !green && attempts.length === 0) return <p className="muted">No test evidence yet; it appears as the change is verified.</p>;

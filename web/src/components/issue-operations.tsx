@@ -1,21 +1,18 @@
-import type { DetectedIssue } from '../api/types.ts';
+import type { DetectedIssueView } from '../../../src/server/api-types.ts';
 import { Link } from '../routing/link.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
-/** The operations started for an issue (ids, or id with status and type). */
-export function IssueOperations({ operations }: { operations: DetectedIssue['operations'] }) {
+/** The operations started for an issue, with their status and type. */
+export function IssueOperations({ operations }: { operations: DetectedIssueView['operations'] }) {
   if (!operations?.length) return <p className="muted">No operation yet.</p>;
   return (
     <ul className="plain-list">
-      {operations.map((operation) => {
-        const entry = typeof operation === 'string' ? { id: operation } : operation;
-        return (
-          <li key={entry.id}>
-            <Link to={`/operations/${entry.id}`}>{entry.id}</Link> {entry.type ? <span className="muted">{entry.type}</span> : null}{' '}
-            {entry.status ? <StatusBadge status={entry.status} /> : null}
-          </li>
-        );
-      })}
+      {operations.map((operation) => (
+        <li key={operation.id}>
+          <Link to={`/operations/${operation.id}`}>{operation.id}</Link> {operation.type ? <span className="muted">{operation.type}</span> : null}{' '}
+          {operation.status ? <StatusBadge status={operation.status} /> : null}
+        </li>
+      ))}
     </ul>
   );
 }

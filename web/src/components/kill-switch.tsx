@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { RelativeTime } from './relative-time.tsx';
 import { api } from '../api/api-client.ts';
-import type { TimelineEvent } from '../api/types.ts';
+import type { PauseState, TimelineEvent } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { ErrorNotice } from './error-notice.tsx';
-import { PauseResumeControl, type PauseState } from './pause-resume-control.tsx';
+import { PauseResumeControl } from './pause-resume-control.tsx';
 
 const isAgentEvent = (event: TimelineEvent) => event.type === 'agent.paused' || event.type === 'agent.resumed';
 

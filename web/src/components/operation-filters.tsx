@@ -1,5 +1,5 @@
 import { operationSources, operationStatuses, operationTypes, statusLabel } from '../format/status.ts';
-import type { Repo } from '../api/types.ts';
+import type { RepoView } from '../../../src/server/api-types.ts';
 
 export interface OperationFilterValues {
   status: string;
@@ -10,7 +10,7 @@ export interface OperationFilterValues {
 
 interface OperationFiltersProps {
   values: OperationFilterValues;
-  repos: Repo[];
+  repos: RepoView[];
   onChange(values: OperationFilterValues): void;
 }
 

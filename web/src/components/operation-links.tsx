@@ -1,4 +1,4 @@
-import type { OperationDetail } from '../api/types.ts';
+import type { OperationDetail } from '../../../src/server/api-types.ts';
 import { Link } from '../routing/link.tsx';
 
 const short = (commit: string | null | undefined) => (commit ? commit.slice(0, 10) : '—');

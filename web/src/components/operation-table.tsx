@@ -1,4 +1,4 @@
-import type { OperationSummary } from '../api/types.ts';
+import type { OperationSummary } from '../../../src/server/api-types.ts';
 import { RelativeTime } from './relative-time.tsx';
 import { Link } from '../routing/link.tsx';
 import { StatusBadge } from './status-badge.tsx';

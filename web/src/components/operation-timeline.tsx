@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TimelineEvent } from '../api/types.ts';
+import type { TimelineEvent } from '../../../src/server/api-types.ts';
 import { describeEvent } from '../format/describe-event.ts';
 import { absoluteTime, clockTime } from '../format/time.ts';
 

@@ -1,4 +1,4 @@
-import type { DailyFigures } from '../api/types.ts';
+import type { DailyOutcome } from '../../../src/server/api-types.ts';
 import { LineChart } from '../charts/line-chart.tsx';
 import { StackedBarChart } from '../charts/stacked-bar-chart.tsx';
 import { money, percent } from '../format/numbers.ts';
@@ -17,12 +17,12 @@ function asFraction(value: number | null): number | null {
   return value > 1 ? value / 100 : value;
 }
 
-function outcome(day: DailyFigures, key: string): number {
+function outcome(day: DailyOutcome, key: string): number {
   if (key === 'other') return Math.max(0, day.total - day.merged - day.failed - day.rejected - day.cancelled);
-  return Number(day[key as keyof DailyFigures] ?? 0);
+  return Number(day[key as keyof DailyOutcome] ?? 0);
 }
 
-export function OverviewCharts({ daily }: { daily: DailyFigures[] }) {
+export function OverviewCharts({ daily }: { daily: DailyOutcome[] }) {
   const days = daily.map((day) => day.day);
   const total = daily.reduce((sum, day) => sum + day.total, 0);
   const merged = daily.reduce((sum, day) => sum + day.merged, 0);

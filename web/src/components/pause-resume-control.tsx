@@ -4,13 +4,8 @@ import { ApiError } from '../api/api-error.ts';
 import { useRoleAtLeast } from '../session/session-provider.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { ErrorNotice } from './error-notice.tsx';
+import type { PauseState } from '../../../src/server/api-types.ts';
 
-export interface PauseState {
-  paused: boolean;
-  by?: string;
-  at?: string;
-  reason?: string;
-}
 
 /**
  * The kill switch as one button and a confirmation: any team lead may pause (stopping must be

@@ -1,4 +1,4 @@
-import type { Review } from '../api/types.ts';
+import type { Review } from '../../../src/server/api-types.ts';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 
 const severityTones: Record<string, string> = { info: 'neutral', minor: 'waiting', major: 'bad', critical: 'bad' };

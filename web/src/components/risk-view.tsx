@@ -1,8 +1,8 @@
-import type { Risk } from '../api/types.ts';
+import type { RiskAssessment } from '../../../src/server/api-types.ts';
 import { LevelBadge } from './level-badge.tsx';
 
 /** The risk level, the approval level it requires, and why. */
-export function RiskView({ risk }: { risk: Risk | null }) {
+export function RiskView({ risk }: { risk: RiskAssessment | null }) {
   if (!risk) return <p className="muted">Assessed once the change is verified.</p>;
   return (
     <div data-testid="risk">

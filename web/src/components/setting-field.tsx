@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { EditableSetting } from '../api/types.ts';
+import type { EditableSettingView } from '../../../src/server/api-types.ts';
 
 /** What the input holds, as text; lists are one entry per line. */
 function toText(value: unknown): string {
@@ -9,11 +9,11 @@ function toText(value: unknown): string {
   return String(value);
 }
 
-function isList(setting: EditableSetting): boolean {
+function isList(setting: EditableSettingView): boolean {
   return /list|array|\[\]/.test(setting.type) || Array.isArray(setting.value);
 }
 
-function fromText(setting: EditableSetting, text: string): unknown {
+function fromText(setting: EditableSettingView, text: string): unknown {
   if (setting.type === 'boolean') return text === 'true';
   if (setting.type === 'number' || setting.type === 'integer') return text.trim() === '' ? null : Number(text);
   if (isList(setting))
@@ -21,7 +21,6 @@ function fromText(setting: EditableSetting, text: string): unknown {
       .split(/\n|,/)
       .map((entry) => entry.trim())
       .filter(Boolean);
-  if (setting.type === 'json') return text.trim() ? (JSON.parse(text) as unknown) : null;
   return text.trim() === '' ? null : text;
 }
 
@@ -38,7 +37,7 @@ export function humanKey(key: string): string {
 }
 
 /** One editable setting: its input by type, where its value comes from, and Save. */
-export function SettingField({ setting, onSave }: { setting: EditableSetting; onSave(key: string, value: unknown): Promise<void> }) {
+export function SettingField({ setting, onSave }: { setting: EditableSettingView; onSave(key: string, value: unknown): Promise<void> }) {
   const id = useId();
   const [text, setText] = useState(toText(setting.value));
   const [busy, setBusy] = useState(false);
@@ -114,7 +113,7 @@ export function SettingField({ setting, onSave }: { setting: EditableSetting; on
         onChange={(event) => setText(event.target.value)}
       />
     );
-  } else if (isList(setting) || setting.type === 'json') {
+  } else if (isList(setting)) {
     input = (
       <textarea
         id={id}

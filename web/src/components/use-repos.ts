@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client.ts';
-import type { Repo } from '../api/types.ts';
+import type { RepoList, RepoView } from '../../../src/server/api-types.ts';
 
 /** The registered repositories (for filters and the new-operation form). */
-export function useRepos(): { repos: Repo[]; error: string | undefined } {
-  const [repos, setRepos] = useState<Repo[]>([]);
+export function useRepos(): { repos: RepoView[]; error: string | undefined } {
+  const [repos, setRepos] = useState<RepoView[]>([]);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     api
-      .get<{ repos: Repo[] }>('/api/repos')
+      .get<RepoList>('/api/repos')
       .then((answer) => setRepos(answer.repos))
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
   }, []);

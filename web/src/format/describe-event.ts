@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '../api/types.ts';
+import type { TimelineEvent } from '../../../src/server/api-types.ts';
 import { statusLabel } from './status.ts';
 
 export type EventKind = 'transition' | 'tool' | 'model' | 'decision' | 'failure' | 'info';

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { TimelineEvent } from '../api/types.ts';
+import type { TimelineEvent } from '../../../src/server/api-types.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 

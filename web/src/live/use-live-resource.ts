@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/api-error.ts';
-import type { TimelineEvent } from '../api/types.ts';
+import type { TimelineEvent } from '../../../src/server/api-types.ts';
 import { useLiveMessages } from './live-events-provider.tsx';
 
 export interface LiveResource<T> {

@@ -1,6 +1,6 @@
 import { api } from '../api/api-client.ts';
 import { RelativeTime } from '../components/relative-time.tsx';
-import type { QueuedApproval } from '../api/types.ts';
+import type { ApprovalQueue } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { Link } from '../routing/link.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -13,7 +13,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 /** Everything waiting for a person, oldest first, with the level each needs. */
 export function ApprovalsPage() {
   const { data, error, loading } = useLiveResource(
-    () => api.get<{ approvals: QueuedApproval[] }>('/api/approvals'),
+    () => api.get<ApprovalQueue>('/api/approvals'),
     'approvals',
     (event) => event.operationId !== null,
   );

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/api-client.ts';
-import type { AuditEntry, AuditVerification } from '../api/types.ts';
+import type { AuditPage, AuditVerification } from '../../../src/server/api-types.ts';
 import { ApiError } from '../api/api-error.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { useQuery, useRouter } from '../routing/router.tsx';
@@ -27,7 +27,7 @@ export function AuditPage() {
   if (after) parameters.set('after', String(after));
   parameters.set('limit', String(pageSize));
   const { data, error, loading } = useLiveResource(
-    () => api.get<{ entries: AuditEntry[]; nextAfter: number | null }>(`/api/audit?${parameters.toString()}`),
+    () => api.get<AuditPage>(`/api/audit?${parameters.toString()}`),
     parameters.toString(),
   );
   const [verification, setVerification] = useState<AuditVerification | undefined>();

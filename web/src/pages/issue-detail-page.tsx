@@ -1,6 +1,6 @@
 import { api } from '../api/api-client.ts';
 import { RelativeTime } from '../components/relative-time.tsx';
-import type { DetectedIssueDetail } from '../api/types.ts';
+import type { DetectedIssueDetailView } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { absoluteTime } from '../format/time.ts';
 import { PageHeader } from '../components/page-header.tsx';
@@ -19,7 +19,7 @@ export function IssueDetailPage({ id }: { id: string }) {
     error,
     loading,
   } = useLiveResource(
-    () => api.get<DetectedIssueDetail>(`/api/issues/${encodeURIComponent(id)}`),
+    () => api.get<DetectedIssueDetailView>(`/api/issues/${encodeURIComponent(id)}`),
     id,
     (event) => event.type.startsWith('issue.'),
   );
@@ -76,7 +76,7 @@ export function IssueDetailPage({ id }: { id: string }) {
         <section className="card">
           <h2>Samples</h2>
           {issue.samples.slice(0, 5).map((sample, index) => (
-            <div key={sample.id ?? sample.event_id ?? index} className="sample">
+            <div key={index} className="sample">
               <p className="small muted">{[sample.kind, absoluteTime(sampleTime(sample)), sample.release, sample.environment].filter(Boolean).join(' · ')}</p>
               {sampleExceptions(sample).map((exception, exceptionIndex) => (
                 <div key={exceptionIndex}>

@@ -1,6 +1,6 @@
 import { api } from '../api/api-client.ts';
 import { RelativeTime } from '../components/relative-time.tsx';
-import type { DetectedIssue } from '../api/types.ts';
+import type { IssueList } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { useQuery, useRouter } from '../routing/router.tsx';
 import { Link } from '../routing/link.tsx';
@@ -22,7 +22,7 @@ export function IssuesPage() {
   const filters = { status: query.get('status') ?? '', severity: query.get('severity') ?? '' };
   const parameters = new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
   const { data, error, loading } = useLiveResource(
-    () => api.get<{ issues: DetectedIssue[] }>(`/api/issues${parameters.size ? `?${parameters.toString()}` : ''}`),
+    () => api.get<IssueList>(`/api/issues${parameters.size ? `?${parameters.toString()}` : ''}`),
     parameters.toString(),
     (event) => event.type.startsWith('issue.'),
   );

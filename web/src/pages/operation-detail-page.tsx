@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { api } from '../api/api-client.ts';
-import type { OperationDetail, TimelineEvent } from '../api/types.ts';
+import type { OperationDetail, TimelineEvent } from '../../../src/server/api-types.ts';
 import { useLiveMessages } from '../live/live-events-provider.tsx';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { terminalStatuses } from '../format/status.ts';

@@ -1,5 +1,5 @@
 import { api } from '../api/api-client.ts';
-import type { OperationSummary } from '../api/types.ts';
+import type { OperationList } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { useQuery, useRouter } from '../routing/router.tsx';
 import { Link } from '../routing/link.tsx';
@@ -32,7 +32,7 @@ export function OperationsPage() {
   parameters.set('limit', String(pageSize));
   parameters.set('offset', String(offset));
   const { data, error, loading } = useLiveResource(
-    () => api.get<{ operations: OperationSummary[]; total?: number }>(`/api/operations?${parameters.toString()}`),
+    () => api.get<OperationList>(`/api/operations?${parameters.toString()}`),
     parameters.toString(),
     (event) => event.operationId !== null,
   );

@@ -1,5 +1,5 @@
 import { api } from '../api/api-client.ts';
-import type { Overview } from '../api/types.ts';
+import type { Overview } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
-import type { EditableSetting, SettingsView } from '../api/types.ts';
+import type { EditableSettingView, SettingsView } from '../../../src/server/api-types.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
@@ -16,7 +16,7 @@ const groups: { title: string; matches: (key: string) => boolean }[] = [
   { title: 'Models per role', matches: (key) => /model/i.test(key) },
 ];
 
-function groupSettings(editable: EditableSetting[]): { title: string; settings: EditableSetting[] }[] {
+function groupSettings(editable: EditableSettingView[]): { title: string; settings: EditableSettingView[] }[] {
   const placed = new Set<string>();
   const result = groups.map((group) => {
     const settings = editable.filter((setting) => !placed.has(setting.key) && group.matches(setting.key));

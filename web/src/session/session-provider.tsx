@@ -1,13 +1,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
-import type { Role, Session, User } from '../api/types.ts';
+import type { Role, SessionUser, SessionView } from '../../../src/server/api-types.ts';
 
-type SessionState = { status: 'loading' } | { status: 'signed-out'; notice?: string } | { status: 'signed-in'; session: Session };
+type SessionState = { status: 'loading' } | { status: 'signed-out'; notice?: string } | { status: 'signed-in'; session: SessionView };
 
 interface SessionValue {
   state: SessionState;
-  user: User | undefined;
+  user: SessionUser | undefined;
   signIn(name: string, password: string): Promise<void>;
   completeSetup(token: string, name: string, password: string): Promise<void>;
   signOut(): Promise<void>;
@@ -19,7 +19,7 @@ const SessionContext = createContext<SessionValue | undefined>(undefined);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
-  const adopt = useCallback((session: Session) => {
+  const adopt = useCallback((session: SessionView) => {
     api.setCsrfToken(session.csrfToken);
     setState({ status: 'signed-in', session });
   }, []);
@@ -32,7 +32,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let cancelled = false;
     api
-      .get<Session>('/api/session')
+      .get<SessionView>('/api/session')
       .then((session) => !cancelled && adopt(session))
       .catch((error: unknown) => {
         if (cancelled) return;
@@ -56,8 +56,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       user: state.status === 'signed-in' ? state.session.user : undefined,
-      signIn: async (name, password) => adopt(await api.post<Session>('/api/session', { name, password })),
-      completeSetup: async (token, name, password) => adopt(await api.post<Session>('/api/setup', { token, name, password })),
+      signIn: async (name, password) => adopt(await api.post<SessionView>('/api/session', { name, password })),
+      completeSetup: async (token, name, password) => adopt(await api.post<SessionView>('/api/setup', { token, name, password })),
       signOut: async () => {
         try {
           await api.delete('/api/session');

@@ -1,4 +1,4 @@
-import type { BaselineDiagnosis, BaselineEvidence } from '../../api/types.ts';
+import type { BaselineDiagnosis, BaselineEvidence } from '../../../../src/server/api-types.ts';
 import { duration } from '../../format/time.ts';
 import { TestNameList } from './test-name-list.tsx';
 

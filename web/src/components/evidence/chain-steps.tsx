@@ -1,4 +1,4 @@
-import type { FailureSummary, RunSummary, TestStepResult } from '../../api/types.ts';
+import type { FailureSummary, RunSummary, TestStepResult } from '../../../../src/server/api-types.ts';
 import { FailingTest } from './failing-test.tsx';
 
 function StepHeader({ step }: { step: TestStepResult }) {

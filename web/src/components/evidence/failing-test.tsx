@@ -1,4 +1,4 @@
-import type { FailureSummary } from '../../api/types.ts';
+import type { FailureSummary } from '../../../../src/server/api-types.ts';
 import { failureName } from './test-names.ts';
 
 /** One failing test: its name, its line and the runner's message. */

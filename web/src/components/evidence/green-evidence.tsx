@@ -1,4 +1,4 @@
-import type { GreenEvidence } from '../../api/types.ts';
+import type { GreenEvidence } from '../../../../src/server/api-types.ts';
 import { ChainSteps } from './chain-steps.tsx';
 import { RunLine } from './run-line.tsx';
 import { TestNameList } from './test-name-list.tsx';

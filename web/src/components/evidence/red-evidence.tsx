@@ -1,4 +1,4 @@
-import type { RedEvidence } from '../../api/types.ts';
+import type { RedEvidence } from '../../../../src/server/api-types.ts';
 import { duration } from '../../format/time.ts';
 import { ChainSteps } from './chain-steps.tsx';
 

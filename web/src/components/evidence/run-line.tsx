@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../api/types.ts';
+import type { RunSummary } from '../../../../src/server/api-types.ts';
 import { duration } from '../../format/time.ts';
 
 /** A run's command, totals and time on one line. */

@@ -1,4 +1,4 @@
-import type { FailureSummary } from '../../api/types.ts';
+import type { FailureSummary } from '../../../../src/server/api-types.ts';
 
 /** `file::name` → `file › name`: how a test id reads on the page. */
 export function testName(id: string): string {
