@@ -13,7 +13,7 @@ import type { DetectedIssueView } from '../detect/issue-views.ts';
 import type { OperationSummary } from './operation-view.ts';
 import type { DailyOutcome } from './overview.ts';
 import type { ProjectView } from './issue-routes.ts';
-import type { ToolCallView } from '../mcp/tool-call-routes.ts';
+import type { ToolCallView } from './tool-call-routes.ts';
 import type { DeliveryView } from './webhook-routes.ts';
 import type { SessionView } from './session-routes.ts';
 
@@ -28,7 +28,7 @@ export type { OperationEvidence } from '../pipeline/operation-evidence.ts';
 export type { AttemptEvidence, BaselineEvidence, FailureSummary, RunSummary } from '../pipeline/verify-change.ts';
 export type { BaselineDiagnosis } from '../pipeline/baseline-diagnosis.ts';
 export type { TestRunner, TestStepResult } from '../workspace/test-report/types.ts';
-export type { ToolCallView } from '../mcp/tool-call-routes.ts';
+export type { ToolCallView } from './tool-call-routes.ts';
 
 // The agent, the overview and the approval queue
 export type { PauseState } from '../pipeline/agent-control.ts';
@@ -37,7 +37,7 @@ export type { DailyOutcome } from './overview.ts';
 export type { QueuedApproval } from './dashboard-routes.ts';
 
 // Sessions, settings, audit
-export type { Role } from '../safety/roles.ts';
+export type { Role } from '../domain/roles.ts';
 export type { SessionView } from './session-routes.ts';
 export type { EditableSettingView, SettingSource, SettingsView } from './runtime-settings.ts';
 export type { AuditEntryView } from './audit-routes.ts';
