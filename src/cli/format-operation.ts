@@ -1,6 +1,7 @@
 import { displayId, firstLine } from '../pipeline/evidence-markdown.ts';
 import type { OperationEvidence } from '../pipeline/operation-evidence.ts';
 import type { FailureSummary, RunSummary } from '../pipeline/verify-change.ts';
+import type { EventType } from '../domain/operation-vocabulary.ts';
 
 interface OperationSummary {
   id: string;
@@ -107,7 +108,7 @@ export function formatEventLine(event: { type: string; data: Record<string, unkn
   const time = event.at.slice(11, 19);
   const data = event.data;
   const detail =
-    event.type === 'tool.called'
+    event.type === ('tool.called' satisfies EventType)
       ? `${String(data.tool)}${data.ok ? '' : ` → ${String(data.errorCode)}`}`
       : data.to
         ? `→ ${String(data.to)}${data.reason ? `: ${String(data.reason)}` : ''}`

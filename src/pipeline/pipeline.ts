@@ -11,12 +11,13 @@ import { rollbackOperation } from './rollback-step.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
-import { terminalStatuses, type ApprovalLevel, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
+import type { ApprovalLevel } from './operation-types.ts';
+import { rollbackableStatuses, terminalStatuses, type OperationSource, type OperationStatus, type RequestableOperationType } from '../domain/operation-vocabulary.ts';
 import type { ErrorContext } from '../agent/task-context.ts';
 import { mayApprove, type Actor } from '../safety/roles.ts';
 
 export interface CreateOperationInput {
-  type: OperationType;
+  type: RequestableOperationType;
   description: string;
   repo: string;
   errorContext?: ErrorContext;
@@ -82,7 +83,7 @@ export class Pipeline {
   /** Starts an operation that reverts a merged one's commits, verified and gated like any change. */
   async rollback(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
     const original = await this.context.operations.get(id);
-    if (!['done', 'merged'].includes(original.status) || !original.mergeCommit) {
+    if (!rollbackableStatuses.has(original.status as OperationStatus) || !original.mergeCommit) {
       throw new InvalidTransitionError(`operation ${id} is ${original.status}; only a merged operation can be rolled back`);
     }
     const pending = (await this.context.operations.nonTerminal()).find((operation) => operation.rollbackOf === id);
