@@ -1,5 +1,6 @@
 import { displayId, firstLine } from '../pipeline/evidence-markdown.ts';
 import type { FailureSummary, OperationDetail, OperationEvidence, OperationSummary, RunSummary } from '../server/api-types.ts';
+import type { EventType } from '../domain/operation-vocabulary.ts';
 
 /** The fields of an operation these lines read (its tests give only these). */
 type OperationLineFields = Pick<OperationSummary, 'id' | 'type' | 'status' | 'repo' | 'description' | 'attempts' | 'maxAttempts' | 'updatedAt'> &
@@ -97,7 +98,7 @@ export function formatEventLine(event: { type: string; data: Record<string, unkn
   const time = event.at.slice(11, 19);
   const data = event.data;
   const detail =
-    event.type === 'tool.called'
+    event.type === ('tool.called' satisfies EventType)
       ? `${String(data.tool)}${data.ok ? '' : ` → ${String(data.errorCode)}`}`
       : data.to
         ? `→ ${String(data.to)}${data.reason ? `: ${String(data.reason)}` : ''}`

@@ -10,8 +10,10 @@ import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import { registerIssueCommands } from './issue-commands.ts';
 import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
+import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
 
-const waitStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval', 'done', 'failed', 'rejected', 'cancelled', 'rolled_back', 'merged', 'pr_open']);
+// --wait stops where a person is needed, where the operation ended, or where its change landed.
+const waitStatuses = new Set<string>([...awaitingStatuses, ...terminalStatuses, 'merged', 'pr_open']);
 
 function client(): ApiClient {
   return createApiClient(loadSettings().settings);
@@ -80,7 +82,8 @@ repo
     print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.remote ?? item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
   });
 
-for (const type of ['fix', 'debug', 'implement', 'refactor'] as const) {
+// `fix` first: the help lists the commonest command at the top.
+for (const type of ['fix', ...requestableOperationTypes.filter((other) => other !== 'fix')] as const) {
   program
     .command(`${type} <description>`)
     .description(`start a ${type} operation`)

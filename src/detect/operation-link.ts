@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../store/database.ts';
+import { isTerminalStatus, mergedLikeStatuses, type OperationStatus } from '../domain/operation-vocabulary.ts';
 
 export interface LinkedOperation {
   id: string;
@@ -10,8 +11,6 @@ export interface LinkedOperation {
   updatedAt: string;
   failureReason: string | null;
 }
-
-const terminal = ['done', 'failed', 'rejected', 'cancelled', 'rolled_back'];
 
 /**
  * The operations started for issues. The link is the operation's own `errorContext.issueId`,
@@ -48,7 +47,7 @@ export async function operationsOfIssues(executor: Executor, issueIds: readonly 
 }
 
 export function isActiveOperation(operation: Pick<LinkedOperation, 'status'>): boolean {
-  return !terminal.includes(operation.status);
+  return !isTerminalStatus(operation.status);
 }
 
 /** The issue status an operation's status stands for; undefined where it says nothing new. */
@@ -56,7 +55,7 @@ export function issueStatusForOperation(status: string): 'detected' | 'diagnosin
   if (status === 'queued') return 'detected';
   if (status === 'planning' || status === 'awaiting_plan_approval') return 'diagnosing';
   if (['executing', 'verifying', 'reviewing', 'awaiting_approval', 'merging'].includes(status)) return 'fixing';
-  if (['merged', 'pr_open', 'deploying', 'monitoring', 'done'].includes(status)) return 'fixed';
+  if (mergedLikeStatuses.has(status as OperationStatus)) return 'fixed';
   if (['failed', 'rejected', 'cancelled'].includes(status)) return 'failed';
   return undefined;
 }

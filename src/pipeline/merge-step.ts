@@ -5,6 +5,7 @@ import { loadOperationRepo, type OperationRepo } from './operation-workspace.ts'
 import type { OperationEvidence } from './operation-evidence.ts';
 import { summarizeRun } from './verify-change.ts';
 import type { OperationRow } from './operation-store.ts';
+import { rollbackableStatuses } from '../domain/operation-vocabulary.ts';
 
 /**
  * Merging an approved change through the repository's forge (a fast-forward locally, the pull
@@ -44,7 +45,7 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   // No deployment is configured for the local forge: a merged change is done.
   await operations.transition(operationId, { from: ['merged'], to: 'done', actor: 'mender', event: { type: 'operation.done', data: { deployment: 'not configured' } } });
   if (operation.rollbackOf) {
-    await operations.transition(operation.rollbackOf, { from: ['done', 'merged'], to: 'rolled_back', actor: 'mender', event: { type: 'operation.rolled_back', data: { by: operationId, revertCommit: mergeCommit } } });
+    await operations.transition(operation.rollbackOf, { from: [...rollbackableStatuses], to: 'rolled_back', actor: 'mender', event: { type: 'operation.rolled_back', data: { by: operationId, revertCommit: mergeCommit } } });
   }
 }
 

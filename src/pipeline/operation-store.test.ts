@@ -13,6 +13,7 @@ import type { JobQueue } from '../queue/job-queue.ts';
 import { createRedactor } from '../safety/redaction.ts';
 import { OperationStore } from './operation-store.ts';
 import { InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
+import { TransitionNotAllowedError } from '../domain/operation-vocabulary.ts';
 import { migratedDatabaseFolders } from '../../test/support/pglite-copies.ts';
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), '../store/migrations');
@@ -266,6 +267,25 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
       await expect(
         subject.operations.transition('no-such-operation', { from: ['queued'], to: 'planning', actor: 'mender', event: { type: 'operation.started' } }),
       ).rejects.toThrow(NotFoundError);
+    });
+
+    it('refuses a transition the vocabulary\'s table lacks, naming from and to, and changes nothing', async () => {
+      const subject = await services();
+      const created = await createOperation(subject);
+      const before = await tableCounts(subject.store);
+      // `from` matches the operation, so only the table can refuse it: queued never jumps to done.
+      const attempt = subject.operations.transition(created.id, {
+        from: ['queued'],
+        to: 'done',
+        actor: 'mender',
+        event: { type: 'operation.done' },
+        job: { queue: 'merging', name: 'merge' },
+      });
+      await expect(attempt).rejects.toThrow(TransitionNotAllowedError);
+      await expect(attempt).rejects.toThrow(`operation ${created.id} may not change from queued to done`);
+      expect(await subject.operations.get(created.id)).toEqual(created);
+      expect(await tableCounts(subject.store)).toEqual(before);
+      expect(subject.published.map((event) => event.type)).toEqual(['operation.created']);
     });
 
     it('rolls back the status, patch, event and audit entry when the job of a transition cannot be added', async () => {

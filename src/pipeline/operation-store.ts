@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, notInArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import { approvals, artifacts, events, operations } from '../store/schema.ts';
 import { appendAudit } from '../store/audit-log.ts';
@@ -8,7 +8,7 @@ import { newId } from '../store/ids.ts';
 import type { JobOptions, JobQueue, QueueName } from '../queue/job-queue.ts';
 import type { Redactor } from '../safety/redaction.ts';
 import { BudgetExceededError, InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
-import type { OperationStatus } from './operation-types.ts';
+import { assertAllowedTransition, terminalStatuses, type OperationStatus } from '../domain/operation-vocabulary.ts';
 
 export type OperationRow = typeof operations.$inferSelect;
 export type OperationPatch = Partial<Omit<typeof operations.$inferInsert, 'id' | 'createdAt'>>;
@@ -185,10 +185,13 @@ export class OperationStore {
     return this.db
       .select()
       .from(operations)
-      .where(sql`${operations.status} NOT IN ('done', 'failed', 'rejected', 'cancelled', 'rolled_back')`);
+      .where(notInArray(operations.status, [...terminalStatuses]));
   }
 
-  /** Changes status from one of `from` to `to` atomically with its event, audit entry and job. */
+  /**
+   * Changes status from one of `from` to `to` atomically with its event, audit entry and job.
+   * Every status change goes through here; one the transition table lacks is refused.
+   */
   async transition(id: string, request: TransitionRequest): Promise<OperationRow> {
     const published: RecordedEvent[] = [];
     const row = await this.db.transaction(async (transaction) => {
@@ -197,6 +200,8 @@ export class OperationStore {
       if (!request.from.includes(current.status as OperationStatus)) {
         throw new InvalidTransitionError(`operation ${id} is ${current.status}; ${request.event.type} needs it to be ${request.from.join(' or ')}`);
       }
+      // The table is the one list of allowed moves: a step asking for any other is a defect.
+      assertAllowedTransition(id, current.status, request.to);
       const [updated] = await transaction
         .update(operations)
         .set({ ...request.patch, status: request.to, updatedAt: new Date() })

@@ -12,13 +12,13 @@ import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
 import type { ApprovalLevel } from '../domain/approval-level.ts';
-import { terminalStatuses, type OperationSource, type OperationStatus, type OperationType } from './operation-types.ts';
+import { rollbackableStatuses, terminalStatuses, type OperationSource, type OperationStatus, type RequestableOperationType } from '../domain/operation-vocabulary.ts';
 import type { ErrorContext } from '../agent/task-context.ts';
 import type { Actor } from '../domain/roles.ts';
 import { mayApprove } from '../safety/approval-authority.ts';
 
 export interface CreateOperationInput {
-  type: OperationType;
+  type: RequestableOperationType;
   description: string;
   repo: string;
   errorContext?: ErrorContext;
@@ -84,7 +84,7 @@ export class Pipeline {
   /** Starts an operation that reverts a merged one's commits, verified and gated like any change. */
   async rollback(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
     const original = await this.context.operations.get(id);
-    if (!['done', 'merged'].includes(original.status) || !original.mergeCommit) {
+    if (!rollbackableStatuses.has(original.status as OperationStatus) || !original.mergeCommit) {
       throw new InvalidTransitionError(`operation ${id} is ${original.status}; only a merged operation can be rolled back`);
     }
     const pending = (await this.context.operations.nonTerminal()).find((operation) => operation.rollbackOf === id);

@@ -2,6 +2,7 @@ import type { Settings } from '../config/settings-schema.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { Database } from '../store/database.ts';
 import type { RecordedEvent } from '../store/event-hub.ts';
+import type { EventType } from '../domain/operation-vocabulary.ts';
 import { latestAgentEvent } from '../store/dashboard-queries.ts';
 
 export interface LastAction {
@@ -29,7 +30,8 @@ const roleModelSetting = { planner: 'plannerModel', coder: 'coderModel', reviewe
 export function describeEvent(event: RecordedEvent): string {
   const data = event.data;
   const text = (key: string) => (typeof data[key] === 'string' || typeof data[key] === 'number' ? String(data[key]) : '');
-  switch (event.type) {
+  // Cast so each case label must be a declared event type.
+  switch (event.type as EventType) {
     case 'tool.called':
       return `${event.actor} called ${text('tool')}${data.ok === false ? ` (failed${text('errorCode') ? `: ${text('errorCode')}` : ''})` : ''}`;
     case 'model.called':

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operationSources, operationTypes } from '../pipeline/operation-types.ts';
+import { operationSources, requestableOperationTypes } from '../domain/operation-vocabulary.ts';
 
 const commandsSchema = z.object({ test: z.string().min(1), typecheck: z.string().min(1), lint: z.string().min(1), build: z.string().min(1), format: z.string().min(1) }).partial().strict();
 
@@ -20,7 +20,7 @@ export const createRepoBody = z
 
 export const createOperationBody = z
   .object({
-    type: z.enum(operationTypes),
+    type: z.enum(requestableOperationTypes),
     description: z.string().trim().min(1, 'describe the problem or the feature').max(20_000),
     repo: z.string().min(1),
     errorContext: z
@@ -35,7 +35,7 @@ export const requestChangesBody = z.object({ comment: z.string().trim().min(1, '
 
 export const listOperationsQuery = z.object({
   status: z.string().optional(),
-  type: z.enum(operationTypes).optional(),
+  type: z.enum(requestableOperationTypes).optional(),
   source: z.enum(operationSources).optional(),
   repo: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -22,7 +22,7 @@ import { handleError } from './handle-error.ts';
 import { createAuthenticate, type AppEnvironment } from './authenticate.ts';
 import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
-import type { OperationSource } from '../pipeline/operation-types.ts';
+import type { OperationSource } from '../domain/operation-vocabulary.ts';
 import type { UserStore } from '../store/user-store.ts';
 import { roleAtLeast, type Actor, type Role } from '../domain/roles.ts';
 import { registerSessionRoutes } from './session-routes.ts';

@@ -1,4 +1,5 @@
 import type { OperationOutcomeRow } from '../store/dashboard-queries.ts';
+import { mergedLikeStatuses, type OperationStatus } from '../domain/operation-vocabulary.ts';
 
 export interface DailyOutcome {
   day: string;
@@ -17,7 +18,6 @@ export interface DailyOutcome {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
-const mergedStatuses = new Set(['merged', 'pr_open', 'deploying', 'monitoring', 'done']);
 
 /** The UTC midnight `days - 1` days before `now`'s day: the start of a window of `days` days ending today. */
 export function windowStart(now: Date, days: number): Date {
@@ -55,7 +55,7 @@ export function dailyOutcomes(rows: OperationOutcomeRow[], now: Date, days: numb
   }
   return buckets.map(({ day, rows: dayRows }) => {
     const count = (test: (status: string) => boolean) => dayRows.filter((row) => test(row.status)).length;
-    const merged = count((status) => mergedStatuses.has(status));
+    const merged = count((status) => mergedLikeStatuses.has(status as OperationStatus));
     const failed = count((status) => status === 'failed');
     const rejected = count((status) => status === 'rejected');
     const cancelled = count((status) => status === 'cancelled');

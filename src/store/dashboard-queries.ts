@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './database.ts';
 import { approvals, events, operations, repos } from './schema.ts';
 import type { RecordedEvent } from './event-hub.ts';
+import { awaitingStatuses } from '../domain/operation-vocabulary.ts';
 
 /** Actors that are Mender itself (its steps and roles), as opposed to people. */
 export const agentActors = ['mender', 'planner', 'coder', 'reviewer', 'policy'] as const;
@@ -79,7 +80,7 @@ export async function pendingApprovals(db: Database): Promise<PendingApprovalRow
     .from(approvals)
     .innerJoin(operations, eq(operations.id, approvals.operationId))
     .innerJoin(repos, eq(repos.id, operations.repoId))
-    .where(and(isNull(approvals.decision), inArray(operations.status, ['awaiting_plan_approval', 'awaiting_approval'])))
+    .where(and(isNull(approvals.decision), inArray(operations.status, [...awaitingStatuses])))
     .orderBy(asc(approvals.requestedAt), asc(approvals.id));
 }
 

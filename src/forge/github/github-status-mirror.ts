@@ -1,6 +1,7 @@
 import type { EventHub, RecordedEvent } from '../../store/event-hub.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { GitHubForge } from './github-forge.ts';
+import type { EventType } from '../../domain/operation-vocabulary.ts';
 
 /** The comment (and pull request change) an event of a GitHub operation leads to, if any. */
 interface Mirrored {
@@ -12,7 +13,8 @@ interface Mirrored {
 function describe(event: RecordedEvent): Mirrored | undefined {
   const data = event.data as Record<string, string | number | string[] | undefined>;
   const comment = data.comment ? `: ${String(data.comment)}` : '';
-  switch (event.type) {
+  // Cast so each case label must be a declared event type.
+  switch (event.type as EventType) {
     case 'plan.created':
       return { comment: `Mender planned operation \`${event.operationId}\`: ${String(data.summary ?? '')}` };
     case 'approval.requested':

@@ -8,7 +8,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { OperationStore } from '../../pipeline/operation-store.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, BudgetExceededError } from '../../pipeline/pipeline-errors.ts';
-import { terminalStatuses, type OperationStatus } from '../../pipeline/operation-types.ts';
+import { terminalStatuses, type OperationStatus } from '../../domain/operation-vocabulary.ts';
 import type { RepoStore } from '../../store/repo-store.ts';
 import { roleAtLeast, type Actor } from '../../domain/roles.ts';
 import { PermanentJobError } from '../../queue/permanent-job-error.ts';

@@ -4,6 +4,7 @@ import type { EventHub, RecordedEvent } from '../../store/event-hub.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { JiraClient } from './jira-client.ts';
 import type { JiraIssueLinks } from './jira-issue-links.ts';
+import type { EventType } from '../../domain/operation-vocabulary.ts';
 
 interface Update {
   comment: (event: RecordedEvent) => string;
@@ -24,7 +25,7 @@ const updates: Record<string, Update> = {
   'operation.failed': { comment: (event) => `Mender could not finish ${event.operationId}: ${String(event.data.reason ?? 'no reason recorded')}` },
   'change.rejected': { comment: (event) => `The change was rejected by ${event.actor}${event.data.comment ? `: ${String(event.data.comment)}` : ''}.` },
   'operation.cancelled': { comment: (event) => `Cancelled by ${event.actor}.` },
-};
+} satisfies Partial<Record<EventType, Update>>;
 
 /** Comments on and transitions the Jira issue of each Jira-started operation as it advances. */
 export class JiraIssueUpdates {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Settings } from '../../config/settings-schema.ts';
 import type { Pipeline } from '../../pipeline/pipeline.ts';
 import type { OperationStore } from '../../pipeline/operation-store.ts';
-import { terminalStatuses, type OperationStatus } from '../../pipeline/operation-types.ts';
+import { terminalStatuses, type OperationStatus } from '../../domain/operation-vocabulary.ts';
 import { BudgetExceededError, NotFoundError } from '../../pipeline/pipeline-errors.ts';
 import { PermanentJobError } from '../../queue/permanent-job-error.ts';
 import type { Logger } from '../../logging/logger.ts';

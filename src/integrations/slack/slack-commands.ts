@@ -1,5 +1,5 @@
 import type { ErrorContext } from '../../agent/task-context.ts';
-import { operationStatuses } from '../../pipeline/operation-types.ts';
+import { operationStatuses } from '../../domain/operation-vocabulary.ts';
 
 /** What a slash command asks for, parsed from `/command text` before anything is stored. */
 export type SlackCommand =

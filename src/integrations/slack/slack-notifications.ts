@@ -1,6 +1,7 @@
 import type { EventHub, RecordedEvent } from '../../store/event-hub.ts';
 import type { OperationStore } from '../../pipeline/operation-store.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { EventType } from '../../domain/operation-vocabulary.ts';
 import type { SlackMessenger } from './slack-messenger.ts';
 import { cut, escapeMrkdwn } from './slack-blocks.ts';
 
@@ -15,16 +16,17 @@ export interface SlackNotificationsOptions {
 
 /** The notice an event deserves in the team channel, or undefined for the many that deserve none. */
 async function noticeFor(event: RecordedEvent, operations: OperationStore): Promise<string | undefined> {
-  if (event.type === 'agent.paused')
+  if (event.type === ('agent.paused' satisfies EventType))
     return `⏸️ Mender was paused by ${event.actor}${typeof event.data.reason === 'string' ? `: ${escapeMrkdwn(event.data.reason)}` : ''}`;
-  if (event.type === 'agent.resumed') return `▶️ Mender was resumed by ${event.actor}`;
+  if (event.type === ('agent.resumed' satisfies EventType)) return `▶️ Mender was resumed by ${event.actor}`;
   if (!event.operationId) return undefined;
   const id = event.operationId;
   const about = async () => {
     const operation = await operations.get(id);
     return `${operation.type} \`${id}\` (${escapeMrkdwn(cut(operation.description.split('\n')[0]!, 80))})`;
   };
-  switch (event.type) {
+  // Cast so each case label must be a declared event type.
+  switch (event.type as EventType) {
     case 'plan.created':
       return event.data.to === 'awaiting_plan_approval'
         ? `📋 Plan ready for ${await about()}: ${escapeMrkdwn(cut(String(event.data.summary ?? ''), 200))} — waiting for approval (\`/agent approve ${id}\`)`

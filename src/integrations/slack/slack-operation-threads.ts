@@ -3,6 +3,7 @@ import type { Forge } from '../../forge/forge.ts';
 import type { RepoStore } from '../../store/repo-store.ts';
 import type { EventHub, RecordedEvent } from '../../store/event-hub.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { EventType } from '../../domain/operation-vocabulary.ts';
 import type { SlackMessenger } from './slack-messenger.ts';
 import type { SlackThreads, SlackThread } from './slack-threads.ts';
 import { changeReadyMessage, decidedBlocks, planReadyMessage, progressMessage } from './slack-blocks.ts';
@@ -26,7 +27,7 @@ const decisions: Record<string, { gate: 'plan' | 'change'; verb: string }> = {
   'change.changes_requested': { gate: 'change', verb: '✏️ Changes requested' },
   'change.rejected': { gate: 'change', verb: '🚫 Change rejected' },
   'operation.cancelled': { gate: 'plan', verb: '⏹️ Cancelled' },
-};
+} satisfies Partial<Record<EventType, { gate: 'plan' | 'change'; verb: string }>>;
 
 /**
  * Keeps each Slack-started operation's thread current from the event hub: ONE progress message,

@@ -5,7 +5,7 @@ import { getTableName, type Table } from 'drizzle-orm';
 import type { Executor } from '../../store/database.ts';
 import { InvalidTransitionError, NotFoundError } from '../pipeline-errors.ts';
 import type { ApprovalRow, EventInput, JobRequest, NewOperation, OperationPatch, OperationRow, TransitionRequest } from '../operation-store.ts';
-import type { OperationStatus } from '../operation-types.ts';
+import { assertAllowedTransition, terminalStatuses, type OperationStatus } from '../../domain/operation-vocabulary.ts';
 import type { OperationRecords } from '../pipeline-ports.ts';
 import type { CallLog } from './call-log.ts';
 
@@ -90,7 +90,7 @@ export class FakeOperationRecords implements OperationRecords {
   }
 
   async nonTerminal(): Promise<OperationRow[]> {
-    return [...this.rows.values()].filter((row) => !['done', 'failed', 'rejected', 'cancelled', 'rolled_back'].includes(row.status));
+    return [...this.rows.values()].filter((row) => !terminalStatuses.has(row.status as OperationStatus));
   }
 
   async approvalsOf(id: string): Promise<ApprovalRow[]> {
@@ -104,6 +104,7 @@ export class FakeOperationRecords implements OperationRecords {
     if (!request.from.includes(current.status as OperationStatus)) {
       throw new InvalidTransitionError(`operation ${id} is ${current.status}; ${request.event.type} needs it to be ${request.from.join(' or ')}`);
     }
+    assertAllowedTransition(id, current.status as OperationStatus, request.to);
     const updated: OperationRow = { ...current, ...(request.patch as Partial<OperationRow>), status: request.to };
     this.rows.set(id, updated);
     await request.alsoInTransaction?.(recordingExecutor(this.transactionWrites), { ...updated });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
 import type { OperationDetail, OperationStatus } from '../../../src/server/api-types.ts';
-import { awaitingStatuses, terminalStatuses } from '../format/status.ts';
+import { awaitingStatuses, rollbackableStatuses, terminalStatuses } from '../format/status.ts';
 import { useRouter } from '../routing/router.tsx';
 import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
@@ -49,7 +49,7 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   const roleMeetsLevel = level === 'admin' ? isAdmin : level !== 'manual-only';
   const mayCancel = !terminalStatuses.has(operation.status) && !['merging', 'merged'].includes(operation.status);
   const mayRetry = ['failed', 'cancelled', 'rejected'].includes(operation.status);
-  const mayRollBack = ['done', 'merged'].includes(operation.status) && !!operation.mergeCommit;
+  const mayRollBack = rollbackableStatuses.has(operation.status) && !!operation.mergeCommit;
   const askedForItMyself = user?.name === operation.createdBy;
 
   const decide = async (decision: Decision) => {

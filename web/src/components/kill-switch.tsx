@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { RelativeTime } from './relative-time.tsx';
 import { api } from '../api/api-client.ts';
 import type { PauseState, TimelineEvent } from '../../../src/server/api-types.ts';
+import type { EventType } from '../../../src/domain/operation-vocabulary.ts';
 import { useLiveResource } from '../live/use-live-resource.ts';
 import { ErrorNotice } from './error-notice.tsx';
 import { PauseResumeControl } from './pause-resume-control.tsx';
 
-const isAgentEvent = (event: TimelineEvent) => event.type === 'agent.paused' || event.type === 'agent.resumed';
+const isAgentEvent = (event: TimelineEvent) => event.type === ('agent.paused' satisfies EventType) || event.type === ('agent.resumed' satisfies EventType);
 
 /** The kill switch on the settings page: the state in words, then pause or resume. */
 export function KillSwitch() {

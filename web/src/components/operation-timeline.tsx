@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TimelineEvent } from '../../../src/server/api-types.ts';
+import type { EventType } from '../../../src/domain/operation-vocabulary.ts';
 import { describeEvent } from '../format/describe-event.ts';
 import { absoluteTime, clockTime } from '../format/time.ts';
 
@@ -8,7 +9,7 @@ const kindLabels = { transition: 'Step', tool: 'Tool call', model: 'Model', deci
 /** Every step, tool call and decision, oldest first; new entries appear as they are recorded. */
 export function OperationTimeline({ events, live }: { events: TimelineEvent[]; live: boolean }) {
   const [showModelCalls, setShowModelCalls] = useState(false);
-  const shown = showModelCalls ? events : events.filter((event) => event.type !== 'model.called');
+  const shown = showModelCalls ? events : events.filter((event) => event.type !== ('model.called' satisfies EventType));
   const end = useRef<HTMLOListElement>(null);
   const [follow, setFollow] = useState(true);
   useEffect(() => {

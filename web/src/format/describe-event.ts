@@ -1,4 +1,5 @@
 import type { TimelineEvent } from '../../../src/server/api-types.ts';
+import type { EventType } from '../../../src/domain/operation-vocabulary.ts';
 import { statusLabel } from './status.ts';
 
 export type EventKind = 'transition' | 'tool' | 'model' | 'decision' | 'failure' | 'info';
@@ -24,7 +25,7 @@ function toolInput(input: unknown): string {
 /** How an event reads on a timeline: its kind (for the marker), a headline and a detail line. */
 export function describeEvent(event: TimelineEvent): { kind: EventKind; headline: string; detail: string } {
   const data = event.data ?? {};
-  if (event.type === 'tool.called') {
+  if (event.type === ('tool.called' satisfies EventType)) {
     const ok = data.ok !== false;
     return {
       kind: ok ? 'tool' : 'failure',
@@ -38,7 +39,7 @@ export function describeEvent(event: TimelineEvent): { kind: EventKind; headline
         .join(' · '),
     };
   }
-  if (event.type === 'model.called') {
+  if (event.type === ('model.called' satisfies EventType)) {
     return {
       kind: 'model',
       headline: `${text(data.role)} model call`,

@@ -1,32 +1,30 @@
+import {
+  awaitingStatuses as domainAwaiting,
+  operationSources as domainSources,
+  operationStatuses as domainStatuses,
+  requestableOperationTypes,
+  rollbackableStatuses as domainRollbackable,
+  terminalStatuses as domainTerminal,
+  type OperationStatus,
+} from '../../../src/domain/operation-vocabulary.ts';
+
 /** How each status reads, and the tone it is shown in. */
 export type Tone = 'neutral' | 'active' | 'waiting' | 'good' | 'bad';
 
-export const operationStatuses = [
-  'queued',
-  'planning',
-  'awaiting_plan_approval',
-  'executing',
-  'verifying',
-  'reviewing',
-  'awaiting_approval',
-  'merging',
-  'merged',
-  'pr_open',
-  'deploying',
-  'monitoring',
-  'done',
-  'failed',
-  'rejected',
-  'cancelled',
-  'rolled_back',
-];
+// The words come from the server's vocabulary (a dependency-free module), so the two cannot drift.
+// Widened to strings: the dashboard compares them with statuses read from the API.
+export const operationStatuses: string[] = [...domainStatuses];
+export const terminalStatuses: ReadonlySet<string> = domainTerminal;
+export const awaitingStatuses: ReadonlySet<string> = domainAwaiting;
+export const rollbackableStatuses: ReadonlySet<string> = domainRollbackable;
 
-export const operationTypes = ['fix', 'debug', 'implement', 'refactor'];
-export const operationSources = ['dashboard', 'cli', 'api', 'slack', 'github', 'jira', 'sentry', 'detector'];
-export const terminalStatuses = new Set(['done', 'failed', 'rejected', 'cancelled', 'rolled_back']);
-export const awaitingStatuses = new Set(['awaiting_plan_approval', 'awaiting_approval']);
+/** Types a person may start, the form's default (`fix`) first. */
+export const operationTypes: string[] = ['fix', ...requestableOperationTypes.filter((type) => type !== 'fix')];
+/** Sources to filter by, the dashboard's own first. */
+export const operationSources: string[] = ['dashboard', ...domainSources.filter((source) => source !== 'dashboard')];
 
-const tones: Record<string, Tone> = {
+// Keyed by the vocabulary's statuses: a new status does not compile until it has a tone.
+const tones: Record<OperationStatus, Tone> = {
   queued: 'neutral',
   planning: 'active',
   executing: 'active',
@@ -47,7 +45,7 @@ const tones: Record<string, Tone> = {
 };
 
 export function statusTone(status: string): Tone {
-  return tones[status] ?? 'neutral';
+  return tones[status as OperationStatus] ?? 'neutral';
 }
 
 export function statusLabel(status: string): string {
