@@ -155,7 +155,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start();
   registerDetectionMetrics(metrics.registry, store.db);
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: remoteForges.remoteRepositories, forgeProviders, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: remoteForges.remoteRepositories, forgeProviders, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection, log });
   if (!isLoopbackAddress(settings.host)) {
     if (!settings.publicUrl?.startsWith('https:'))
       log.warn('listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address', { host: settings.host });

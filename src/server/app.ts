@@ -18,7 +18,8 @@ import type { Database } from '../store/database.ts';
 import { registerAgentRoutes } from './agent-routes.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { Settings } from '../config/settings-schema.ts';
-import { handleError } from './handle-error.ts';
+import { createErrorHandler } from './handle-error.ts';
+import type { Logger } from '../logging/logger.ts';
 import { createAuthenticate, type AppEnvironment } from './authenticate.ts';
 import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
@@ -68,6 +69,8 @@ export interface AppServices {
   mcp: McpServices;
   inbox: WebhookInbox;
   detection: DetectionService;
+  /** Where errors nobody expected are logged (JSON lines, redacted). */
+  log: Logger;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -75,7 +78,7 @@ const maxBodyBytes = 1024 * 1024;
 /** The HTTP API: /health, /metrics, and /api/* behind the bearer token. */
 export function createApp(services: AppServices): Hono<AppEnvironment> {
   const app = new Hono<AppEnvironment>();
-  app.onError(handleError);
+  app.onError(createErrorHandler(services.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   // First: a request naming a host Mender does not answer to (DNS rebinding) reaches no route.
   app.use('*', createHostCheck(services.settings));
