@@ -25,7 +25,6 @@ import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
 import type { OperationSource } from '../domain/operation-vocabulary.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { roleAtLeast, type Actor, type Role } from '../domain/roles.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { SetupTokenStore } from '../store/setup-token-store.ts';
@@ -43,6 +42,7 @@ import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
 import { registerQuarantineRoutes } from './quarantine-routes.ts';
 import { createHostCheck } from './host-check.ts';
+import { requireRole } from './require-role.ts';
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -121,8 +121,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
       ),
     }),
   );
-  app.post('/api/repos', async (c) => {
-    requireRole(c.get('actor'), 'admin', 'register repositories');
+  app.post('/api/repos', requireRole('admin', 'may register repositories'), async (c) => {
     const { remoteUrl, path, name, ...rest } = await parseBody(c, createRepoBody);
     if (remoteUrl && !services.remoteRepositories)
       throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
@@ -203,8 +202,4 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
 async function statusOf(promise: Promise<{ id: string; status: string }>): Promise<{ id: string; status: string }> {
   const row = await promise;
   return { id: row.id, status: row.status };
-}
-
-function requireRole(actor: Actor, role: Role, what: string): void {
-  if (!roleAtLeast(actor.role, role)) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only ${role}s may ${what}`);
 }

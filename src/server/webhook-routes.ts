@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { deliveryStatuses, type WebhookDeliveryRow, type WebhookInbox } from '../integrations/webhook-inbox.ts';
-import { roleAtLeast, type Actor } from '../domain/roles.ts';
-import { HttpError } from './http-error.ts';
+import type { Actor } from '../domain/roles.ts';
 import { parseQuery } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 import { registerSlackRoutes } from './slack-routes.ts';
 import { registerJiraRoutes } from './jira-routes.ts';
 import { registerSentryRoutes } from './sentry-routes.ts';
@@ -55,9 +55,7 @@ export function registerWebhookRoutes(
   registerSlackRoutes(app, services);
   registerJiraRoutes(app, services);
   registerSentryRoutes(app, services);
-  app.get('/api/integrations/deliveries', async (c) => {
-    const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may read webhook deliveries`);
+  app.get('/api/integrations/deliveries', requireRole('admin', 'may read webhook deliveries'), async (c) => {
     const query = parseQuery(c, listDeliveriesQuery);
     return c.json({ deliveries: (await services.inbox.list(query)).map(deliveryView), counts: await services.inbox.countByStatus(query.source) });
   });
