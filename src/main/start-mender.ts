@@ -32,6 +32,7 @@ import { ForgeRouter } from '../forge/forge-router.ts';
 import { createRemoteForges, forgeProviders } from '../integrations/forge-providers.ts';
 import { createApp } from '../server/app.ts';
 import { isLoopbackAddress } from '../server/host-check.ts';
+import type { AppEnvironment } from '../server/authenticate.ts';
 import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
 import { SignInThrottle } from '../server/session-throttle.ts';
@@ -54,7 +55,7 @@ export interface RunningMender {
   adminToken: string;
   store: Store;
   /** The HTTP app, for in-process requests in tests. */
-  app: Hono<any>;
+  app: Hono<AppEnvironment>;
   stop(): Promise<void>;
 }
 

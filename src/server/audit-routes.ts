@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { Actor } from '../domain/roles.ts';
 import type { Database } from '../store/database.ts';
 import { verifyAuditChain } from '../store/audit-log.ts';
 import { pageAudit, type AuditRecord } from '../store/audit-query.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { parseQuery } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 
@@ -69,7 +69,7 @@ function auditEntryView(record: AuditRecord): AuditEntryView {
  * `{ entries, nextAfter }`); `GET /api/audit/verify` recomputes the hash chain (`?anchor=<sequence>:<hash>`).
  * Register after the `/api/*` bearer-token middleware so both sit behind it.
  */
-export function registerAuditRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { db: Database }): void {
+export function registerAuditRoutes(app: Hono<AppEnvironment>, services: { db: Database }): void {
   // Every user's actions are in it, so only admins read it; verifying reveals no content.
   app.get('/api/audit', requireRole('admin', 'read the audit log'), async (c) => {
     const query = parseQuery(c, auditPageQuery);

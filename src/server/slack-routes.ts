@@ -12,6 +12,7 @@ import { interactionPayload } from '../integrations/slack/slack-interaction-proc
 import { SlackUserLinks } from '../integrations/slack/slack-user-links.ts';
 import type { Database } from '../store/database.ts';
 import type { UserStore } from '../store/user-store.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
@@ -22,7 +23,7 @@ const linkBody = z.object({ user: z.string().min(1), slackUserId }).strict();
 const handledInteractions = new Set(['block_actions', 'view_submission']);
 
 /** Reads and verifies a Slack request: size limit, then the signature over the raw bytes, then the timestamp. */
-async function verifiedSlackBody(c: Context<any>, settings: Settings): Promise<Buffer> {
+async function verifiedSlackBody(c: Context<AppEnvironment>, settings: Settings): Promise<Buffer> {
   const missing = [!settings.slackSigningSecret && 'MENDER_SLACK_SIGNING_SECRET', !settings.slackBotToken && 'MENDER_SLACK_BOT_TOKEN'].filter(Boolean);
   if (missing.length) throw new WebhookRejectedError(503, 'not_configured', `the Slack integration is not configured: set ${missing.join(' and ')}`);
   const raw = await readRawBody(c, settings.webhookBodyLimitBytes);
@@ -34,7 +35,7 @@ async function verifiedSlackBody(c: Context<any>, settings: Settings): Promise<B
  * Slack's two request URLs (see slack-app-manifest.yml). Both answer within Slack's 3 seconds: the
  * verified request is stored in the inbox and the work happens behind, posted with chat.postMessage.
  */
-export function registerSlackRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore }): void {
+export function registerSlackRoutes(app: Hono<AppEnvironment>, services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore }): void {
   // Which Mender user (and role) each Slack member acts as.
   app.get('/api/integrations/slack/users', requireRole('admin', 'link Slack users'), async (c) => {
     return c.json({ links: await new SlackUserLinks(services.db).list() });

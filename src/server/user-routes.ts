@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { roles, type Actor } from '../domain/roles.ts';
+import { roles } from '../domain/roles.ts';
 import type { UserStore } from '../store/user-store.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { HttpError } from './http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
@@ -15,7 +16,7 @@ const createUserBody = z
   .strict();
 
 /** Admins manage users; each new user gets an API token, shown once. */
-export function registerUserRoutes(app: Hono<{ Variables: { actor: Actor } }>, users: UserStore): void {
+export function registerUserRoutes(app: Hono<AppEnvironment>, users: UserStore): void {
   app.get('/api/users', requireRole('admin', 'manage users'), async (c) => {
     return c.json({ users: (await users.list()).map((user) => ({ name: user.name, role: user.role, createdAt: user.createdAt.toISOString() })) });
   });

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { deliveryStatuses, type WebhookDeliveryRow, type WebhookInbox } from '../integrations/webhook-inbox.ts';
-import type { Actor } from '../domain/roles.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { parseQuery } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 import { registerSlackRoutes } from './slack-routes.ts';
@@ -49,7 +49,7 @@ export function deliveryView(row: WebhookDeliveryRow): DeliveryView {
 
 /** The webhook inbox as admins see it: every delivery with its status, attempts and last error. */
 export function registerWebhookRoutes(
-  app: Hono<{ Variables: { actor: Actor } }>,
+  app: Hono<AppEnvironment>,
   services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore },
 ): void {
   registerSlackRoutes(app, services);
