@@ -36,7 +36,10 @@ describe('the one error handler', () => {
   });
 
   it("answers an ingest refusal in Sentry's shape, with its headers", async () => {
-    const error = new IngestError(429, 'rate_limited', 'project 1 may send 2 events per minute', { 'retry-after': '30', 'x-sentry-rate-limits': '30::project' });
+    const error = new IngestError(429, 'rate_limited', 'project 1 may send 2 events per minute', {
+      'retry-after': '30',
+      'x-sentry-rate-limits': '30::project',
+    });
     const response = await appThrowing(error).request('/boom');
     expect(response.status).toBe(429);
     expect(response.headers.get('x-sentry-rate-limits')).toBe('30::project');
