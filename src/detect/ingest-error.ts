@@ -1,4 +1,4 @@
-import { HttpError } from '../server/http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** A refused ingest request: the status a Sentry SDK understands, a stable code and a message saying what to fix. */
 export class IngestError extends HttpError {

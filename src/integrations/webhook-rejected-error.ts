@@ -1,4 +1,4 @@
-import { HttpError } from '../server/http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /**
  * A webhook request refused before anything was stored: 400 malformed, 401 bad signature or stale

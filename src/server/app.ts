@@ -7,7 +7,7 @@ import type { Forge } from '../forge/forge.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { RemoteRepositories } from '../forge/forge.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { registerUserRoutes } from './user-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { Database } from '../store/database.ts';

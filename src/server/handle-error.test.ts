@@ -4,7 +4,7 @@ import { IngestError } from '../detect/ingest-error.ts';
 import { WebhookRejectedError } from '../integrations/webhook-rejected-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createErrorHandler } from './handle-error.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 function recordingLogger(): Logger & { entries: { level: string; message: string; fields?: Record<string, unknown> }[] } {
   const entries: { level: string; message: string; fields?: Record<string, unknown> }[] = [];

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Logger } from '../logging/logger.ts';
 import { BudgetExceededError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../pipeline/pipeline-errors.ts';
 import { RepoRegistrationError } from '../pipeline/register-repo.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /**
  * The one place errors become HTTP responses: `{ error: { code, message, fields? } }`. An error

@@ -11,7 +11,7 @@ import type { EventHub } from '../store/event-hub.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import { roleAtLeast, type Role } from '../domain/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 

@@ -6,7 +6,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import { createOperationBody, decisionBody, listOperationsQuery, requestChangesBody } from './api-schemas.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { operationView } from './operation-view.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
 

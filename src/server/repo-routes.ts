@@ -6,7 +6,7 @@ import type { RepoRow, RepoStore } from '../store/repo-store.ts';
 import { detectCommands } from '../workspace/detect-commands.ts';
 import { createRepoBody } from './api-schemas.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { roleAtLeast } from '../domain/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** Who holds a role or a higher one, as the refusal names them. */
 const holdersOf = { 'team-lead': 'team leads and admins', admin: 'admins' } as const;

@@ -13,7 +13,7 @@ import { SlackUserLinks } from '../integrations/slack/slack-user-links.ts';
 import type { Database } from '../store/database.ts';
 import type { UserStore } from '../store/user-store.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 

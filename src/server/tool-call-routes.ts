@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { decisionBody } from './api-schemas.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 import { ToolCallDecisionError, type ToolCallApprovals, type ToolCallRow } from '../mcp/tool-call-approvals.ts';

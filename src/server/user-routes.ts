@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { roles } from '../domain/roles.ts';
 import type { UserStore } from '../store/user-store.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { requireRole } from './require-role.ts';
 

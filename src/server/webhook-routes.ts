@@ -48,10 +48,7 @@ export function deliveryView(row: WebhookDeliveryRow): DeliveryView {
 }
 
 /** The webhook inbox as admins see it: every delivery with its status, attempts and last error. */
-export function registerWebhookRoutes(
-  app: Hono<AppEnvironment>,
-  services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore },
-): void {
+export function registerWebhookRoutes(app: Hono<AppEnvironment>, services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore }): void {
   registerSlackRoutes(app, services);
   registerJiraRoutes(app, services);
   registerSentryRoutes(app, services);
