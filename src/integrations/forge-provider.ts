@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import type { Settings } from '../config/settings-schema.ts';
 import type { ChangeRequestRecords } from '../forge/change-request-records.ts';
 import type { RemoteRepositories } from '../forge/forge.ts';
@@ -40,8 +40,11 @@ export interface ForgeProvider {
   readonly id: string;
   /** The settings this forge reads, all defined in src/config/settings-schema.ts. */
   readonly settingKeys: readonly (keyof Settings)[];
-  /** Registers its webhook route(s) outside the bearer token: verify, store in the inbox under `id`, acknowledge. */
-  registerWebhookRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void;
+  /**
+   * Registers its webhook route(s) outside the bearer token: verify, store in the inbox under `id`, acknowledge.
+   * Generic over the app's environment: a webhook route reads nothing from the context (it checks its own signature).
+   */
+  registerWebhookRoutes<Environment extends Env>(app: Hono<Environment>, services: { inbox: WebhookInbox; settings: Settings }): void;
   /** Builds its services; inert until a repository is registered from this forge. */
   create(context: ForgeProviderContext): ForgeProviderInstance;
 }

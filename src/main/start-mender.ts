@@ -32,6 +32,7 @@ import { ForgeRouter } from '../forge/forge-router.ts';
 import { createRemoteForges, forgeProviders } from '../integrations/forge-providers.ts';
 import { createApp } from '../server/app.ts';
 import { isLoopbackAddress } from '../server/host-check.ts';
+import type { AppEnvironment } from '../server/authenticate.ts';
 import { SessionStore } from '../store/session-store.ts';
 import { SetupTokenStore } from '../store/setup-token-store.ts';
 import { SignInThrottle } from '../server/session-throttle.ts';
@@ -54,7 +55,7 @@ export interface RunningMender {
   adminToken: string;
   store: Store;
   /** The HTTP app, for in-process requests in tests. */
-  app: Hono<any>;
+  app: Hono<AppEnvironment>;
   stop(): Promise<void>;
 }
 
@@ -155,7 +156,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start();
   registerDetectionMetrics(metrics.registry, store.db);
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: remoteForges.remoteRepositories, forgeProviders, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection });
+  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: remoteForges.remoteRepositories, forgeProviders, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection, log });
   if (!isLoopbackAddress(settings.host)) {
     if (!settings.publicUrl?.startsWith('https:'))
       log.warn('listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address', { host: settings.host });

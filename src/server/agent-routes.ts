@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Settings } from '../config/settings-schema.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
-import { roleAtLeast, type Actor } from '../domain/roles.ts';
-import { HttpError } from './http-error.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { parseBody } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 import type { Database } from '../store/database.ts';
 import { agentSummary } from './agent-summary.ts';
 
@@ -15,7 +15,7 @@ const pauseBody = z.object({ reason: z.string().max(2_000).optional() }).strict(
  * The agent as a whole: status, and the kill switch. Any team lead may pause (stopping must be
  * easy); resuming needs an admin.
  */
-export function registerAgentRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { control: AgentControl; operations: OperationStore; settings: Settings; db: Database }): void {
+export function registerAgentRoutes(app: Hono<AppEnvironment>, services: { control: AgentControl; operations: OperationStore; settings: Settings; db: Database }): void {
   app.get('/api/agent', async (c) => {
     const counts = await services.operations.countByStatus();
     // `by`/`at` are the last pause or resume (the CLI prints them); the summary adds health and the last action.
@@ -25,9 +25,7 @@ export function registerAgentRoutes(app: Hono<{ Variables: { actor: Actor } }>, 
     const body = await parseBody(c, pauseBody, true);
     return c.json(await services.control.pause(c.get('actor').name, body.reason));
   });
-  app.post('/api/agent/resume', async (c) => {
-    const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may resume the agent`);
-    return c.json(await services.control.resume(actor.name));
+  app.post('/api/agent/resume', requireRole('admin', 'may resume the agent'), async (c) => {
+    return c.json(await services.control.resume(c.get('actor').name));
   });
 }

@@ -6,25 +6,19 @@ import type { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
 import type { Forge } from '../forge/forge.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { EventHub } from '../store/event-hub.ts';
-import { registerRemoteRepo, registerRepo } from '../pipeline/register-repo.ts';
 import type { RemoteRepositories } from '../forge/forge.ts';
-import { detectCommands } from '../workspace/detect-commands.ts';
-import { createOperationBody, createRepoBody, decisionBody, listOperationsQuery, requestChangesBody } from './api-schemas.ts';
-import { HttpError } from './http-error.ts';
-import { parseBody, parseQuery } from './parse-request.ts';
+import { HttpError } from '../http/http-error.ts';
 import { registerUserRoutes } from './user-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { Database } from '../store/database.ts';
 import { registerAgentRoutes } from './agent-routes.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { Settings } from '../config/settings-schema.ts';
-import { handleError } from './handle-error.ts';
+import { createErrorHandler } from './handle-error.ts';
+import type { Logger } from '../logging/logger.ts';
 import { createAuthenticate, type AppEnvironment } from './authenticate.ts';
-import { operationView } from './operation-view.ts';
 import { eventStream } from './event-stream.ts';
-import type { OperationSource } from '../domain/operation-vocabulary.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { roleAtLeast, type Actor, type Role } from '../domain/roles.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import type { SessionStore } from '../store/session-store.ts';
 import type { SetupTokenStore } from '../store/setup-token-store.ts';
@@ -42,6 +36,8 @@ import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
 import { registerQuarantineRoutes } from './quarantine-routes.ts';
 import { createHostCheck } from './host-check.ts';
+import { registerRepoRoutes } from './repo-routes.ts';
+import { registerOperationRoutes } from './operation-routes.ts';
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -68,6 +64,8 @@ export interface AppServices {
   mcp: McpServices;
   inbox: WebhookInbox;
   detection: DetectionService;
+  /** Where errors nobody expected are logged (JSON lines, redacted). */
+  log: Logger;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -75,7 +73,7 @@ const maxBodyBytes = 1024 * 1024;
 /** The HTTP API: /health, /metrics, and /api/* behind the bearer token. */
 export function createApp(services: AppServices): Hono<AppEnvironment> {
   const app = new Hono<AppEnvironment>();
-  app.onError(handleError);
+  app.onError(createErrorHandler(services.log));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   // First: a request naming a host Mender does not answer to (DNS rebinding) reaches no route.
   app.use('*', createHostCheck(services.settings));
@@ -106,81 +104,8 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     }),
   );
 
-  app.get('/api/repos', async (c) =>
-    c.json({
-      repos: await Promise.all(
-        (await services.repos.list()).map(async (repo) => ({
-          ...repo,
-          createdAt: repo.createdAt.toISOString(),
-          detectedCommands: detectCommands(repo.path, repo.commands),
-          remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null,
-        })),
-      ),
-    }),
-  );
-  app.post('/api/repos', async (c) => {
-    requireRole(c.get('actor'), 'admin', 'register repositories');
-    const { remoteUrl, path, name, ...rest } = await parseBody(c, createRepoBody);
-    if (remoteUrl && !services.remoteRepositories)
-      throw new HttpError(400, 'invalid_request', 'registering repositories by remote URL is not available in this Mender');
-    const repo = remoteUrl
-      ? await registerRemoteRepo(services.repos, services.remoteRepositories!, { remoteUrl, name, ...rest, source: 'api' })
-      : await registerRepo(services.repos, { name: name!, path: path!, ...rest, source: 'api' }, { replace: false, dataDir: services.settings.dataDir });
-    return c.json(
-      {
-        ...repo,
-        createdAt: repo.createdAt.toISOString(),
-        detectedCommands: detectCommands(repo.path, repo.commands),
-        remote: (await services.remoteRepositories?.remoteOf(repo.id)) ?? null,
-      },
-      201,
-    );
-  });
-
-  app.post('/api/operations', async (c) => {
-    const body = await parseBody(c, createOperationBody);
-    const source: OperationSource = c.get('session') ? 'dashboard' : c.req.header('x-mender-source') === 'cli' ? 'cli' : 'api';
-    const operation = await services.pipeline.create({ ...body, source, actor: c.get('actor') });
-    return c.json({ id: operation.id, status: operation.status }, 201);
-  });
-  app.get('/api/operations', async (c) => {
-    const query = parseQuery(c, listOperationsQuery);
-    const repo = query.repo ? await services.repos.byName(query.repo) : undefined;
-    if (query.repo && !repo) throw new HttpError(404, 'not_found', `repository "${query.repo}" is not registered`);
-    const filter = { status: query.status, type: query.type, source: query.source, repoId: repo?.id };
-    const [rows, total] = await Promise.all([
-      services.operations.list({ ...filter, limit: query.limit, offset: query.offset }),
-      services.operations.count(filter),
-    ]);
-    return c.json({ operations: await Promise.all(rows.map((row) => operationView(row, services, false))), total });
-  });
-  app.get('/api/operations/:id', async (c) => c.json(await operationView(await services.operations.get(c.req.param('id')), services, true)));
-  app.get('/api/operations/:id/diff', async (c) => {
-    const operation = await services.operations.get(c.req.param('id'));
-    const changeRequest = await services.forge.changeRequestOf(operation.id);
-    if (!changeRequest) throw new HttpError(404, 'not_found', `operation ${operation.id} has no change yet (status ${operation.status})`);
-    return c.body(changeRequest.diff, 200, { 'content-type': 'text/x-diff; charset=utf-8' });
-  });
-  app.get('/api/operations/:id/artifacts/:artifactId', async (c) => c.text(await services.operations.artifact(c.req.param('id'), c.req.param('artifactId'))));
-
-  app.post('/api/operations/:id/approve', async (c) =>
-    c.json(await statusOf(services.pipeline.approve(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))),
-  );
-  app.post('/api/operations/:id/reject', async (c) =>
-    c.json(await statusOf(services.pipeline.reject(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))),
-  );
-  app.post('/api/operations/:id/request-changes', async (c) =>
-    c.json(await statusOf(services.pipeline.requestChanges(c.req.param('id'), c.get('actor'), (await parseBody(c, requestChangesBody)).comment))),
-  );
-  app.post('/api/operations/:id/cancel', async (c) =>
-    c.json(await statusOf(services.pipeline.cancel(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment))),
-  );
-  app.post('/api/operations/:id/rollback', async (c) => {
-    const created = await services.pipeline.rollback(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment);
-    return c.json({ id: created.id, status: created.status, rollbackOf: created.rollbackOf }, 201);
-  });
-  app.post('/api/operations/:id/retry', async (c) => c.json(await statusOf(services.pipeline.retry(c.req.param('id'), c.get('actor')))));
-
+  registerRepoRoutes(app, services);
+  registerOperationRoutes(app, services);
   app.get('/api/events', (c) => eventStream(c, services));
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });
@@ -195,13 +120,4 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   // Last: the dashboard answers every page path the routes above did not.
   registerDashboardAssets(app, { directory: services.dashboardDirectory });
   return app;
-}
-
-async function statusOf(promise: Promise<{ id: string; status: string }>): Promise<{ id: string; status: string }> {
-  const row = await promise;
-  return { id: row.id, status: row.status };
-}
-
-function requireRole(actor: Actor, role: Role, what: string): void {
-  if (!roleAtLeast(actor.role, role)) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only ${role}s may ${what}`);
 }

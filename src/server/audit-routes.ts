@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAtLeast, type Actor } from '../domain/roles.ts';
 import type { Database } from '../store/database.ts';
 import { verifyAuditChain } from '../store/audit-log.ts';
 import { pageAudit, type AuditRecord } from '../store/audit-query.ts';
-import { HttpError } from './http-error.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { parseQuery } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 
 /** The most rows one page answers: a full export pages through the API rather than loading it whole. */
 export const maxAuditPageSize = 1000;
@@ -69,11 +69,9 @@ function auditEntryView(record: AuditRecord): AuditEntryView {
  * `{ entries, nextAfter }`); `GET /api/audit/verify` recomputes the hash chain (`?anchor=<sequence>:<hash>`).
  * Register after the `/api/*` bearer-token middleware so both sit behind it.
  */
-export function registerAuditRoutes(app: Hono<{ Variables: { actor: Actor } }>, services: { db: Database }): void {
-  app.get('/api/audit', async (c) => {
-    // Every user's actions are in it, so only admins read it; verifying reveals no content.
-    const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins read the audit log`);
+export function registerAuditRoutes(app: Hono<AppEnvironment>, services: { db: Database }): void {
+  // Every user's actions are in it, so only admins read it; verifying reveals no content.
+  app.get('/api/audit', requireRole('admin', 'read the audit log'), async (c) => {
     const query = parseQuery(c, auditPageQuery);
     const page = await pageAudit(services.db, query);
     return c.json({ entries: page.entries.map(auditEntryView), nextAfter: page.nextAfter });

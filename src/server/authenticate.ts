@@ -2,7 +2,7 @@ import type { Context, Next } from 'hono';
 import type { UserStore } from '../store/user-store.ts';
 import { csrfMatches, type ActiveSession, type SessionLookup, type SessionStore } from '../store/session-store.ts';
 import { roleAtLeast, type Actor } from '../domain/roles.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { csrfHeaderName, readSessionCookie } from './session-cookie.ts';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Context, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 
 /** Where `npm run build:web` puts the dashboard. */
 export const defaultDashboardDirectory = path.resolve(import.meta.dirname, '../../web/dist');
@@ -84,9 +84,10 @@ async function sendFile(c: Context, file: string, cacheControl: string): Promise
 
 /**
  * Serves the built dashboard at `/`: files from `web/dist`, and index.html for any other page path
- * (the dashboard routes in the browser). Register it after every other route.
+ * (the dashboard routes in the browser). Register it after every other route. It reads nothing
+ * from the context, so it takes any app's environment (the server's, or a test's bare one).
  */
-export function registerDashboardAssets(app: Hono<any>, options: { directory?: string } = {}): void {
+export function registerDashboardAssets<Environment extends Env>(app: Hono<Environment>, options: { directory?: string } = {}): void {
   const directory = path.resolve(options.directory ?? defaultDashboardDirectory);
   app.get('*', async (c) => {
     const requestPath = c.req.path;

@@ -1,13 +1,19 @@
 import type { Context } from 'hono';
+import type { Logger } from '../logging/logger.ts';
 import { BudgetExceededError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../pipeline/pipeline-errors.ts';
 import { RepoRegistrationError } from '../pipeline/register-repo.ts';
-import { HttpError } from './http-error.ts';
-import { WebhookRejectedError } from '../integrations/webhook-rejected-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
-/** The one place errors become HTTP responses: `{ error: { code, message, fields? } }`. */
-export function handleError(error: Error, c: Context): Response {
-  if (error instanceof HttpError) return c.json({ error: { code: error.code, message: error.message, fields: error.fields } }, error.status);
-  if (error instanceof WebhookRejectedError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+/**
+ * The one place errors become HTTP responses: `{ error: { code, message, fields? } }`. An error
+ * nobody expected is a 500 whose details go to Mender's (redacting) log, not to the caller.
+ */
+export function createErrorHandler(log: Logger): (error: Error, c: Context) => Response {
+  return (error, c) => handleError(error, c, log);
+}
+
+function handleError(error: Error, c: Context, log: Logger): Response {
+  if (error instanceof HttpError) return c.json(error.responseBody(), error.status, error.headers);
   if (error instanceof NotFoundError) return c.json({ error: { code: error.code, message: error.message } }, 404);
   if (error instanceof ForbiddenError) return c.json({ error: { code: error.code, message: error.message } }, 403);
   if (error instanceof BudgetExceededError) return c.json({ error: { code: error.code, message: error.message } }, 429, error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {});
@@ -20,7 +26,7 @@ export function handleError(error: Error, c: Context): Response {
   const dataException = databaseDataException(error);
   if (dataException)
     return c.json({ error: { code: 'invalid_request', message: `the request holds a value the database cannot store (${dataException}): remove NUL characters and keep numbers in range` } }, 400);
-  console.error(error);
+  log.error('a request failed with an unexpected error', { method: c.req.method, path: c.req.path, error: error.stack ?? error.message });
   return c.json({ error: { code: 'internal_error', message: 'internal error; see the Mender log' } }, 500);
 }
 

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'hono';
 import type { Settings } from '../config/settings-schema.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 const loopbackNames = ['localhost', '127.0.0.1', '::1'];
 const wildcardAddresses = new Set(['0.0.0.0', '::']);

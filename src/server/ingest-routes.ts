@@ -14,48 +14,41 @@ import { readBodyWithin } from '../http/read-body-within.ts';
  */
 export function registerIngestRoutes(app: Hono<AppEnvironment>, services: IngestServices): void {
   for (const kind of ['envelope', 'store'] as const) {
+    // A refusal is an IngestError, which the app's error handler answers in Sentry's shape.
     const handler = async (c: Context<AppEnvironment>) => {
-      try {
-        const result = await ingestSentryRequest(services, kind, c.req.param('projectId') ?? '', ingestRequestOf(c));
-        return c.json({ id: result.id });
-      } catch (error) {
-        return refusal(c, error);
-      }
+      const result = await ingestSentryRequest(services, kind, c.req.param('projectId') ?? '', ingestRequestOf(c));
+      return c.json({ id: result.id });
     };
     app.post(`/api/:projectId/${kind}/`, handler);
     app.post(`/api/:projectId/${kind}`, handler);
   }
 
   app.post('/api/logs/:projectId', async (c) => {
-    try {
-      const project = await findProject(services.projects, c.req.param('projectId'));
-      const keyKind = checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
-      const raw = await readLimitedBody(ingestRequestOf(c), services.maxEnvelopeBytes);
-      const body = await decodeBody(raw, c.req.header('content-encoding'), services.maxEnvelopeBytes);
-      const events: string[] = [];
-      let lines = 0;
-      for (const line of body.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        lines += 1;
-        if (Buffer.byteLength(line) > maxEventItemBytes)
-          throw new IngestError(413, 'line_too_large', `line ${lines} is longer than ${maxEventItemBytes} bytes`);
-        if (line.trimStart().startsWith('{')) {
-          try {
-            JSON.parse(line);
-          } catch {
-            throw new IngestError(400, 'malformed_line', `line ${lines} starts like JSON but is not valid JSON: send one JSON object per line`);
-          }
+    const project = await findProject(services.projects, c.req.param('projectId'));
+    const keyKind = checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
+    const raw = await readLimitedBody(ingestRequestOf(c), services.maxEnvelopeBytes);
+    const body = await decodeBody(raw, c.req.header('content-encoding'), services.maxEnvelopeBytes);
+    const events: string[] = [];
+    let lines = 0;
+    for (const line of body.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      lines += 1;
+      if (Buffer.byteLength(line) > maxEventItemBytes)
+        throw new IngestError(413, 'line_too_large', `line ${lines} is longer than ${maxEventItemBytes} bytes`);
+      if (line.trimStart().startsWith('{')) {
+        try {
+          JSON.parse(line);
+        } catch {
+          throw new IngestError(400, 'malformed_line', `line ${lines} starts like JSON but is not valid JSON: send one JSON object per line`);
         }
-        const event = logLineToEvent(line, `api:${project.name}`);
-        if (event) events.push(JSON.stringify(event));
       }
-      takeQuota(services, project, events.length);
-      if (events.length)
-        await services.inbox.write([{ projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length, serverSide: keyKind === 'server' }]);
-      return c.json({ lines, events: events.length });
-    } catch (error) {
-      return refusal(c, error);
+      const event = logLineToEvent(line, `api:${project.name}`);
+      if (event) events.push(JSON.stringify(event));
     }
+    takeQuota(services, project, events.length);
+    if (events.length)
+      await services.inbox.write([{ projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length, serverSide: keyKind === 'server' }]);
+    return c.json({ lines, events: events.length });
   });
 }
 
@@ -65,11 +58,4 @@ function ingestRequestOf(c: Context<AppEnvironment>): IngestRequest {
     header: (name) => c.req.header(name),
     readBody: (limit, tooLarge) => readBodyWithin(c, limit, tooLarge),
   };
-}
-
-function refusal(c: Context<AppEnvironment>, error: unknown): Response {
-  if (!(error instanceof IngestError)) throw error;
-  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  // Sentry SDKs read `detail`; Mender's own clients read `error`.
-  return c.json({ detail: error.message, error: { code: error.code, message: error.message } }, error.status);
 }

@@ -11,8 +11,9 @@ import type { EventHub } from '../store/event-hub.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import { roleAtLeast, type Role } from '../domain/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 
 export interface IssueRouteServices {
   db: Database;
@@ -70,9 +71,8 @@ export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRo
   app.get('/api/projects', async (c) =>
     c.json({ projects: (await detection.projects.list()).map((project) => projectView(project, c.req.url, c.get('actor').role)) }),
   );
-  app.post('/api/projects', async (c) => {
+  app.post('/api/projects', requireRole('admin', 'may create projects'), async (c) => {
     const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may create projects`);
     const body = await parseBody(c, createProjectBody);
     const repo = await services.repos.byName(body.repo);
     if (!repo) throw new HttpError(404, 'not_found', `repository "${body.repo}" is not registered: add it with \`mender repo add <path>\` first`);
@@ -89,10 +89,8 @@ export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRo
     if (!issue) throw new HttpError(404, 'not_found', `issue ${c.req.param('id')} does not exist: list issues with \`mender issues\``);
     return c.json(issue);
   });
-  app.post('/api/issues/:id/resolve', async (c) => {
+  app.post('/api/issues/:id/resolve', requireRole('team-lead', 'may resolve issues'), async (c) => {
     const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'team-lead'))
-      throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may resolve issues`);
     const resolved = await resolveIssue(db, c.req.param('id'));
     if (!resolved) throw new HttpError(404, 'not_found', `issue ${c.req.param('id')} does not exist: list issues with \`mender issues\``);
     const recorded = await db.transaction((transaction) =>

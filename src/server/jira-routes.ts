@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Hono } from 'hono';
+import type { AppEnvironment } from './authenticate.ts';
 import type { Settings } from '../config/settings-schema.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { readRawBody } from '../integrations/raw-body.ts';
@@ -13,7 +14,7 @@ import { jiraWebhookPayload } from '../integrations/jira/jira-processor.ts';
  * of the raw body>`. Jira sends no signed timestamp and its `X-Atlassian-Webhook-Identifier` is not
  * signed: a replay is caught by the digest of the signed body (kept with the delivery), whatever id it carries.
  */
-export function registerJiraRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
+export function registerJiraRoutes(app: Hono<AppEnvironment>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/jira', async (c) => {
     const secret = services.settings.jiraWebhookSecret;
     if (!secret)

@@ -8,7 +8,7 @@ import type { Redactor } from '../safety/redaction.ts';
 import { roleAtLeast } from '../domain/roles.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import { bearerActor, type AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import type { RepoStore } from '../store/repo-store.ts';
 import type { UserStore } from '../store/user-store.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { findUnstorable } from '../store/storable-text.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** Parses a JSON body against a schema; an empty body counts as `{}` where `optional`. */
 export async function parseBody<Schema extends z.ZodType>(c: Context<any>, schema: Schema, optional = false): Promise<z.output<Schema>> {

@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../config/load-settings.ts';
 import { settingsSchema, type Settings } from '../config/settings-schema.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SettingChange, SettingOverrideStore } from '../store/setting-overrides.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'runtime';
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Hono } from 'hono';
+import type { AppEnvironment } from './authenticate.ts';
 import { z } from 'zod';
 import type { Settings } from '../config/settings-schema.ts';
 import type { WebhookInbox } from '../integrations/webhook-inbox.ts';
@@ -16,7 +17,7 @@ import { eventAlertPayload, issuePayload, sentryResources } from '../integration
  * `Sentry-Hook-Resource` says what it is. Issue alerts (`event_alert`) and new issues (`issue`)
  * are stored; other resources are acknowledged and dropped. Sentry wants an answer within 1 s.
  */
-export function registerSentryRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
+export function registerSentryRoutes(app: Hono<AppEnvironment>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/sentry', async (c) => {
     const secret = services.settings.sentryClientSecret;
     if (!secret)

@@ -10,7 +10,7 @@ import { csrfTokenFor } from '../store/session-store.ts';
 import type { SetupTokenStore } from '../store/setup-token-store.ts';
 import { verifyPassword, type UserStore } from '../store/user-store.ts';
 import { activeSessionOrThrow, requireCsrfToken, type AppEnvironment } from './authenticate.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
 import { clearSessionCookie, clientAddress, readSessionCookie, writeSessionCookie } from './session-cookie.ts';
 import type { SignInThrottle } from './session-throttle.ts';

@@ -12,21 +12,18 @@ import { interactionPayload } from '../integrations/slack/slack-interaction-proc
 import { SlackUserLinks } from '../integrations/slack/slack-user-links.ts';
 import type { Database } from '../store/database.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { roleAtLeast, type Actor } from '../domain/roles.ts';
-import { HttpError } from './http-error.ts';
+import type { AppEnvironment } from './authenticate.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack member id looks like U012AB3CD (profile → ⋮ → Copy member ID)');
 const linkBody = z.object({ user: z.string().min(1), slackUserId }).strict();
 
-function requireAdmin(actor: Actor): void {
-  if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins link Slack users`);
-}
-
 const handledInteractions = new Set(['block_actions', 'view_submission']);
 
 /** Reads and verifies a Slack request: size limit, then the signature over the raw bytes, then the timestamp. */
-async function verifiedSlackBody(c: Context<any>, settings: Settings): Promise<Buffer> {
+async function verifiedSlackBody(c: Context<AppEnvironment>, settings: Settings): Promise<Buffer> {
   const missing = [!settings.slackSigningSecret && 'MENDER_SLACK_SIGNING_SECRET', !settings.slackBotToken && 'MENDER_SLACK_BOT_TOKEN'].filter(Boolean);
   if (missing.length) throw new WebhookRejectedError(503, 'not_configured', `the Slack integration is not configured: set ${missing.join(' and ')}`);
   const raw = await readRawBody(c, settings.webhookBodyLimitBytes);
@@ -38,22 +35,19 @@ async function verifiedSlackBody(c: Context<any>, settings: Settings): Promise<B
  * Slack's two request URLs (see slack-app-manifest.yml). Both answer within Slack's 3 seconds: the
  * verified request is stored in the inbox and the work happens behind, posted with chat.postMessage.
  */
-export function registerSlackRoutes(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore }): void {
+export function registerSlackRoutes(app: Hono<AppEnvironment>, services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore }): void {
   // Which Mender user (and role) each Slack member acts as.
-  app.get('/api/integrations/slack/users', async (c) => {
-    requireAdmin(c.get('actor') as Actor);
+  app.get('/api/integrations/slack/users', requireRole('admin', 'link Slack users'), async (c) => {
     return c.json({ links: await new SlackUserLinks(services.db).list() });
   });
-  app.post('/api/integrations/slack/users', async (c) => {
-    requireAdmin(c.get('actor') as Actor);
+  app.post('/api/integrations/slack/users', requireRole('admin', 'link Slack users'), async (c) => {
     const body = await parseBody(c, linkBody);
     const user = await services.users.byName(body.user);
     if (!user) throw new HttpError(404, 'not_found', `user ${body.user} does not exist: create it with \`mender user add ${body.user} --role team-lead\``);
     await new SlackUserLinks(services.db).link(body.slackUserId, user.id);
     return c.json({ user: user.name, role: user.role, slackUserId: body.slackUserId }, 201);
   });
-  app.delete('/api/integrations/slack/users/:slackUserId', async (c) => {
-    requireAdmin(c.get('actor') as Actor);
+  app.delete('/api/integrations/slack/users/:slackUserId', requireRole('admin', 'link Slack users'), async (c) => {
     const removed = await new SlackUserLinks(services.db).unlink(c.req.param('slackUserId'));
     if (!removed) throw new HttpError(404, 'not_found', `Slack member ${c.req.param('slackUserId')} is not linked`);
     return c.json({ unlinked: c.req.param('slackUserId') });

@@ -1,10 +1,10 @@
 import type { Hono } from 'hono';
 import type { OperationStore } from '../pipeline/operation-store.ts';
-import { roleAtLeast } from '../domain/roles.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { decisionBody } from './api-schemas.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 import { ToolCallDecisionError, type ToolCallApprovals, type ToolCallRow } from '../mcp/tool-call-approvals.ts';
 
 /** Listing and deciding external MCP tool calls that wait for approval (under /api, behind its token). */
@@ -20,10 +20,8 @@ export function registerToolCallRoutes(
     ['approve', 'approved'],
     ['deny', 'denied'],
   ] as const) {
-    app.post(`/api/operations/:id/tool-calls/:callId/${action}`, async (c) => {
+    app.post(`/api/operations/:id/tool-calls/:callId/${action}`, requireRole('team-lead', 'may decide tool calls'), async (c) => {
       const actor = c.get('actor');
-      if (!roleAtLeast(actor.role, 'team-lead'))
-        throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only team leads and admins may decide tool calls`);
       const operation = await services.operations.get(c.req.param('id'));
       const body = await parseBody(c, decisionBody, true);
       try {

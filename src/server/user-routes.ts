@@ -1,9 +1,11 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { roleAtLeast, roles, type Actor } from '../domain/roles.ts';
+import { roles } from '../domain/roles.ts';
 import type { UserStore } from '../store/user-store.ts';
-import { HttpError } from './http-error.ts';
+import type { AppEnvironment } from './authenticate.ts';
+import { HttpError } from '../http/http-error.ts';
 import { parseBody } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 
 const createUserBody = z
   .object({
@@ -14,21 +16,15 @@ const createUserBody = z
   .strict();
 
 /** Admins manage users; each new user gets an API token, shown once. */
-export function registerUserRoutes(app: Hono<{ Variables: { actor: Actor } }>, users: UserStore): void {
-  app.get('/api/users', async (c) => {
-    requireAdmin(c.get('actor'));
+export function registerUserRoutes(app: Hono<AppEnvironment>, users: UserStore): void {
+  app.get('/api/users', requireRole('admin', 'manage users'), async (c) => {
     return c.json({ users: (await users.list()).map((user) => ({ name: user.name, role: user.role, createdAt: user.createdAt.toISOString() })) });
   });
-  app.post('/api/users', async (c) => {
-    requireAdmin(c.get('actor'));
+  app.post('/api/users', requireRole('admin', 'manage users'), async (c) => {
     const body = await parseBody(c, createUserBody);
     if (await users.byName(body.name)) throw new HttpError(409, 'conflict', `user ${body.name} exists`);
     const user = await users.save(body.name, body.role, body.password);
     const token = await users.issueToken(user.id, 'created with the user');
     return c.json({ name: user.name, role: user.role, token }, 201);
   });
-}
-
-function requireAdmin(actor: Actor): void {
-  if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins manage users`);
 }

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { deliveryStatuses, type WebhookDeliveryRow, type WebhookInbox } from '../integrations/webhook-inbox.ts';
-import { roleAtLeast, type Actor } from '../domain/roles.ts';
-import { HttpError } from './http-error.ts';
+import type { AppEnvironment } from './authenticate.ts';
 import { parseQuery } from './parse-request.ts';
+import { requireRole } from './require-role.ts';
 import { registerSlackRoutes } from './slack-routes.ts';
 import { registerJiraRoutes } from './jira-routes.ts';
 import { registerSentryRoutes } from './sentry-routes.ts';
@@ -48,16 +48,11 @@ export function deliveryView(row: WebhookDeliveryRow): DeliveryView {
 }
 
 /** The webhook inbox as admins see it: every delivery with its status, attempts and last error. */
-export function registerWebhookRoutes(
-  app: Hono<{ Variables: { actor: Actor } }>,
-  services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore },
-): void {
+export function registerWebhookRoutes(app: Hono<AppEnvironment>, services: { inbox: WebhookInbox; settings: Settings; db: Database; users: UserStore }): void {
   registerSlackRoutes(app, services);
   registerJiraRoutes(app, services);
   registerSentryRoutes(app, services);
-  app.get('/api/integrations/deliveries', async (c) => {
-    const actor = c.get('actor');
-    if (!roleAtLeast(actor.role, 'admin')) throw new HttpError(403, 'forbidden', `${actor.name} is ${actor.role}; only admins may read webhook deliveries`);
+  app.get('/api/integrations/deliveries', requireRole('admin', 'may read webhook deliveries'), async (c) => {
     const query = parseQuery(c, listDeliveriesQuery);
     return c.json({ deliveries: (await services.inbox.list(query)).map(deliveryView), counts: await services.inbox.countByStatus(query.source) });
   });

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { z } from 'zod';
 import type { Settings } from '../../config/settings-schema.ts';
 import { parseWebhookJson } from '../parse-webhook-body.ts';
@@ -19,7 +19,7 @@ const eventPattern = /^[a-z_]{1,60}$/;
  * processing happens in the queue, so a slow step never delays the answer. A redelivery (same
  * X-GitHub-Delivery) is acknowledged and stores nothing.
  */
-export function registerGitHubWebhookRoute(app: Hono<any>, services: { inbox: WebhookInbox; settings: Settings }): void {
+export function registerGitHubWebhookRoute<Environment extends Env>(app: Hono<Environment>, services: { inbox: WebhookInbox; settings: Settings }): void {
   app.post('/webhooks/github', async (c) => {
     const secret = services.settings.githubWebhookSecret;
     if (!secret)
