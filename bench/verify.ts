@@ -52,7 +52,11 @@ function wholeSuiteRed(checks: CheckRunner): CheckRunner {
   return { ...checks, runChangedTests: async () => ({ ok: false, reason: 'bench: red on the whole suite' }) };
 }
 
-async function verifyOnce(fixture: ShapeFixture, checks: CheckRunner, baseline: Awaited<ReturnType<typeof collectBaseline>>): Promise<{ ms: number; evidence: AttemptEvidence }> {
+async function verifyOnce(
+  fixture: ShapeFixture,
+  checks: CheckRunner,
+  baseline: Awaited<ReturnType<typeof collectBaseline>>,
+): Promise<{ ms: number; evidence: AttemptEvidence }> {
   const baseCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fixture.folder, encoding: 'utf8' }).trim();
   // What the coder left: the new test and the fix, uncommitted in the worktree.
   fs.writeFileSync(path.join(fixture.folder, fixture.newTest.path), fixture.newTest.content);

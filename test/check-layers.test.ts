@@ -13,12 +13,18 @@ const order = readLayerOrder(path.join(projectRoot, 'scripts/layers.json'));
 /** The check in-process, as `file:line  message` lines: the process is run only where its exit code matters. */
 function violationLines(root: string): string[] {
   const tree = readSourceTree(root);
-  return layerViolations(order, tree.fileCounts.keys(), tree.crossFolderImports).map((violation) => `${violation.file}:${violation.line}  ${violation.message}`);
+  return layerViolations(order, tree.fileCounts.keys(), tree.crossFolderImports).map(
+    (violation) => `${violation.file}:${violation.line}  ${violation.message}`,
+  );
 }
 
 async function checkLayers(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(projectRoot, 'bin/run-ts.mjs'), path.join(projectRoot, 'scripts/check-layers.ts'), ...args], { cwd: projectRoot });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(projectRoot, 'bin/run-ts.mjs'), path.join(projectRoot, 'scripts/check-layers.ts'), ...args],
+      { cwd: projectRoot },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -96,7 +102,11 @@ describe('scripts/check-layers.ts', () => {
     write('src/queue/jobs.ts', `import { more } from '../store/more.ts';\nexport const jobs = more;\n`);
     const tree = readSourceTree(root);
     const graph = folderGraph(tree.crossFolderImports);
-    expect(Object.fromEntries([...graph].map(([folder, targets]) => [folder, Object.fromEntries(targets)]))).toEqual({ pipeline: { store: 1 }, store: { pipeline: 1 }, queue: { store: 1 } });
+    expect(Object.fromEntries([...graph].map(([folder, targets]) => [folder, Object.fromEntries(targets)]))).toEqual({
+      pipeline: { store: 1 },
+      store: { pipeline: 1 },
+      queue: { store: 1 },
+    });
     expect(folderCycles([...tree.fileCounts.keys()], graph)).toEqual([['pipeline', 'store']]);
     expect(Object.fromEntries(tree.fileCounts)).toEqual({ pipeline: 1, queue: 1, store: 2 });
   });

@@ -30,7 +30,8 @@ export function coderPrompt(input: CoderPromptInput): string {
   if (input.skills) parts.push(input.skills);
   parts.push(`Test command: ${input.testCommand ?? 'none detected'}`);
   parts.push(`Attempt ${input.attempt} of ${input.maxAttempts}.`);
-  if (input.previousFailure) parts.push(`The previous attempt did not verify. The worktree still holds its changes. What the pipeline found:\n${input.previousFailure}`);
+  if (input.previousFailure)
+    parts.push(`The previous attempt did not verify. The worktree still holds its changes. What the pipeline found:\n${input.previousFailure}`);
   if (input.humanFeedback) parts.push(`A human reviewer asked for changes:\n${input.humanFeedback}`);
   parts.push('Make the change test-first, then call finish.');
   return parts.join('\n\n');

@@ -44,11 +44,22 @@ describe('modelForRole', () => {
   });
 
   it("sends the provider's own key when MENDER_MODEL_API_KEY is unset, and MENDER_MODEL_API_KEY when it is set", async () => {
-    expect((await credentialsSent(settings({ model: 'anthropic:claude-x', modelBaseUrl: baseUrl, anthropicApiKey: 'anthropic-key', openaiApiKey: 'openai-key' })))?.apiKey).toBe('anthropic-key');
-    expect((await credentialsSent(settings({ model: 'openai:gpt-x', modelBaseUrl: baseUrl, anthropicApiKey: 'anthropic-key', openaiApiKey: 'openai-key' })))?.authorization).toBe('Bearer openai-key');
-    expect((await credentialsSent(settings({ model: 'anthropic:claude-x', modelBaseUrl: baseUrl, modelApiKey: 'shared-key', anthropicApiKey: 'anthropic-key' })))?.apiKey).toBe('shared-key');
+    expect(
+      (await credentialsSent(settings({ model: 'anthropic:claude-x', modelBaseUrl: baseUrl, anthropicApiKey: 'anthropic-key', openaiApiKey: 'openai-key' })))
+        ?.apiKey,
+    ).toBe('anthropic-key');
+    expect(
+      (await credentialsSent(settings({ model: 'openai:gpt-x', modelBaseUrl: baseUrl, anthropicApiKey: 'anthropic-key', openaiApiKey: 'openai-key' })))
+        ?.authorization,
+    ).toBe('Bearer openai-key');
+    expect(
+      (await credentialsSent(settings({ model: 'anthropic:claude-x', modelBaseUrl: baseUrl, modelApiKey: 'shared-key', anthropicApiKey: 'anthropic-key' })))
+        ?.apiKey,
+    ).toBe('shared-key');
     // openai-compatible has no key of its own: only MENDER_MODEL_API_KEY is sent.
-    expect((await credentialsSent(settings({ model: 'openai-compatible:qwen', modelBaseUrl: baseUrl, openaiApiKey: 'openai-key' })))?.authorization).toBeUndefined();
+    expect(
+      (await credentialsSent(settings({ model: 'openai-compatible:qwen', modelBaseUrl: baseUrl, openaiApiKey: 'openai-key' })))?.authorization,
+    ).toBeUndefined();
   });
 
   it('refuses an openai-compatible model without a base URL, saying what to set', () => {
@@ -59,6 +70,8 @@ describe('modelForRole', () => {
 
 describe('parseModelSpec', () => {
   it('names every provider when the text is not provider:model', () => {
-    expect(() => parseModelSpec('gemini:pro')).toThrow('"gemini:pro" is not provider:model; use anthropic:<model>, openai:<model> or openai-compatible:<model>');
+    expect(() => parseModelSpec('gemini:pro')).toThrow(
+      '"gemini:pro" is not provider:model; use anthropic:<model>, openai:<model> or openai-compatible:<model>',
+    );
   });
 });

@@ -12,7 +12,10 @@ export interface RoleModel {
   model: LanguageModel;
 }
 
-export type ModelSettings = Pick<Settings, 'model' | 'plannerModel' | 'coderModel' | 'reviewerModel' | 'modelBaseUrl' | 'modelApiKey' | ProviderApiKeySetting | 'modelTimeoutSeconds'>;
+export type ModelSettings = Pick<
+  Settings,
+  'model' | 'plannerModel' | 'coderModel' | 'reviewerModel' | 'modelBaseUrl' | 'modelApiKey' | ProviderApiKeySetting | 'modelTimeoutSeconds'
+>;
 
 const roleSetting = { planner: 'plannerModel', coder: 'coderModel', reviewer: 'reviewerModel' } as const;
 const roleVariable = { planner: 'MENDER_PLANNER_MODEL', coder: 'MENDER_CODER_MODEL', reviewer: 'MENDER_REVIEWER_MODEL' } as const;
@@ -28,6 +31,10 @@ export function modelForRole(role: ModelRole, settings: ModelSettings): RoleMode
   const spec = parseModelSpec(text);
   const provider = modelProviderOf(spec.provider);
   const providerApiKey = 'apiKey' in provider ? settings[provider.apiKey.setting] : undefined;
-  const model = createLanguageModel(spec, { baseUrl: settings.modelBaseUrl, apiKey: settings.modelApiKey ?? providerApiKey, timeoutMs: settings.modelTimeoutSeconds * 1000 });
+  const model = createLanguageModel(spec, {
+    baseUrl: settings.modelBaseUrl,
+    apiKey: settings.modelApiKey ?? providerApiKey,
+    timeoutMs: settings.modelTimeoutSeconds * 1000,
+  });
   return { role, spec, model };
 }

@@ -11,7 +11,9 @@ export const planSchema = z.object({
   steps: z
     .array(
       z.object({
-        type: z.enum(planStepTypes).describe('test: write a failing test first; implement: change source; verify: run checks; refactor: restructure without behaviour change.'),
+        type: z
+          .enum(planStepTypes)
+          .describe('test: write a failing test first; implement: change source; verify: run checks; refactor: restructure without behaviour change.'),
         description: z.string().min(1),
         files: z.array(z.string()).optional(),
       }),

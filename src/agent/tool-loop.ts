@@ -58,7 +58,13 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
           // A tool that throws is a defect, but the model still gets a result it can read.
           result = { ok: false, error: { code: 'io_error', message: (error as Error).message } };
         }
-        await options.onToolCall?.({ name: tool.name, input, ok: result.ok, errorCode: result.ok ? undefined : result.error.code, durationMs: Date.now() - started });
+        await options.onToolCall?.({
+          name: tool.name,
+          input,
+          ok: result.ok,
+          errorCode: result.ok ? undefined : result.error.code,
+          durationMs: Date.now() - started,
+        });
         return presentResult(tool.name, result, options);
       },
     });
@@ -80,7 +86,9 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     for (const call of step.toolCalls) {
       if (options.stopTools.includes(call.toolName) && !stoppedWith) {
         const matchingResult = step.toolResults.find((toolResult) => toolResult.toolCallId === call.toolCallId);
-        const accepted = matchingResult && !(typeof matchingResult.output === 'object' && matchingResult.output !== null && 'ok' in matchingResult.output && matchingResult.output.ok === false);
+        const accepted =
+          matchingResult &&
+          !(typeof matchingResult.output === 'object' && matchingResult.output !== null && 'ok' in matchingResult.output && matchingResult.output.ok === false);
         if (accepted) stoppedWith = { name: call.toolName, input: call.input };
       }
     }

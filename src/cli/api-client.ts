@@ -26,7 +26,11 @@ export function createApiClient(settings: Settings, env: NodeJS.ProcessEnv = pro
   const baseUrl = (env.MENDER_URL ?? `http://${host}:${settings.port}`).replace(/\/$/, '');
   const tokenFile = path.join(settings.dataDir, 'admin-token');
   const token = settings.adminToken ?? (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : undefined);
-  const headers = (): Record<string, string> => ({ 'content-type': 'application/json', 'x-mender-source': 'cli', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+  const headers = (): Record<string, string> => ({
+    'content-type': 'application/json',
+    'x-mender-source': 'cli',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
 
   async function call(method: string, route: string, body?: unknown): Promise<Response> {
     let response: Response;
@@ -54,7 +58,9 @@ export function createApiClient(settings: Settings, env: NodeJS.ProcessEnv = pro
     request: async <Result>(method: string, route: string, body?: unknown) => (await (await call(method, route, body)).json()) as Result,
     text: async (route) => (await call('GET', route)).text(),
     async stream(route, lastEventId, onEvent) {
-      const response = await fetch(`${baseUrl}${route}`, { headers: { ...headers(), accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}) } });
+      const response = await fetch(`${baseUrl}${route}`, {
+        headers: { ...headers(), accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}) },
+      });
       if (!response.ok || !response.body) throw new ApiError(response.status, `event stream refused (HTTP ${response.status})`);
       const decoder = new TextDecoder();
       let buffer = '';
@@ -64,7 +70,12 @@ export function createApiClient(settings: Settings, env: NodeJS.ProcessEnv = pro
         while ((boundary = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, boundary);
           buffer = buffer.slice(boundary + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]));
+          const fields = Object.fromEntries(
+            block
+              .split('\n')
+              .filter((line) => !line.startsWith(':'))
+              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+          );
           if (!fields.data) continue;
           if (onEvent({ id: Number(fields.id), type: fields.event ?? 'message', data: JSON.parse(fields.data) }) === false) {
             await response.body.cancel().catch(() => undefined);

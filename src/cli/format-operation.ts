@@ -23,10 +23,17 @@ export function formatOperation(operation: OperationLineFields & Record<string, 
   const stats = operation.diffStats as OperationDetail['diffStats'] | undefined;
   if (stats) lines.push(`  diff: ${stats.files} files, +${stats.insertions} -${stats.deletions}`);
   const usage = operation.usage as Record<string, { inputTokens: number; outputTokens: number }> | undefined;
-  if (usage && Object.keys(usage).length) lines.push(`  tokens: ${Object.entries(usage).map(([role, value]) => `${role} ${value.inputTokens}+${value.outputTokens}`).join(', ')}`);
+  if (usage && Object.keys(usage).length)
+    lines.push(
+      `  tokens: ${Object.entries(usage)
+        .map(([role, value]) => `${role} ${value.inputTokens}+${value.outputTokens}`)
+        .join(', ')}`,
+    );
   if (operation.failureReason) lines.push(`  failed: ${operation.failureReason}`);
-  if (operation.status === 'awaiting_approval') lines.push(`  next: mender diff ${operation.id} · mender approve ${operation.id} · mender reject ${operation.id} --comment "…"`);
-  if (operation.status === 'awaiting_plan_approval') lines.push(`  next: mender approve ${operation.id} (plan) · mender request-changes ${operation.id} --comment "…"`);
+  if (operation.status === 'awaiting_approval')
+    lines.push(`  next: mender diff ${operation.id} · mender approve ${operation.id} · mender reject ${operation.id} --comment "…"`);
+  if (operation.status === 'awaiting_plan_approval')
+    lines.push(`  next: mender approve ${operation.id} (plan) · mender request-changes ${operation.id} --comment "…"`);
   return lines.join('\n');
 }
 
@@ -80,11 +87,19 @@ function redTestLines(run: RunSummary, newlyFailing: string[]): string[] {
   };
   const steps = run.steps ?? [];
   steps.forEach((step, index) => {
-    const read = step.structured ? ` (${step.runner}): ${step.passed} passed, ${step.failed} failed` : `: read from the exit code: ${step.fallbackReason ?? 'no report'}`;
+    const read = step.structured
+      ? ` (${step.runner}): ${step.passed} passed, ${step.failed} failed`
+      : `: read from the exit code: ${step.fallbackReason ?? 'no report'}`;
     lines.push(`    step ${index + 1} \`${step.command}\`${read}`);
-    list(failures.filter((failure) => failure.step === index), '      ');
+    list(
+      failures.filter((failure) => failure.step === index),
+      '      ',
+    );
   });
-  list(failures.filter((failure) => failure.step === undefined || failure.step >= steps.length), '    ');
+  list(
+    failures.filter((failure) => failure.step === undefined || failure.step >= steps.length),
+    '    ',
+  );
   if (failures.length > listed) lines.push(`    … and ${failures.length - listed} more`);
   return lines;
 }

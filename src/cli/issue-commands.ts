@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { ApiClient } from './api-client.ts';
 import type { DetectedIssueDetailView, DetectedIssueView, IssueList, ProjectList, ProjectView, ResolvedIssue } from '../server/api-types.ts';
 
-
 const write = (json: boolean, value: unknown, text: () => string) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 
 /** `mender issues …` and `mender project …`, through the HTTP API. */
@@ -41,11 +40,7 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
     .description('mark an issue resolved (it comes back as regressed if a newer release sends it again)')
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await client().request<ResolvedIssue>(
-        'POST',
-        `/api/issues/${encodeURIComponent(id)}/resolve`,
-        {},
-      );
+      const result = await client().request<ResolvedIssue>('POST', `/api/issues/${encodeURIComponent(id)}/resolve`, {});
       write(!!options.json, result, () => `${result.id} resolved${result.resolvedRelease ? ` in ${result.resolvedRelease}` : ''}`);
     });
 

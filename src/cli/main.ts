@@ -46,7 +46,9 @@ program
   .description('start Mender (server and workers in one process) on the configured host and port')
   .action(async () => {
     const running = await startMender(loadSettings());
-    process.stdout.write(`Mender is listening on ${running.url} (API token in ${path.join(loadSettings().settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`);
+    process.stdout.write(
+      `Mender is listening on ${running.url} (API token in ${path.join(loadSettings().settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`,
+    );
     const stop = async () => {
       await running.stop();
       process.exit(0);
@@ -72,14 +74,27 @@ repo
       ? { name: options.name ?? path.basename(absolute), path: absolute, defaultBranch: options.defaultBranch, commands }
       : { remoteUrl: options.remote, name: options.name, defaultBranch: options.defaultBranch, commands };
     const result = await client().request<RepoView>('POST', '/api/repos', body);
-    print(!!options.json, result, () => `registered ${result.name} (${result.path}, default branch ${result.defaultBranch})\n${Object.entries(result.detectedCommands).map(([kind, command]) => `  ${kind}: ${command}`).join('\n')}`);
+    print(
+      !!options.json,
+      result,
+      () =>
+        `registered ${result.name} (${result.path}, default branch ${result.defaultBranch})\n${Object.entries(result.detectedCommands)
+          .map(([kind, command]) => `  ${kind}: ${command}`)
+          .join('\n')}`,
+    );
   });
 repo
   .command('list')
   .option('--json', 'machine-readable output')
   .action(async (options: { json?: boolean }) => {
     const result = await client().request<RepoList>('GET', '/api/repos');
-    print(!!options.json, result, () => result.repos.map((item) => `${item.name}  ${item.remote ?? item.path}  (${item.defaultBranch})`).join('\n') || 'no repositories registered: mender repo add <path>');
+    print(
+      !!options.json,
+      result,
+      () =>
+        result.repos.map((item) => `${item.name}  ${item.remote ?? item.path}  (${item.defaultBranch})`).join('\n') ||
+        'no repositories registered: mender repo add <path>',
+    );
   });
 
 // `fix` first: the help lists the commonest command at the top.
@@ -183,7 +198,10 @@ program
   .action(async (options: { json?: boolean }) => {
     const state = await client().request<AgentStatus>('GET', '/api/agent');
     print(!!options.json, state, () =>
-      [`${state.paused ? `paused by ${state.by}${state.reason ? ` (${state.reason})` : ''}` : 'running'} · autonomy level ${state.autonomyLevel} · sandbox ${state.sandbox}`, ...Object.entries(state.operations).map(([status, count]) => `  ${status}: ${count}`)].join('\n'),
+      [
+        `${state.paused ? `paused by ${state.by}${state.reason ? ` (${state.reason})` : ''}` : 'running'} · autonomy level ${state.autonomyLevel} · sandbox ${state.sandbox}`,
+        ...Object.entries(state.operations).map(([status, count]) => `  ${status}: ${count}`),
+      ].join('\n'),
     );
   });
 

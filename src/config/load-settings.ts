@@ -8,16 +8,11 @@ export const repoConfigSchema = z.object({
   name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore only (at most 64)'),
   path: z.string().min(1),
   defaultBranch: z.string().min(1).optional(),
-  commands: z
-    .object({ test: z.string(), typecheck: z.string(), lint: z.string(), build: z.string(), format: z.string() })
-    .partial()
-    .optional(),
+  commands: z.object({ test: z.string(), typecheck: z.string(), lint: z.string(), build: z.string(), format: z.string() }).partial().optional(),
 });
 export type RepoConfig = z.infer<typeof repoConfigSchema>;
 
-const configFileSchema = z
-  .object({ repos: z.array(repoConfigSchema).default([]) })
-  .catchall(z.unknown());
+const configFileSchema = z.object({ repos: z.array(repoConfigSchema).default([]) }).catchall(z.unknown());
 
 export interface LoadedConfig {
   settings: Settings;
@@ -54,7 +49,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     if (!parsed.success) throw new ConfigError(`config file ${filePath}: ${formatIssues(parsed.error)}`);
     repos = parsed.data.repos.map((repo) => ({ ...repo, path: path.resolve(path.dirname(filePath), repo.path) }));
     const unknown = Object.keys(parsed.data).filter((key) => key !== 'repos' && !(key in settingsSchema));
-    if (unknown.length) throw new ConfigError(`config file ${filePath}: unknown setting(s) ${unknown.join(', ')}; known: repos, ${Object.keys(settingsSchema).join(', ')}`);
+    if (unknown.length)
+      throw new ConfigError(`config file ${filePath}: unknown setting(s) ${unknown.join(', ')}; known: repos, ${Object.keys(settingsSchema).join(', ')}`);
     for (const key of Object.keys(settingsSchema) as SettingKey[]) {
       if (key in parsed.data) {
         raw[key] = parsed.data[key];

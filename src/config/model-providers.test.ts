@@ -7,7 +7,14 @@ const modelSettings = [settingsSchema.model, settingsSchema.plannerModel, settin
 describe('the model provider table', () => {
   it('is what the settings accept as provider:model, and nothing else', () => {
     // Near misses of every listed name, plus names a contributor might add.
-    const candidates = [...modelProviderIds, ...modelProviderIds.flatMap((id) => [`${id}x`, id.slice(1), id.toUpperCase()]), 'gemini', 'mistral', 'bedrock', 'ollama'];
+    const candidates = [
+      ...modelProviderIds,
+      ...modelProviderIds.flatMap((id) => [`${id}x`, id.slice(1), id.toUpperCase()]),
+      'gemini',
+      'mistral',
+      'bedrock',
+      'ollama',
+    ];
     for (const setting of modelSettings) {
       const accepted = candidates.filter((name) => setting.schema.safeParse(`${name}:some-model`).success);
       expect(accepted.sort()).toEqual([...modelProviderIds].sort());

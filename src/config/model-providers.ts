@@ -51,7 +51,8 @@ export const modelProviders = [
     exampleModel: 'qwen3-coder',
     baseUrlMissing: 'MENDER_MODEL_BASE_URL is not set: an openai-compatible model needs its endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama',
     // baseURL is set: createLanguageModel refuses this provider without it (baseUrlMissing).
-    build: ({ model, baseUrl, apiKey, fetch }) => createOpenAICompatible({ name: 'openai-compatible', baseURL: baseUrl!, apiKey, includeUsage: true, fetch })(model),
+    build: ({ model, baseUrl, apiKey, fetch }) =>
+      createOpenAICompatible({ name: 'openai-compatible', baseURL: baseUrl!, apiKey, includeUsage: true, fetch })(model),
   },
 ] as const satisfies readonly ModelProvider[];
 

@@ -118,7 +118,13 @@ export async function groupEntries(entries: readonly InboxEntry[]): Promise<Grou
  * `transaction`; the caller marks the entries digested in the same transaction, so an event is
  * grouped exactly once however often the digest is interrupted.
  */
-export async function foldGroups(transaction: Executor, grouped: GroupedEntries, options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue[]> {
+export async function foldGroups(
+  transaction: Executor,
+  grouped: GroupedEntries,
+  options: DigestOptions,
+  now: Date,
+  published: RecordedEvent[],
+): Promise<TouchedIssue[]> {
   return grouped.groups.length ? foldIntoIssues(transaction, grouped.groups, options, now, published) : [];
 }
 

@@ -194,7 +194,8 @@ export class IssueTriggers {
           { delayMs: this.options.budgetRetryMs, dedupeKey: `detect-retry:${row.id}`, maxAttempts: 5 },
         );
         // Once per spell on the timeline (the dedupe key keeps it to one retry job per issue, never a storm).
-        if (!row.statusReason?.startsWith('operation limit reached')) await this.publish(row.id, 'issue.start_deferred', { reason: error.message, retryAt: retryAt.toISOString() });
+        if (!row.statusReason?.startsWith('operation limit reached'))
+          await this.publish(row.id, 'issue.start_deferred', { reason: error.message, retryAt: retryAt.toISOString() });
         await this.setReason(row.id, `operation limit reached (${error.message}); no operation started; trying again at ${retryAt.toISOString()}`);
         this.log.warn('detector could not start a fix: operation budget spent', { issueId: row.id, retryAt: retryAt.toISOString() });
         return;

@@ -87,7 +87,9 @@ export async function ingestSentryRequest(
   takeQuota(services, project, texts.length);
   // One inbox entry per request, its events as a JSON array: a 100-event envelope is one record, not 100.
   if (texts.length)
-    await services.inbox.write([{ projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length, serverSide: keyKind === 'server' }]);
+    await services.inbox.write([
+      { projectId: project.id, source: 'sentry', payload: `[${texts.join(',')}]`, events: texts.length, serverSide: keyKind === 'server' },
+    ]);
   return { id, stored: texts.length };
 }
 export async function findProject(projects: ProjectStore, projectIdText: string): Promise<ProjectRow> {

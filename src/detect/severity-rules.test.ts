@@ -49,7 +49,10 @@ describe('severity rules', () => {
       { name: 'burst', severity: 'P0', when: { minCount5m: 10 }, requireMinUsers: 3 },
       { name: 'often', severity: 'P3', when: {}, requireMinUsers: 3 },
     ]);
-    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 2 }))).toEqual({ severity: 'P2', rule: 'burst (capped at P2: 2 of the 3 distinct users it requires)' });
+    expect(evaluateSeverity(capped, facts({ count5m: 10, users: 2 }))).toEqual({
+      severity: 'P2',
+      rule: 'burst (capped at P2: 2 of the 3 distinct users it requires)',
+    });
     expect(evaluateSeverity(capped, facts({ count5m: 10, users: 3 }))).toEqual({ severity: 'P0', rule: 'burst' });
     expect(evaluateSeverity(capped, facts({ users: 0 }))).toEqual({ severity: 'P3', rule: 'often' });
     expect(() => severityRulesOf([{ name: 'x', severity: 'P1', when: {}, requireMinUsers: 0 }])).toThrow(/rules\.0\.requireMinUsers/);

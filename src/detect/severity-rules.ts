@@ -92,7 +92,8 @@ export function evaluateSeverity(rules: readonly SeverityRule[], facts: Severity
 
 /** Why a P0/P1 rule that matched may not give its severity yet, if it may not. */
 function capReason(rule: SeverityRule, facts: SeverityFacts): string | undefined {
-  if (rule.requireMinUsers !== undefined && facts.users < rule.requireMinUsers) return `${facts.users} of the ${rule.requireMinUsers} distinct users it requires`;
+  if (rule.requireMinUsers !== undefined && facts.users < rule.requireMinUsers)
+    return `${facts.users} of the ${rule.requireMinUsers} distinct users it requires`;
   if (rule.requireServerKey && facts.serverEvents === 0) return 'no event came with the server-side key, only the public one';
   return undefined;
 }

@@ -94,7 +94,8 @@ export class SpoolInbox implements Inbox {
     const records = await spool.read(this.cursor, maxEntries, maxBatchBytes);
     if (!records.length) return undefined;
     const endOf = (through = records.length) => {
-      if (!Number.isInteger(through) || through < 1 || through > records.length) throw new Error(`an inbox batch of ${records.length} entries cannot be digested through entry ${through}`);
+      if (!Number.isInteger(through) || through < 1 || through > records.length)
+        throw new Error(`an inbox batch of ${records.length} entries cannot be digested through entry ${through}`);
       return records[through - 1]!.end;
     };
     let released = 0;

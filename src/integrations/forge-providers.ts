@@ -18,6 +18,8 @@ export function createRemoteForges(providers: readonly ForgeProvider[], context:
   // forge the request must say which forge it names. Refused until that choice exists, rather
   // than silently sending every URL to the first forge.
   if (instances.length > 1)
-    throw new Error(`${instances.map((instance) => instance.id).join(' and ')} are both registered forges: registering repositories by remote URL cannot yet choose between them (docs/contributing/add-a-forge.md)`);
+    throw new Error(
+      `${instances.map((instance) => instance.id).join(' and ')} are both registered forges: registering repositories by remote URL cannot yet choose between them (docs/contributing/add-a-forge.md)`,
+    );
   return { instances, remoteRepositories: instances[0]?.remoteRepositories };
 }

@@ -21,7 +21,8 @@ export function parseFormBody(rawBody: Buffer): Record<string, string> {
 /** Checks a verified payload against `schema`; text the database cannot store (NUL, a lone surrogate) is a 400 naming the field. */
 export function checkShape<Schema extends z.ZodType>(value: unknown, schema: Schema, what: string): z.output<Schema> {
   const unstorable = findUnstorable(value);
-  if (unstorable) throw new WebhookRejectedError(400, 'invalid_payload', `the ${what} payload cannot be stored: ${unstorable.path || '(body)'} ${unstorable.problem}`);
+  if (unstorable)
+    throw new WebhookRejectedError(400, 'invalid_payload', `the ${what} payload cannot be stored: ${unstorable.path || '(body)'} ${unstorable.problem}`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');

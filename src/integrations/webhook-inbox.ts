@@ -199,7 +199,12 @@ export class WebhookInbox {
     const repeated = firsts.filter((delivery) => !newlyStored.has(delivery));
     if (repeated.length > 0) {
       const rows = await executor
-        .select({ id: webhookDeliveries.id, source: webhookDeliveries.source, deliveryId: webhookDeliveries.deliveryId, signedDigest: webhookDeliveries.signedDigest })
+        .select({
+          id: webhookDeliveries.id,
+          source: webhookDeliveries.source,
+          deliveryId: webhookDeliveries.deliveryId,
+          signedDigest: webhookDeliveries.signedDigest,
+        })
         .from(webhookDeliveries)
         .where(
           or(
@@ -219,7 +224,11 @@ export class WebhookInbox {
         .map((key) => firstByKey.get(key))
         .find((found) => found !== undefined)!;
       if (newlyStored.has(first)) return storedIds.get(keysOf(first)[0]!)!;
-      return keysOf(delivery).map((key) => existing.get(key)).find((id) => id !== undefined) ?? '';
+      return (
+        keysOf(delivery)
+          .map((key) => existing.get(key))
+          .find((id) => id !== undefined) ?? ''
+      );
     };
     return deliveries.map((delivery) => {
       const first = keysOf(delivery)

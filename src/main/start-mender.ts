@@ -81,7 +81,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
   const log = createLogger(settings.logLevel, redactor.redact, options.logWrite);
   const tightened = tightenTree(settings.dataDir);
-  if (tightened) log.warn('tightened permissions in the data folder: other users could read or change it (folders are now 0700, files 0600)', { dataDir: settings.dataDir, entries: tightened });
+  if (tightened)
+    log.warn('tightened permissions in the data folder: other users could read or change it (folders are now 0700, files 0600)', {
+      dataDir: settings.dataDir,
+      entries: tightened,
+    });
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
@@ -95,7 +99,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
   const remoteForges = createRemoteForges(forgeProviders, { db: store.db, settings, changeRequests, hub, log, repos });
-  const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), remoteForges.instances.map((instance) => instance.forge));
+  const forge = new ForgeRouter(
+    changeRequests,
+    new LocalForge(changeRequests),
+    remoteForges.instances.map((instance) => instance.forge),
+  );
   const checks = createCheckRunner({
     timeoutMs: settings.commandTimeoutSeconds * 1000,
     outputLimitBytes: settings.commandOutputLimitBytes,
@@ -111,7 +119,10 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
           timeoutMs: settings.commandTimeoutSeconds * 1000,
           outputLimitBytes: settings.commandOutputLimitBytes,
           scratchDir: path.join(settings.dataDir, 'scratch'),
-          sandbox: { mode: 'off', onUnsandboxedRun: (command) => log.warn('comparing a failing baseline outside the sandbox (MENDER_BASELINE_COMPARE_UNSANDBOXED=true)', { command }) },
+          sandbox: {
+            mode: 'off',
+            onUnsandboxedRun: (command) => log.warn('comparing a failing baseline outside the sandbox (MENDER_BASELINE_COMPARE_UNSANDBOXED=true)', { command }),
+          },
         })
       : undefined;
   if (settings.sandbox === 'bubblewrap') {
@@ -127,19 +138,54 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
   // — MCP —
-  const toolCallApprovals = new ToolCallApprovals(store.db, operations, { timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000, redactValue: redactor.redactValue });
+  const toolCallApprovals = new ToolCallApprovals(store.db, operations, {
+    timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000,
+    redactValue: redactor.redactValue,
+  });
   const externalTools =
     operatorMcpConfig || settings.mcpTrustRepoConfig
-      ? new ExternalTools({ operatorConfig: operatorMcpConfig, trustRepositoryConfig: settings.mcpTrustRepoConfig, policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools }, approvals: toolCallApprovals, callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000, log })
+      ? new ExternalTools({
+          operatorConfig: operatorMcpConfig,
+          trustRepositoryConfig: settings.mcpTrustRepoConfig,
+          policy: { allow: settings.mcpAllowTools, deny: settings.mcpDenyTools },
+          approvals: toolCallApprovals,
+          callTimeoutMs: settings.mcpCallTimeoutSeconds * 1000,
+          log,
+        })
       : undefined;
-  if (operatorMcpConfig) log.info('external MCP servers configured (started on first use)', { file: operatorMcpConfig.file, servers: operatorMcpConfig.servers.map((server) => server.name) });
-  const pipeline = new Pipeline({ settings, operations, repos, worktrees, checks, baselineComparisonChecks, forge, redactor, modelFor: (role) => modelForRole(role, settings), metrics, log, control, fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }), agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }) }, queue);
+  if (operatorMcpConfig)
+    log.info('external MCP servers configured (started on first use)', {
+      file: operatorMcpConfig.file,
+      servers: operatorMcpConfig.servers.map((server) => server.name),
+    });
+  const pipeline = new Pipeline(
+    {
+      settings,
+      operations,
+      repos,
+      worktrees,
+      checks,
+      baselineComparisonChecks,
+      forge,
+      redactor,
+      modelFor: (role) => modelForRole(role, settings),
+      metrics,
+      log,
+      control,
+      fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }),
+      agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }),
+    },
+    queue,
+  );
 
   for (const repo of config.repos) {
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
   }
   // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
-  const pruned = await worktrees.prune((await repos.list()).map((repo) => repo.path), new Set());
+  const pruned = await worktrees.prune(
+    (await repos.list()).map((repo) => repo.path),
+    new Set(),
+  );
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
@@ -156,12 +202,40 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start();
   registerDetectionMetrics(metrics.registry, store.db);
-  const app = createApp({ db: store.db, pipeline, operations, repos, users, forge, remoteRepositories: remoteForges.remoteRepositories, forgeProviders, hub, metrics, control, settings, isReady: () => ready, inbox, sessions, setupTokens, signInThrottle, runtimeSettings, mcp: { checks, redactor, toolCallApprovals, worktrees }, detection, log });
+  const app = createApp({
+    db: store.db,
+    pipeline,
+    operations,
+    repos,
+    users,
+    forge,
+    remoteRepositories: remoteForges.remoteRepositories,
+    forgeProviders,
+    hub,
+    metrics,
+    control,
+    settings,
+    isReady: () => ready,
+    inbox,
+    sessions,
+    setupTokens,
+    signInThrottle,
+    runtimeSettings,
+    mcp: { checks, redactor, toolCallApprovals, worktrees },
+    detection,
+    log,
+  });
   if (!isLoopbackAddress(settings.host)) {
     if (!settings.publicUrl?.startsWith('https:'))
-      log.warn('listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address', { host: settings.host });
+      log.warn(
+        'listening beyond loopback over plain http: tokens, passwords and session cookies cross the network readable; put Mender behind https and set MENDER_PUBLIC_URL to its https address',
+        { host: settings.host },
+      );
     if (!settings.publicUrl && !settings.allowedHosts?.length)
-      log.warn('listening beyond loopback without MENDER_PUBLIC_URL or MENDER_ALLOWED_HOSTS: any Host header is accepted, so a rebinding DNS name can reach the routes that need no token; set one of them', { host: settings.host });
+      log.warn(
+        'listening beyond loopback without MENDER_PUBLIC_URL or MENDER_ALLOWED_HOSTS: any Host header is accepted, so a rebinding DNS name can reach the routes that need no token; set one of them',
+        { host: settings.host },
+      );
   }
   let server: ServerType | undefined;
   let port = settings.port;
@@ -169,7 +243,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     server = await new Promise<ServerType>((resolve, reject) => {
       const requestTimeoutMs = settings.requestTimeoutSeconds * 1000;
       // Node checks the timeouts every connectionsCheckingInterval (30 s by default): often enough to honour short ones.
-      const serverOptions = { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 30_000), connectionsCheckingInterval: Math.min(requestTimeoutMs / 2, 30_000) };
+      const serverOptions = {
+        requestTimeout: requestTimeoutMs,
+        headersTimeout: Math.min(requestTimeoutMs, 30_000),
+        connectionsCheckingInterval: Math.min(requestTimeoutMs / 2, 30_000),
+      };
       const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port, serverOptions }, (info) => {
         port = info.port;
         resolve(created);
@@ -229,5 +307,7 @@ function readOrCreateToken(file: string): string {
 /** Credentials in Mender's own home that no repository's tests have any business reading. */
 export function sensitiveHomeFolders(): string[] {
   const home = os.homedir();
-  return ['.ssh', '.aws', '.gnupg', '.docker', '.kube', '.config', '.azure', '.npm', '.mender', '.netrc', '.npmrc', '.pypirc', '.git-credentials'].map((name) => path.join(home, name));
+  return ['.ssh', '.aws', '.gnupg', '.docker', '.kube', '.config', '.azure', '.npm', '.mender', '.netrc', '.npmrc', '.pypirc', '.git-credentials'].map((name) =>
+    path.join(home, name),
+  );
 }

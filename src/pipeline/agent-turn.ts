@@ -58,10 +58,22 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
         overBudget = budgetExceeded(totals, settings, source);
         if (overBudget) budget.abort(new OperationFailure(overBudget));
         // Tokens per call on the timeline; per role on the operation's usage.
-        await operations.event(options.operationId, options.role, { type: 'model.called', data: { role: options.role, model: modelName, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } });
+        await operations.event(options.operationId, options.role, {
+          type: 'model.called',
+          data: { role: options.role, model: modelName, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
+        });
       },
     });
-    await operations.event(options.operationId, options.role, { type: 'agent.finished', data: { role: options.role, steps: result.steps, stoppedWith: result.stoppedWith?.name ?? null, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens } });
+    await operations.event(options.operationId, options.role, {
+      type: 'agent.finished',
+      data: {
+        role: options.role,
+        steps: result.steps,
+        stoppedWith: result.stoppedWith?.name ?? null,
+        inputTokens: result.usage.inputTokens,
+        outputTokens: result.usage.outputTokens,
+      },
+    });
     return result;
   } catch (error) {
     if (options.toolContext.signal.aborted) throw error;
@@ -70,7 +82,14 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
   }
 }
 
-async function addUsage(context: PipelineContext, operationId: string, role: string, model: string, inputTokens: number, outputTokens: number): Promise<UsageTotals> {
+async function addUsage(
+  context: PipelineContext,
+  operationId: string,
+  role: string,
+  model: string,
+  inputTokens: number,
+  outputTokens: number,
+): Promise<UsageTotals> {
   const operation = await context.operations.get(operationId);
   const usage = { ...(operation.usage as UsageTotals) };
   const current = usage[role] ?? { inputTokens: 0, outputTokens: 0, calls: 0, model };
@@ -86,14 +105,16 @@ function budgetExceeded(usage: UsageTotals, settings: PipelineContext['settings'
   const roles = Object.values(usage);
   const tokens = roles.reduce((sum, role) => sum + role.inputTokens + role.outputTokens, 0);
   const cost = roles.reduce((sum, role) => sum + (role.cost ?? 0), 0);
-  if (tokens > settings.maxTokensPerOperation) return `budget: the operation used ${tokens} model tokens, over its limit of ${settings.maxTokensPerOperation} (MENDER_MAX_TOKENS_PER_OPERATION)`;
+  if (tokens > settings.maxTokensPerOperation)
+    return `budget: the operation used ${tokens} model tokens, over its limit of ${settings.maxTokensPerOperation} (MENDER_MAX_TOKENS_PER_OPERATION)`;
   // Detection's operations (started by events anyone with the public DSN key can send) have their own ceiling.
   if (source === 'detector') {
     if (cost > settings.maxDetectorCostPerOperation)
       return `budget: the detected issue's operation's model cost reached $${cost.toFixed(4)}, over the detector's limit of $${settings.maxDetectorCostPerOperation} (MENDER_MAX_DETECTOR_COST_PER_OPERATION)`;
     return undefined;
   }
-  if (cost > settings.maxCostPerOperation) return `budget: the operation's model cost reached $${cost.toFixed(4)}, over its limit of $${settings.maxCostPerOperation} (MENDER_MAX_COST_PER_OPERATION)`;
+  if (cost > settings.maxCostPerOperation)
+    return `budget: the operation's model cost reached $${cost.toFixed(4)}, over its limit of $${settings.maxCostPerOperation} (MENDER_MAX_COST_PER_OPERATION)`;
   return undefined;
 }
 
@@ -101,7 +122,10 @@ function budgetExceeded(usage: UsageTotals, settings: PipelineContext['settings'
 function summarizeInput(input: unknown): unknown {
   if (!input || typeof input !== 'object') return input;
   return Object.fromEntries(
-    Object.entries(input).map(([key, value]) => [key, typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value]),
+    Object.entries(input).map(([key, value]) => [
+      key,
+      typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}… (${value.length} characters)` : value,
+    ]),
   );
 }
 
@@ -109,7 +133,8 @@ function describeModelError(error: unknown, role: string, model: string, baseUrl
   const where = `the ${role} model ${model}${baseUrl ? ` at ${baseUrl}` : ''}`;
   if (RetryError.isInstance(error)) {
     const last = error.lastError;
-    const detail = APICallError.isInstance(last) && last.statusCode ? `HTTP ${last.statusCode}: ${last.message}` : last instanceof Error ? last.message : String(last);
+    const detail =
+      APICallError.isInstance(last) && last.statusCode ? `HTTP ${last.statusCode}: ${last.message}` : last instanceof Error ? last.message : String(last);
     return `${where} failed after ${error.errors.length} attempts with backoff; last error: ${detail}. Check that the endpoint is up and MENDER_MODEL / MENDER_MODEL_BASE_URL / MENDER_MODEL_API_KEY are right.`;
   }
   if (APICallError.isInstance(error)) {

@@ -17,7 +17,14 @@ export async function requestApproval(executor: Executor, request: ApprovalReque
 }
 
 /** Records the decision on the open approval of a gate, if there is one. */
-export async function decideApproval(executor: Executor, operationId: string, gate: ApprovalGate, decision: 'approved' | 'rejected' | 'changes_requested' | 'cancelled', decidedBy: string, comment: string | undefined): Promise<void> {
+export async function decideApproval(
+  executor: Executor,
+  operationId: string,
+  gate: ApprovalGate,
+  decision: 'approved' | 'rejected' | 'changes_requested' | 'cancelled',
+  decidedBy: string,
+  comment: string | undefined,
+): Promise<void> {
   await executor
     .update(approvals)
     .set({ decision, decidedBy, comment: comment ?? null, decidedAt: new Date() })

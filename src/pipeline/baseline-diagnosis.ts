@@ -43,7 +43,9 @@ export interface DiagnoseOptions {
 export async function diagnoseBaseline(options: DiagnoseOptions): Promise<BaselineDiagnosis> {
   const { baseline } = options;
   const outputTail = baseline.outputTail ?? '';
-  const how = baseline.timedOut ? 'timed out (raise MENDER_COMMAND_TIMEOUT_SECONDS if it is only slow)' : `exits ${baseline.exitCode ?? 'by a signal'} without naming a failing test`;
+  const how = baseline.timedOut
+    ? 'timed out (raise MENDER_COMMAND_TIMEOUT_SECONDS if it is only slow)'
+    : `exits ${baseline.exitCode ?? 'by a signal'} without naming a failing test`;
   const opening = `the test suite fails before any change (${baseline.command} ${how}), so green cannot be proven and no change was attempted`;
   let comparison: BaselineDiagnosis['comparison'];
   let verdict: BaselineDiagnosis['verdict'] = 'unknown';
@@ -51,10 +53,12 @@ export async function diagnoseBaseline(options: DiagnoseOptions): Promise<Baseli
   if (options.sandboxMode === 'off') {
     comparison = { ran: false, why: 'the sandbox is off (MENDER_SANDBOX=off)' };
     verdict = 'repository';
-    advice = 'the repository fails on its own (the sandbox is off): fix its test setup or configure commands.test to a command that passes on the unchanged tree, then retry';
+    advice =
+      'the repository fails on its own (the sandbox is off): fix its test setup or configure commands.test to a command that passes on the unchanged tree, then retry';
   } else if (!options.comparisonChecks) {
     comparison = { ran: false, why: 'MENDER_BASELINE_COMPARE_UNSANDBOXED is off' };
-    advice = 'set MENDER_BASELINE_COMPARE_UNSANDBOXED=true to let Mender run it once outside the sandbox and tell a sandbox problem from a repository one, or run the command in the checkout yourself, then retry';
+    advice =
+      'set MENDER_BASELINE_COMPARE_UNSANDBOXED=true to let Mender run it once outside the sandbox and tell a sandbox problem from a repository one, or run the command in the checkout yourself, then retry';
   } else {
     const outside = await options.comparisonChecks.runTests(options.root, options.commands, options.signal);
     const exitCode = outside?.exitCode ?? null;
@@ -62,7 +66,8 @@ export async function diagnoseBaseline(options: DiagnoseOptions): Promise<Baseli
     comparison = { ran: true, exitCode, timedOut, outputTail: outside?.outputTail ?? '' };
     if (exitCode === 0 && !timedOut) {
       verdict = 'sandbox';
-      advice = 'the sandbox is at fault: the same command passes outside the sandbox (exit 0). The output below shows what it could not do inside (usually a write outside the worktree or a network call); set MENDER_SANDBOX=off to run this repository without isolation, or change the suite so it does not need that, then retry';
+      advice =
+        'the sandbox is at fault: the same command passes outside the sandbox (exit 0). The output below shows what it could not do inside (usually a write outside the worktree or a network call); set MENDER_SANDBOX=off to run this repository without isolation, or change the suite so it does not need that, then retry';
     } else {
       verdict = 'repository';
       advice = `the repository fails on its own: the same command fails outside the sandbox too (${timedOut ? 'timed out' : `exit ${exitCode ?? 'by a signal'}`}): fix its test setup or configure commands.test to a command that passes on the unchanged tree, then retry`;

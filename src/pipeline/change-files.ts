@@ -25,7 +25,18 @@ export function isTestFile(path: string): boolean {
 /** Stages everything in the worktree and lists what differs from the base commit. */
 export async function changedFiles(root: string, baseCommit: string): Promise<ChangedFile[]> {
   await stageAll(root);
-  const result = await runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--cached', '--name-status', '--no-renames', baseCommit, '--', '.', ...excludeDependencies]);
+  const result = await runGit(root, [
+    'diff',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--cached',
+    '--name-status',
+    '--no-renames',
+    baseCommit,
+    '--',
+    '.',
+    ...excludeDependencies,
+  ]);
   return result.stdout
     .split('\n')
     .filter(Boolean)

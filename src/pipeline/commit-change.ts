@@ -21,6 +21,9 @@ export async function commitChange(root: string, options: { type: string; operat
 function scopeOf(files: string[]): string | undefined {
   const source = files.find((file) => !/(^|\/)(test|tests|__tests__)\/|\.(test|spec)\./.test(file)) ?? files[0];
   if (!source) return undefined;
-  const base = source.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const base = source
+    .split('/')
+    .pop()!
+    .replace(/\.[^.]+$/, '');
   return base.replace(/[^a-zA-Z0-9_-]/g, '') || undefined;
 }

@@ -26,7 +26,14 @@ const quantityFailure = {
   message: 'AssertionError: expected 4 to be 12 // Object.is equality\n\n- Expected\n+ Received\n\n- 12\n+ 4',
   step: 0,
 };
-const legacyFailure = { id: 'test/legacy.test.ts::rounds to cents', file: 'test/legacy.test.ts', name: 'rounds to cents', line: 9, message: 'expected 1.005 to be 1.01', step: 0 };
+const legacyFailure = {
+  id: 'test/legacy.test.ts::rounds to cents',
+  file: 'test/legacy.test.ts',
+  name: 'rounds to cents',
+  line: 9,
+  message: 'expected 1.005 to be 1.01',
+  step: 0,
+};
 
 function evidence(overrides: Partial<OperationEvidence> = {}): OperationEvidence {
   return {
@@ -40,7 +47,15 @@ function evidence(overrides: Partial<OperationEvidence> = {}): OperationEvidence
     },
     green: {
       status: 'passed',
-      run: { command: 'npm test', exitCode: 0, passed: 4, failed: 0, failures: [], durationMs: 2_100, steps: chainSteps.map((step) => ({ ...step, passed: step.structured ? 4 : 0, failed: 0 })) },
+      run: {
+        command: 'npm test',
+        exitCode: 0,
+        passed: 4,
+        failed: 0,
+        failures: [],
+        durationMs: 2_100,
+        steps: chainSteps.map((step) => ({ ...step, passed: step.structured ? 4 : 0, failed: 0 })),
+      },
       stillFailing: [],
       newFailures: [],
       fixed: [legacyFailure.id],
@@ -57,7 +72,9 @@ describe('evidenceMarkdown', () => {
     expect(markdown).toContain('**Red: confirmed** (the new tests against the old code) — the new tests fail on the old code');
     expect(markdown).toContain('the new tests only: `npm test` — 1.2 s, full suite 41.0 s at baseline');
     expect(markdown).toContain('- Step 1: `vitest run` (script test) · vitest · 2 passed, 1 failed, 0 skipped');
-    expect(markdown).toContain('  - ✗ `test/quantity.test.ts › multiplies the price by the quantity` (line 5): `AssertionError: expected 4 to be 12 // Object.is equality`');
+    expect(markdown).toContain(
+      '  - ✗ `test/quantity.test.ts › multiplies the price by the quantity` (line 5): `AssertionError: expected 4 to be 12 // Object.is equality`',
+    );
     expect(markdown).toContain("- Step 2: `npm run --prefix tools check` (script test) · read from the exit code: runs another package's scripts (--prefix)");
     // Failing before any change: not a red test, and said so.
     expect(markdown).not.toContain('✗ `test/legacy.test.ts › rounds to cents`');
@@ -70,17 +87,27 @@ describe('evidenceMarkdown', () => {
     expect(markdown).toContain('New failures: none');
     expect(markdown).toContain('Fixed (failing before any change, passing now): `test/legacy.test.ts › rounds to cents`');
     expect(markdown).toContain('- typecheck: passed (0 errors)');
-    const failed = evidenceMarkdown(evidence({ green: { ...evidence().green!, status: 'failed', newFailures: ['test/cart.test.ts::applies a discount'], fixed: [] } }));
+    const failed = evidenceMarkdown(
+      evidence({ green: { ...evidence().green!, status: 'failed', newFailures: ['test/cart.test.ts::applies a discount'], fixed: [] } }),
+    );
     expect(failed).toContain('New failures: `test/cart.test.ts › applies a discount`');
   });
 
   it('says when red ran the whole suite, and why', () => {
-    const markdown = evidenceMarkdown(evidence({ red: { ...evidence().red!, scope: 'full-suite', scopeReason: 'the test command has a build step Mender cannot separate' } }));
+    const markdown = evidenceMarkdown(
+      evidence({ red: { ...evidence().red!, scope: 'full-suite', scopeReason: 'the test command has a build step Mender cannot separate' } }),
+    );
     expect(markdown).toContain('the whole suite: the test command has a build step Mender cannot separate — 1.2 s');
   });
 
   it('stays bounded: at most 20 red tests, the rest counted', () => {
-    const failures = Array.from({ length: 45 }, (_, index) => ({ ...quantityFailure, id: `test/many.test.ts::case ${index}`, file: 'test/many.test.ts', name: `case ${index}`, message: 'x'.repeat(2_000) }));
+    const failures = Array.from({ length: 45 }, (_, index) => ({
+      ...quantityFailure,
+      id: `test/many.test.ts::case ${index}`,
+      file: 'test/many.test.ts',
+      name: `case ${index}`,
+      message: 'x'.repeat(2_000),
+    }));
     const red = { ...evidence().red!, run: { ...evidence().red!.run!, failures }, newlyFailing: failures.map((failure) => failure.id) };
     const markdown = evidenceMarkdown(evidence({ red }));
     expect(markdown.match(/^ *- ✗ /gm)).toHaveLength(20);

@@ -24,7 +24,9 @@ export function evidenceMarkdown(evidence: OperationEvidence): string {
   const { baseline, red, green } = evidence;
   if (baseline) {
     const how = baseline.structured === false ? ' (read from the exit code)' : '';
-    lines.push(`**Baseline** (before any change): ${code(baseline.command || 'no test command')} — ${baseline.passed} passed, ${baseline.failed} failed · ${duration(baseline.durationMs)}${how}`);
+    lines.push(
+      `**Baseline** (before any change): ${code(baseline.command || 'no test command')} — ${baseline.passed} passed, ${baseline.failed} failed · ${duration(baseline.durationMs)}${how}`,
+    );
     if (baseline.failingIds.length > 0) lines.push(`- Failing before any change (not counted against the change): ${testNames(baseline.failingIds)}`);
   }
   if (red) lines.push('', ...redLines(red, baseline?.durationMs));
@@ -43,7 +45,8 @@ function redLines(red: AttemptEvidence['red'], baselineMs: number | undefined): 
   const fullSuiteMs = red.fullSuiteMs ?? baselineMs;
   const beside = fullSuiteMs === undefined ? '' : `, full suite ${duration(fullSuiteMs)} at baseline`;
   if (red.scope === 'changed-tests') lines.push(`- Ran the new tests only: ${code(run.command)} — ${duration(run.durationMs)}${beside}`);
-  else if (red.scope === 'full-suite') lines.push(`- Ran the whole suite: ${red.scopeReason ?? 'the new tests could not be run on their own'} — ${duration(run.durationMs)}`);
+  else if (red.scope === 'full-suite')
+    lines.push(`- Ran the whole suite: ${red.scopeReason ?? 'the new tests could not be run on their own'} — ${duration(run.durationMs)}`);
   else lines.push(`- Ran ${code(run.command)} — ${duration(run.durationMs)}${beside}`);
   const newlyFailing = new Set(red.newlyFailing);
   const redTests = run.failures.filter((failure) => newlyFailing.has(failure.id));
@@ -69,16 +72,24 @@ function failuresByStep(run: RunSummary, failures: FailureSummary[]): string[] {
   const steps = run.steps ?? [];
   steps.forEach((step, index) => {
     lines.push(stepLine(step, index));
-    list(failures.filter((failure) => failure.step === index), '  ');
+    list(
+      failures.filter((failure) => failure.step === index),
+      '  ',
+    );
   });
-  list(failures.filter((failure) => failure.step === undefined || failure.step >= steps.length), '');
+  list(
+    failures.filter((failure) => failure.step === undefined || failure.step >= steps.length),
+    '',
+  );
   if (failures.length > listed) lines.push(`- … and ${failures.length - listed} more`);
   return lines;
 }
 
 function stepLine(step: TestStepResult, index: number): string {
   const through = step.scripts.length > 0 ? ` (script ${step.scripts.join(' > ')})` : '';
-  const read = step.structured ? `${step.runner} · ${step.passed} passed, ${step.failed} failed, ${step.skipped} skipped` : `read from the exit code: ${step.fallbackReason ?? 'no report'}`;
+  const read = step.structured
+    ? `${step.runner} · ${step.passed} passed, ${step.failed} failed, ${step.skipped} skipped`
+    : `read from the exit code: ${step.fallbackReason ?? 'no report'}`;
   return `- Step ${index + 1}: ${code(step.command)}${through} · ${read}`;
 }
 
@@ -120,7 +131,11 @@ export function displayId(id: string): string {
 
 /** A runner's message cut to its first non-empty line, at most `maximum` characters. */
 export function firstLine(message: string, maximum = maximumMessageCharacters): string {
-  const line = message.split('\n').find((part) => part.trim() !== '')?.trim() ?? '';
+  const line =
+    message
+      .split('\n')
+      .find((part) => part.trim() !== '')
+      ?.trim() ?? '';
   return line.length > maximum ? `${line.slice(0, maximum - 1)}…` : line;
 }
 

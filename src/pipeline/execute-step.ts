@@ -16,7 +16,6 @@ import { baselineFailsUnexplained, diagnoseBaseline } from './baseline-diagnosis
 import type { OperationEvidence } from './operation-evidence.ts';
 import { reviewAndPropose } from './review-step.ts';
 
-
 const resumableStatuses = ['executing', 'verifying', 'reviewing'] as const;
 
 /**
@@ -30,7 +29,12 @@ export async function executeOperation(context: PipelineContext, operationId: st
   // A new execution job finds attempts already counted only when a process died mid-way: the
   // worktree is disposable, so execution starts over from durable state.
   if (operation.status !== 'executing' || operation.attempts > 0) {
-    operation = await operations.transition(operationId, { from: resumableStatuses, to: 'executing', actor: 'mender', event: { type: 'execution.resumed', data: { attemptsUsed: operation.attempts, was: operation.status } } });
+    operation = await operations.transition(operationId, {
+      from: resumableStatuses,
+      to: 'executing',
+      actor: 'mender',
+      event: { type: 'execution.resumed', data: { attemptsUsed: operation.attempts, was: operation.status } },
+    });
   }
   const repo = await loadOperationRepo(context, operation.repoId);
   const startPoint = operation.headCommit ?? operation.baseCommit;
@@ -45,14 +49,38 @@ export async function executeOperation(context: PipelineContext, operationId: st
     if (!evidence.baseline) {
       evidence.baseline = await context.metrics.timeStep('baseline', () => collectBaseline(root, repo.commands, context.checks, signal));
       await operations.patch(operationId, { evidence });
-      await operations.event(operationId, 'mender', { type: 'baseline.recorded', data: { command: evidence.baseline.command, passed: evidence.baseline.passed, failed: evidence.baseline.failed } });
+      await operations.event(operationId, 'mender', {
+        type: 'baseline.recorded',
+        data: { command: evidence.baseline.command, passed: evidence.baseline.passed, failed: evidence.baseline.failed },
+      });
     }
     if (baselineFailsUnexplained(evidence.baseline)) {
       // An environment problem or a broken suite: no change can fix it, so no attempt is made.
-      const diagnosis = await context.metrics.timeStep('baseline', () => diagnoseBaseline({ root, commands: repo.commands, baseline: evidence.baseline!, sandboxMode: context.settings.sandbox, comparisonChecks: context.baselineComparisonChecks, signal }));
+      const diagnosis = await context.metrics.timeStep('baseline', () =>
+        diagnoseBaseline({
+          root,
+          commands: repo.commands,
+          baseline: evidence.baseline!,
+          sandboxMode: context.settings.sandbox,
+          comparisonChecks: context.baselineComparisonChecks,
+          signal,
+        }),
+      );
       evidence.baselineDiagnosis = diagnosis;
-      const data = { command: diagnosis.command, exitCode: diagnosis.exitCode, timedOut: diagnosis.timedOut, verdict: diagnosis.verdict, comparison: diagnosis.comparison.ran ? { exitCode: diagnosis.comparison.exitCode } : { skipped: diagnosis.comparison.why } };
-      final = { from: ['executing'], to: 'failed', actor: 'mender', patch: { evidence, failureReason: diagnosis.reason }, event: { type: 'baseline.failed', data } };
+      const data = {
+        command: diagnosis.command,
+        exitCode: diagnosis.exitCode,
+        timedOut: diagnosis.timedOut,
+        verdict: diagnosis.verdict,
+        comparison: diagnosis.comparison.ran ? { exitCode: diagnosis.comparison.exitCode } : { skipped: diagnosis.comparison.why },
+      };
+      final = {
+        from: ['executing'],
+        to: 'failed',
+        actor: 'mender',
+        patch: { evidence, failureReason: diagnosis.reason },
+        event: { type: 'baseline.failed', data },
+      };
     } else {
       const outcome = await runAttempts(context, operation, repo, root, evidence, signal);
       if (outcome.verified) {
@@ -71,7 +99,14 @@ export async function executeOperation(context: PipelineContext, operationId: st
 
 type AttemptsOutcome = { verified: true } | { verified: false; failure: TransitionRequest };
 
-async function runAttempts(context: PipelineContext, initial: OperationRow, repo: OperationRepo, root: string, evidence: OperationEvidence, signal: AbortSignal): Promise<AttemptsOutcome> {
+async function runAttempts(
+  context: PipelineContext,
+  initial: OperationRow,
+  repo: OperationRepo,
+  root: string,
+  evidence: OperationEvidence,
+  signal: AbortSignal,
+): Promise<AttemptsOutcome> {
   const { operations, settings } = context;
   const operationId = initial.id;
   const policy = pathPolicyFor(context, root);
@@ -82,23 +117,57 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
     await operations.patch(operationId, { attempts: attempt });
     await operations.event(operationId, 'mender', { type: 'attempt.started', data: { attempt, of: initial.maxAttempts } });
     const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
-    const guarded = settings.protectedPathAction === 'refuse' ? guardProtectedPaths(offered, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths)) : offered;
+    const guarded =
+      settings.protectedPathAction === 'refuse'
+        ? guardProtectedPaths(offered, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths))
+        : offered;
     const { tools, tracker } = trackEdits(guarded, policy);
-    const extensions = await context.agentExtensions({ role: 'coder', operationId, policy, repoPath: repo.path, reservedNames: [...tools, finishTool].map((tool) => tool.name) });
+    const extensions = await context.agentExtensions({
+      role: 'coder',
+      operationId,
+      policy,
+      repoPath: repo.path,
+      reservedNames: [...tools, finishTool].map((tool) => tool.name),
+    });
     await context.metrics.timeStep('code', () =>
       runAgentTurn(context, {
         role: 'coder',
         operationId,
         system: coderSystemPrompt,
-        prompt: coderPrompt({ task, planMarkdown: initial.planMarkdown ?? JSON.stringify(plan), instructions: undefined, testCommand: repo.commands.test, attempt, maxAttempts: initial.maxAttempts, previousFailure, humanFeedback: initial.feedback ?? undefined, skills: extensions.skillsSection }),
+        prompt: coderPrompt({
+          task,
+          planMarkdown: initial.planMarkdown ?? JSON.stringify(plan),
+          instructions: undefined,
+          testCommand: repo.commands.test,
+          attempt,
+          maxAttempts: initial.maxAttempts,
+          previousFailure,
+          humanFeedback: initial.feedback ?? undefined,
+          skills: extensions.skillsSection,
+        }),
         tools: [...tools, ...extensions.tools, finishTool],
         stopTools: [finishTool.name],
         toolContext: toolContextFor(context, operationId, root, signal),
       }),
     );
-    await operations.transition(operationId, { from: ['executing'], to: 'verifying', actor: 'mender', event: { type: 'verification.started', data: { attempt } } });
+    await operations.transition(operationId, {
+      from: ['executing'],
+      to: 'verifying',
+      actor: 'mender',
+      event: { type: 'verification.started', data: { attempt } },
+    });
     const result = await context.metrics.timeStep('verify', () =>
-      verifyChange({ root, baseCommit: initial.baseCommit!, operationType: initial.type, attempt, commands: repo.commands, checks: context.checks, baseline: evidence.baseline!, testEditsAfterSource: tracker.testEditsAfterSource, signal }),
+      verifyChange({
+        root,
+        baseCommit: initial.baseCommit!,
+        operationType: initial.type,
+        attempt,
+        commands: repo.commands,
+        checks: context.checks,
+        baseline: evidence.baseline!,
+        testEditsAfterSource: tracker.testEditsAfterSource,
+        signal,
+      }),
     );
     evidence.attempts = [...(evidence.attempts ?? []), result];
     if (result.verified) {
@@ -108,7 +177,10 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
         to: 'reviewing',
         actor: 'mender',
         patch: { evidence },
-        event: { type: 'verification.passed', data: { attempt, red: result.red.status, newlyFailing: result.red.newlyFailing, green: result.green.status, flags: result.flags } },
+        event: {
+          type: 'verification.passed',
+          data: { attempt, red: result.red.status, newlyFailing: result.red.newlyFailing, green: result.green.status, flags: result.flags },
+        },
       });
       return { verified: true };
     }
@@ -116,9 +188,18 @@ async function runAttempts(context: PipelineContext, initial: OperationRow, repo
     const data = { attempt, reason: result.reason, red: result.red.status, green: result.green.status };
     if (attempt >= initial.maxAttempts) {
       const failureReason = `the change did not verify after ${attempt} attempt(s): ${result.reason}`;
-      return { verified: false, failure: { from: ['verifying'], to: 'failed', actor: 'mender', patch: { evidence, failureReason }, event: { type: 'operation.failed', data } } };
+      return {
+        verified: false,
+        failure: { from: ['verifying'], to: 'failed', actor: 'mender', patch: { evidence, failureReason }, event: { type: 'operation.failed', data } },
+      };
     }
-    await operations.transition(operationId, { from: ['verifying'], to: 'executing', actor: 'mender', patch: { evidence }, event: { type: 'verification.failed', data } });
+    await operations.transition(operationId, {
+      from: ['verifying'],
+      to: 'executing',
+      actor: 'mender',
+      patch: { evidence },
+      event: { type: 'verification.failed', data },
+    });
   }
   throw new OperationFailure(`no attempts left (${initial.attempts} of ${initial.maxAttempts} used); retry the operation to start again`);
 }

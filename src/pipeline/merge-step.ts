@@ -43,20 +43,38 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   });
   await forge.deleteBranch(repo, operation.branch!);
   // No deployment is configured for the local forge: a merged change is done.
-  await operations.transition(operationId, { from: ['merged'], to: 'done', actor: 'mender', event: { type: 'operation.done', data: { deployment: 'not configured' } } });
+  await operations.transition(operationId, {
+    from: ['merged'],
+    to: 'done',
+    actor: 'mender',
+    event: { type: 'operation.done', data: { deployment: 'not configured' } },
+  });
   if (operation.rollbackOf) {
-    await operations.transition(operation.rollbackOf, { from: [...rollbackableStatuses], to: 'rolled_back', actor: 'mender', event: { type: 'operation.rolled_back', data: { by: operationId, revertCommit: mergeCommit } } });
+    await operations.transition(operation.rollbackOf, {
+      from: [...rollbackableStatuses],
+      to: 'rolled_back',
+      actor: 'mender',
+      event: { type: 'operation.rolled_back', data: { by: operationId, revertCommit: mergeCommit } },
+    });
   }
 }
 
 async function rebaseAndVerify(context: PipelineContext, operation: OperationRow, repo: OperationRepo, newBase: string, signal: AbortSignal): Promise<string> {
-  const root = await context.worktrees.create({ repoPath: repo.path, operationId: operation.id, branch: operation.branch!, startPoint: operation.headCommit!, resetBranch: true });
+  const root = await context.worktrees.create({
+    repoPath: repo.path,
+    operationId: operation.id,
+    branch: operation.branch!,
+    startPoint: operation.headCommit!,
+    resetBranch: true,
+  });
   try {
     const rebase = await runGit(root, ['rebase', '--quiet', newBase], { allowFailure: true });
     if (rebase.exitCode !== 0) {
       const conflicts = (await runGit(root, ['diff', '--name-only', '--diff-filter=U'], { allowFailure: true })).stdout.trim().split('\n').filter(Boolean);
       await runGit(root, ['rebase', '--abort'], { allowFailure: true });
-      throw new OperationFailure(`${repo.defaultBranch} moved and the change no longer applies: conflict in ${conflicts.join(', ') || 'the change'}; retry the operation to plan it again on the new ${repo.defaultBranch}`);
+      throw new OperationFailure(
+        `${repo.defaultBranch} moved and the change no longer applies: conflict in ${conflicts.join(', ') || 'the change'}; retry the operation to plan it again on the new ${repo.defaultBranch}`,
+      );
     }
     const run = await context.checks.runTests(root, repo.commands, signal);
     const evidence = operation.evidence as OperationEvidence;
@@ -66,8 +84,13 @@ async function rebaseAndVerify(context: PipelineContext, operation: OperationRow
       throw new OperationFailure(`${repo.defaultBranch} moved; after rebasing, tests fail: ${newFailures.slice(0, 5).join(', ') || `exit ${run.exitCode}`}`);
     }
     const rebasedHead = (await runGit(root, ['rev-parse', 'HEAD'])).stdout.trim();
-    await context.operations.patch(operation.id, { evidence: { ...evidence, rebased: { onto: newBase, head: rebasedHead, run: run ? summarizeRun(run) : undefined } } });
-    await context.operations.event(operation.id, 'mender', { type: 'merge.reverified', data: { onto: newBase, head: rebasedHead, passed: run?.report.passed ?? 0 } });
+    await context.operations.patch(operation.id, {
+      evidence: { ...evidence, rebased: { onto: newBase, head: rebasedHead, run: run ? summarizeRun(run) : undefined } },
+    });
+    await context.operations.event(operation.id, 'mender', {
+      type: 'merge.reverified',
+      data: { onto: newBase, head: rebasedHead, passed: run?.report.passed ?? 0 },
+    });
     return rebasedHead;
   } finally {
     await context.worktrees.remove(repo.path, operation.id);

@@ -269,7 +269,7 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
       ).rejects.toThrow(NotFoundError);
     });
 
-    it('refuses a transition the vocabulary\'s table lacks, naming from and to, and changes nothing', async () => {
+    it("refuses a transition the vocabulary's table lacks, naming from and to, and changes nothing", async () => {
       const subject = await services();
       const created = await createOperation(subject);
       const before = await tableCounts(subject.store);

@@ -39,5 +39,10 @@ export function toolContextFor(context: PipelineContext, operationId: string, ro
 /** The path jail for a worktree, with the configured deny list and size limits. */
 export function pathPolicyFor(context: PipelineContext, root: string): PathPolicy {
   const { settings } = context;
-  return createPathPolicy({ root, denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])], maxReadBytes: settings.maxReadBytes, maxWriteBytes: settings.maxWriteBytes });
+  return createPathPolicy({
+    root,
+    denyPatterns: [...defaultDenyPatterns, ...(settings.denyPatterns ?? [])],
+    maxReadBytes: settings.maxReadBytes,
+    maxWriteBytes: settings.maxWriteBytes,
+  });
 }

@@ -18,7 +18,12 @@ export class PipelineMetrics implements StepMetrics {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
       registers: [this.registry],
     });
-    this.modelTokens = new Counter({ name: 'mender_model_tokens_total', help: 'Model tokens by role and kind (input, output).', labelNames: ['role', 'kind'], registers: [this.registry] });
+    this.modelTokens = new Counter({
+      name: 'mender_model_tokens_total',
+      help: 'Model tokens by role and kind (input, output).',
+      labelNames: ['role', 'kind'],
+      registers: [this.registry],
+    });
     this.modelCalls = new Counter({ name: 'mender_model_calls_total', help: 'Model calls (steps) by role.', labelNames: ['role'], registers: [this.registry] });
     this.operationsByStatus = new Gauge({
       name: 'mender_operations',

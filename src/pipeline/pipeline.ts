@@ -12,7 +12,13 @@ import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
 import type { ApprovalLevel } from '../domain/approval-level.ts';
-import { rollbackableStatuses, terminalStatuses, type OperationSource, type OperationStatus, type RequestableOperationType } from '../domain/operation-vocabulary.ts';
+import {
+  rollbackableStatuses,
+  terminalStatuses,
+  type OperationSource,
+  type OperationStatus,
+  type RequestableOperationType,
+} from '../domain/operation-vocabulary.ts';
 import type { ErrorContext } from '../agent/task-context.ts';
 import type { Actor } from '../domain/roles.ts';
 import { mayApprove } from '../safety/approval-authority.ts';
@@ -50,7 +56,9 @@ export class Pipeline {
     });
     this.queue.process('planning', settings.planningConcurrency, (job, signal) => this.runStep('plan', planOperation, String(job.payload.operationId), signal));
     this.queue.process('execution', settings.executionConcurrency, (job, signal) =>
-      job.name === 'rollback' ? this.runStep('rollback', rollbackOperation, String(job.payload.operationId), signal) : this.runStep('execute', executeOperation, String(job.payload.operationId), signal),
+      job.name === 'rollback'
+        ? this.runStep('rollback', rollbackOperation, String(job.payload.operationId), signal)
+        : this.runStep('execute', executeOperation, String(job.payload.operationId), signal),
     );
     this.queue.process('merging', 1, (job, signal) => this.runStep('merge', mergeOperation, String(job.payload.operationId), signal));
   }
@@ -59,7 +67,9 @@ export class Pipeline {
     const repo = await this.context.repos.byName(input.repo);
     if (!repo) {
       const known = (await this.context.repos.list()).map((row) => row.name);
-      throw new NotFoundError(`repository "${input.repo}" is not registered${known.length ? ` (registered: ${known.join(', ')})` : ''}: add it with \`mender repo add <path>\` or POST /api/repos`);
+      throw new NotFoundError(
+        `repository "${input.repo}" is not registered${known.length ? ` (registered: ${known.join(', ')})` : ''}: add it with \`mender repo add <path>\` or POST /api/repos`,
+      );
     }
     return this.context.operations.create(
       {
@@ -208,7 +218,18 @@ export class Pipeline {
       from: ['failed', 'cancelled', 'rejected'],
       to: 'queued',
       actor: actor.name,
-      patch: { attempts: 0, plan: null, planMarkdown: null, baseCommit: null, headCommit: null, evidence: {}, review: null, failureReason: null, feedback: null, diffStats: null },
+      patch: {
+        attempts: 0,
+        plan: null,
+        planMarkdown: null,
+        baseCommit: null,
+        headCommit: null,
+        evidence: {},
+        review: null,
+        failureReason: null,
+        feedback: null,
+        diffStats: null,
+      },
       event: { type: 'operation.retried' },
       job: operation.rollbackOf ? { queue: 'execution', name: 'rollback' } : { queue: 'planning', name: 'plan' },
     });
@@ -236,7 +257,11 @@ export class Pipeline {
           continue;
         }
         if (controller.signal.aborted) return;
-        const known = error instanceof OperationFailure || error instanceof ModelNotConfiguredError || error instanceof NotFoundError || error instanceof SandboxUnavailableError;
+        const known =
+          error instanceof OperationFailure ||
+          error instanceof ModelNotConfiguredError ||
+          error instanceof NotFoundError ||
+          error instanceof SandboxUnavailableError;
         const reason = known ? (error as Error).message : `internal error in ${name}: ${(error as Error).message}`;
         if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
         await this.fail(operationId, reason);

@@ -27,7 +27,8 @@ export async function planOperation(context: PipelineContext, operationId: strin
     // A remote repository is fetched first: the plan starts from the default branch the team sees now.
     await context.forge.syncDefaultBranch(repo);
     const base = await runGit(repo.path, ['rev-parse', '--verify', `refs/heads/${repo.defaultBranch}^{commit}`], { allowFailure: true });
-    if (base.exitCode !== 0) throw new OperationFailure(`the default branch ${repo.defaultBranch} does not exist in ${repo.path}: fix the repository's defaultBranch`);
+    if (base.exitCode !== 0)
+      throw new OperationFailure(`the default branch ${repo.defaultBranch} does not exist in ${repo.path}: fix the repository's defaultBranch`);
     operation = await operations.transition(operationId, {
       from: ['queued'],
       to: 'planning',
@@ -44,21 +45,41 @@ export async function planOperation(context: PipelineContext, operationId: strin
     const policy = pathPolicyFor(context, root);
     const errorContext = operation.errorContext as ErrorContext | null;
     const stackText = [operation.description, errorContext?.message, errorContext?.stack].filter(Boolean).join('\n');
-    const repoMap = await buildRepoMap({ root, tokenBudget: context.settings.repoMapTokens, priorityFiles: filesNamedIn(stackText, root), isHidden: (file) => policy.isDenied(file) });
+    const repoMap = await buildRepoMap({
+      root,
+      tokenBudget: context.settings.repoMapTokens,
+      priorityFiles: filesNamedIn(stackText, root),
+      isHidden: (file) => policy.isDenied(file),
+    });
     const task = describeTask({ type: operation.type, description: operation.description, errorContext });
     const tools = buildToolset({ role: 'planner', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
-    const extensions = await context.agentExtensions({ role: 'planner', operationId, policy, repoPath: repo.path, reservedNames: [...tools, submitPlanTool].map((tool) => tool.name) });
+    const extensions = await context.agentExtensions({
+      role: 'planner',
+      operationId,
+      policy,
+      repoPath: repo.path,
+      reservedNames: [...tools, submitPlanTool].map((tool) => tool.name),
+    });
     const result = await runAgentTurn(context, {
       role: 'planner',
       operationId,
       system: plannerSystemPrompt,
-      prompt: plannerPrompt({ task, instructions: readInstructions(root), repoMap, testCommand: repo.commands.test, feedback: operation.feedback ?? undefined, skills: extensions.skillsSection }),
+      prompt: plannerPrompt({
+        task,
+        instructions: readInstructions(root),
+        repoMap,
+        testCommand: repo.commands.test,
+        feedback: operation.feedback ?? undefined,
+        skills: extensions.skillsSection,
+      }),
       tools: [...tools, ...extensions.tools, submitPlanTool],
       stopTools: [submitPlanTool.name],
       toolContext: toolContextFor(context, operationId, root, signal),
     });
     if (!result.stoppedWith) {
-      throw new OperationFailure(`the planner ended after ${result.steps} steps without calling submit_plan${result.text ? `; it said: ${result.text.slice(0, 300)}` : ''}`);
+      throw new OperationFailure(
+        `the planner ended after ${result.steps} steps without calling submit_plan${result.text ? `; it said: ${result.text.slice(0, 300)}` : ''}`,
+      );
     }
     const plan = planSchema.parse(result.stoppedWith.input);
     // The title names the operation, not the task text: that stays inside untrusted blocks.
@@ -70,7 +91,10 @@ export async function planOperation(context: PipelineContext, operationId: strin
       to: gated ? 'awaiting_plan_approval' : 'executing',
       actor: 'planner',
       patch: { plan, planMarkdown, feedback: null },
-      event: { type: 'plan.created', data: { summary: plan.summary, affectedFiles: plan.affectedFiles, riskLevel: plan.riskLevel, gate: gated ? 'team-lead' : 'auto' } },
+      event: {
+        type: 'plan.created',
+        data: { summary: plan.summary, affectedFiles: plan.affectedFiles, riskLevel: plan.riskLevel, gate: gated ? 'team-lead' : 'auto' },
+      },
       job: gated ? undefined : { queue: 'execution', name: 'execute' },
       alsoInTransaction: gated ? (executor) => requestApproval(executor, { id: approvalId, operationId, gate: 'plan', requiredLevel: 'team-lead' }) : undefined,
     };

@@ -38,7 +38,8 @@ export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, o
   const absolute = path.resolve(input.path);
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) throw new RepoRegistrationError(`${absolute} is not a folder`, 'path');
   const top = await runGit(absolute, ['rev-parse', '--show-toplevel'], { allowFailure: true });
-  if (top.exitCode !== 0) throw new RepoRegistrationError(`${absolute} is not a git repository: run \`git init\` there and commit, or give the path of a checkout`, 'path');
+  if (top.exitCode !== 0)
+    throw new RepoRegistrationError(`${absolute} is not a git repository: run \`git init\` there and commit, or give the path of a checkout`, 'path');
   const root = fs.realpathSync(top.stdout.trim());
   if (options.dataDir !== undefined) refuseIfHoldsDataFolder(root, options.dataDir);
   let defaultBranch = input.defaultBranch;
@@ -47,9 +48,14 @@ export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, o
     defaultBranch = head.stdout.trim() || 'main';
   }
   const exists = await runGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${defaultBranch}^{commit}`], { allowFailure: true });
-  if (exists.exitCode !== 0) throw new RepoRegistrationError(`branch ${defaultBranch} does not exist in ${root} (it needs at least one commit): give defaultBranch or commit first`, 'defaultBranch');
+  if (exists.exitCode !== 0)
+    throw new RepoRegistrationError(
+      `branch ${defaultBranch} does not exist in ${root} (it needs at least one commit): give defaultBranch or commit first`,
+      'defaultBranch',
+    );
   const existing = await repos.byName(input.name);
-  if (existing && !options.replace) throw new RepoRegistrationError(`a repository named "${input.name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
+  if (existing && !options.replace)
+    throw new RepoRegistrationError(`a repository named "${input.name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
   const values = { name: input.name, path: root, defaultBranch, commands: input.commands ?? {}, source: input.source };
   return existing ? repos.update(existing.id, values) : repos.insert(values);
 }
@@ -66,7 +72,11 @@ const repoNamePattern = /^[a-zA-Z0-9._-]{1,64}$/;
 
 /** A name is a folder name (clones, worktrees) and part of URLs: `.` and `..` would name another folder. */
 function checkRepoName(name: string): void {
-  if (!repoNamePattern.test(name) || name === '.' || name === '..') throw new RepoRegistrationError(`"${name}" cannot be a repository name: use 1–64 letters, digits, dot, dash or underscore, and not "." or ".." alone`, 'name');
+  if (!repoNamePattern.test(name) || name === '.' || name === '..')
+    throw new RepoRegistrationError(
+      `"${name}" cannot be a repository name: use 1–64 letters, digits, dot, dash or underscore, and not "." or ".." alone`,
+      'name',
+    );
 }
 
 /** Refuses a checkout whose folder is, or contains, Mender's data folder (compared by real path). */
@@ -78,7 +88,10 @@ function refuseIfHoldsDataFolder(root: string, dataDir: string): void {
     return;
   }
   if (data === root || data.startsWith(`${root}${path.sep}`)) {
-    throw new RepoRegistrationError(`${root} contains Mender's data folder (${data}), whose database and tokens no tool may reach: register a checkout outside it, or move the data folder out (MENDER_DATA_DIR)`, 'path');
+    throw new RepoRegistrationError(
+      `${root} contains Mender's data folder (${data}), whose database and tokens no tool may reach: register a checkout outside it, or move the data folder out (MENDER_DATA_DIR)`,
+      'path',
+    );
   }
 }
 
@@ -104,7 +117,10 @@ export async function registerRemoteRepo(repos: RepoStore, remotes: RemoteReposi
     await remotes.clone(input.remoteUrl, target);
   } catch (error) {
     fs.rmSync(target, { recursive: true, force: true });
-    throw new RepoRegistrationError(`cloning ${resolved.describe} failed: ${(error as Error).message}; check the URL and that the GitHub App or token can read the repository`, 'remoteUrl');
+    throw new RepoRegistrationError(
+      `cloning ${resolved.describe} failed: ${(error as Error).message}; check the URL and that the GitHub App or token can read the repository`,
+      'remoteUrl',
+    );
   }
   try {
     const row = await registerRepo(repos, { name, path: target, defaultBranch: input.defaultBranch, commands: input.commands, source: input.source });

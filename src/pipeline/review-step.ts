@@ -29,7 +29,13 @@ const reviewDiffLimit = 60_000;
  * and the change gate (or passes it, as autonomy allows); the caller makes it once the worktree
  * is gone. The branch now holds the change and must be kept.
  */
-export async function reviewAndPropose(context: PipelineContext, operationId: string, repo: OperationRepo, root: string, signal: AbortSignal): Promise<TransitionRequest> {
+export async function reviewAndPropose(
+  context: PipelineContext,
+  operationId: string,
+  repo: OperationRepo,
+  root: string,
+  signal: AbortSignal,
+): Promise<TransitionRequest> {
   const { operations } = context;
   const operation = await operations.get(operationId);
   const evidence = operation.evidence as OperationEvidence;
@@ -48,7 +54,16 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
         evidenceSummary: summarizeEvidence(evidence),
         flags,
       }),
-      tools: [...buildToolset({ role: 'reviewer', policy: pathPolicyFor(context, root), checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter }), submitReviewTool],
+      tools: [
+        ...buildToolset({
+          role: 'reviewer',
+          policy: pathPolicyFor(context, root),
+          checks: context.checks,
+          commands: repo.commands,
+          rateLimiter: context.fileRateLimiter,
+        }),
+        submitReviewTool,
+      ],
       stopTools: [submitReviewTool.name],
       toolContext: toolContextFor(context, operationId, root, signal),
     });
@@ -64,9 +79,21 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
   const headCommit = await commitChange(root, { type: operation.type, operationId, plan, description: operation.description });
   const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
   const risk = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
-  const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source, severity: (operation.errorContext as { severity?: string } | null)?.severity });
+  const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, {
+    source: operation.source,
+    severity: (operation.errorContext as { severity?: string } | null)?.severity,
+  });
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
-  const changeRequest = { operationId, repoId: operation.repoId, branch: operation.branch!, baseCommit: operation.baseCommit!, headCommit, title, body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview), diff };
+  const changeRequest = {
+    operationId,
+    repoId: operation.repoId,
+    branch: operation.branch!,
+    baseCommit: operation.baseCommit!,
+    headCommit,
+    title,
+    body: changeRequestBody(operation.planMarkdown ?? '', evidence, fullReview),
+    diff,
+  };
   // Verified, reviewed and committed: a remote forge publishes it now (GitHub: push, pull request, ready for review).
   await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: riskMarkdown(risk, decision.level) }).catch((error: Error) => {
     throw new OperationFailure(`the verified change could not be published: ${error.message}; retry the operation once the forge is reachable`);
@@ -78,7 +105,20 @@ export async function reviewAndPropose(context: PipelineContext, operationId: st
     patch: { review: fullReview, headCommit, diffStats: { ...stats }, risk },
     event: decision.pass
       ? { type: 'change.auto_approved', data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, headCommit, ...stats } }
-      : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons, decision: decision.reason, headCommit, verdict: review.verdict, findings: findings.length, ...stats } },
+      : {
+          type: 'approval.requested',
+          data: {
+            gate: 'change',
+            requiredLevel: decision.level,
+            risk: risk.level,
+            reasons: risk.reasons,
+            decision: decision.reason,
+            headCommit,
+            verdict: review.verdict,
+            findings: findings.length,
+            ...stats,
+          },
+        },
     job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
     alsoInTransaction: async (executor, row) => {
       await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch!, baseCommit: row.baseCommit! });
@@ -102,16 +142,36 @@ function changeRequestBody(planMarkdown: string, evidence: OperationEvidence, re
 }
 
 function riskMarkdown(risk: RiskAssessment, approvalLevel: string): string {
-  return ['## Risk', '', `Level: ${risk.level} · ${risk.linesChanged} lines changed · approval needed: ${approvalLevel}`, ...risk.reasons.map((reason) => `- ${reason}`)].join('\n');
+  return [
+    '## Risk',
+    '',
+    `Level: ${risk.level} · ${risk.linesChanged} lines changed · approval needed: ${approvalLevel}`,
+    ...risk.reasons.map((reason) => `- ${reason}`),
+  ].join('\n');
 }
 
 /** The risk of the committed change, from its files, diff, pipeline flags and review findings. */
-async function assessChange(context: PipelineContext, root: string, base: string, head: string, diff: string, flags: string[], findings: ReviewFinding[]): Promise<RiskAssessment> {
+async function assessChange(
+  context: PipelineContext,
+  root: string,
+  base: string,
+  head: string,
+  diff: string,
+  flags: string[],
+  findings: ReviewFinding[],
+): Promise<RiskAssessment> {
   const files = await fileChanges(root, base, head);
   const isProtected = createProtectedPathMatcher(context.settings.protectedPaths ?? defaultProtectedPaths);
   const protectedHits = files.flatMap((file) => {
     const pattern = isProtected(file.path);
     return pattern ? [{ path: file.path, pattern }] : [];
   });
-  return assessRisk({ files, diff, whitespaceOnly: files.length > 0 && (await differsOnlyInWhitespace(root, base, head)), tamperingFlags: flags, reviewFindings: findings, protectedHits });
+  return assessRisk({
+    files,
+    diff,
+    whitespaceOnly: files.length > 0 && (await differsOnlyInWhitespace(root, base, head)),
+    tamperingFlags: flags,
+    reviewFindings: findings,
+    protectedHits,
+  });
 }

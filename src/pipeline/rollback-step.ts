@@ -29,7 +29,10 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     to: 'executing',
     actor: 'mender',
     patch: { baseCommit: head, branch: branchName(operationId, `rollback ${original.id}`), attempts: 1 },
-    event: { type: 'rollback.started', data: { of: original.id, commits: `${original.baseCommit.slice(0, 12)}..${original.mergeCommit.slice(0, 12)}`, onto: head } },
+    event: {
+      type: 'rollback.started',
+      data: { of: original.id, commits: `${original.baseCommit.slice(0, 12)}..${original.mergeCommit.slice(0, 12)}`, onto: head },
+    },
   });
   const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch!, startPoint: head, resetBranch: true });
   let keepBranch = false;
@@ -43,22 +46,48 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     const reverted = await runGit(root, ['revert', '--no-edit', '--no-commit', ...revertArguments], { allowFailure: true });
     if (reverted.exitCode !== 0) {
       const conflicts = (await runGit(root, ['diff', '--name-only', '--diff-filter=U'], { allowFailure: true })).stdout.trim().split('\n').filter(Boolean);
-      throw new OperationFailure(`operation ${original.id} cannot be reverted cleanly: conflict in ${conflicts.join(', ') || 'the change'}; later commits built on it, so revert it by hand`);
+      throw new OperationFailure(
+        `operation ${original.id} cannot be reverted cleanly: conflict in ${conflicts.join(', ') || 'the change'}; later commits built on it, so revert it by hand`,
+      );
     }
-    await operations.transition(operationId, { from: ['executing'], to: 'verifying', actor: 'mender', event: { type: 'verification.started', data: { attempt: 1 } } });
+    await operations.transition(operationId, {
+      from: ['executing'],
+      to: 'verifying',
+      actor: 'mender',
+      event: { type: 'verification.started', data: { attempt: 1 } },
+    });
     const run = await context.checks.runTests(root, repo.commands, signal);
     const before = new Set(baseline.failingIds);
     const newFailures = run ? run.report.failures.map((failure) => failure.id).filter((id) => !before.has(id)) : [];
-    const green = run ? { status: newFailures.length === 0 && !(run.exitCode !== 0 && !run.report.structured) ? 'passed' : 'failed', run: summarizeRun(run), newFailures, stillFailing: [] } : { status: 'failed', newFailures: [], stillFailing: [] };
+    const green = run
+      ? {
+          status: newFailures.length === 0 && !(run.exitCode !== 0 && !run.report.structured) ? 'passed' : 'failed',
+          run: summarizeRun(run),
+          newFailures,
+          stillFailing: [],
+        }
+      : { status: 'failed', newFailures: [], stillFailing: [] };
     const evidence = { baseline, red: { status: 'skipped', newlyFailing: [] }, green, flags: [] as string[] };
     if (green.status !== 'passed') {
       await operations.patch(operationId, { evidence });
-      throw new OperationFailure(`the revert breaks tests that pass on ${repo.defaultBranch} now: ${newFailures.slice(0, 5).join(', ') || `exit ${run?.exitCode ?? 'none'}`}`);
+      throw new OperationFailure(
+        `the revert breaks tests that pass on ${repo.defaultBranch} now: ${newFailures.slice(0, 5).join(', ') || `exit ${run?.exitCode ?? 'none'}`}`,
+      );
     }
     const diff = await stagedDiff(root, head);
     const stats = await diffStats(root, head);
     await stageAll(root);
-    await runGit(root, ['commit', '--quiet', '--no-verify', '-m', `revert: roll back operation ${original.id}`, '-m', `Reverts ${original.baseCommit}..${original.mergeCommit} (${original.description.split('\n')[0]!.slice(0, 200)}).`, '-m', `Mender-Operation: ${operationId}\nMender-Rollback-Of: ${original.id}`]);
+    await runGit(root, [
+      'commit',
+      '--quiet',
+      '--no-verify',
+      '-m',
+      `revert: roll back operation ${original.id}`,
+      '-m',
+      `Reverts ${original.baseCommit}..${original.mergeCommit} (${original.description.split('\n')[0]!.slice(0, 200)}).`,
+      '-m',
+      `Mender-Operation: ${operationId}\nMender-Rollback-Of: ${original.id}`,
+    ]);
     const headCommit = (await runGit(root, ['rev-parse', 'HEAD'])).stdout.trim();
     const isProtected = createProtectedPathMatcher(context.settings.protectedPaths ?? defaultProtectedPaths);
     const files = await fileChanges(root, head, headCommit);
@@ -67,14 +96,41 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     const risk = assessRisk({ files, diff, whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits });
     const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source });
     keepBranch = true;
-    const changeRequest = { operationId, repoId: operation.repoId, branch: operation.branch!, baseCommit: head, headCommit, title: `Roll back operation ${original.id}`, body: `Reverts ${original.baseCommit}..${original.mergeCommit}.\n\nGreen: ${run?.report.passed ?? 0} passed, no new failures.`, diff };
+    const changeRequest = {
+      operationId,
+      repoId: operation.repoId,
+      branch: operation.branch!,
+      baseCommit: head,
+      headCommit,
+      title: `Roll back operation ${original.id}`,
+      body: `Reverts ${original.baseCommit}..${original.mergeCommit}.\n\nGreen: ${run?.report.passed ?? 0} passed, no new failures.`,
+      diff,
+    };
     await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: `## Risk\n\nLevel: ${risk.level}; approval needed: ${decision.level}` });
     final = {
       from: ['verifying'],
       to: decision.pass ? 'merging' : 'awaiting_approval',
       actor: decision.pass ? 'policy' : 'mender',
-      patch: { headCommit, evidence, risk, diffStats: { ...stats }, plan: { summary: `Roll back operation ${original.id}`, rootCause: `Requested rollback of ${original.id}`, affectedFiles: files.map((item) => item.path), steps: [{ type: 'implement', description: 'git revert of the merged commits' }, { type: 'verify', description: 'the suite passes as before' }], riskLevel: risk.level, risks: risk.reasons } },
-      event: decision.pass ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason } } : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons } },
+      patch: {
+        headCommit,
+        evidence,
+        risk,
+        diffStats: { ...stats },
+        plan: {
+          summary: `Roll back operation ${original.id}`,
+          rootCause: `Requested rollback of ${original.id}`,
+          affectedFiles: files.map((item) => item.path),
+          steps: [
+            { type: 'implement', description: 'git revert of the merged commits' },
+            { type: 'verify', description: 'the suite passes as before' },
+          ],
+          riskLevel: risk.level,
+          risks: risk.reasons,
+        },
+      },
+      event: decision.pass
+        ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason } }
+        : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons } },
       job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
       alsoInTransaction: async (executor, row) => {
         await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch! });

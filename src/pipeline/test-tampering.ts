@@ -21,8 +21,10 @@ export async function findTestTampering(root: string, baseCommit: string, files:
     if (file.status !== 'modified') continue;
     const before = (await runGit(root, ['show', `${baseCommit}:${file.path}`], { allowFailure: true })).stdout;
     const after = readCurrent(file.path);
-    if (count(after, testCase) < count(before, testCase)) flags.push(`test cases removed from ${file.path} (${count(before, testCase)} → ${count(after, testCase)})`);
-    if (count(after, assertion) < count(before, assertion)) flags.push(`assertions removed from ${file.path} (${count(before, assertion)} → ${count(after, assertion)})`);
+    if (count(after, testCase) < count(before, testCase))
+      flags.push(`test cases removed from ${file.path} (${count(before, testCase)} → ${count(after, testCase)})`);
+    if (count(after, assertion) < count(before, assertion))
+      flags.push(`assertions removed from ${file.path} (${count(before, assertion)} → ${count(after, assertion)})`);
     if (count(after, focusOrSkip) > count(before, focusOrSkip)) flags.push(`skip/only/todo added in ${file.path}`);
   }
   return flags;

@@ -126,7 +126,19 @@ export async function collectBaseline(root: string, commands: RepoCommands, chec
     if (check) baselineChecks[kind] = { exitCode: check.exitCode, errors: check.report.errors };
   }
   if (!run) return { command: '', exitCode: null, passed: 0, failed: 0, failingIds: [], structured: false, durationMs: 0, checks: baselineChecks };
-  return { command: run.command, exitCode: run.exitCode, passed: run.report.passed, failed: run.report.failed, failingIds: failingIds(run.report), structured: run.report.structured, durationMs: run.durationMs, checks: baselineChecks, stepFiles: stepFilesOf(run.report), outputTail: run.outputTail, timedOut: run.timedOut };
+  return {
+    command: run.command,
+    exitCode: run.exitCode,
+    passed: run.report.passed,
+    failed: run.report.failed,
+    failingIds: failingIds(run.report),
+    structured: run.report.structured,
+    durationMs: run.durationMs,
+    checks: baselineChecks,
+    stepFiles: stepFilesOf(run.report),
+    outputTail: run.outputTail,
+    timedOut: run.timedOut,
+  };
 }
 
 /**
@@ -172,7 +184,16 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     evidence.red.status = 'missing';
     if (options.operationType === 'implement') evidence.flags.push('no failing test first: the change adds or changes no test');
   } else {
-    Object.assign(evidence.red, await runRed(options, tests.map((file) => file.path), files.map((file) => file.path), sources, baselineFailing));
+    Object.assign(
+      evidence.red,
+      await runRed(
+        options,
+        tests.map((file) => file.path),
+        files.map((file) => file.path),
+        sources,
+        baselineFailing,
+      ),
+    );
   }
 
   // Green: everything against the change.
@@ -183,10 +204,13 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     const nowFailing = new Set(failingIds(greenRun.report));
     evidence.green.newFailures = [...nowFailing].filter((id) => !baselineFailing.has(id));
     evidence.green.stillFailing = evidence.red.newlyFailing.filter((id) => nowFailing.has(id));
-    evidence.green.fixed = baseline.failingIds.filter((id) => !nowFailing.has(id) && greenRun.report.tests.some((test) => test.id === id && test.status === 'passed'));
+    evidence.green.fixed = baseline.failingIds.filter(
+      (id) => !nowFailing.has(id) && greenRun.report.tests.some((test) => test.id === id && test.status === 'passed'),
+    );
     evidence.green.failingBefore = baseline.failingIds.filter((id) => nowFailing.has(id));
     const unstructuredFailure = !greenRun.report.structured && greenRun.exitCode !== 0;
-    evidence.green.status = evidence.green.newFailures.length === 0 && evidence.green.stillFailing.length === 0 && !unstructuredFailure && !greenRun.timedOut ? 'passed' : 'failed';
+    evidence.green.status =
+      evidence.green.newFailures.length === 0 && evidence.green.stillFailing.length === 0 && !unstructuredFailure && !greenRun.timedOut ? 'passed' : 'failed';
   }
 
   for (const kind of ['typecheck', 'lint'] as const) {
@@ -195,10 +219,16 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
     const before = baseline.checks[kind];
     const passed = check.exitCode === 0;
     const noWorse = before !== undefined && before.exitCode !== 0 && check.report.errors <= before.errors;
-    evidence.checks[kind] = { status: passed ? 'passed' : noWorse ? 'unchanged' : 'failed', exitCode: check.exitCode, errors: check.report.errors, command: check.command };
+    evidence.checks[kind] = {
+      status: passed ? 'passed' : noWorse ? 'unchanged' : 'failed',
+      exitCode: check.exitCode,
+      errors: check.report.errors,
+      command: check.command,
+    };
   }
 
-  if (evidence.red.status === 'not_failing' && options.operationType === 'implement') evidence.flags.push('no failing test first: the new tests already pass against the old code');
+  if (evidence.red.status === 'not_failing' && options.operationType === 'implement')
+    evidence.flags.push('no failing test first: the new tests already pass against the old code');
   evidence.reason = explain(evidence, options.operationType);
   evidence.verified = evidence.reason === '';
   if (evidence.verified) evidence.reason = 'red confirmed, green passed';
@@ -210,7 +240,13 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
  * files (after the build steps), which must name those tests failing; when that cannot be planned
  * or its report names no test of those files, the whole test command, with the reason kept.
  */
-async function runRed(options: VerifyOptions, testFiles: string[], changedPaths: string[], sources: ChangedFile[], baselineFailing: Set<string>): Promise<Partial<AttemptEvidence['red']>> {
+async function runRed(
+  options: VerifyOptions,
+  testFiles: string[],
+  changedPaths: string[],
+  sources: ChangedFile[],
+  baselineFailing: Set<string>,
+): Promise<Partial<AttemptEvidence['red']>> {
   const { root, baseCommit, baseline, checks, commands, signal } = options;
   const fullSuiteMs = baseline.durationMs;
   const focused = await withSourcesAtBase(root, baseCommit, sources, () => checks.runChangedTests(root, commands, testFiles, signal, baseline.stepFiles));
@@ -222,7 +258,13 @@ async function runRed(options: VerifyOptions, testFiles: string[], changedPaths:
     if (reported.length > 0 && !focused.run.timedOut) {
       // Only tests of the changed files count: a coverage threshold or a runner's complaint about
       // the narrowed file list is not the bug being reproduced.
-      return { run: summarizeRun(focused.run), newlyFailing: [...new Set(failing)].filter((id) => !baselineFailing.has(id)), status: failing.length > 0 ? 'confirmed' : 'not_failing', scope: 'changed-tests', fullSuiteMs };
+      return {
+        run: summarizeRun(focused.run),
+        newlyFailing: [...new Set(failing)].filter((id) => !baselineFailing.has(id)),
+        status: failing.length > 0 ? 'confirmed' : 'not_failing',
+        scope: 'changed-tests',
+        fullSuiteMs,
+      };
     }
     scopeReason = focused.run.timedOut
       ? 'the new tests alone timed out'
@@ -234,14 +276,23 @@ async function runRed(options: VerifyOptions, testFiles: string[], changedPaths:
   if (!redRun) return { scope: 'full-suite', scopeReason, fullSuiteMs };
   const newlyFailing = failingIds(redRun.report).filter((id) => !baselineFailing.has(id));
   const failedWithoutStructure = !redRun.report.structured && redRun.exitCode !== 0 && baseline.exitCode === 0;
-  return { run: summarizeRun(redRun), newlyFailing, status: newlyFailing.length > 0 || failedWithoutStructure ? 'confirmed' : 'not_failing', scope: 'full-suite', scopeReason, fullSuiteMs };
+  return {
+    run: summarizeRun(redRun),
+    newlyFailing,
+    status: newlyFailing.length > 0 || failedWithoutStructure ? 'confirmed' : 'not_failing',
+    scope: 'full-suite',
+    scopeReason,
+    fullSuiteMs,
+  };
 }
 
 function explain(evidence: AttemptEvidence, type: string): string {
   const reasons: string[] = [];
-  if (evidence.red.status === 'missing' && (type === 'fix' || type === 'debug')) reasons.push('no test reproduces the problem: add or change a test that fails without the fix');
+  if (evidence.red.status === 'missing' && (type === 'fix' || type === 'debug'))
+    reasons.push('no test reproduces the problem: add or change a test that fails without the fix');
   // A refactor's tests characterise what already works; an implement's should fail first (flagged above).
-  if (evidence.red.status === 'not_failing' && (type === 'fix' || type === 'debug')) reasons.push('the new or changed tests pass against the old code, so they do not reproduce the problem: make the test fail for the reason in the task');
+  if (evidence.red.status === 'not_failing' && (type === 'fix' || type === 'debug'))
+    reasons.push('the new or changed tests pass against the old code, so they do not reproduce the problem: make the test fail for the reason in the task');
   if (evidence.green.stillFailing.length) reasons.push(`the new tests still fail with the change: ${evidence.green.stillFailing.slice(0, 5).join(', ')}`);
   const regressions = evidence.green.newFailures.filter((id) => !evidence.green.stillFailing.includes(id));
   if (regressions.length) reasons.push(`tests that passed before now fail: ${regressions.slice(0, 5).join(', ')}`);

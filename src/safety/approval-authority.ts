@@ -8,11 +8,15 @@ export type ApprovalRefusal = { ok: false; reason: string };
  * with the two-person rule the one who asked for the operation cannot approve it.
  */
 export function mayApprove(actor: Actor, level: ApprovalLevel, requestedBy: string, twoPersonRule: boolean): { ok: true } | ApprovalRefusal {
-  if (level === 'manual-only') return { ok: false, reason: 'this change is manual-only: Mender will not merge it; review the branch and merge it yourself, or reject it' };
+  if (level === 'manual-only')
+    return { ok: false, reason: 'this change is manual-only: Mender will not merge it; review the branch and merge it yourself, or reject it' };
   const needed: Role = level === 'admin' ? 'admin' : 'team-lead';
   if (!roleAtLeast(actor.role, needed)) return { ok: false, reason: `${actor.name} is ${actor.role}; approving at level ${level} needs ${needed}` };
   if (twoPersonRule && level !== 'auto' && actor.name === requestedBy) {
-    return { ok: false, reason: `${actor.name} asked for this operation and cannot approve it too (two-person rule); another ${needed} must approve, or set MENDER_TWO_PERSON_RULE=false for a team of one` };
+    return {
+      ok: false,
+      reason: `${actor.name} asked for this operation and cannot approve it too (two-person rule); another ${needed} must approve, or set MENDER_TWO_PERSON_RULE=false for a team of one`,
+    };
   }
   return { ok: true };
 }

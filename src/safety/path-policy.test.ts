@@ -237,7 +237,7 @@ describe('createPathPolicy', () => {
   });
 });
 
-describe('deniedFolders (Mender\'s data folder, issue 12 finding 3)', () => {
+describe("deniedFolders (Mender's data folder, issue 12 finding 3)", () => {
   let base: string;
   beforeEach(() => {
     base = realpathSync(mkdtempSync(join(tmpdir(), 'path-policy-data-')));

@@ -38,14 +38,7 @@ export interface PathPolicyOptions {
 }
 
 /** The ways a path can be refused; each is also a ToolErrorCode. */
-export type PathRefusalCode =
-  | 'invalid_arguments'
-  | 'path_outside_root'
-  | 'path_denied'
-  | 'not_found'
-  | 'not_a_file'
-  | 'not_a_directory'
-  | 'io_error';
+export type PathRefusalCode = 'invalid_arguments' | 'path_outside_root' | 'path_denied' | 'not_found' | 'not_a_file' | 'not_a_directory' | 'io_error';
 
 export type PathRefusal = { ok: false; code: PathRefusalCode; message: string };
 
@@ -187,7 +180,8 @@ export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
   });
   const denialOf = (relative: string): string | undefined => {
     const folder = deniedInside.find((denied) => relative === denied || relative.startsWith(`${denied}/`));
-    if (folder !== undefined) return `${relative === folder ? relative : `${relative} is inside ${folder}, which`} is Mender's data folder (its database and tokens); no tool may read or change it`;
+    if (folder !== undefined)
+      return `${relative === folder ? relative : `${relative} is inside ${folder}, which`} is Mender's data folder (its database and tokens); no tool may read or change it`;
     return denialByPattern(relative);
   };
 
@@ -200,10 +194,7 @@ export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
     if (path.isAbsolute(request)) {
       const absolute = path.resolve(request);
       const hint = isInsideRoot(absolute) ? ` ("${toPosix(path.relative(root, absolute))}" here)` : '';
-      return refuse(
-        'path_outside_root',
-        `"${request}" is an absolute path; use paths relative to the repository root${hint}, e.g. "src/index.ts"`,
-      );
+      return refuse('path_outside_root', `"${request}" is an absolute path; use paths relative to the repository root${hint}, e.g. "src/index.ts"`);
     }
     const absolute = path.resolve(root, request);
     const relative = path.relative(root, absolute);
@@ -219,10 +210,7 @@ export function createPathPolicy(options: PathPolicyOptions): PathPolicy {
   /** Checks the real location a request leads to: still inside, still allowed. */
   function checkReal(request: string, real: string): { relative: string } | PathRefusal {
     if (!isInsideRoot(real)) {
-      return refuse(
-        'path_outside_root',
-        `"${request}" goes through a symbolic link that leads outside the repository root; only paths inside it are allowed`,
-      );
+      return refuse('path_outside_root', `"${request}" goes through a symbolic link that leads outside the repository root; only paths inside it are allowed`);
     }
     if (isUnderPseudoFilesystem(real)) return refuse('path_denied', `"${request}" leads into /proc, /sys or /dev`);
     const relative = toPosix(path.relative(root, real));

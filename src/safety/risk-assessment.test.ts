@@ -3,12 +3,28 @@ import { assessRisk, type FileChange, type RiskInput } from './risk-assessment.t
 import { decideChangeGate } from './autonomy.ts';
 import { mayApprove } from './approval-authority.ts';
 
-const file = (path: string, insertions: number, deletions = 0, isTest = /test/.test(path)): FileChange => ({ path, insertions, deletions, status: 'modified', isTest });
-const input = (overrides: Partial<RiskInput>): RiskInput => ({ files: [], diff: '', whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits: [], ...overrides });
+const file = (path: string, insertions: number, deletions = 0, isTest = /test/.test(path)): FileChange => ({
+  path,
+  insertions,
+  deletions,
+  status: 'modified',
+  isTest,
+});
+const input = (overrides: Partial<RiskInput>): RiskInput => ({
+  files: [],
+  diff: '',
+  whitespaceOnly: false,
+  tamperingFlags: [],
+  reviewFindings: [],
+  protectedHits: [],
+  ...overrides,
+});
 
 describe('assessRisk', () => {
   it('rates a small source fix low, needing a team lead', () => {
-    const risk = assessRisk(input({ files: [file('src/cart.ts', 1, 1), file('test/cart.test.ts', 6)], diff: '+++ b/src/cart.ts\n-  const a = 1;\n+  const a = 2;\n' }));
+    const risk = assessRisk(
+      input({ files: [file('src/cart.ts', 1, 1), file('test/cart.test.ts', 6)], diff: '+++ b/src/cart.ts\n-  const a = 1;\n+  const a = 2;\n' }),
+    );
     expect(risk).toMatchObject({ level: 'low', requiredApproval: 'team-lead', categories: ['source'], linesChanged: 8, autoEligible: false });
   });
 
@@ -32,19 +48,26 @@ describe('assessRisk', () => {
     const dependency = assessRisk(input({ files: [file('package.json', 1)], diff: '+++ b/package.json\n   "dependencies": {\n+    "left-pad": "^1.3.0",\n' }));
     expect(dependency.reasons).toContain('adds a dependency (left-pad)');
     expect(dependency.requiredApproval).toBe('admin');
-    const api = assessRisk(input({ files: [file('src/cart.ts', 1, 1)], diff: '+++ b/src/cart.ts\n-export function total(items) {\n+export function total(items, discount) {\n' }));
+    const api = assessRisk(
+      input({ files: [file('src/cart.ts', 1, 1)], diff: '+++ b/src/cart.ts\n-export function total(items) {\n+export function total(items, discount) {\n' }),
+    );
     expect(api).toMatchObject({ level: 'medium', requiredApproval: 'team-lead' });
     expect(api.categories).toContain('public-api');
   });
 
   it('makes test tampering manual-only and a protected path admin', () => {
-    expect(assessRisk(input({ files: [file('src/a.ts', 1)], tamperingFlags: ['test file deleted: test/a.test.ts'] }))).toMatchObject({ level: 'critical', requiredApproval: 'manual-only' });
+    expect(assessRisk(input({ files: [file('src/a.ts', 1)], tamperingFlags: ['test file deleted: test/a.test.ts'] }))).toMatchObject({
+      level: 'critical',
+      requiredApproval: 'manual-only',
+    });
     const protectedChange = assessRisk(input({ files: [file('src/a.ts', 1)], protectedHits: [{ path: 'src/a.ts', pattern: 'src/**' }] }));
     expect(protectedChange.requiredApproval).toBe('admin');
   });
 
   it('raises the level for serious reviewer findings', () => {
-    const risk = assessRisk(input({ files: [file('src/a.ts', 1)], reviewFindings: [{ severity: 'major', category: 'security', message: 'SQL built from input' }] }));
+    const risk = assessRisk(
+      input({ files: [file('src/a.ts', 1)], reviewFindings: [{ severity: 'major', category: 'security', message: 'SQL built from input' }] }),
+    );
     expect(risk).toMatchObject({ level: 'critical', requiredApproval: 'admin' });
   });
 });

@@ -2,16 +2,7 @@ import type { ApprovalLevel } from '../domain/approval-level.ts';
 
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
 export type ChangeCategory =
-  | 'dependencies'
-  | 'schema'
-  | 'public-api'
-  | 'auth-security'
-  | 'billing'
-  | 'ci-deploy'
-  | 'tests-only'
-  | 'docs-only'
-  | 'formatting-only'
-  | 'source';
+  'dependencies' | 'schema' | 'public-api' | 'auth-security' | 'billing' | 'ci-deploy' | 'tests-only' | 'docs-only' | 'formatting-only' | 'source';
 
 export interface FileChange {
   path: string;
@@ -45,7 +36,10 @@ export interface RiskAssessment {
 }
 
 const categoryPatterns: [ChangeCategory, RegExp][] = [
-  ['dependencies', /(^|\/)(package\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|requirements[^/]*\.txt|Pipfile(\.lock)?|poetry\.lock|pyproject\.toml|go\.(mod|sum)|Cargo\.(toml|lock)|Gemfile(\.lock)?)$/],
+  [
+    'dependencies',
+    /(^|\/)(package\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|requirements[^/]*\.txt|Pipfile(\.lock)?|poetry\.lock|pyproject\.toml|go\.(mod|sum)|Cargo\.(toml|lock)|Gemfile(\.lock)?)$/,
+  ],
   ['schema', /(^|\/)(migrations?|migrate)\/|\.sql$|schema\.prisma$|(^|\/)drizzle\//],
   ['auth-security', /auth|login|session|password|crypto|permission|security|oauth|jwt|token/i],
   ['billing', /billing|payment|invoice|subscription|stripe|checkout/i],
@@ -116,7 +110,13 @@ export function assessRisk(input: RiskInput): RiskAssessment {
     (allTests || input.whitespaceOnly) &&
     level === 'low';
   const requiredApproval: ApprovalLevel =
-    input.tamperingFlags.length > 0 ? 'manual-only' : level === 'critical' || level === 'high' || input.protectedHits.length > 0 ? 'admin' : autoEligible ? 'auto' : 'team-lead';
+    input.tamperingFlags.length > 0
+      ? 'manual-only'
+      : level === 'critical' || level === 'high' || input.protectedHits.length > 0
+        ? 'admin'
+        : autoEligible
+          ? 'auto'
+          : 'team-lead';
   return { level, requiredApproval, reasons, categories: [...categories], linesChanged, autoEligible };
 }
 

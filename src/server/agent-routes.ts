@@ -15,7 +15,10 @@ const pauseBody = z.object({ reason: z.string().max(2_000).optional() }).strict(
  * The agent as a whole: status, and the kill switch. Any team lead may pause (stopping must be
  * easy); resuming needs an admin.
  */
-export function registerAgentRoutes(app: Hono<AppEnvironment>, services: { control: AgentControl; operations: OperationStore; settings: Settings; db: Database }): void {
+export function registerAgentRoutes(
+  app: Hono<AppEnvironment>,
+  services: { control: AgentControl; operations: OperationStore; settings: Settings; db: Database },
+): void {
   app.get('/api/agent', async (c) => {
     const counts = await services.operations.countByStatus();
     // `by`/`at` are the last pause or resume (the CLI prints them); the summary adds health and the last action.

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { operationSources, requestableOperationTypes } from '../domain/operation-vocabulary.ts';
 
-const commandsSchema = z.object({ test: z.string().min(1), typecheck: z.string().min(1), lint: z.string().min(1), build: z.string().min(1), format: z.string().min(1) }).partial().strict();
+const commandsSchema = z
+  .object({ test: z.string().min(1), typecheck: z.string().min(1), lint: z.string().min(1), build: z.string().min(1), format: z.string().min(1) })
+  .partial()
+  .strict();
 
 export const createRepoBody = z
   .object({
-    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash or underscore').optional(),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash or underscore')
+      .optional(),
     path: z.string().min(1, 'give the absolute path of a local git checkout').optional(),
     remoteUrl: z.string().min(1, 'give the https URL of a GitHub repository').max(500).optional(),
     defaultBranch: z.string().min(1).max(200).optional(),
@@ -13,9 +19,16 @@ export const createRepoBody = z
   })
   .strict()
   .superRefine((body, context) => {
-    if (body.path && body.remoteUrl) context.addIssue({ code: 'custom', path: ['remoteUrl'], message: 'give either path (a local checkout) or remoteUrl (a GitHub repository), not both' });
-    else if (!body.path && !body.remoteUrl) context.addIssue({ code: 'custom', path: ['path'], message: 'give the absolute path of a local git checkout, or remoteUrl (https://github.com/owner/name)' });
-    if (body.path && !body.name) context.addIssue({ code: 'custom', path: ['name'], message: 'give a name for the repository (1–64 letters, digits, dot, dash or underscore)' });
+    if (body.path && body.remoteUrl)
+      context.addIssue({ code: 'custom', path: ['remoteUrl'], message: 'give either path (a local checkout) or remoteUrl (a GitHub repository), not both' });
+    else if (!body.path && !body.remoteUrl)
+      context.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message: 'give the absolute path of a local git checkout, or remoteUrl (https://github.com/owner/name)',
+      });
+    if (body.path && !body.name)
+      context.addIssue({ code: 'custom', path: ['name'], message: 'give a name for the repository (1–64 letters, digits, dot, dash or underscore)' });
   });
 
 export const createOperationBody = z
@@ -24,7 +37,12 @@ export const createOperationBody = z
     description: z.string().trim().min(1, 'describe the problem or the feature').max(20_000),
     repo: z.string().min(1),
     errorContext: z
-      .object({ message: z.string().min(1).max(20_000), stack: z.string().max(100_000).optional(), logs: z.string().max(200_000).optional(), severity: z.enum(['P0', 'P1', 'P2', 'P3', 'P4']).optional() })
+      .object({
+        message: z.string().min(1).max(20_000),
+        stack: z.string().max(100_000).optional(),
+        logs: z.string().max(200_000).optional(),
+        severity: z.enum(['P0', 'P1', 'P2', 'P3', 'P4']).optional(),
+      })
       .strict()
       .optional(),
   })

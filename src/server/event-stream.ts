@@ -40,7 +40,12 @@ interface FrameSink {
 }
 
 /** Replays, then follows the hub, writing each frame synchronously as it is published. */
-function followEvents(sink: FrameSink, services: { operations: OperationStore; hub: EventHub }, filter: { operationId: string | undefined; named: boolean }, after: number): () => void {
+function followEvents(
+  sink: FrameSink,
+  services: { operations: OperationStore; hub: EventHub },
+  filter: { operationId: string | undefined; named: boolean },
+  after: number,
+): () => void {
   const { operationId, named } = filter;
   let lastSent = after;
   let closed = false;

@@ -16,16 +16,32 @@ function handleError(error: Error, c: Context, log: Logger): Response {
   if (error instanceof HttpError) return c.json(error.responseBody(), error.status, error.headers);
   if (error instanceof NotFoundError) return c.json({ error: { code: error.code, message: error.message } }, 404);
   if (error instanceof ForbiddenError) return c.json({ error: { code: error.code, message: error.message } }, 403);
-  if (error instanceof BudgetExceededError) return c.json({ error: { code: error.code, message: error.message } }, 429, error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {});
+  if (error instanceof BudgetExceededError)
+    return c.json(
+      { error: { code: error.code, message: error.message } },
+      429,
+      error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {},
+    );
   if (error instanceof InvalidTransitionError) return c.json({ error: { code: error.code, message: error.message } }, 409);
   if (error instanceof RepoRegistrationError) {
-    return c.json({ error: { code: error.conflict ? 'conflict' : error.code, message: error.message, fields: { [error.field]: [error.message] } } }, error.conflict ? 409 : 400);
+    return c.json(
+      { error: { code: error.conflict ? 'conflict' : error.code, message: error.message, fields: { [error.field]: [error.message] } } },
+      error.conflict ? 409 : 400,
+    );
   }
   // A value that reached the database unchecked and was refused by it (SQLSTATE class 22, data
   // exception: NUL in a path parameter, a number out of range) is the request's fault, not ours.
   const dataException = databaseDataException(error);
   if (dataException)
-    return c.json({ error: { code: 'invalid_request', message: `the request holds a value the database cannot store (${dataException}): remove NUL characters and keep numbers in range` } }, 400);
+    return c.json(
+      {
+        error: {
+          code: 'invalid_request',
+          message: `the request holds a value the database cannot store (${dataException}): remove NUL characters and keep numbers in range`,
+        },
+      },
+      400,
+    );
   log.error('a request failed with an unexpected error', { method: c.req.method, path: c.req.path, error: error.stack ?? error.message });
   return c.json({ error: { code: 'internal_error', message: 'internal error; see the Mender log' } }, 500);
 }

@@ -25,7 +25,10 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
 
   app.post('/api/logs/:projectId', async (c) => {
     const project = await findProject(services.projects, c.req.param('projectId'));
-    const keyKind = checkKey(project, c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')));
+    const keyKind = checkKey(
+      project,
+      c.req.query('sentry_key') ?? keyFromAuthHeader(c.req.header('x-sentry-auth')) ?? keyFromAuthHeader(c.req.header('authorization')),
+    );
     const raw = await readLimitedBody(ingestRequestOf(c), services.maxEnvelopeBytes);
     const body = await decodeBody(raw, c.req.header('content-encoding'), services.maxEnvelopeBytes);
     const events: string[] = [];
@@ -33,8 +36,7 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
     for (const line of body.toString('utf8').split('\n')) {
       if (!line.trim()) continue;
       lines += 1;
-      if (Buffer.byteLength(line) > maxEventItemBytes)
-        throw new IngestError(413, 'line_too_large', `line ${lines} is longer than ${maxEventItemBytes} bytes`);
+      if (Buffer.byteLength(line) > maxEventItemBytes) throw new IngestError(413, 'line_too_large', `line ${lines} is longer than ${maxEventItemBytes} bytes`);
       if (line.trimStart().startsWith('{')) {
         try {
           JSON.parse(line);
@@ -47,7 +49,9 @@ export function registerIngestRoutes(app: Hono<AppEnvironment>, services: Ingest
     }
     takeQuota(services, project, events.length);
     if (events.length)
-      await services.inbox.write([{ projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length, serverSide: keyKind === 'server' }]);
+      await services.inbox.write([
+        { projectId: project.id, source: 'log', payload: `[${events.join(',')}]`, events: events.length, serverSide: keyKind === 'server' },
+      ]);
     return c.json({ lines, events: events.length });
   });
 }

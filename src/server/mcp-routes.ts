@@ -84,7 +84,16 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
       throw new HttpError(404, 'not_found', `repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
     }
     const actor = c.get('actor');
-    const tools = servedTools({ server, root, settings: services.settings, checks: services.mcp.checks, rateLimiter, commandOverrides: repo.commands, refuseEdits: true, throwawayWorktrees: services.mcp.worktrees });
+    const tools = servedTools({
+      server,
+      root,
+      settings: services.settings,
+      checks: services.mcp.checks,
+      rateLimiter,
+      commandOverrides: repo.commands,
+      refuseEdits: true,
+      throwawayWorktrees: services.mcp.worktrees,
+    });
     // Viewers read: the tools that change files or run commands are not even listed for them.
     const mcpServer = createMenderMcpServer({
       server,

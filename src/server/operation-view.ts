@@ -105,8 +105,23 @@ export async function operationView(row: OperationRow, services: OperationViewSe
     review: row.review as Review | null,
     usage: row.usage,
     feedback: row.feedback,
-    approvals: (await services.operations.approvalsOf(row.id)).map((approval) => ({ ...approval, requestedAt: approval.requestedAt.toISOString(), decidedAt: approval.decidedAt?.toISOString() ?? null })),
-    changeRequest: changeRequest ? { id: changeRequest.id, status: changeRequest.status, title: changeRequest.title, branch: changeRequest.branch, baseCommit: changeRequest.baseCommit, headCommit: changeRequest.headCommit, mergeCommit: changeRequest.mergeCommit, url: changeRequest.url ?? null } : null,
+    approvals: (await services.operations.approvalsOf(row.id)).map((approval) => ({
+      ...approval,
+      requestedAt: approval.requestedAt.toISOString(),
+      decidedAt: approval.decidedAt?.toISOString() ?? null,
+    })),
+    changeRequest: changeRequest
+      ? {
+          id: changeRequest.id,
+          status: changeRequest.status,
+          title: changeRequest.title,
+          branch: changeRequest.branch,
+          baseCommit: changeRequest.baseCommit,
+          headCommit: changeRequest.headCommit,
+          mergeCommit: changeRequest.mergeCommit,
+          url: changeRequest.url ?? null,
+        }
+      : null,
     artifacts: await services.operations.artifactsOf(row.id),
     timeline: await services.operations.timeline(row.id),
   };

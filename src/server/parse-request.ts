@@ -38,7 +38,9 @@ function fieldErrors(error: z.ZodError, whole = '(body)'): HttpError {
     const key = issue.path.join('.') || whole;
     (fields[key] ??= []).push(issue.message);
   }
-  const summary = Object.entries(fields).map(([key, messages]) => `${key}: ${messages.join(', ')}`).join('; ');
+  const summary = Object.entries(fields)
+    .map(([key, messages]) => `${key}: ${messages.join(', ')}`)
+    .join('; ');
   return new HttpError(400, 'invalid_request', `the request is invalid: ${summary}`, fields);
 }
 

@@ -82,9 +82,13 @@ export function registerSessionRoutes(app: Hono<AppEnvironment>, services: Sessi
     const decision = await services.signInThrottle.attempt(body.name, address);
     if (!decision.allowed) {
       const wait = decision.retryAfterSeconds;
-      return c.json({ error: { code: 'too_many_attempts', message: `too many sign-in attempts for this name or address: try again in ${wait} seconds` } }, 429, {
-        'retry-after': String(wait),
-      });
+      return c.json(
+        { error: { code: 'too_many_attempts', message: `too many sign-in attempts for this name or address: try again in ${wait} seconds` } },
+        429,
+        {
+          'retry-after': String(wait),
+        },
+      );
     }
     const user = await services.users.byName(body.name);
     const passwordOk = await verifyPassword(body.password, user?.passwordHash ?? unknownUserHash);

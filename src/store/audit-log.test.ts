@@ -38,7 +38,9 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
   /** Swaps the given columns between two rows, as someone moving rows around with SQL would. */
   async function swapRows(first: number, second: number, columns: string[]): Promise<void> {
     const assignments = sql.raw(columns.map((column) => `${column} = source.${column}`).join(', '));
-    await store.db.execute(sql`UPDATE audit_log AS target SET ${assignments} FROM audit_log AS source WHERE (target.sequence = ${first} AND source.sequence = ${second}) OR (target.sequence = ${second} AND source.sequence = ${first})`);
+    await store.db.execute(
+      sql`UPDATE audit_log AS target SET ${assignments} FROM audit_log AS source WHERE (target.sequence = ${first} AND source.sequence = ${second}) OR (target.sequence = ${second} AND source.sequence = ${first})`,
+    );
   }
 
   it('verifies an empty chain and an untouched one, whatever order jsonb keeps the keys in', async () => {
@@ -79,14 +81,22 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
   it('reports a stored hash that was replaced while the content stayed', async () => {
     await appendAll(entries);
     await store.db.execute(sql`UPDATE audit_log SET hash = ${'f'.repeat(64)} WHERE sequence = 1`);
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 1, kind: 'tampered', reason: 'the stored hash of #1 was changed; its content still matches the link from #2' });
+    expect(await verifyAuditChain(store.db)).toEqual({
+      ok: false,
+      brokenAt: 1,
+      kind: 'tampered',
+      reason: 'the stored hash of #1 was changed; its content still matches the link from #2',
+    });
   });
 
   it('reports a row rewritten with a freshly computed hash, by the link the next row still holds', async () => {
     await appendAll(entries);
     const [row] = await store.db.select().from(auditLog).where(eq(auditLog.sequence, 3));
     // Row 3's details are {}, so plain JSON is the canonical form a forger would hash.
-    const forgedHash = crypto.createHash('sha256').update(JSON.stringify([3, row!.at.toISOString(), row!.previousHash, 'someone-else', row!.action, row!.subject, {}])).digest('hex');
+    const forgedHash = crypto
+      .createHash('sha256')
+      .update(JSON.stringify([3, row!.at.toISOString(), row!.previousHash, 'someone-else', row!.action, row!.subject, {}]))
+      .digest('hex');
     await store.db.execute(sql`UPDATE audit_log SET actor = 'someone-else', hash = ${forgedHash} WHERE sequence = 3`);
     expect(await verifyAuditChain(store.db)).toEqual({
       ok: false,
@@ -99,7 +109,12 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
   it('reports a changed link to the previous row', async () => {
     await appendAll(entries);
     await store.db.execute(sql`UPDATE audit_log SET previous_hash = ${'e'.repeat(64)} WHERE sequence = 3`);
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 3, kind: 'tampered', reason: 'row content changed after it was written: it no longer links to #2' });
+    expect(await verifyAuditChain(store.db)).toEqual({
+      ok: false,
+      brokenAt: 3,
+      kind: 'tampered',
+      reason: 'row content changed after it was written: it no longer links to #2',
+    });
   });
 
   it('names the missing row when one in the middle, the first, or several were deleted', async () => {
@@ -111,7 +126,12 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
     expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 2, kind: 'missing', reason: 'rows #2–#3 are missing: #4 follows #1' });
 
     await store.db.execute(sql`DELETE FROM audit_log WHERE sequence = 1`);
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 1, kind: 'missing', reason: 'rows #1–#3 are missing: #4 follows the start of the log' });
+    expect(await verifyAuditChain(store.db)).toEqual({
+      ok: false,
+      brokenAt: 1,
+      kind: 'missing',
+      reason: 'rows #1–#3 are missing: #4 follows the start of the log',
+    });
   });
 
   it('names the missing row when later rows were renumbered to hide the gap', async () => {
@@ -131,18 +151,33 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
   it('reports rows that were swapped whole, or whose contents were swapped under their hashes', async () => {
     await appendAll(entries);
     await swapRows(2, 3, ['at', 'actor', 'action', 'subject', 'details', 'previous_hash', 'hash']);
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 2, kind: 'reordered', reason: 'rows are out of order: #2 was written after the row now stored as #3, but follows #1' });
+    expect(await verifyAuditChain(store.db)).toEqual({
+      ok: false,
+      brokenAt: 2,
+      kind: 'reordered',
+      reason: 'rows are out of order: #2 was written after the row now stored as #3, but follows #1',
+    });
     await swapRows(2, 3, ['at', 'actor', 'action', 'subject', 'details', 'previous_hash', 'hash']);
     expect(await verifyAuditChain(store.db)).toMatchObject({ ok: true, entries: 4 });
 
     await swapRows(1, 3, ['at', 'actor', 'action', 'subject', 'details']);
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 1, kind: 'reordered', reason: 'rows are out of order: #1 holds the content written as #3' });
+    expect(await verifyAuditChain(store.db)).toEqual({
+      ok: false,
+      brokenAt: 1,
+      kind: 'reordered',
+      reason: 'rows are out of order: #1 holds the content written as #3',
+    });
   });
 
   it('reports a row moved to another sequence number', async () => {
     await appendAll(entries);
     await store.db.execute(sql`UPDATE audit_log SET sequence = 10 WHERE sequence = 2`);
-    expect(await verifyAuditChain(store.db)).toEqual({ ok: false, brokenAt: 3, kind: 'reordered', reason: 'rows are out of order: #3 was written after the row now stored as #10, but follows #1' });
+    expect(await verifyAuditChain(store.db)).toEqual({
+      ok: false,
+      brokenAt: 3,
+      kind: 'reordered',
+      reason: 'rows are out of order: #3 was written after the row now stored as #10, but follows #1',
+    });
   });
 
   it('cannot see the newest rows deleted from the chain alone, but can against an anchor kept elsewhere', async () => {
@@ -153,7 +188,12 @@ function defineAuditTests(openDatabase: () => Promise<Store>): void {
 
     await store.db.execute(sql`DELETE FROM audit_log WHERE sequence >= 3`);
     expect(await verifyAuditChain(store.db)).toEqual({ ok: true, entries: 2, lastHash: await hashOfRow(2) });
-    expect(await verifyAuditChain(store.db, { anchor })).toEqual({ ok: false, brokenAt: 3, kind: 'missing', reason: 'rows #3–#4 are missing: the anchored row #4 is gone and the log now ends at #2' });
+    expect(await verifyAuditChain(store.db, { anchor })).toEqual({
+      ok: false,
+      brokenAt: 3,
+      kind: 'missing',
+      reason: 'rows #3–#4 are missing: the anchored row #4 is gone and the log now ends at #2',
+    });
     expect(await verifyAuditChain(store.db, { anchor: { sequence: 2, hash: 'a'.repeat(64) } })).toEqual({
       ok: false,
       brokenAt: 2,

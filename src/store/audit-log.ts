@@ -28,16 +28,17 @@ export interface AuditAnchor {
   hash: string;
 }
 
-export type AuditVerification =
-  | { ok: true; entries: number; lastHash: string | null }
-  | { ok: false; brokenAt: number; kind: AuditBreakKind; reason: string };
+export type AuditVerification = { ok: true; entries: number; lastHash: string | null } | { ok: false; brokenAt: number; kind: AuditBreakKind; reason: string };
 
 const genesisHash = '0'.repeat(64);
 // How far back a renumbered row's original sequence is searched for: bounds the work on a broken log.
 const renumberSearchLimit = 100_000;
 
 function hashOf(sequence: number, at: string, previousHash: string, entry: AuditEntry): string {
-  return crypto.createHash('sha256').update(canonicalJson([sequence, at, previousHash, entry.actor, entry.action, entry.subject, entry.details])).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(canonicalJson([sequence, at, previousHash, entry.actor, entry.action, entry.subject, entry.details]))
+    .digest('hex');
 }
 
 function hashOfRecord(record: AuditRecord): string {
@@ -52,7 +53,9 @@ function contentOf(record: AuditRecord): AuditEntry {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -80,7 +83,8 @@ export async function verifyAuditChain(executor: Executor, options: { anchor?: A
   let previous: AuditRecord | undefined;
   let anchoredHash: string | undefined;
   for await (const row of iterateAudit(executor)) {
-    if (row.sequence !== (previous?.sequence ?? 0) + 1 || row.previousHash !== (previous?.hash ?? genesisHash)) return explainBrokenLink(executor, row, previous);
+    if (row.sequence !== (previous?.sequence ?? 0) + 1 || row.previousHash !== (previous?.hash ?? genesisHash))
+      return explainBrokenLink(executor, row, previous);
     if (hashOfRecord(row) !== row.hash) return explainChangedRow(executor, row);
     if (row.sequence === options.anchor?.sequence) anchoredHash = row.hash;
     previous = row;
@@ -89,10 +93,18 @@ export async function verifyAuditChain(executor: Executor, options: { anchor?: A
   const anchor = options.anchor;
   if (anchor && anchor.sequence > entries) {
     const missing = anchor.sequence === entries + 1 ? `row #${anchor.sequence} is missing` : `rows #${entries + 1}–#${anchor.sequence} are missing`;
-    return broken(entries + 1, 'missing', `${missing}: the anchored row #${anchor.sequence} is gone and the log now ends at ${entries ? `#${entries}` : 'nothing'}`);
+    return broken(
+      entries + 1,
+      'missing',
+      `${missing}: the anchored row #${anchor.sequence} is gone and the log now ends at ${entries ? `#${entries}` : 'nothing'}`,
+    );
   }
   if (anchor && anchoredHash !== anchor.hash) {
-    return broken(anchor.sequence, 'tampered', `row #${anchor.sequence} no longer has the anchored hash: the log was rewritten and rehashed from #${anchor.sequence} or earlier`);
+    return broken(
+      anchor.sequence,
+      'tampered',
+      `row #${anchor.sequence} no longer has the anchored hash: the log was rewritten and rehashed from #${anchor.sequence} or earlier`,
+    );
   }
   return { ok: true, entries, lastHash: previous?.hash ?? null };
 }
@@ -110,7 +122,11 @@ async function explainBrokenLink(executor: Executor, row: AuditRecord, previous:
   if (row.previousHash === (previous?.hash ?? genesisHash)) {
     // Linked to the right row, stored under the wrong number.
     const renumbered = originalSequence(row, expected, expected) !== undefined;
-    return broken(row.sequence, 'tampered', renumbered ? `sequence number changed: the row written as #${expected} is stored as #${row.sequence}` : 'row content changed after it was written');
+    return broken(
+      row.sequence,
+      'tampered',
+      renumbered ? `sequence number changed: the row written as #${expected} is stored as #${row.sequence}` : 'row content changed after it was written',
+    );
   }
 
   const linked = row.previousHash === genesisHash ? 'start' : await findAuditByHash(executor, row.previousHash);
@@ -126,12 +142,20 @@ async function explainBrokenLink(executor: Executor, row: AuditRecord, previous:
   if (!selfConsistent) {
     const writtenAs = originalSequence(row, expected + 1, expected + renumberSearchLimit);
     if (writtenAs !== undefined) {
-      return broken(expected, 'missing', `${missingRows(expected, writtenAs - 1)}: later rows were renumbered to close the gap (#${row.sequence} was written as #${writtenAs})`);
+      return broken(
+        expected,
+        'missing',
+        `${missingRows(expected, writtenAs - 1)}: later rows were renumbered to close the gap (#${row.sequence} was written as #${writtenAs})`,
+      );
     }
     return broken(row.sequence, 'tampered', `row content changed after it was written: it no longer links to ${previousLabel}`);
   }
   if (previous) {
-    return broken(previous.sequence, 'tampered', `row content changed and its hash recomputed to hide it: #${row.sequence} still links to the hash #${previous.sequence} had when it was written`);
+    return broken(
+      previous.sequence,
+      'tampered',
+      `row content changed and its hash recomputed to hide it: #${row.sequence} still links to the hash #${previous.sequence} had when it was written`,
+    );
   }
   return broken(row.sequence, 'tampered', 'the first row does not link to the start of the log: it was rewritten or rows before it were removed');
 }

@@ -24,7 +24,10 @@ export class RepoStore {
   }
 
   async insert(values: Omit<typeof repos.$inferInsert, 'id'>): Promise<RepoRow> {
-    const [row] = await this.db.insert(repos).values({ id: newId(), ...values }).returning();
+    const [row] = await this.db
+      .insert(repos)
+      .values({ id: newId(), ...values })
+      .returning();
     if (!row) throw new Error('insert returned no row');
     return row;
   }

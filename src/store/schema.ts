@@ -16,7 +16,9 @@ export const operations = pgTable(
   'operations',
   {
     id: text('id').primaryKey(),
-    repoId: text('repo_id').notNull().references(() => repos.id),
+    repoId: text('repo_id')
+      .notNull()
+      .references(() => repos.id),
     type: text('type').notNull(),
     source: text('source').notNull(),
     description: text('description').notNull(),
@@ -60,7 +62,9 @@ export const events = pgTable(
 
 export const approvals = pgTable('approvals', {
   id: text('id').primaryKey(),
-  operationId: text('operation_id').notNull().references(() => operations.id),
+  operationId: text('operation_id')
+    .notNull()
+    .references(() => operations.id),
   gate: text('gate').notNull(),
   requiredLevel: text('required_level').notNull(),
   decision: text('decision'),
@@ -72,8 +76,12 @@ export const approvals = pgTable('approvals', {
 
 export const changeRequests = pgTable('change_requests', {
   id: text('id').primaryKey(),
-  operationId: text('operation_id').notNull().references(() => operations.id),
-  repoId: text('repo_id').notNull().references(() => repos.id),
+  operationId: text('operation_id')
+    .notNull()
+    .references(() => operations.id),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
   branch: text('branch').notNull(),
   baseCommit: text('base_commit').notNull(),
   headCommit: text('head_commit').notNull(),
@@ -88,7 +96,9 @@ export const changeRequests = pgTable('change_requests', {
 
 export const artifacts = pgTable('artifacts', {
   id: text('id').primaryKey(),
-  operationId: text('operation_id').notNull().references(() => operations.id),
+  operationId: text('operation_id')
+    .notNull()
+    .references(() => operations.id),
   name: text('name').notNull(),
   content: text('content').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -138,7 +148,9 @@ export const users = pgTable('users', {
 
 export const apiTokens = pgTable('api_tokens', {
   id: text('id').primaryKey(),
-  userId: text('user_id').notNull().references(() => users.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
   name: text('name').notNull(),
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -156,7 +168,9 @@ export const agentState = pgTable('agent_state', {
 
 export const sessions = pgTable('sessions', {
   idHash: text('id_hash').primaryKey(),
-  userId: text('user_id').notNull().references(() => users.id),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
   csrfHash: text('csrf_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -183,7 +197,9 @@ export const mcpToolCalls = pgTable(
   'mcp_tool_calls',
   {
     id: text('id').primaryKey(),
-    operationId: text('operation_id').notNull().references(() => operations.id),
+    operationId: text('operation_id')
+      .notNull()
+      .references(() => operations.id),
     tool: text('tool').notNull(),
     server: text('server').notNull(),
     arguments: jsonb('arguments').$type<unknown>().notNull(),
@@ -309,7 +325,9 @@ export const githubIssueOperations = pgTable('github_issue_operations', {
 export const detectProjects = pgTable('detect_projects', {
   id: serial('id').primaryKey(),
   name: text('name').notNull().unique(),
-  repoId: text('repo_id').notNull().references(() => repos.id),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
   publicKey: text('public_key').notNull().unique(),
   /** Sent only by back ends: rules can require an issue to have been reported with it. */
   serverKey: text('server_key').notNull().unique(),

@@ -48,10 +48,17 @@ export class UserStore {
     const passwordHash = password ? await hashPassword(password) : undefined;
     if (existing) {
       if (!upsert) throw new Error(`user ${name} exists`);
-      const [row] = await this.db.update(users).set({ role, ...(passwordHash ? { passwordHash } : {}) }).where(eq(users.id, existing.id)).returning();
+      const [row] = await this.db
+        .update(users)
+        .set({ role, ...(passwordHash ? { passwordHash } : {}) })
+        .where(eq(users.id, existing.id))
+        .returning();
       return row!;
     }
-    const [row] = await this.db.insert(users).values({ id: newId(), name, role, passwordHash: passwordHash ?? null }).returning();
+    const [row] = await this.db
+      .insert(users)
+      .values({ id: newId(), name, role, passwordHash: passwordHash ?? null })
+      .returning();
     return row!;
   }
 
@@ -65,7 +72,10 @@ export class UserStore {
   /** Makes sure `token` belongs to `name` with `role` (the provisioned admin token). */
   async provisionToken(name: string, role: Role, token: string): Promise<void> {
     const user = await this.save(name, role, undefined, true);
-    const [existing] = await this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token)));
+    const [existing] = await this.db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashToken(token)));
     if (!existing) await this.db.insert(apiTokens).values({ id: newId(), userId: user.id, name: 'provisioned', tokenHash: hashToken(token) });
   }
 

@@ -21,7 +21,11 @@ export function guardProtectedPaths(tools: Tool[], policy: PathPolicy, isProtect
           // Also as written with backslashes read as separators: such a name becomes that path on Windows checkouts.
           const asWritten = path.posix.normalize(requested.replace(/\\/g, '/')).replace(/^\.\//, '');
           const pattern = resolved.ok ? (isProtected(resolved.relative) ?? isProtected(asWritten)) : undefined;
-          if (pattern) return toolError('path_denied', `${requested} is a protected path (${pattern}); the policy refuses changes there. Change other files, or ask a human to make this change.`);
+          if (pattern)
+            return toolError(
+              'path_denied',
+              `${requested} is a protected path (${pattern}); the policy refuses changes there. Change other files, or ask a human to make this change.`,
+            );
         }
         return tool.execute(input, context);
       },

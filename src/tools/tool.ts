@@ -23,7 +23,6 @@ export type ToolErrorCode =
   | 'tool_denied'
   | 'approval_timed_out';
 
-
 export type ToolResult<Data = unknown> =
   | { ok: true; data: Data; /** shown to the model instead of JSON of data, when set */ text?: string }
   | { ok: false; error: { code: ToolErrorCode; message: string } };

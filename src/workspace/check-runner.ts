@@ -53,7 +53,13 @@ export interface CheckRunner {
    * The test command's runners on `files` alone (after its build steps): red on the new tests.
    * `ok: false` says why that cannot be planned; the caller then runs the whole suite.
    */
-  runChangedTests(root: string, commands: RepoCommands, files: readonly string[], signal: AbortSignal, baselineSteps?: readonly StepFiles[]): Promise<FocusedTestRun>;
+  runChangedTests(
+    root: string,
+    commands: RepoCommands,
+    files: readonly string[],
+    signal: AbortSignal,
+    baselineSteps?: readonly StepFiles[],
+  ): Promise<FocusedTestRun>;
   /** Undefined when that command is not configured. */
   runCheck(kind: CheckKind, root: string, commands: RepoCommands, signal: AbortSignal): Promise<CheckRun | undefined>;
 }
@@ -93,7 +99,12 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
     const home = path.join(folder, 'home');
     fs.mkdirSync(home);
     const env = buildCommandEnvironment({ HOME: home, TMPDIR: home, ...extraEnv });
-    const commandLine = await sandboxCommand(command, options.sandbox ?? { mode: 'bubblewrap' }, { worktree: root, writablePaths: [folder], hiddenPaths: options.hiddenPaths, maskedFiles: options.isDenied ? findDeniedFiles(root, options.isDenied) : [] });
+    const commandLine = await sandboxCommand(command, options.sandbox ?? { mode: 'bubblewrap' }, {
+      worktree: root,
+      writablePaths: [folder],
+      hiddenPaths: options.hiddenPaths,
+      maskedFiles: options.isDenied ? findDeniedFiles(root, options.isDenied) : [],
+    });
     return runCommand(commandLine, { cwd: root, env, timeoutMs: options.timeoutMs, outputLimitBytes: options.outputLimitBytes, signal });
   }
 
@@ -102,8 +113,22 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
     const result = await run(plan.command, root, {}, folder, signal);
     const readReport = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
     const outputTail = result.output.slice(-tailCharacters);
-    const report = readTestChain(plan.steps, readReport, result.timedOut ? null : result.exitCode, result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail, root);
-    return { command: label, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
+    const report = readTestChain(
+      plan.steps,
+      readReport,
+      result.timedOut ? null : result.exitCode,
+      result.timedOut ? `timed out after ${options.timeoutMs} ms\n${outputTail}` : outputTail,
+      root,
+    );
+    return {
+      command: label,
+      report,
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      durationMs: Math.round(result.durationMs),
+      outputTail,
+      output: result.output,
+    };
   }
 
   return {
@@ -144,7 +169,16 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
       const result = await inRunFolder((folder) => run(plan.command, root, {}, folder, signal));
       const outputTail = result.output.slice(-tailCharacters);
       const report = readCheckReport(plan.tool, result.output, result.timedOut ? null : result.exitCode, outputTail, root);
-      return { kind, command, report, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: Math.round(result.durationMs), outputTail, output: result.output };
+      return {
+        kind,
+        command,
+        report,
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        durationMs: Math.round(result.durationMs),
+        outputTail,
+        output: result.output,
+      };
     },
   };
 }

@@ -135,7 +135,20 @@ describe('buildCommandEnvironment', () => {
     vi.stubEnv('GITHUB_TOKEN', 'ghp_secret');
     vi.stubEnv('ANTHROPIC_API_KEY', 'sk-secret');
     const environment = buildCommandEnvironment({ HOME: '/tmp/operation-home', TMPDIR: '/tmp/operation-tmp' });
-    expect(Object.keys(environment).sort()).toEqual(['CI', 'FORCE_COLOR', 'HOME', 'LANG', 'NODE_ENV', 'NO_COLOR', 'PATH', 'TERM', 'TMPDIR', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME']);
+    expect(Object.keys(environment).sort()).toEqual([
+      'CI',
+      'FORCE_COLOR',
+      'HOME',
+      'LANG',
+      'NODE_ENV',
+      'NO_COLOR',
+      'PATH',
+      'TERM',
+      'TMPDIR',
+      'XDG_CACHE_HOME',
+      'XDG_CONFIG_HOME',
+      'XDG_DATA_HOME',
+    ]);
     expect(environment).toMatchObject({
       HOME: '/tmp/operation-home',
       XDG_CACHE_HOME: '/tmp/operation-home/.cache',

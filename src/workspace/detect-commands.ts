@@ -21,7 +21,9 @@ function readPackageJson(root: string): PackageJson | undefined {
     if (!parsed || typeof parsed !== 'object') return undefined;
     const json = parsed as Record<string, unknown>;
     const stringRecord = (value: unknown): Record<string, string> | undefined =>
-      value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([, item]) => typeof item === 'string')) as Record<string, string> : undefined;
+      value && typeof value === 'object'
+        ? (Object.fromEntries(Object.entries(value).filter(([, item]) => typeof item === 'string')) as Record<string, string>)
+        : undefined;
     return { scripts: stringRecord(json.scripts), dependencies: stringRecord(json.dependencies), devDependencies: stringRecord(json.devDependencies) };
   } catch {
     return undefined;

@@ -108,10 +108,7 @@ describe('runGit', () => {
       env: { GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com' },
     });
     const log = await runGit(repository, ['log', '--format=%an <%ae> / %cn']);
-    expect(log.stdout.trim().split('\n')).toEqual([
-      'Ada <ada@example.com> / Mender',
-      'Mender <mender@localhost> / Mender',
-    ]);
+    expect(log.stdout.trim().split('\n')).toEqual(['Ada <ada@example.com> / Mender', 'Mender <mender@localhost> / Mender']);
   });
 
   it('passes input on stdin', async () => {

@@ -117,7 +117,12 @@ export async function runGit(cwd: string, args: readonly string[], options: RunG
   return execGit(cwd, args, environment, options);
 }
 
-async function refuseProgramSettings(cwd: string, args: readonly string[], environment: Record<string, string>, signal: AbortSignal | undefined): Promise<void> {
+async function refuseProgramSettings(
+  cwd: string,
+  args: readonly string[],
+  environment: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const listed = await execGit(cwd, ['config', '--list', '--show-scope', '--show-origin', '-z'], environment, { signal, allowFailure: true });
   const found = listed.exitCode === 0 ? findProgramSetting(parseConfigList(listed.stdout)) : undefined;
   if (found) throw new GitConfigRefusedError(args, cwd, found.entry.key, found.entry.origin, found.what);
@@ -142,7 +147,12 @@ function gitEnvironment(options: RunGitOptions): Record<string, string> {
   };
 }
 
-function execGit(cwd: string, args: readonly string[], environment: Record<string, string>, options: Pick<RunGitOptions, 'input' | 'signal' | 'allowFailure'>): Promise<GitResult> {
+function execGit(
+  cwd: string,
+  args: readonly string[],
+  environment: Record<string, string>,
+  options: Pick<RunGitOptions, 'input' | 'signal' | 'allowFailure'>,
+): Promise<GitResult> {
   return new Promise<GitResult>((resolve, reject) => {
     const child = execFile(
       'git',

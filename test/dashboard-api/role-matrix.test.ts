@@ -34,7 +34,13 @@ const mutatingRoutes: Record<string, MinimumRole> = {
 };
 
 /** Sentry SDK routes: they authenticate with the project's DSN key, not a person (test/e2e/detection-ingest.test.ts). */
-const dsnKeyRoutes = ['POST /api/:projectId/envelope/', 'POST /api/:projectId/envelope', 'POST /api/:projectId/store/', 'POST /api/:projectId/store', 'POST /api/logs/:projectId'];
+const dsnKeyRoutes = [
+  'POST /api/:projectId/envelope/',
+  'POST /api/:projectId/envelope',
+  'POST /api/:projectId/store/',
+  'POST /api/:projectId/store',
+  'POST /api/logs/:projectId',
+];
 
 /** Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call (test/e2e/mcp-external-tools.test.ts). */
 const happyPathElsewhere = ['POST /api/operations/:id/tool-calls/:callId/approve', 'POST /api/operations/:id/tool-calls/:callId/deny'];
@@ -157,8 +163,25 @@ describe('CSRF, session expiry and roles on every mutating route', () => {
     await call('POST /api/integrations/slack/users', '/api/integrations/slack/users', { user: 'lee', slackUserId: 'U0LEE' }, 201);
     await call('DELETE /api/integrations/slack/users/:slackUserId', '/api/integrations/slack/users/U0LEE', undefined, 200);
     const project = (await call('POST /api/projects', '/api/projects', { name: 'cart-app', repo: 'cart' }, 201)).json as { id: string; publicKey: string };
-    const event = { event_id: 'a'.repeat(32), level: 'error', platform: 'node', exception: { values: [{ type: 'TypeError', value: 'quantity is undefined', stacktrace: { frames: [{ filename: 'src/cart.ts', function: 'total', lineno: 3, in_app: true }] } }] } };
-    const sent = await mender.app.request(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const event = {
+      event_id: 'a'.repeat(32),
+      level: 'error',
+      platform: 'node',
+      exception: {
+        values: [
+          {
+            type: 'TypeError',
+            value: 'quantity is undefined',
+            stacktrace: { frames: [{ filename: 'src/cart.ts', function: 'total', lineno: 3, in_app: true }] },
+          },
+        ],
+      },
+    };
+    const sent = await mender.app.request(`/api/${project.id}/store/?sentry_key=${project.publicKey}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     expect(sent.status).toBe(200);
     let issues: { id: string }[] = [];
     for (let waited = 0; issues.length === 0 && waited < 20_000; waited += 100) {

@@ -54,7 +54,10 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     // The test command becomes a chain whose second step Mender cannot read (another package's
     // script): the page must name that step and why it was read from the exit code only.
     fs.mkdirSync(path.join(pipeline.target.path, 'tools'));
-    fs.writeFileSync(path.join(pipeline.target.path, 'tools/package.json'), `${JSON.stringify({ name: 'cart-tools', private: true, scripts: { check: 'echo tools checked' } })}\n`);
+    fs.writeFileSync(
+      path.join(pipeline.target.path, 'tools/package.json'),
+      `${JSON.stringify({ name: 'cart-tools', private: true, scripts: { check: 'echo tools checked' } })}\n`,
+    );
     const manifest = JSON.parse(fs.readFileSync(path.join(pipeline.target.path, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     manifest.scripts.test = 'vitest run && npm run --prefix tools check';
     fs.writeFileSync(path.join(pipeline.target.path, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

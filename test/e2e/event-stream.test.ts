@@ -164,7 +164,9 @@ describe('event stream GET /api/events', () => {
     const unnamed = await open('?names=off');
     const { id } = await failedOperation('unnamed frames');
     const withNames = (await named.waitUntil(endsWithFailureOf(id))).filter((event) => JSON.parse(event.data).operationId === id);
-    const withoutNames = await unnamed.waitUntil((received) => received.some((event) => JSON.parse(event.data).type === 'operation.failed' && JSON.parse(event.data).operationId === id));
+    const withoutNames = await unnamed.waitUntil((received) =>
+      received.some((event) => JSON.parse(event.data).type === 'operation.failed' && JSON.parse(event.data).operationId === id),
+    );
     const ofOperation = withoutNames.filter((event) => JSON.parse(event.data).operationId === id);
     expect(ofOperation.every((event) => event.event === undefined)).toBe(true);
     expect(ofOperation.map((event) => [event.id, event.data])).toEqual(withNames.map((event) => [event.id, event.data]));

@@ -53,7 +53,11 @@ describe('a suite that fails before any change is diagnosed, not retried', () =>
   }
 
   it('stops at once when only the sandbox makes it fail, and says so with what to set', { timeout: 120_000 }, async () => {
-    const { operation, coderCalls } = await fixIn(compared, 'sandbox-fault', `node -e "require('fs').writeFileSync('${outsideOnly}/stamp', 'x')" && vitest run`);
+    const { operation, coderCalls } = await fixIn(
+      compared,
+      'sandbox-fault',
+      `node -e "require('fs').writeFileSync('${outsideOnly}/stamp', 'x')" && vitest run`,
+    );
     expect(operation.status).toBe('failed');
     expect(operation.attempts).toBe(0);
     expect(coderCalls).toBe(0);
@@ -85,7 +89,10 @@ describe('a suite that fails before any change is diagnosed, not retried', () =>
 
   it('goes on when the failing tests are named, and does not count them as new failures', { timeout: 120_000 }, async () => {
     const addBrokenTest = (target: TargetRepository) => {
-      fs.writeFileSync(path.join(target.path, 'test/clock.test.ts'), "import { expect, it } from 'vitest';\nit('depends on the year', () => expect(new Date(0).getUTCFullYear()).toBe(1971));\n");
+      fs.writeFileSync(
+        path.join(target.path, 'test/clock.test.ts'),
+        "import { expect, it } from 'vitest';\nit('depends on the year', () => expect(new Date(0).getUTCFullYear()).toBe(1971));\n",
+      );
       target.git('add', '-A');
       target.git('commit', '-q', '-m', 'a test that already fails');
     };

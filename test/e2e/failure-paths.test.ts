@@ -34,7 +34,10 @@ describe('failure paths', () => {
   };
 
   it('fails after the configured attempts when the fix never turns green, leaving main and the worktrees untouched', async () => {
-    const { mender, target, model } = await setUp(roleScript({ planner: plannerReplies, coder: coderReplies({ writeFix: false }), reviewer: reviewerReplies }), { MENDER_MAX_ATTEMPTS: '2' });
+    const { mender, target, model } = await setUp(
+      roleScript({ planner: plannerReplies, coder: coderReplies({ writeFix: false }), reviewer: reviewerReplies }),
+      { MENDER_MAX_ATTEMPTS: '2' },
+    );
     const before = target.head();
     const id = await startFix(mender);
     const operation = await mender.waitForStatus(id, ['failed', 'awaiting_approval']);
@@ -49,7 +52,9 @@ describe('failure paths', () => {
     expect(target.git('branch', '--list', 'mender/*')).toBe('');
     expect(fs.readdirSync(path.join(mender.dataDir, 'worktrees'))).toEqual([]);
     // The second attempt was told why the first did not verify.
-    const secondAttempt = model.requests.filter((request) => request.role === 'coder').find((request) => JSON.stringify(request.body).includes('Attempt 2 of 2'));
+    const secondAttempt = model.requests
+      .filter((request) => request.role === 'coder')
+      .find((request) => JSON.stringify(request.body).includes('Attempt 2 of 2'));
     expect(JSON.stringify(secondAttempt?.body)).toContain('the new tests still fail with the change');
     expect(model.requests.some((request) => request.role === 'reviewer')).toBe(false);
   });
@@ -83,7 +88,9 @@ describe('failure paths', () => {
     const id = await startFix(mender);
     const operation = await mender.waitForStatus(id, ['failed']);
     expect(model.requests).toHaveLength(3);
-    expect(operation.failureReason).toMatch(/the planner model openai-compatible:scripted-model at http:\/\/127\.0\.0\.1:\d+\/v1 failed after 3 attempts with backoff; last error: HTTP 503/);
+    expect(operation.failureReason).toMatch(
+      /the planner model openai-compatible:scripted-model at http:\/\/127\.0\.0\.1:\d+\/v1 failed after 3 attempts with backoff; last error: HTTP 503/,
+    );
     expect(operation.failureReason).toContain('MENDER_MODEL_BASE_URL');
   });
 

@@ -23,7 +23,11 @@ describe('mender fix, end to end on embedded defaults', () => {
 
   beforeAll(async () => {
     model = await startScriptedModelServer(roleScript({ planner: plannerReplies, coder: coderReplies(), reviewer: reviewerReplies }));
-    mender = await startMenderUnderTest({ MENDER_MODEL: 'openai-compatible:scripted-model', MENDER_MODEL_BASE_URL: model.url, MENDER_MODEL_API_KEY: 'model-key-not-secret' });
+    mender = await startMenderUnderTest({
+      MENDER_MODEL: 'openai-compatible:scripted-model',
+      MENDER_MODEL_BASE_URL: model.url,
+      MENDER_MODEL_API_KEY: 'model-key-not-secret',
+    });
     target = createTargetRepository();
     cliEnv = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir };
   });
@@ -76,7 +80,21 @@ describe('mender fix, end to end on embedded defaults', () => {
     expect(target.git('branch', '--list', 'mender/*')).toBe('');
 
     const types = done.timeline.map((event: { type: string }) => event.type);
-    for (const step of ['operation.created', 'planning.started', 'plan.created', 'worktree.created', 'baseline.recorded', 'attempt.started', 'tool.called', 'verification.started', 'verification.passed', 'approval.requested', 'change.approved', 'change.merged', 'operation.done']) {
+    for (const step of [
+      'operation.created',
+      'planning.started',
+      'plan.created',
+      'worktree.created',
+      'baseline.recorded',
+      'attempt.started',
+      'tool.called',
+      'verification.started',
+      'verification.passed',
+      'approval.requested',
+      'change.approved',
+      'change.merged',
+      'operation.done',
+    ]) {
       expect(types).toContain(step);
     }
     expect(done.approvals).toEqual(expect.arrayContaining([expect.objectContaining({ gate: 'change', decision: 'approved', comment: 'looks right' })]));

@@ -30,7 +30,8 @@ describe('human decisions and a moving default branch', () => {
     return (request) => replies[countAssistantTurns(request.body)] ?? { text: 'done' };
   }
 
-  const start = async (subject: MenderUnderTest, type = 'fix') => (await subject.call('POST', '/api/operations', { type, description: 'total() ignores quantity', repo: 'cart' })).json.id as string;
+  const start = async (subject: MenderUnderTest, type = 'fix') =>
+    (await subject.call('POST', '/api/operations', { type, description: 'total() ignores quantity', repo: 'cart' })).json.id as string;
 
   it('holds an implement plan for approval, re-plans on requested changes, then executes once approved', { timeout: 240_000 }, async () => {
     const { mender, model } = await setUp();
@@ -49,7 +50,11 @@ describe('human decisions and a moving default branch', () => {
     expect((await mender.call('POST', `/api/operations/${id}/approve`, { comment: 'go' })).json.status).toBe('executing');
     operation = await mender.waitForStatus(id, ['awaiting_approval', 'failed']);
     expect(operation.status).toBe('awaiting_approval');
-    expect(operation.approvals.map((approval: { gate: string; decision: string | null }) => `${approval.gate}:${approval.decision}`)).toEqual(['plan:changes_requested', 'plan:approved', 'change:null']);
+    expect(operation.approvals.map((approval: { gate: string; decision: string | null }) => `${approval.gate}:${approval.decision}`)).toEqual([
+      'plan:changes_requested',
+      'plan:approved',
+      'change:null',
+    ]);
     // Deciding twice is refused and changes nothing.
     expect((await mender.call('POST', `/api/operations/${id}/retry`)).status).toBe(409);
   });
@@ -60,10 +65,12 @@ describe('human decisions and a moving default branch', () => {
     const { mender, target, model } = await setUp((request) => {
       const turn = countAssistantTurns(request.body);
       if (!JSON.stringify(request.body).includes('Name the quantity in the doc comment')) return first[turn] ?? { text: 'done' };
-      return [
-        { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/cart.ts', content: revised } }] },
-        { toolCalls: [{ name: 'finish', arguments: { summary: 'Doc comment names the quantity.' } }] },
-      ][turn] ?? { text: 'done' };
+      return (
+        [
+          { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/cart.ts', content: revised } }] },
+          { toolCalls: [{ name: 'finish', arguments: { summary: 'Doc comment names the quantity.' } }] },
+        ][turn] ?? { text: 'done' }
+      );
     });
     const id = await start(mender);
     const proposed = await mender.waitForStatus(id, ['awaiting_approval']);
@@ -117,11 +124,17 @@ describe('human decisions and a moving default branch', () => {
     const { mender, target, model } = await setUp((request) => (hold ? { hang: true } : (replies[countAssistantTurns(request.body)] ?? { text: 'done' })));
     const id = await start(mender);
     await mender.waitForStatus(id, ['executing']);
-    for (let tries = 0; tries < 200 && !model.requests.some((request) => request.role === 'coder'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 200 && !model.requests.some((request) => request.role === 'coder'); tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const cancelled = await mender.call('POST', `/api/operations/${id}/cancel`, { comment: 'wrong approach' });
     expect(cancelled.json.status).toBe('cancelled');
     // Clean-up finishes in the background once the running step has stopped.
-    for (let tries = 0; tries < 100 && (fs.readdirSync(path.join(mender.dataDir, 'worktrees')).length > 0 || target.git('branch', '--list', 'mender/*') !== ''); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (
+      let tries = 0;
+      tries < 100 && (fs.readdirSync(path.join(mender.dataDir, 'worktrees')).length > 0 || target.git('branch', '--list', 'mender/*') !== '');
+      tries += 1
+    )
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fs.readdirSync(path.join(mender.dataDir, 'worktrees'))).toEqual([]);
     expect(target.git('branch', '--list', 'mender/*')).toBe('');
     expect((await mender.call('POST', `/api/operations/${id}/cancel`)).status).toBe(409);

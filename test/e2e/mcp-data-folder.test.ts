@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('registering repositories', () => {
-  it('refuses a repository that contains Mender\'s data folder, naming it, and records nothing', async () => {
+  it("refuses a repository that contains Mender's data folder, naming it, and records nothing", async () => {
     // The data folder itself made a checkout: the repository contains it.
     const dataDir = fs.realpathSync(mender.dataDir);
     createCheckout(dataDir);

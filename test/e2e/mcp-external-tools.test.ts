@@ -241,7 +241,10 @@ describe("external MCP servers as the agent's tools", () => {
     const log = path.join(folder, 'calls.jsonl');
     const offeredTools = async (env: Record<string, string>) => {
       const started = await start({ planner }, env);
-      fs.writeFileSync(path.join(started.target.path, '.mcp.json'), JSON.stringify({ mcpServers: { repoorders: { command: process.execPath, args: [runTs, fixtureServer], env: { FIXTURE_LOG: log } } } }));
+      fs.writeFileSync(
+        path.join(started.target.path, '.mcp.json'),
+        JSON.stringify({ mcpServers: { repoorders: { command: process.execPath, args: [runTs, fixtureServer], env: { FIXTURE_LOG: log } } } }),
+      );
       const id = await createOperation('implement');
       expect((await started.mender.waitForStatus(id, ['awaiting_plan_approval', 'failed'])).status).toBe('awaiting_plan_approval');
       const names = started.model.requests.find((request) => request.role === 'planner')!.toolNames;

@@ -69,7 +69,11 @@ describe('red on the new test, green on the whole suite, on real suite shapes', 
 
   async function fixThrough(fixture: ShapeFixture) {
     expect((await mender.call('POST', '/api/repos', { name: fixture.name, path: fixture.folder })).status).toBe(201);
-    const created = await mender.call('POST', '/api/operations', { type: 'fix', description: `[fixture ${fixture.name}] ${fixture.shape}: the result is wrong`, repo: fixture.name });
+    const created = await mender.call('POST', '/api/operations', {
+      type: 'fix',
+      description: `[fixture ${fixture.name}] ${fixture.shape}: the result is wrong`,
+      repo: fixture.name,
+    });
     expect(created.status, created.text).toBe(201);
     const operation = await mender.waitForStatus(created.json.id, ['failed', 'awaiting_approval', 'done'], 220_000);
     expect(operation.status, `${operation.failureReason}\n${JSON.stringify(operation.evidence, null, 1).slice(0, 4000)}`).not.toBe('failed');

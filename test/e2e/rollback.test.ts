@@ -40,7 +40,9 @@ describe('rollback of a merged operation', () => {
     expect(rollback.type).toBe('rollback');
     expect(rollback.evidence.green.status).toBe('passed');
     expect(target.head()).toBe(fixedHead);
-    expect((await mender.call('GET', `/api/operations/${started.json.id}/diff`)).text).toContain('-  const sum = items.reduce((accumulator, item) => accumulator + item.price * item.quantity, 0);');
+    expect((await mender.call('GET', `/api/operations/${started.json.id}/diff`)).text).toContain(
+      '-  const sum = items.reduce((accumulator, item) => accumulator + item.price * item.quantity, 0);',
+    );
 
     await mender.call('POST', `/api/operations/${started.json.id}/approve`);
     expect((await mender.waitForStatus(started.json.id, ['done', 'failed'])).status).toBe('done');

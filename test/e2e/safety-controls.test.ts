@@ -72,7 +72,9 @@ describe('roles, approval levels, autonomy, the kill switch and budgets', () => 
     const done = await mender.waitForStatus(id, ['done', 'failed']);
     expect(done.status).toBe('done');
     expect(done.approvals.at(-1)).toMatchObject({ decision: 'approved', decidedBy: 'bob', comment: 'second pair of eyes' });
-    expect(done.timeline.filter((event: { type: string }) => event.type === 'approval.refused').map((event: { actor: string }) => event.actor)).toEqual(['alice']);
+    expect(done.timeline.filter((event: { type: string }) => event.type === 'approval.refused').map((event: { actor: string }) => event.actor)).toEqual([
+      'alice',
+    ]);
   });
 
   it('raises a change to a protected path to admin level', async () => {
@@ -138,8 +140,12 @@ describe('roles, approval levels, autonomy, the kill switch and budgets', () => 
     const replies = coderReplies();
     const { mender, model } = await setUp({}, (request) => (hold ? { hang: true } : (replies[countAssistantTurns(request.body)] ?? { text: 'done' })));
     const id = (await mender.call('POST', '/api/operations', { type: 'fix', description: 'total() ignores quantity', repo: 'cart' })).json.id;
-    for (let tries = 0; tries < 1200 && !model.requests.some((request) => request.role === 'coder'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(model.requests.some((request) => request.role === 'coder'), 'the coder call never started').toBe(true);
+    for (let tries = 0; tries < 1200 && !model.requests.some((request) => request.role === 'coder'); tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(
+      model.requests.some((request) => request.role === 'coder'),
+      'the coder call never started',
+    ).toBe(true);
     const paused = await mender.call('POST', '/api/agent/pause', { reason: 'incident' });
     expect(paused.json).toMatchObject({ paused: true, by: 'admin', reason: 'incident' });
     // Latency on the server's own clock, from the pause to the stopped step, so a loaded test machine's polling does not count.
@@ -172,7 +178,9 @@ describe('roles, approval levels, autonomy, the kill switch and budgets', () => 
     mender = await startMenderUnderTest({ MENDER_MAX_OPERATIONS_PER_HOUR: '10' });
     target = createTargetRepository();
     await mender.call('POST', '/api/repos', { name: 'cart', path: target.path });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => mender!.call('POST', '/api/operations', { type: 'fix', description: `race ${index}`, repo: 'cart' })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => mender!.call('POST', '/api/operations', { type: 'fix', description: `race ${index}`, repo: 'cart' })),
+    );
     expect(results.filter((result) => result.status === 201)).toHaveLength(10);
     const refused = results.filter((result) => result.status === 429);
     expect(refused).toHaveLength(10);

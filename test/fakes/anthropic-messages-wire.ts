@@ -7,9 +7,7 @@
 import type { ResolvedReply } from './scripted-model-types.ts';
 import { serverSentEvent, splitIntoWords, splitJsonInTwo } from './stream-pieces.ts';
 
-type ContentBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+type ContentBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 function contentBlocksOf(reply: ResolvedReply): ContentBlock[] {
   const blocks: ContentBlock[] = [];

@@ -1,10 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  countAssistantTurns,
-  detectRole,
-  lastToolResult,
-  toolNamesOf,
-} from './conversation-inspection.ts';
+import { countAssistantTurns, detectRole, lastToolResult, toolNamesOf } from './conversation-inspection.ts';
 
 const openAITool = (name: string) => ({ type: 'function', function: { name, parameters: {} } });
 const anthropicTool = (name: string) => ({ name, input_schema: {} });
@@ -22,15 +17,11 @@ describe('toolNamesOf and detectRole', () => {
       tools: [openAITool('filesystem__readFile'), openAITool('filesystem__writeFile')],
     };
     expect(detectRole(body)).toBe('coder');
-    expect(detectRole({ tools: [anthropicTool('write_file'), anthropicTool('submit_plan')] })).toBe(
-      'coder',
-    );
+    expect(detectRole({ tools: [anthropicTool('write_file'), anthropicTool('submit_plan')] })).toBe('coder');
   });
 
   test('submit_plan means the planner and submit_review the reviewer', () => {
-    expect(
-      detectRole({ tools: [openAITool('filesystem__readFile'), openAITool('submit_plan')] }),
-    ).toBe('planner');
+    expect(detectRole({ tools: [openAITool('filesystem__readFile'), openAITool('submit_plan')] })).toBe('planner');
     expect(detectRole({ tools: [anthropicTool('submit_review')] })).toBe('reviewer');
     expect(detectRole({ tools: [anthropicTool('filesystem__readFile')] })).toBeUndefined();
     expect(detectRole({ tools: [anthropicTool('overwriteFileList')] })).toBeUndefined();

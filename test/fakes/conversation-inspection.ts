@@ -71,9 +71,7 @@ export function lastToolResult(body: unknown): string | undefined {
     if (message === undefined) continue;
     if (message.role === 'tool') return textOf(message.content);
     if (message.role === 'user' && Array.isArray(message.content)) {
-      const results = message.content.filter(
-        (block): block is JsonObject => isObject(block) && block.type === 'tool_result',
-      );
+      const results = message.content.filter((block): block is JsonObject => isObject(block) && block.type === 'tool_result');
       const latest = results.at(-1);
       if (latest !== undefined) return textOf(latest.content);
     }

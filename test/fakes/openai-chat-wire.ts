@@ -49,11 +49,7 @@ export function openAIResponseBody(reply: ResolvedReply, created: number): unkno
   };
 }
 
-export function openAIStreamFrames(
-  reply: ResolvedReply,
-  created: number,
-  includeUsage: boolean,
-): string[] {
+export function openAIStreamFrames(reply: ResolvedReply, created: number, includeUsage: boolean): string[] {
   const chunk = (choices: unknown[]) => ({
     id: reply.responseId,
     object: 'chat.completion.chunk',

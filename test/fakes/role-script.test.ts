@@ -23,9 +23,7 @@ function recordingTool(calls: unknown[], name: string) {
 }
 
 async function converse(url: string, tools: ToolSet): Promise<string> {
-  const model = createOpenAICompatible({ name: 'local', baseURL: url, apiKey: 'test-key' })(
-    'qwen3-coder',
-  );
+  const model = createOpenAICompatible({ name: 'local', baseURL: url, apiKey: 'test-key' })('qwen3-coder');
   const result = await generateText({
     model,
     prompt: 'Fix issue 7.',
@@ -41,9 +39,7 @@ test('roleScript answers each role from its own script, restarting per conversat
       planner: [{ toolCalls: [{ name: 'submit_plan', arguments: { steps: ['edit a.ts'] } }] }],
       coder: [
         {
-          toolCalls: [
-            { name: 'filesystem__writeFile', arguments: { path: 'a.ts', content: 'fixed' } },
-          ],
+          toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'a.ts', content: 'fixed' } }],
         },
         { text: 'coded' },
       ],
@@ -74,15 +70,7 @@ test('roleScript answers each role from its own script, restarting per conversat
     { path: 'a.ts', content: 'fixed' },
     { path: 'a.ts', content: 'fixed' },
   ]);
-  expect(server.requests.map((request) => request.role)).toEqual([
-    'planner',
-    'planner',
-    'coder',
-    'coder',
-    'coder',
-    'coder',
-    'reviewer',
-  ]);
+  expect(server.requests.map((request) => request.role)).toEqual(['planner', 'planner', 'coder', 'coder', 'coder', 'coder', 'reviewer']);
 });
 
 test('roleScript answers "done" to a request whose role it has no script for', async () => {

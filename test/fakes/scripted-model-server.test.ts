@@ -5,17 +5,8 @@ import { APICallError, generateText, RetryError, stepCountIs, streamText, tool }
 import type { LanguageModel } from 'ai';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
-import {
-  countAssistantTurns,
-  lastToolResult,
-  startScriptedModelServer,
-} from './scripted-model-server.ts';
-import type {
-  ModelWire,
-  ScriptedModelServer,
-  ScriptedReply,
-  ScriptHandler,
-} from './scripted-model-server.ts';
+import { countAssistantTurns, lastToolResult, startScriptedModelServer } from './scripted-model-server.ts';
+import type { ModelWire, ScriptedModelServer, ScriptedReply, ScriptHandler } from './scripted-model-server.ts';
 
 const openServers: ScriptedModelServer[] = [];
 
@@ -38,10 +29,7 @@ interface ProviderCase {
 const openAICompatible: ProviderCase = {
   name: 'openai-compatible',
   wire: 'openai',
-  model: (baseURL) =>
-    createOpenAICompatible({ name: 'local', baseURL, apiKey: 'test-key', includeUsage: true })(
-      'qwen3-coder',
-    ),
+  model: (baseURL) => createOpenAICompatible({ name: 'local', baseURL, apiKey: 'test-key', includeUsage: true })('qwen3-coder'),
 };
 const openAIChat: ProviderCase = {
   name: 'openai (chat)',
@@ -87,138 +75,120 @@ function expectToolLoopRecorded(server: ScriptedModelServer, wire: ModelWire): v
   expect(JSON.parse(lastToolResult(second?.body) ?? 'null')).toEqual({
     content: 'contents of src/app.ts from line 3',
   });
-  const authorization =
-    wire === 'openai' ? second?.headers.authorization : second?.headers['x-api-key'];
+  const authorization = wire === 'openai' ? second?.headers.authorization : second?.headers['x-api-key'];
   expect(authorization).toContain('test-key');
 }
 
 describe('scripted model server through the real AI SDK providers', () => {
-  test.each([openAICompatible, openAIChat, anthropic])(
-    '$name: generateText runs a tool call, then answers in text',
-    async ({ model, wire }) => {
-      const server = await startServer(toolThenTextScript);
-      const executedWith: unknown[] = [];
+  test.each([openAICompatible, openAIChat, anthropic])('$name: generateText runs a tool call, then answers in text', async ({ model, wire }) => {
+    const server = await startServer(toolThenTextScript);
+    const executedWith: unknown[] = [];
 
-      const result = await generateText({
-        model: model(server.url),
-        system: 'You are a careful engineer.',
-        prompt: 'Where is the bug?',
-        tools: { readFile: readFileTool(executedWith) },
-        stopWhen: stepCountIs(3),
-      });
+    const result = await generateText({
+      model: model(server.url),
+      system: 'You are a careful engineer.',
+      prompt: 'Where is the bug?',
+      tools: { readFile: readFileTool(executedWith) },
+      stopWhen: stepCountIs(3),
+    });
 
-      expect(executedWith).toEqual([{ path: 'src/app.ts', startLine: 3 }]);
-      expect(result.steps).toHaveLength(2);
-      expect(result.steps[0]?.finishReason).toBe('tool-calls');
-      expect(result.steps[0]?.text).toBe('Let me read it.');
-      expect(result.finishReason).toBe('stop');
-      expect(result.text).toBe('The bug is on line 3 of src/app.ts.');
-      expect(result.totalUsage).toMatchObject({
-        inputTokens: 34,
-        outputTokens: 12,
-        totalTokens: 46,
-      });
-      expectToolLoopRecorded(server, wire);
-    },
-  );
+    expect(executedWith).toEqual([{ path: 'src/app.ts', startLine: 3 }]);
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]?.finishReason).toBe('tool-calls');
+    expect(result.steps[0]?.text).toBe('Let me read it.');
+    expect(result.finishReason).toBe('stop');
+    expect(result.text).toBe('The bug is on line 3 of src/app.ts.');
+    expect(result.totalUsage).toMatchObject({
+      inputTokens: 34,
+      outputTokens: 12,
+      totalTokens: 46,
+    });
+    expectToolLoopRecorded(server, wire);
+  });
 
-  test.each([openAICompatible, anthropic])(
-    '$name: streamText runs a tool call, then streams text',
-    async ({ model, wire }) => {
-      const server = await startServer(toolThenTextScript);
-      const executedWith: unknown[] = [];
+  test.each([openAICompatible, anthropic])('$name: streamText runs a tool call, then streams text', async ({ model, wire }) => {
+    const server = await startServer(toolThenTextScript);
+    const executedWith: unknown[] = [];
 
-      const result = streamText({
-        model: model(server.url),
-        prompt: 'Where is the bug?',
-        tools: { readFile: readFileTool(executedWith) },
-        stopWhen: stepCountIs(3),
-      });
-      const textDeltas: string[] = [];
-      for await (const part of result.fullStream) {
-        if (part.type === 'text-delta') textDeltas.push(part.text);
-        if (part.type === 'error') throw part.error;
-      }
+    const result = streamText({
+      model: model(server.url),
+      prompt: 'Where is the bug?',
+      tools: { readFile: readFileTool(executedWith) },
+      stopWhen: stepCountIs(3),
+    });
+    const textDeltas: string[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type === 'text-delta') textDeltas.push(part.text);
+      if (part.type === 'error') throw part.error;
+    }
 
-      expect(executedWith).toEqual([{ path: 'src/app.ts', startLine: 3 }]);
-      expect(await result.text).toBe('The bug is on line 3 of src/app.ts.');
-      // The text arrives in pieces, so the client really joins deltas.
-      expect(textDeltas.length).toBeGreaterThan(4);
-      expect(await result.finishReason).toBe('stop');
-      expect(await result.totalUsage).toMatchObject({
-        inputTokens: 34,
-        outputTokens: 12,
-        totalTokens: 46,
-      });
-      expect(server.requests.every((request) => request.body.stream === true)).toBe(true);
-      expectToolLoopRecorded(server, wire);
-    },
-  );
+    expect(executedWith).toEqual([{ path: 'src/app.ts', startLine: 3 }]);
+    expect(await result.text).toBe('The bug is on line 3 of src/app.ts.');
+    // The text arrives in pieces, so the client really joins deltas.
+    expect(textDeltas.length).toBeGreaterThan(4);
+    expect(await result.finishReason).toBe('stop');
+    expect(await result.totalUsage).toMatchObject({
+      inputTokens: 34,
+      outputTokens: 12,
+      totalTokens: 46,
+    });
+    expect(server.requests.every((request) => request.body.stream === true)).toBe(true);
+    expectToolLoopRecorded(server, wire);
+  });
 
-  test.each([openAICompatible, openAIChat, anthropic])(
-    '$name: several tool calls in one reply get distinct ids and all run',
-    async ({ model }) => {
-      const server = await startServer([
-        {
-          toolCalls: [
-            { name: 'readFile', arguments: { path: 'a.ts', startLine: 1 } },
-            { name: 'readFile', arguments: { path: 'b.ts', startLine: 2 } },
-          ],
-        },
-        { text: 'Read both.' },
-      ]);
-      const executedWith: unknown[] = [];
+  test.each([openAICompatible, openAIChat, anthropic])('$name: several tool calls in one reply get distinct ids and all run', async ({ model }) => {
+    const server = await startServer([
+      {
+        toolCalls: [
+          { name: 'readFile', arguments: { path: 'a.ts', startLine: 1 } },
+          { name: 'readFile', arguments: { path: 'b.ts', startLine: 2 } },
+        ],
+      },
+      { text: 'Read both.' },
+    ]);
+    const executedWith: unknown[] = [];
 
-      const result = await generateText({
-        model: model(server.url),
-        prompt: 'Read a.ts and b.ts.',
-        tools: { readFile: readFileTool(executedWith) },
-        stopWhen: stepCountIs(3),
-      });
+    const result = await generateText({
+      model: model(server.url),
+      prompt: 'Read a.ts and b.ts.',
+      tools: { readFile: readFileTool(executedWith) },
+      stopWhen: stepCountIs(3),
+    });
 
-      expect(executedWith).toEqual([
-        { path: 'a.ts', startLine: 1 },
-        { path: 'b.ts', startLine: 2 },
-      ]);
-      const toolCallIds = result.steps[0]?.toolCalls.map((toolCall) => toolCall.toolCallId) ?? [];
-      expect(new Set(toolCallIds).size).toBe(2);
-      expect(result.text).toBe('Read both.');
-      // Without scripted usage the server estimates tokens rather than reporting none.
-      expect(result.totalUsage.inputTokens).toBeGreaterThan(0);
-      expect(result.totalUsage.outputTokens).toBeGreaterThan(0);
-    },
-  );
+    expect(executedWith).toEqual([
+      { path: 'a.ts', startLine: 1 },
+      { path: 'b.ts', startLine: 2 },
+    ]);
+    const toolCallIds = result.steps[0]?.toolCalls.map((toolCall) => toolCall.toolCallId) ?? [];
+    expect(new Set(toolCallIds).size).toBe(2);
+    expect(result.text).toBe('Read both.');
+    // Without scripted usage the server estimates tokens rather than reporting none.
+    expect(result.totalUsage.inputTokens).toBeGreaterThan(0);
+    expect(result.totalUsage.outputTokens).toBeGreaterThan(0);
+  });
 
-  test.each([openAICompatible, anthropic])(
-    '$name: an HTTP 500 is retried by the SDK, which then throws',
-    async ({ model }) => {
-      // retry-after-ms keeps the SDK from waiting its default 2 s and 4 s between attempts.
-      const failure: ScriptedReply = {
-        httpError: { status: 500, headers: { 'retry-after-ms': '5' } },
-      };
-      const server = await startServer([failure, failure, failure, { text: 'never reached' }]);
+  test.each([openAICompatible, anthropic])('$name: an HTTP 500 is retried by the SDK, which then throws', async ({ model }) => {
+    // retry-after-ms keeps the SDK from waiting its default 2 s and 4 s between attempts.
+    const failure: ScriptedReply = {
+      httpError: { status: 500, headers: { 'retry-after-ms': '5' } },
+    };
+    const server = await startServer([failure, failure, failure, { text: 'never reached' }]);
 
-      const attempt = generateText({ model: model(server.url), prompt: 'Hello', maxRetries: 2 });
+    const attempt = generateText({ model: model(server.url), prompt: 'Hello', maxRetries: 2 });
 
-      const error: unknown = await attempt.catch((caught: unknown) => caught);
-      expect(RetryError.isInstance(error)).toBe(true);
-      const lastError = (error as RetryError).lastError;
-      expect(APICallError.isInstance(lastError) && lastError.statusCode).toBe(500);
-      expect(server.requests).toHaveLength(3);
-    },
-  );
+    const error: unknown = await attempt.catch((caught: unknown) => caught);
+    expect(RetryError.isInstance(error)).toBe(true);
+    const lastError = (error as RetryError).lastError;
+    expect(APICallError.isInstance(lastError) && lastError.statusCode).toBe(500);
+    expect(server.requests).toHaveLength(3);
+  });
 
-  test.each([openAICompatible, anthropic])(
-    '$name: an HTTP 401 is not retried and its message reaches the caller',
-    async ({ model }) => {
-      const server = await startServer([{ httpError: { status: 401 } }]);
+  test.each([openAICompatible, anthropic])('$name: an HTTP 401 is not retried and its message reaches the caller', async ({ model }) => {
+    const server = await startServer([{ httpError: { status: 401 } }]);
 
-      await expect(
-        generateText({ model: model(server.url), prompt: 'Hello', maxRetries: 2 }),
-      ).rejects.toThrow('Scripted HTTP 401 error.');
-      expect(server.requests).toHaveLength(1);
-    },
-  );
+    await expect(generateText({ model: model(server.url), prompt: 'Hello', maxRetries: 2 })).rejects.toThrow('Scripted HTTP 401 error.');
+    expect(server.requests).toHaveLength(1);
+  });
 
   test('a function script sees each request and the ones before it', async () => {
     const seen: number[] = [];
@@ -239,9 +209,9 @@ describe('scripted model server through the real AI SDK providers', () => {
     const server = await startServer([{ text: 'only reply' }]);
     await generateText({ model: openAICompatible.model(server.url), prompt: 'One' });
 
-    await expect(
-      generateText({ model: openAICompatible.model(server.url), prompt: 'Two', maxRetries: 0 }),
-    ).rejects.toThrow('the script ran out after 1 replies');
+    await expect(generateText({ model: openAICompatible.model(server.url), prompt: 'Two', maxRetries: 0 })).rejects.toThrow(
+      'the script ran out after 1 replies',
+    );
   });
 
   test('a hanging reply lets the client time out, and close() ends the connection', async () => {
@@ -301,9 +271,7 @@ describe('scripted model server without an SDK', () => {
   });
 
   test('streams OpenAI chunks ending with a usage chunk and [DONE]', async () => {
-    const server = await startServer([
-      { text: 'Hi there', usage: { inputTokens: 3, outputTokens: 2 } },
-    ]);
+    const server = await startServer([{ text: 'Hi there', usage: { inputTokens: 3, outputTokens: 2 } }]);
     const response = await fetch(`${server.url}/chat/completions`, {
       method: 'POST',
       body: JSON.stringify({

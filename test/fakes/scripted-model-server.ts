@@ -6,11 +6,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import {
-  anthropicErrorBody,
-  anthropicResponseBody,
-  anthropicStreamFrames,
-} from './anthropic-messages-wire.ts';
+import { anthropicErrorBody, anthropicResponseBody, anthropicStreamFrames } from './anthropic-messages-wire.ts';
 import { detectRole, toolNamesOf } from './conversation-inspection.ts';
 import { openAIErrorBody, openAIResponseBody, openAIStreamFrames } from './openai-chat-wire.ts';
 import type {
@@ -36,12 +32,7 @@ export type {
   ScriptedUsage,
   ScriptHandler,
 } from './scripted-model-types.ts';
-export {
-  countAssistantTurns,
-  detectRole,
-  lastToolResult,
-  toolNamesOf,
-} from './conversation-inspection.ts';
+export { countAssistantTurns, detectRole, lastToolResult, toolNamesOf } from './conversation-inspection.ts';
 export { roleScript } from './role-script.ts';
 export type { RoleScripts } from './role-script.ts';
 
@@ -68,12 +59,7 @@ function errorBodyFor(wire: ModelWire | undefined, status: number, message: stri
   return { type: 'error', error: { type: 'not_found_error', message } };
 }
 
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(text);
@@ -121,19 +107,14 @@ function createScriptRunner(script: ScriptHandler | ScriptedReply[]): ScriptHand
 }
 
 /** Starts a server on a random loopback port. An array script is answered in order; a function per request. */
-export async function startScriptedModelServer(
-  script: ScriptHandler | ScriptedReply[],
-): Promise<ScriptedModelServer> {
+export async function startScriptedModelServer(script: ScriptHandler | ScriptedReply[]): Promise<ScriptedModelServer> {
   const runScript = createScriptRunner(script);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let nextId = 1;
   const newId = (prefix: string) => `${prefix}${String(nextId++).padStart(6, '0')}`;
 
-  function resolveReply(
-    reply: ScriptedTextReply | ScriptedToolCallsReply,
-    recorded: RecordedRequest,
-  ): ResolvedReply {
+  function resolveReply(reply: ScriptedTextReply | ScriptedToolCallsReply, recorded: RecordedRequest): ResolvedReply {
     const toolCalls = 'toolCalls' in reply ? reply.toolCalls : [];
     const text = reply.text;
     const outputText = (text ?? '') + JSON.stringify(toolCalls);
@@ -157,26 +138,19 @@ export async function startScriptedModelServer(
     if ('hang' in reply) return; // The socket is destroyed on close().
     if ('httpError' in reply) {
       const { status, body, headers } = reply.httpError;
-      const errorBody =
-        body ?? errorBodyFor(recorded.wire, status, `Scripted HTTP ${status} error.`);
+      const errorBody = body ?? errorBodyFor(recorded.wire, status, `Scripted HTTP ${status} error.`);
       sendJson(response, status, errorBody, headers);
       return;
     }
     const resolved = resolveReply(reply, recorded);
     const created = Math.floor(recorded.at / 1000);
     if (recorded.body.stream !== true) {
-      const body =
-        recorded.wire === 'openai'
-          ? openAIResponseBody(resolved, created)
-          : anthropicResponseBody(resolved);
+      const body = recorded.wire === 'openai' ? openAIResponseBody(resolved, created) : anthropicResponseBody(resolved);
       sendJson(response, 200, body);
       return;
     }
     const includeUsage = recorded.body.stream_options?.include_usage === true;
-    const frames =
-      recorded.wire === 'openai'
-        ? openAIStreamFrames(resolved, created, includeUsage)
-        : anthropicStreamFrames(resolved);
+    const frames = recorded.wire === 'openai' ? openAIStreamFrames(resolved, created, includeUsage) : anthropicStreamFrames(resolved);
     response.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -233,11 +207,7 @@ export async function startScriptedModelServer(
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) {
-        sendJson(
-          response,
-          500,
-          errorBodyFor(undefined, 500, `Scripted model server failed: ${String(error)}`),
-        );
+        sendJson(response, 500, errorBodyFor(undefined, 500, `Scripted model server failed: ${String(error)}`));
       } else {
         response.destroy();
       }

@@ -40,8 +40,7 @@ export interface ScriptedHangReply {
   hang: true;
 }
 
-export type ScriptedReply =
-  ScriptedTextReply | ScriptedToolCallsReply | ScriptedHttpErrorReply | ScriptedHangReply;
+export type ScriptedReply = ScriptedTextReply | ScriptedToolCallsReply | ScriptedHttpErrorReply | ScriptedHangReply;
 
 export type ModelWire = 'openai' | 'anthropic';
 
@@ -60,10 +59,7 @@ export interface RecordedRequest {
   role: AgentRole | undefined;
 }
 
-export type ScriptHandler = (
-  request: RecordedRequest,
-  context: { previous: RecordedRequest[] },
-) => ScriptedReply;
+export type ScriptHandler = (request: RecordedRequest, context: { previous: RecordedRequest[] }) => ScriptedReply;
 
 /** A reply with its tool-call ids assigned and its usage settled, ready to be written in a wire format. */
 export interface ResolvedReply {

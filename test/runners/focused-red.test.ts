@@ -11,7 +11,8 @@ import { createSampleProject, type SampleProject } from '../../src/workspace/tes
 import { stepFilesOf } from '../../src/workspace/test-report/test-file-owners.ts';
 
 const passingMocha = "import assert from 'node:assert/strict';\ndescribe('old', () => { it('works', () => assert.equal(1, 1)); });\n";
-const failingMocha = "import assert from 'node:assert/strict';\nimport { one } from '../dist/index.js';\ndescribe('new', () => { it('needs two', () => assert.equal(one, 2, 'one is not two')); });\n";
+const failingMocha =
+  "import assert from 'node:assert/strict';\nimport { one } from '../dist/index.js';\ndescribe('new', () => { it('needs two', () => assert.equal(one, 2, 'one is not two')); });\n";
 const FILES: Record<string, string> = {
   'package.json': JSON.stringify({
     name: 'focused',
@@ -19,13 +20,16 @@ const FILES: Record<string, string> = {
     type: 'module',
     scripts: {
       pretest: 'tsc -p tsconfig.json',
-      test: 'node -e "require(\'fs\').appendFileSync(\'ran.log\', \'lint\\n\')" && c8 --reporter=text-summary mocha test/*.mjs && npm run test:zones',
+      test: "node -e \"require('fs').appendFileSync('ran.log', 'lint\\n')\" && c8 --reporter=text-summary mocha test/*.mjs && npm run test:zones",
       'test:zones': 'TZ=UTC jest --rootDir test/jest && TZ=Asia/Tokyo jest --rootDir test/jest',
-      posttest: 'node -e "require(\'fs\').appendFileSync(\'ran.log\', \'posttest\\n\')"',
+      posttest: "node -e \"require('fs').appendFileSync('ran.log', 'posttest\\n')\"",
       'test:wrapped': 'tools/tap test/node',
     },
   }),
-  'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/index.ts'] }),
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true },
+    files: ['src/index.ts'],
+  }),
   'src/index.ts': 'export const one: number = 1;\n',
   'test/old.test.mjs': passingMocha,
   'test/new.test.mjs': failingMocha,
@@ -55,7 +59,13 @@ describe('red on the changed test files alone', () => {
     const baseline = await runner().runTests(project.root, { test: 'npm test' }, new AbortController().signal);
     fs.rmSync(path.join(project.root, 'dist'), { recursive: true, force: true });
     fs.rmSync(path.join(project.root, 'ran.log'), { force: true });
-    const focused = await runner().runChangedTests(project.root, { test: 'npm test' }, ['test/new.test.mjs'], new AbortController().signal, stepFilesOf(baseline!.report));
+    const focused = await runner().runChangedTests(
+      project.root,
+      { test: 'npm test' },
+      ['test/new.test.mjs'],
+      new AbortController().signal,
+      stepFilesOf(baseline!.report),
+    );
     if (!focused.ok) throw new Error(focused.reason);
     const { run } = focused;
     // The pretest build ran (the new test imports dist/), the old test did not.

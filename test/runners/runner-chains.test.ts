@@ -33,8 +33,7 @@ const AVA_TEST = [
   '',
 ].join('\n');
 // The second file expects another zone than its script gives it, so it fails.
-const JEST_TEST = (name: string, zone: string): string =>
-  `test('${name} knows its zone', () => {\n  expect(process.env.TZ).toBe('${zone}');\n});\n`;
+const JEST_TEST = (name: string, zone: string): string => `test('${name} knows its zone', () => {\n  expect(process.env.TZ).toBe('${zone}');\n});\n`;
 
 const FIXTURE_FILES: Record<string, string> = {
   'package.json': JSON.stringify({
@@ -61,7 +60,10 @@ const FIXTURE_FILES: Record<string, string> = {
       'test:uvu-node': 'node test/uvu/plain.js',
     },
   }),
-  'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/index.ts'] }),
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { outDir: 'dist', module: 'nodenext', lib: ['es2020'], types: [], skipLibCheck: true },
+    files: ['src/index.ts'],
+  }),
   'src/index.ts': 'export const one: number = 1;\n',
   'test/math.test.mjs': MOCHA_TEST,
   'test/tape/math.test.js': TAPE_TEST,
@@ -141,7 +143,7 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.output).toContain('Statements');
   });
 
-  it('tape behind npm run test:unit: TAP on stdout is read, totals are tape\'s own', async () => {
+  it("tape behind npm run test:unit: TAP on stdout is read, totals are tape's own", async () => {
     const run = await runTests('npm run test:unit');
     expect(run.exitCode).toBe(1);
     expect(run.output).toMatch(/# tests\s+2\n# pass\s+1\n# fail\s+1/);
@@ -187,7 +189,7 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(run.report.failures[0]?.message).toContain('toBe');
   });
 
-  it('jasmine: its console output stays, failures carry describe > it, file, line; totals are jasmine\'s', async () => {
+  it("jasmine: its console output stays, failures carry describe > it, file, line; totals are jasmine's", async () => {
     const run = await runTests('npm run test:jasmine');
     expect(run.exitCode).toBe(3);
     // jasmine's own summary: an afterAll error counts as a failure, xit as pending.
@@ -235,7 +237,7 @@ describe('test commands expanded into steps, each with its own report', () => {
     expect(zones.report.failures.map((failure) => failure.id)).toEqual(['test/jest/tokyo.test.cjs::tokyo knows its zone']);
   });
 
-  it('sets npm\'s lifecycle variables for each script it runs itself', async () => {
+  it("sets npm's lifecycle variables for each script it runs itself", async () => {
     const run = await runTests('npm run test:lifecycle');
     expect(run.output).toContain('test:lifecycle');
     expect(run.report).toMatchObject({ runner: 'tape', passed: 1, failed: 1 });

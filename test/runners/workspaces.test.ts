@@ -21,8 +21,13 @@ const FIXTURE_FILES: Record<string, string> = {
     '});',
     '',
   ].join('\n'),
-  'packages/app/package.json': JSON.stringify({ name: '@fixture/app', type: 'module', dependencies: { '@fixture/core': '1.0.0' }, scripts: { test: 'vitest run' } }),
-  'packages/app/src/greet.js': "export const greet = (name) => `hello ${name}`;\n",
+  'packages/app/package.json': JSON.stringify({
+    name: '@fixture/app',
+    type: 'module',
+    dependencies: { '@fixture/core': '1.0.0' },
+    scripts: { test: 'vitest run' },
+  }),
+  'packages/app/src/greet.js': 'export const greet = (name) => `hello ${name}`;\n',
   'packages/app/test/greet.test.js': [
     "import { expect, it } from 'vitest';",
     "import { greet } from '../src/greet.js';",
@@ -49,7 +54,12 @@ afterAll(async () => {
 
 async function runTests(changedPaths?: string[]): Promise<TestRun> {
   const runner = createCheckRunner({ timeoutMs: 120_000, outputLimitBytes: 1_000_000, scratchDir: scratch, sandbox: { mode: 'off' } });
-  const run = await runner.runTests(project.root, { test: 'npm test' }, new AbortController().signal, changedPaths === undefined ? undefined : { changedPaths });
+  const run = await runner.runTests(
+    project.root,
+    { test: 'npm test' },
+    new AbortController().signal,
+    changedPaths === undefined ? undefined : { changedPaths },
+  );
   if (run === undefined) throw new Error('no test command');
   return run;
 }

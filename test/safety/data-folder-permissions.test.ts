@@ -35,7 +35,11 @@ async function start(dataDir: string): Promise<{ mender: RunningMender; logs: st
 
 async function ingestOneEvent(mender: RunningMender, target: TargetRepository): Promise<void> {
   const call = (route: string, body: unknown) =>
-    mender.app.request(route, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    mender.app.request(route, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   expect((await call('/api/repos', { name: 'shop', path: target.path })).status).toBe(201);
   const project = (await (await call('/api/projects', { name: 'shop', repo: 'shop' })).json()) as { id: number; publicKey: string };
   const event = { event_id: 'a'.repeat(32), exception: { values: [{ type: 'TypeError', value: 'x is undefined' }] } };
@@ -82,7 +86,10 @@ describe('the data folder is private to Mender (issue 12, finding 4)', () => {
       await mender.stop();
     }
     expect(openToOthers(dataDir)).toEqual([]);
-    const notice = logs.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: string; message: string; dataDir?: string }).find((line) => /permissions/.test(line.message));
+    const notice = logs
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; message: string; dataDir?: string })
+      .find((line) => /permissions/.test(line.message));
     expect(notice).toMatchObject({ level: 'warn', dataDir });
   }, 120_000);
 });

@@ -25,7 +25,8 @@ import { gitConfigAttempts, type GitConfigAttempt } from './support/git-config-a
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mender-git-config-corpus-')));
 const markers = path.join(base, 'markers');
 fs.mkdirSync(markers);
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'pipe' }).toString();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'pipe' }).toString();
 
 function createCheckout(root: string, files: Record<string, string> = {}): void {
   fs.rmSync(root, { recursive: true, force: true });
@@ -47,7 +48,12 @@ async function runSandboxed(script: string, worktree: string): Promise<string> {
   const home = path.join(folder, 'home');
   fs.mkdirSync(home);
   const commandLine = await sandboxCommand(script, { mode: 'bubblewrap' }, { worktree, writablePaths: [folder] });
-  const result = await runCommand(commandLine, { cwd: worktree, env: buildCommandEnvironment({ HOME: home, TMPDIR: home }), timeoutMs: 60_000, outputLimitBytes: 1_000_000 });
+  const result = await runCommand(commandLine, {
+    cwd: worktree,
+    env: buildCommandEnvironment({ HOME: home, TMPDIR: home }),
+    timeoutMs: 60_000,
+    outputLimitBytes: 1_000_000,
+  });
   fs.rmSync(folder, { recursive: true, force: true });
   return result.output;
 }
@@ -89,11 +95,13 @@ const attempts: GitConfigAttempt[] = gitConfigAttempts;
 let attemptsRun = 0;
 
 afterAll(() => {
-  console.log(`git-config escape corpus: ${attemptsRun} attempts run (${attempts.length} kinds, as the coder's tests and over MCP), markers found: ${fs.readdirSync(markers).length}`);
+  console.log(
+    `git-config escape corpus: ${attemptsRun} attempts run (${attempts.length} kinds, as the coder's tests and over MCP), markers found: ${fs.readdirSync(markers).length}`,
+  );
   fs.rmSync(base, { recursive: true, force: true });
 });
 
-describe.skipIf(!sandbox.available)('git-config escape corpus: the coder\'s tests on an operation worktree', () => {
+describe.skipIf(!sandbox.available)("git-config escape corpus: the coder's tests on an operation worktree", () => {
   it.each(attempts.map((attempt, index) => [attempt.name, attempt, index] as const))('%s runs no code on the host', async (_name, attempt, index) => {
     const folder = path.join(base, `worktree-${index}`);
     const checkout = path.join(folder, 'repo');
@@ -128,7 +136,9 @@ describe.skipIf(!sandbox.available)('git-config escape corpus: test-runner over 
   });
 
   async function connect(server: string, token: string): Promise<Client> {
-    const transport = new StreamableHTTPClientTransport(new URL(`${mender.url}/mcp/${server}?repo=target`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(`${mender.url}/mcp/${server}?repo=target`), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    });
     const client = new Client({ name: 'git-config-corpus', version: '1.0.0' });
     await client.connect(transport);
     clients.push(client);
@@ -137,7 +147,10 @@ describe.skipIf(!sandbox.available)('git-config escape corpus: test-runner over 
 
   it.each(attempts.map((attempt, index) => [attempt.name, attempt, index] as const))('%s runs no code on the host', async (_name, attempt, index) => {
     const marker = markerFor('mcp', index);
-    createCheckout(checkout, { 'package.json': JSON.stringify({ name: 'target', scripts: { test: 'sh attempt.sh' } }), 'attempt.sh': `${attempt.script(`touch ${marker}`)}\n` });
+    createCheckout(checkout, {
+      'package.json': JSON.stringify({ name: 'target', scripts: { test: 'sh attempt.sh' } }),
+      'attempt.sh': `${attempt.script(`touch ${marker}`)}\n`,
+    });
     const testRunner = await connect('test-runner', adminToken);
     const ran = await testRunner.callTool({ name: 'test', arguments: {} });
     const viewerGit = await connect('git', viewerToken);
@@ -147,7 +160,9 @@ describe.skipIf(!sandbox.available)('git-config escape corpus: test-runner over 
       outcomes.push(`${name}: ${JSON.stringify(result).slice(0, 300)}`);
     }
     attemptsRun += 1;
-    expect(fs.existsSync(marker), `${attempt.name} ran code on the host.\ntest-runner: ${JSON.stringify(ran).slice(0, 2000)}\n${outcomes.join('\n')}`).toBe(false);
+    expect(fs.existsSync(marker), `${attempt.name} ran code on the host.\ntest-runner: ${JSON.stringify(ran).slice(0, 2000)}\n${outcomes.join('\n')}`).toBe(
+      false,
+    );
   });
 
   it('refuses MCP write tools on the live checkout, protected paths and git files included, and changes nothing', async () => {

@@ -41,7 +41,9 @@ describe('ingest checks the project key before it reads the body (issue 12, find
       expect(response.status, kind).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_key');
       const byHeader = endlessBody();
-      expect((await post(`/api/${project.id}/${kind}/`, byHeader, { 'x-sentry-auth': 'Sentry sentry_key=not-the-key, sentry_version=7' })).status, kind).toBe(401);
+      expect((await post(`/api/${project.id}/${kind}/`, byHeader, { 'x-sentry-auth': 'Sentry sentry_key=not-the-key, sentry_version=7' })).status, kind).toBe(
+        401,
+      );
     }
     const logs = endlessBody();
     expect((await post(`/api/logs/${project.id}?sentry_key=not-the-key`, logs)).status).toBe(401);

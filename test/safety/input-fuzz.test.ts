@@ -26,7 +26,7 @@ function generator(start: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
   const integer = (below: number) => Math.floor(next() * below);
-  const pick = <Item,>(items: readonly Item[]): Item => items[integer(items.length)]!;
+  const pick = <Item>(items: readonly Item[]): Item => items[integer(items.length)]!;
   return { next, integer, pick };
 }
 type Random = ReturnType<typeof generator>;
@@ -55,7 +55,12 @@ function randomString(random: Random): string {
   let text = '';
   for (let index = 0; index < length; index += 1) {
     const roll = random.next();
-    text += roll < 0.6 ? String.fromCharCode(32 + random.integer(95)) : roll < 0.8 ? String.fromCharCode(random.integer(0x10000)) : String.fromCodePoint(random.integer(0x10ffff));
+    text +=
+      roll < 0.6
+        ? String.fromCharCode(32 + random.integer(95))
+        : roll < 0.8
+          ? String.fromCharCode(random.integer(0x10000))
+          : String.fromCodePoint(random.integer(0x10ffff));
   }
   return text;
 }
@@ -73,7 +78,8 @@ function randomValue(random: Random, depth = 0): unknown {
   if (roll === 1) return random.next() < 0.5;
   if (roll === 2) return random.pick([0, -1, 1e308, -1e308, 2 ** 64, Number.MAX_SAFE_INTEGER + 2, 1.5, 2 ** 31, -(2 ** 31) - 1]);
   if (roll === 3 && depth < 3) return Array.from({ length: random.integer(4) }, () => randomValue(random, depth + 1));
-  if (roll === 4 && depth < 3) return Object.fromEntries(Array.from({ length: random.integer(4) }, () => [randomString(random).slice(0, 40), randomValue(random, depth + 1)]));
+  if (roll === 4 && depth < 3)
+    return Object.fromEntries(Array.from({ length: random.integer(4) }, () => [randomString(random).slice(0, 40), randomValue(random, depth + 1)]));
   if (roll === 5 && random.next() < 0.2) return deepNesting(random);
   return randomString(random);
 }
@@ -121,7 +127,11 @@ function sentryEvent(random: Random): Record<string, unknown> {
     user: { id: String(random.integer(100)), email: 'a@example.com' },
     tags: { route: '/cart' },
     timestamp: Date.now() / 1000,
-    exception: { values: [{ type: 'FuzzError', value: 'boom', stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: 'total', lineno: 3, colno: 1, in_app: true }] } }] },
+    exception: {
+      values: [
+        { type: 'FuzzError', value: 'boom', stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: 'total', lineno: 3, colno: 1, in_app: true }] } },
+      ],
+    },
     extra: { note: 'x' },
   };
 }
@@ -132,7 +142,12 @@ describe(`input fuzz (seed ${seed}; rerun with MENDER_FUZZ_SEED=${seed})`, () =>
   let project: { id: number; publicKey: string };
   let logFolder: string;
   let logFile: string;
-  const secrets = { slack: 'slack-signing-secret-for-tests', jira: 'jira-webhook-secret-for-tests', sentry: 'sentry-client-secret-for-tests', github: 'github-webhook-secret-for-tests' };
+  const secrets = {
+    slack: 'slack-signing-secret-for-tests',
+    jira: 'jira-webhook-secret-for-tests',
+    sentry: 'sentry-client-secret-for-tests',
+    github: 'github-webhook-secret-for-tests',
+  };
 
   beforeAll(async () => {
     target = createTargetRepository();
@@ -181,34 +196,68 @@ describe(`input fuzz (seed ${seed}; rerun with MENDER_FUZZ_SEED=${seed})`, () =>
 
     for (let round = 0; round < rounds; round += 1) {
       // API bodies and queries.
-      const operationBody = { type: 'fix', description: 'cart total ignores quantity', repo: random.next() < 0.5 ? 'shop' : 'nowhere', errorContext: { message: 'boom', stack: 'at x' } };
+      const operationBody = {
+        type: 'fix',
+        description: 'cart total ignores quantity',
+        repo: random.next() < 0.5 ? 'shop' : 'nowhere',
+        errorContext: { message: 'boom', stack: 'at x' },
+      };
       const fuzzedOperation = mutate(random, operationBody) as Record<string, unknown>;
       // A body that passes would start real work: keep the ones that could pass off the real repository.
-      if (fuzzedOperation && typeof fuzzedOperation === 'object' && fuzzedOperation.repo === 'shop') fuzzedOperation.repo = random.next() < 0.9 ? 'shop-not-registered' : 'shop';
+      if (fuzzedOperation && typeof fuzzedOperation === 'object' && fuzzedOperation.repo === 'shop')
+        fuzzedOperation.repo = random.next() < 0.9 ? 'shop-not-registered' : 'shop';
       await api('/api/operations', rawJsonText(random, fuzzedOperation));
       await api('/api/repos', rawJsonText(random, mutate(random, { name: 'r', path: '/nonexistent/checkout', commands: { test: 'npm test' } })));
       await api('/api/projects', rawJsonText(random, mutate(random, { name: `p${round}`, repo: 'nowhere', rateLimitPerMinute: 10 })));
       await api('/api/users', rawJsonText(random, mutate(random, { name: `user-${round}`, role: 'nobody' })));
       const id = random.pick(ids);
-      await api(`/api/operations/${id}/${random.pick(['approve', 'reject', 'request-changes', 'cancel', 'rollback', 'retry'])}`, rawJsonText(random, mutate(random, { comment: 'ok' })));
+      await api(
+        `/api/operations/${id}/${random.pick(['approve', 'reject', 'request-changes', 'cancel', 'rollback', 'retry'])}`,
+        rawJsonText(random, mutate(random, { comment: 'ok' })),
+      );
       const query = percentEncoded(randomString(random).slice(0, 300));
-      await send('query', `/api/operations?status=${query}&repo=${query}&limit=${random.pick(['1', '-1', '1e309', 'x', '99999999999999999999'])}`, { method: 'GET', headers: { authorization: `Bearer ${mender.adminToken}` } });
-      await send('query', `/api/issues?repo=${query}&status=${query}&limit=${random.pick(['5', 'NaN', '0'])}`, { method: 'GET', headers: { authorization: `Bearer ${mender.adminToken}` } });
+      await send('query', `/api/operations?status=${query}&repo=${query}&limit=${random.pick(['1', '-1', '1e309', 'x', '99999999999999999999'])}`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${mender.adminToken}` },
+      });
+      await send('query', `/api/issues?repo=${query}&status=${query}&limit=${random.pick(['5', 'NaN', '0'])}`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${mender.adminToken}` },
+      });
       await send('path', `/api/issues/${random.pick(ids)}`, { method: 'GET', headers: { authorization: `Bearer ${mender.adminToken}` } });
       await send('path', `/api/operations/${random.pick(ids)}`, { method: 'GET', headers: { authorization: `Bearer ${mender.adminToken}` } });
 
       // Sentry envelopes and the store endpoint.
       const events = Array.from({ length: random.integer(3) + 1 }, () => mutate(random, sentryEvent(random)));
       const payloads = events.map((event) => rawJsonText(random, event));
-      const itemLines = payloads.flatMap((payload) => [JSON.stringify(random.next() < 0.9 ? { type: 'event', length: Buffer.byteLength(payload) } : mutate(random, { type: 'event', length: 3 })), payload]);
-      const envelope = random.next() < 0.1 ? randomString(random) : `${JSON.stringify(random.next() < 0.9 ? {} : randomValue(random))}\n${itemLines.join('\n')}\n`;
-      await send('envelope', `/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { headers: { 'content-type': 'application/x-sentry-envelope' }, body: envelope });
-      await send('store', `/api/${project.id}/store/?sentry_key=${project.publicKey}`, { headers: { 'content-type': 'application/json' }, body: rawJsonText(random, mutate(random, sentryEvent(random))) });
+      const itemLines = payloads.flatMap((payload) => [
+        JSON.stringify(random.next() < 0.9 ? { type: 'event', length: Buffer.byteLength(payload) } : mutate(random, { type: 'event', length: 3 })),
+        payload,
+      ]);
+      const envelope =
+        random.next() < 0.1 ? randomString(random) : `${JSON.stringify(random.next() < 0.9 ? {} : randomValue(random))}\n${itemLines.join('\n')}\n`;
+      await send('envelope', `/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, {
+        headers: { 'content-type': 'application/x-sentry-envelope' },
+        body: envelope,
+      });
+      await send('store', `/api/${project.id}/store/?sentry_key=${project.publicKey}`, {
+        headers: { 'content-type': 'application/json' },
+        body: rawJsonText(random, mutate(random, sentryEvent(random))),
+      });
 
       // Log lines: over HTTP and through the followed file.
       const line = () => {
         const roll = random.integer(4);
-        if (roll === 0) return JSON.stringify(mutate(random, { level: random.pick([50, 60, 'error', 'fatal']), msg: 'TypeError: x', stack: 'TypeError: x\n    at f (/srv/a.js:1:2)', release: '1', user: { id: 1 } }));
+        if (roll === 0)
+          return JSON.stringify(
+            mutate(random, {
+              level: random.pick([50, 60, 'error', 'fatal']),
+              msg: 'TypeError: x',
+              stack: 'TypeError: x\n    at f (/srv/a.js:1:2)',
+              release: '1',
+              user: { id: 1 },
+            }),
+          );
         if (roll === 1 && random.next() < 0.1) return `ERROR ${'z'.repeat(oneMegabyte - 10)}`;
         return `ERROR ${randomString(random)}`;
       };
@@ -221,12 +270,22 @@ describe(`input fuzz (seed ${seed}; rerun with MENDER_FUZZ_SEED=${seed})`, () =>
       const jira = signedJiraRequest(secrets.jira, mutate(random, jiraIssueEvent(`SHOP-${round + 1}`, ['bug'])));
       await send('jira', '/webhooks/jira', { headers: jira.headers, body: jira.body });
       const form = slashCommandForm('/agent', 'list', 'U0LEAD');
-      const fuzzedForm = Object.fromEntries(Object.entries(form).map(([key, value]) => [key, random.next() < 0.3 ? randomString(random).slice(0, 3000) : value]));
+      const fuzzedForm = Object.fromEntries(
+        Object.entries(form).map(([key, value]) => [key, random.next() < 0.3 ? randomString(random).slice(0, 3000) : value]),
+      );
       const slack = signedSlackRequest(secrets.slack, fuzzedForm);
       await send('slack command', '/webhooks/slack/commands', { headers: slack.headers, body: slack.body });
-      const interaction = signedSlackRequest(secrets.slack, { payload: rawJsonText(random, mutate(random, { type: 'block_actions', user: { id: 'U0LEAD' }, actions: [{ action_id: 'approve', value: operation.json.id }] })) });
+      const interaction = signedSlackRequest(secrets.slack, {
+        payload: rawJsonText(
+          random,
+          mutate(random, { type: 'block_actions', user: { id: 'U0LEAD' }, actions: [{ action_id: 'approve', value: operation.json.id }] }),
+        ),
+      });
       await send('slack interaction', '/webhooks/slack/interactions', { headers: interaction.headers, body: interaction.body });
-      const sentryBody = rawJsonText(random, mutate(random, { action: 'triggered', data: { event: { title: 'Error: boom', url: 'https://sentry.io/api/0/projects/acme/web/events/1/' } } }));
+      const sentryBody = rawJsonText(
+        random,
+        mutate(random, { action: 'triggered', data: { event: { title: 'Error: boom', url: 'https://sentry.io/api/0/projects/acme/web/events/1/' } } }),
+      );
       await send('sentry webhook', '/webhooks/sentry', {
         headers: {
           'content-type': 'application/json',
@@ -237,7 +296,14 @@ describe(`input fuzz (seed ${seed}; rerun with MENDER_FUZZ_SEED=${seed})`, () =>
         },
         body: sentryBody,
       });
-      const githubBody = rawJsonText(random, mutate(random, { action: 'opened', issue: { number: round + 1, title: 't', body: 'b', labels: [{ name: 'bug' }] }, repository: { full_name: 'acme/elsewhere' } }));
+      const githubBody = rawJsonText(
+        random,
+        mutate(random, {
+          action: 'opened',
+          issue: { number: round + 1, title: 't', body: 'b', labels: [{ name: 'bug' }] },
+          repository: { full_name: 'acme/elsewhere' },
+        }),
+      );
       await send('github', '/webhooks/github', {
         headers: {
           'content-type': 'application/json',
@@ -253,8 +319,24 @@ describe(`input fuzz (seed ${seed}; rerun with MENDER_FUZZ_SEED=${seed})`, () =>
     expect(failures, `seed ${seed}: rerun with MENDER_FUZZ_SEED=${seed}`).toEqual([]);
 
     // Not stuck: the digest catches up, then a normal event, log line and operation still go through.
-    await eventually(async () => (await mender.call('GET', '/api/detection')).json, (state) => state.pending === 0, 'the digest to catch up after the fuzz', 60_000);
-    const canary = { ...sentryEvent(random), exception: { values: [{ type: 'CanaryError', value: 'after the fuzz', stacktrace: { frames: [{ filename: '/srv/app/canary.js', function: 'canary', lineno: 1, in_app: true }] } }] } };
+    await eventually(
+      async () => (await mender.call('GET', '/api/detection')).json,
+      (state) => state.pending === 0,
+      'the digest to catch up after the fuzz',
+      60_000,
+    );
+    const canary = {
+      ...sentryEvent(random),
+      exception: {
+        values: [
+          {
+            type: 'CanaryError',
+            value: 'after the fuzz',
+            stacktrace: { frames: [{ filename: '/srv/app/canary.js', function: 'canary', lineno: 1, in_app: true }] },
+          },
+        ],
+      },
+    };
     const canaryPayload = JSON.stringify(canary);
     const accepted = await mender.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, {
       method: 'POST',

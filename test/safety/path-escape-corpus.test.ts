@@ -240,7 +240,11 @@ describe('the coder tools as the pipeline wraps them (protected-path guard, edit
       fs.mkdirSync(path.join(folder, '.github/workflows'), { recursive: true });
       fs.writeFileSync(path.join(folder, '.github/workflows/ci.yml'), 'on: push\n');
       const tools = toolsByName(
-        guardProtectedPaths(createFilesystemTools({ policy: createPathPolicy({ root: folder }) }), createPathPolicy({ root: folder }), createProtectedPathMatcher(defaultProtectedPaths)),
+        guardProtectedPaths(
+          createFilesystemTools({ policy: createPathPolicy({ root: folder }) }),
+          createPathPolicy({ root: folder }),
+          createProtectedPathMatcher(defaultProtectedPaths),
+        ),
       );
       for (const requested of [
         '.github/workflows/evil.yml',
@@ -264,7 +268,11 @@ describe('the coder tools as the pipeline wraps them (protected-path guard, edit
       fs.mkdirSync(path.join(folder, '.github/workflows'), { recursive: true });
       fs.symlinkSync('.github/workflows', path.join(folder, 'ci'));
       const tools = toolsByName(
-        guardProtectedPaths(createFilesystemTools({ policy: createPathPolicy({ root: folder }) }), createPathPolicy({ root: folder }), createProtectedPathMatcher(defaultProtectedPaths)),
+        guardProtectedPaths(
+          createFilesystemTools({ policy: createPathPolicy({ root: folder }) }),
+          createPathPolicy({ root: folder }),
+          createProtectedPathMatcher(defaultProtectedPaths),
+        ),
       );
       const result = await tools.writeFile.execute({ path: 'ci/evil.yml', content: 'on: push\njobs: {}\n' }, contextFor(folder));
       expect(fs.existsSync(path.join(folder, '.github/workflows/evil.yml'))).toBe(false);

@@ -11,7 +11,12 @@ import { eventually } from '../support/eventually.ts';
 import { adminToken, startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 
-const secrets = { slack: 'slack-signing-secret-for-tests', jira: 'jira-webhook-secret-for-tests', sentry: 'sentry-client-secret-for-tests', github: 'github-webhook-secret-for-tests' };
+const secrets = {
+  slack: 'slack-signing-secret-for-tests',
+  jira: 'jira-webhook-secret-for-tests',
+  sentry: 'sentry-client-secret-for-tests',
+  github: 'github-webhook-secret-for-tests',
+};
 const integrationEnv = {
   MENDER_SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
   MENDER_SLACK_SIGNING_SECRET: secrets.slack,
@@ -70,7 +75,12 @@ describe('outside text the database cannot store', () => {
     const issues = (await call('GET', '/api/issues?limit=500')).json.issues as { title: string; count: number }[];
     return issues.find((issue) => issue.title === title);
   };
-  const waitForIssue = async (title: string) => (await eventually(() => issueTitled(title), (issue) => issue !== undefined, `issue "${title}" to be grouped`))!;
+  const waitForIssue = async (title: string) =>
+    (await eventually(
+      () => issueTitled(title),
+      (issue) => issue !== undefined,
+      `issue "${title}" to be grouped`,
+    ))!;
   let stopped = false;
   const stop = async () => {
     if (!stopped) await running.stop();
@@ -78,7 +88,14 @@ describe('outside text the database cannot store', () => {
   };
   const restart = async () => {
     await stop();
-    const env = { MENDER_DATA_DIR: mender.dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', MENDER_TWO_PERSON_RULE: 'false', ...integrationEnv };
+    const env = {
+      MENDER_DATA_DIR: mender.dataDir,
+      MENDER_PORT: '0',
+      MENDER_ADMIN_TOKEN: adminToken,
+      MENDER_MODEL_RETRIES: '0',
+      MENDER_TWO_PERSON_RULE: 'false',
+      ...integrationEnv,
+    };
     running = await startMender(loadSettings(env, mender.dataDir), { env, logWrite: (line) => mender.logs.push(line) });
     stopped = false;
   };
@@ -99,7 +116,9 @@ describe('outside text the database cannot store', () => {
   });
 
   it('groups a Sentry event holding NUL and lone surrogates, and every later event, also after a restart', async () => {
-    const poisoned = JSON.stringify(errorEvent('NulError', 'before\u0000after \ud800 and \udfff', { extra: { 'key\u0000': ['\u0000'] }, user: { id: 'u\u00001' } }));
+    const poisoned = JSON.stringify(
+      errorEvent('NulError', 'before\u0000after \ud800 and \udfff', { extra: { 'key\u0000': ['\u0000'] }, user: { id: 'u\u00001' } }),
+    );
     expect(poisoned).toContain('\\u0000');
     expect(poisoned).toContain('\\ud800');
     expect((await sendEnvelope([poisoned])).status).toBe(200);
@@ -119,14 +138,28 @@ describe('outside text the database cannot store', () => {
     // written into the spool while Mender is down, between two good ones, so all three are one batch.
     await stop();
     const { spool } = await IngestSpool.open(path.join(mender.dataDir, 'ingest-spool'), undefined);
-    const entry = (projectId: number, event: Record<string, unknown>) => ({ projectId, source: 'sentry', receivedAt: Date.now(), payload: JSON.stringify([event]), events: 1 });
-    await spool.append([entry(project.id, errorEvent('BeforeBadError', 'first good')), entry(987_654, errorEvent('OrphanError', 'no such project')), entry(project.id, errorEvent('AfterBadError', 'second good'))]);
+    const entry = (projectId: number, event: Record<string, unknown>) => ({
+      projectId,
+      source: 'sentry',
+      receivedAt: Date.now(),
+      payload: JSON.stringify([event]),
+      events: 1,
+    });
+    await spool.append([
+      entry(project.id, errorEvent('BeforeBadError', 'first good')),
+      entry(987_654, errorEvent('OrphanError', 'no such project')),
+      entry(project.id, errorEvent('AfterBadError', 'second good')),
+    ]);
     await spool.close();
     await restart();
 
     await waitForIssue('BeforeBadError: first good');
     await waitForIssue('AfterBadError: second good');
-    const detection = await eventually(async () => (await call('GET', '/api/detection')).json, (state) => state.pending === 0 && state.quarantined === 1, 'the bad record to be quarantined');
+    const detection = await eventually(
+      async () => (await call('GET', '/api/detection')).json,
+      (state) => state.pending === 0 && state.quarantined === 1,
+      'the bad record to be quarantined',
+    );
     expect(detection).toMatchObject({ pending: 0, quarantined: 1 });
     const listed = await call('GET', '/api/detection/quarantine');
     expect(listed.status).toBe(200);
@@ -171,11 +204,17 @@ describe('outside text the database cannot store', () => {
     expect(jiraResponse.status).toBe(400);
     expect(jiraResponse.json.error.message).toMatch(/issue\.fields\.summary/);
 
-    const slackResponse = await post('/webhooks/slack/commands', signedSlackRequest(secrets.slack, slashCommandForm('/agent', 'fix cart\u0000 total', 'U0LEAD')));
+    const slackResponse = await post(
+      '/webhooks/slack/commands',
+      signedSlackRequest(secrets.slack, slashCommandForm('/agent', 'fix cart\u0000 total', 'U0LEAD')),
+    );
     expect(slackResponse.status).toBe(400);
     expect(slackResponse.json.error.message).toMatch(/"text"|\btext\b/);
 
-    const sentryBody = JSON.stringify({ action: 'triggered', data: { event: { title: 'Error: \u0000boom', url: 'https://sentry.io/api/0/projects/acme/web/events/1/' } } });
+    const sentryBody = JSON.stringify({
+      action: 'triggered',
+      data: { event: { title: 'Error: \u0000boom', url: 'https://sentry.io/api/0/projects/acme/web/events/1/' } },
+    });
     const sentryResponse = await post('/webhooks/sentry', {
       body: sentryBody,
       headers: {
@@ -189,7 +228,11 @@ describe('outside text the database cannot store', () => {
     expect(sentryResponse.status).toBe(400);
     expect(sentryResponse.json.error.message).toMatch(/data\.event\.title/);
 
-    const githubBody = JSON.stringify({ action: 'opened', issue: { number: 1, title: 'x\u0000', body: '', labels: [] }, repository: { full_name: 'acme/shop' } });
+    const githubBody = JSON.stringify({
+      action: 'opened',
+      issue: { number: 1, title: 'x\u0000', body: '', labels: [] },
+      repository: { full_name: 'acme/shop' },
+    });
     const githubResponse = await post('/webhooks/github', {
       body: githubBody,
       headers: {

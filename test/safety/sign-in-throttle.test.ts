@@ -38,7 +38,7 @@ describe('the sign-in throttle counts attempts before the password hash', () => 
     expect((await attempt(mender, 'lee', password)).status).toBe(429);
   });
 
-  it("failures from one address lock neither another user at that address nor the named user elsewhere for long", async () => {
+  it('failures from one address lock neither another user at that address nor the named user elsewhere for long', async () => {
     for (let index = 0; index < 10; index++) expect((await attempt(mender, 'sam', `wrong-${index}`, '203.0.113.9')).status).toBe(401);
     // Another user behind the same address (a proxy): a short wait at most, then signed in.
     const neighbour = await attempt(mender, 'kim', password, '203.0.113.9');

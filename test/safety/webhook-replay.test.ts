@@ -12,7 +12,12 @@ import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-un
 // - Jira: X-Hub-Signature is the HMAC-SHA256 of the body only; X-Atlassian-Webhook-Identifier is not signed.
 // - Slack: X-Slack-Signature signs "v0:{X-Slack-Request-Timestamp}:{body}": the timestamp is signed,
 //   so a replay after five minutes is refused by the freshness check.
-const secrets = { sentry: 'sentry-client-secret-for-replays', github: 'github-secret-for-replays', jira: 'jira-secret-for-replays', slack: 'slack-signing-for-replays' };
+const secrets = {
+  sentry: 'sentry-client-secret-for-replays',
+  github: 'github-secret-for-replays',
+  jira: 'jira-secret-for-replays',
+  slack: 'slack-signing-for-replays',
+};
 
 const hmac = (secret: string, body: string) => crypto.createHmac('sha256', secret).update(body).digest('hex');
 
@@ -21,7 +26,13 @@ function sentryAlert(timestamp = Math.floor(Date.now() / 1000)) {
     action: 'triggered',
     data: {
       triggered_rule: 'New errors',
-      event: { event_id: crypto.randomUUID().replaceAll('-', ''), issue_id: '4711', project: 1, title: 'TypeError: x is undefined', web_url: 'https://sentry.io/issues/4711/' },
+      event: {
+        event_id: crypto.randomUUID().replaceAll('-', ''),
+        issue_id: '4711',
+        project: 1,
+        title: 'TypeError: x is undefined',
+        web_url: 'https://sentry.io/issues/4711/',
+      },
     },
     installation: { uuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de' },
   });
@@ -58,7 +69,8 @@ describe('a replayed webhook body has no second effect, whatever delivery id it 
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   };
-  const storedDeliveries = async (source: string) => (await mender.call('GET', `/api/integrations/deliveries?source=${source}&limit=500`)).json.deliveries as unknown[];
+  const storedDeliveries = async (source: string) =>
+    (await mender.call('GET', `/api/integrations/deliveries?source=${source}&limit=500`)).json.deliveries as unknown[];
 
   it('Sentry: the same signed alert under three new Request-IDs, even with a fresh unsigned timestamp, is one delivery', async () => {
     const alert = sentryAlert();
@@ -75,7 +87,12 @@ describe('a replayed webhook body has no second effect, whatever delivery id it 
     const body = JSON.stringify({ action: 'opened', issue: { number: 7, title: 'Total is wrong', labels: [] }, repository: { full_name: 'acme/cart' } });
     const request = (deliveryId: string) => ({
       body,
-      headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': deliveryId, 'x-hub-signature-256': `sha256=${hmac(secrets.github, body)}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issues',
+        'x-github-delivery': deliveryId,
+        'x-hub-signature-256': `sha256=${hmac(secrets.github, body)}`,
+      },
     });
     expect(await post('/webhooks/github', request(crypto.randomUUID()))).toEqual({ status: 202, json: { accepted: true, duplicate: false } });
     expect(await post('/webhooks/github', request(crypto.randomUUID()))).toEqual({ status: 202, json: { accepted: true, duplicate: true } });
@@ -84,8 +101,14 @@ describe('a replayed webhook body has no second effect, whatever delivery id it 
 
   it('Jira: the same signed body under a new X-Atlassian-Webhook-Identifier is acknowledged as a duplicate and stored once', async () => {
     const event = jiraIssueEvent('SHOP-9', ['ai-fix']);
-    expect(await post('/webhooks/jira', signedJiraRequest(secrets.jira, event, crypto.randomUUID()))).toEqual({ status: 200, json: { ok: true, duplicate: false } });
-    expect(await post('/webhooks/jira', signedJiraRequest(secrets.jira, event, crypto.randomUUID()))).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+    expect(await post('/webhooks/jira', signedJiraRequest(secrets.jira, event, crypto.randomUUID()))).toEqual({
+      status: 200,
+      json: { ok: true, duplicate: false },
+    });
+    expect(await post('/webhooks/jira', signedJiraRequest(secrets.jira, event, crypto.randomUUID()))).toEqual({
+      status: 200,
+      json: { ok: true, duplicate: true },
+    });
     expect(await storedDeliveries('jira')).toHaveLength(1);
   });
 

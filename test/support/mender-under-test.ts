@@ -5,7 +5,6 @@ import { loadSettings } from '../../src/config/load-settings.ts';
 import { startMender, type RunningMender, type StartOptions } from '../../src/main/start-mender.ts';
 import { copyMigratedDatabase } from './pglite-copies.ts';
 
-
 export const adminToken = 'test-admin-token-0123456789';
 
 export interface MenderUnderTest extends RunningMender {
@@ -22,7 +21,15 @@ export async function startMenderUnderTest(env: Record<string, string> = {}, opt
   if (!env.DATABASE_URL) await copyMigratedDatabase(path.join(dataDir, 'db'));
   const logs: string[] = [];
   // A team of one by default: the same admin asks and approves; tests of the two-person rule turn it on.
-  const settingsEnv = { MENDER_DATA_DIR: dataDir, MENDER_PORT: '0', MENDER_ADMIN_TOKEN: adminToken, MENDER_MODEL_RETRIES: '0', MENDER_TWO_PERSON_RULE: 'false', MENDER_LOG_LEVEL: 'debug', ...env };
+  const settingsEnv = {
+    MENDER_DATA_DIR: dataDir,
+    MENDER_PORT: '0',
+    MENDER_ADMIN_TOKEN: adminToken,
+    MENDER_MODEL_RETRIES: '0',
+    MENDER_TWO_PERSON_RULE: 'false',
+    MENDER_LOG_LEVEL: 'debug',
+    ...env,
+  };
   const config = loadSettings(settingsEnv, dataDir);
   // Mender's own logger, redacting as in production; its lines are kept for the tests to read.
   const running = await startMender(config, { env: settingsEnv, logWrite: (line) => logs.push(line), ...options });
@@ -49,7 +56,9 @@ export async function startMenderUnderTest(env: Record<string, string> = {}, opt
       if (statuses.includes(last?.status)) return last;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`operation ${id} did not reach ${statuses.join('|')} within ${timeoutMs} ms; it is ${last?.status}: ${last?.failureReason ?? ''}\n${logs.join('')}`);
+    throw new Error(
+      `operation ${id} did not reach ${statuses.join('|')} within ${timeoutMs} ms; it is ${last?.status}: ${last?.failureReason ?? ''}\n${logs.join('')}`,
+    );
   };
   return {
     ...running,

@@ -63,10 +63,18 @@ export function tapWithBuild(size: SuiteSize = {}): ShapeFixture {
   const folder = create(
     'tap',
     {
-      'package.json': JSON.stringify({ name: 'clamp', version: '1.0.0', scripts: { pretest: 'npm run prepare', prepare: 'tsc -p tsconfig.json', test: 'tap --100 test/*.js' } }, null, 2),
-      'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', module: 'commonjs', target: 'es2020', lib: ['es2020'], types: [], skipLibCheck: true }, files: ['src/clamp.ts'] }),
+      'package.json': JSON.stringify(
+        { name: 'clamp', version: '1.0.0', scripts: { pretest: 'npm run prepare', prepare: 'tsc -p tsconfig.json', test: 'tap --100 test/*.js' } },
+        null,
+        2,
+      ),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { outDir: 'dist', module: 'commonjs', target: 'es2020', lib: ['es2020'], types: [], skipLibCheck: true },
+        files: ['src/clamp.ts'],
+      }),
       'src/clamp.ts': source,
-      'test/low.test.js': "const t = require('tap');\nconst { clamp } = require('../dist/clamp.js');\nt.test('clamp', (t) => { t.equal(clamp(-5, 0, 0), 0, 'raises to low'); t.end(); });\n",
+      'test/low.test.js':
+        "const t = require('tap');\nconst { clamp } = require('../dist/clamp.js');\nt.test('clamp', (t) => { t.equal(clamp(-5, 0, 0), 0, 'raises to low'); t.end(); });\n",
       ...slowTests('test', size, { slowFiles: 0, slowMs: 0 }, slowTapTest),
     },
     { tap: 'tap16', typescript: 'typescript' },
@@ -78,7 +86,8 @@ export function tapWithBuild(size: SuiteSize = {}): ShapeFixture {
     folder,
     newTest: {
       path: 'test/high.test.js',
-      content: "const t = require('tap');\nconst { clamp } = require('../dist/clamp.js');\nt.test('clamp', (t) => { t.equal(clamp(15, 0, 10), 10, 'lowers to high'); t.end(); });\n",
+      content:
+        "const t = require('tap');\nconst { clamp } = require('../dist/clamp.js');\nt.test('clamp', (t) => { t.equal(clamp(15, 0, 10), 10, 'lowers to high'); t.end(); });\n",
     },
     redId: 'test/high.test.js::clamp > lowers to high',
     fix: { path: 'src/clamp.ts', content: source.replace('low), low)', 'low), high)') },
@@ -94,7 +103,8 @@ export function tapeBehindNpmRun(size: SuiteSize = {}): ShapeFixture {
     {
       'package.json': JSON.stringify({ name: 'initials', version: '1.0.0', scripts: { test: 'npm run test:unit', 'test:unit': 'tape test/*.js' } }, null, 2),
       'index.js': source,
-      'test/initials.test.js': "const test = require('tape');\nconst { initials } = require('..');\ntest('initials', (t) => { t.equal(initials('Ada Lovelace'), 'AL'); t.end(); });\n",
+      'test/initials.test.js':
+        "const test = require('tape');\nconst { initials } = require('..');\ntest('initials', (t) => { t.equal(initials('Ada Lovelace'), 'AL'); t.end(); });\n",
       ...slowTests('test', size, { slowFiles: 4, slowMs: 300 }, slowTapeTest),
     },
     { tape: 'tape' },
@@ -106,7 +116,8 @@ export function tapeBehindNpmRun(size: SuiteSize = {}): ShapeFixture {
     folder,
     newTest: {
       path: 'test/case.test.js',
-      content: "const test = require('tape');\nconst { initials } = require('..');\ntest('lower-case names', (t) => { t.equal(initials('ada lovelace'), 'AL', 'capitalises'); t.end(); });\n",
+      content:
+        "const test = require('tape');\nconst { initials } = require('..');\ntest('lower-case names', (t) => { t.equal(initials('ada lovelace'), 'AL', 'capitalises'); t.end(); });\n",
     },
     redId: 'test/case.test.js::lower-case names > capitalises',
     fix: { path: 'index.js', content: source.replace('part[0])', 'part[0].toUpperCase())') },
@@ -116,12 +127,16 @@ export function tapeBehindNpmRun(size: SuiteSize = {}): ShapeFixture {
 
 /** jest as one of several commands chained with `&&`, each jest under another TZ. */
 export function jestChain(size: SuiteSize = {}): ShapeFixture {
-  const source = "exports.dayOf = (iso) => new Date(iso).getDate();\n";
+  const source = 'exports.dayOf = (iso) => new Date(iso).getDate();\n';
   const folder = create(
     'jest',
     {
       'package.json': JSON.stringify(
-        { name: 'days', version: '1.0.0', scripts: { test: 'node -e "console.log(\'lint ok\')" && TZ=UTC jest && TZ=America/New_York jest && node -e "console.log(\'size ok\')"' } },
+        {
+          name: 'days',
+          version: '1.0.0',
+          scripts: { test: 'node -e "console.log(\'lint ok\')" && TZ=UTC jest && TZ=America/New_York jest && node -e "console.log(\'size ok\')"' },
+        },
         null,
         2,
       ),
@@ -138,7 +153,8 @@ export function jestChain(size: SuiteSize = {}): ShapeFixture {
     folder,
     newTest: {
       path: 'test/midnight.test.js',
-      content: "const { dayOf } = require('..');\ntest('the day of a UTC midnight is the same everywhere', () => { expect(dayOf('2024-03-10T00:30:00Z')).toBe(10); });\n",
+      content:
+        "const { dayOf } = require('..');\ntest('the day of a UTC midnight is the same everywhere', () => { expect(dayOf('2024-03-10T00:30:00Z')).toBe(10); });\n",
     },
     redId: 'test/midnight.test.js::the day of a UTC midnight is the same everywhere',
     fix: { path: 'index.js', content: 'exports.dayOf = (iso) => new Date(iso).getUTCDate();\n' },
@@ -155,10 +171,17 @@ export function npmWorkspaces(): ShapeFixture {
       'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], scripts: { test: 'npm test --workspaces' } }, null, 2),
       'packages/core/package.json': JSON.stringify({ name: '@shape/core', version: '1.0.0', scripts: { test: 'mocha test/*.test.js' } }),
       'packages/core/index.js': 'exports.sum = (a, b) => a + b;\n',
-      'packages/core/test/sum.test.js': "const assert = require('node:assert/strict');\nconst { sum } = require('../index.js');\ndescribe('sum', () => { it('adds', () => assert.equal(sum(1, 1), 2)); });\n",
-      'packages/app/package.json': JSON.stringify({ name: '@shape/app', version: '1.0.0', dependencies: { '@shape/core': '1.0.0' }, scripts: { test: 'tape test/*.js' } }),
+      'packages/core/test/sum.test.js':
+        "const assert = require('node:assert/strict');\nconst { sum } = require('../index.js');\ndescribe('sum', () => { it('adds', () => assert.equal(sum(1, 1), 2)); });\n",
+      'packages/app/package.json': JSON.stringify({
+        name: '@shape/app',
+        version: '1.0.0',
+        dependencies: { '@shape/core': '1.0.0' },
+        scripts: { test: 'tape test/*.js' },
+      }),
       'packages/app/index.js': source,
-      'packages/app/test/greet.test.js': "const test = require('tape');\nconst { greet } = require('..');\ntest('greets', (t) => { t.equal(greet('ada'), 'hello ada'); t.end(); });\n",
+      'packages/app/test/greet.test.js':
+        "const test = require('tape');\nconst { greet } = require('..');\ntest('greets', (t) => { t.equal(greet('ada'), 'hello ada'); t.end(); });\n",
     },
     { mocha: 'mocha', tape: 'tape' },
     { mocha: 'mocha/bin/mocha.js', tape: 'tape/bin/tape' },
@@ -169,7 +192,8 @@ export function npmWorkspaces(): ShapeFixture {
     folder,
     newTest: {
       path: 'packages/app/test/empty.test.js',
-      content: "const test = require('tape');\nconst { greet } = require('..');\ntest('no name', (t) => { t.equal(greet(''), 'hello', 'greets nobody plainly'); t.end(); });\n",
+      content:
+        "const test = require('tape');\nconst { greet } = require('..');\ntest('no name', (t) => { t.equal(greet(''), 'hello', 'greets nobody plainly'); t.end(); });\n",
     },
     redId: 'packages/app/test/empty.test.js::no name > greets nobody plainly',
     fix: { path: 'packages/app/index.js', content: "exports.greet = (name) => (name ? 'hello ' + name : 'hello');\n" },

@@ -23,7 +23,9 @@ export function coderReplies(options: { writeFix: boolean } = { writeFix: true }
   return [
     { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'test/quantity.test.ts', content: quantityTest } }] },
     { toolCalls: [{ name: 'testRunner__test', arguments: {} }] },
-    options.writeFix ? { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/cart.ts', content: fixedCart } }] } : { toolCalls: [{ name: 'filesystem__readFile', arguments: { path: 'src/cart.ts' } }] },
+    options.writeFix
+      ? { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/cart.ts', content: fixedCart } }] }
+      : { toolCalls: [{ name: 'filesystem__readFile', arguments: { path: 'src/cart.ts' } }] },
     { toolCalls: [{ name: 'testRunner__test', arguments: {} }] },
     { toolCalls: [{ name: 'finish', arguments: { summary: 'total() multiplies price by quantity; a test covers it.' } }] },
   ];

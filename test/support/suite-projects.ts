@@ -58,14 +58,23 @@ export function chainedNodeTestProject(): SuiteProject {
     'package.json': JSON.stringify({ name: 'chained', version: '1.0.0', scripts: { test: 'cache-tool && node --test' } }),
     'package-lock.json': '{}\n',
     '.gitignore': 'node_modules\n',
-    'test/sum.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\ntest('adds two numbers', () => assert.equal(1 + 2, 3));\ntest('adds nothing', () => assert.equal(0 + 0, 0));\n",
+    'test/sum.test.js':
+      "const test = require('node:test');\nconst assert = require('node:assert');\ntest('adds two numbers', () => assert.equal(1 + 2, 3));\ntest('adds nothing', () => assert.equal(0 + 0, 0));\n",
   });
   commitAll(checkout);
-  write(checkout, { 'node_modules/cache-tool/package.json': JSON.stringify({ name: 'cache-tool', version: '1.0.0', bin: 'cli.js' }), 'node_modules/cache-tool/cli.js': cacheToolSource });
+  write(checkout, {
+    'node_modules/cache-tool/package.json': JSON.stringify({ name: 'cache-tool', version: '1.0.0', bin: 'cli.js' }),
+    'node_modules/cache-tool/cli.js': cacheToolSource,
+  });
   fs.chmodSync(path.join(checkout, 'node_modules/cache-tool/cli.js'), 0o755);
   fs.mkdirSync(path.join(checkout, 'node_modules/.bin'));
   fs.symlinkSync('../cache-tool/cli.js', path.join(checkout, 'node_modules/.bin/cache-tool'));
-  return { shape: 'node:test chained after a caching tool', runner: 'node-test', checkout, cleanup: () => fs.rmSync(checkout, { recursive: true, force: true }) };
+  return {
+    shape: 'node:test chained after a caching tool',
+    runner: 'node-test',
+    checkout,
+    cleanup: () => fs.rmSync(checkout, { recursive: true, force: true }),
+  };
 }
 
 /** vitest (which keeps its results under node_modules/.vite) with one failing test. */
@@ -75,7 +84,8 @@ export function vitestProject(): SuiteProject {
     'package.json': JSON.stringify({ name: 'vitest-shape', version: '1.0.0', type: 'module', scripts: { test: 'vitest run' } }),
     'package-lock.json': '{}\n',
     '.gitignore': 'node_modules\n',
-    'test/math.test.js': "import { expect, it } from 'vitest';\nit('multiplies', () => expect(2 * 3).toBe(6));\nit('divides (broken on purpose)', () => expect(6 / 3).toBe(3));\n",
+    'test/math.test.js':
+      "import { expect, it } from 'vitest';\nit('multiplies', () => expect(2 * 3).toBe(6));\nit('divides (broken on purpose)', () => expect(6 / 3).toBe(3));\n",
   });
   commitAll(checkout);
   fs.mkdirSync(path.join(checkout, 'node_modules/.bin'), { recursive: true });
@@ -100,12 +110,16 @@ export function runLikeMaintainer(project: SuiteProject, folder: string): Mainta
   const args = project.runner === 'vitest' ? ['test', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${listing}`] : ['test'];
   try {
     // The caller's environment without what the test runner running this file set for itself.
-    const outside = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'NODE_ENV', 'TEST', 'XDG_CACHE_HOME'].includes(name)));
+    const outside = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'NODE_ENV', 'TEST', 'XDG_CACHE_HOME'].includes(name)),
+    );
     const result = spawnSync('npm', args, { cwd: folder, env: { ...outside, HOME: home, CI: 'true' }, encoding: 'utf8' });
     const output = `${result.stdout}${result.stderr}`;
     const testNames =
       project.runner === 'vitest'
-        ? (JSON.parse(fs.readFileSync(listing, 'utf8')) as { testResults: { assertionResults: { title: string }[] }[] }).testResults.flatMap((file) => file.assertionResults.map((test) => test.title))
+        ? (JSON.parse(fs.readFileSync(listing, 'utf8')) as { testResults: { assertionResults: { title: string }[] }[] }).testResults.flatMap((file) =>
+            file.assertionResults.map((test) => test.title),
+          )
         : [...output.matchAll(/^(?:not )?ok \d+ - (.+)$/gm)].map((match) => match[1]!.trim());
     return { exitCode: result.status, testNames: testNames.sort(), output };
   } finally {

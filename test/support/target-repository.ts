@@ -67,7 +67,8 @@ export function createTargetRepository(): TargetRepository {
     fs.writeFileSync(path.join(folder, file), content);
   }
   fs.symlinkSync(menderNodeModules, path.join(folder, 'node_modules'), 'dir');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: folder, encoding: 'utf8' }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], { cwd: folder, encoding: 'utf8' }).trim();
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'cart library with a quantity bug');

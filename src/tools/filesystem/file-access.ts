@@ -45,11 +45,7 @@ async function openChecked(absolute: string, displayPath: string, flags: number)
 }
 
 /** Reads a whole regular file, or reports too_large (with its size) past limitBytes. */
-export async function readRegularFile(
-  absolute: string,
-  displayPath: string,
-  limitBytes: number,
-): Promise<{ ok: true; content: Buffer } | FileAccessFailure> {
+export async function readRegularFile(absolute: string, displayPath: string, limitBytes: number): Promise<{ ok: true; content: Buffer } | FileAccessFailure> {
   const opened = await openChecked(absolute, displayPath, constants.O_RDONLY);
   if (!opened.ok) return opened;
   const { handle, stats } = opened;
@@ -75,11 +71,7 @@ export async function readRegularFile(
 }
 
 /** Replaces a regular file's content, creating the file (not its folders) when missing. */
-export async function writeRegularFile(
-  absolute: string,
-  displayPath: string,
-  content: string,
-): Promise<{ ok: true } | FileAccessFailure> {
+export async function writeRegularFile(absolute: string, displayPath: string, content: string): Promise<{ ok: true } | FileAccessFailure> {
   // No O_TRUNC: the descriptor is checked before anything is changed.
   const opened = await openChecked(absolute, displayPath, constants.O_WRONLY | constants.O_CREAT);
   if (!opened.ok) return opened;

@@ -54,7 +54,16 @@ describe('filesystem__listDirectory', () => {
 
   it('lists a sub-folder with root-relative paths', async () => {
     const result = await listTool().execute({ path: 'src/' }, workspace.context());
-    expect(result).toMatchObject({ ok: true, data: { path: 'src', entries: [{ path: 'src/index.ts', type: 'file' }, { path: 'src/lib', type: 'directory' }] } });
+    expect(result).toMatchObject({
+      ok: true,
+      data: {
+        path: 'src',
+        entries: [
+          { path: 'src/index.ts', type: 'file' },
+          { path: 'src/lib', type: 'directory' },
+        ],
+      },
+    });
   });
 
   it(`stops at ${maxListedEntries} entries and says so`, async () => {

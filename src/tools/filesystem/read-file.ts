@@ -22,8 +22,7 @@ const inputSchema = z.object({
 export type ReadFileInput = z.infer<typeof inputSchema>;
 
 export type ReadFileData =
-  | { path: string; binary: false; startLine: number; endLine: number; totalLines: number; content: string }
-  | { path: string; binary: true; sizeBytes: number };
+  { path: string; binary: false; startLine: number; endLine: number; totalLines: number; content: string } | { path: string; binary: true; sizeBytes: number };
 
 export function createReadFileTool(options: FilesystemToolOptions): Tool<ReadFileInput, ReadFileData> {
   const { policy } = options;
@@ -82,10 +81,7 @@ export function createReadFileTool(options: FilesystemToolOptions): Tool<ReadFil
       const endLine = Math.min(input.endLine ?? totalLines, totalLines);
       const content = formatNumberedLines(lines.slice(startLine - 1, endLine), startLine);
       if (Buffer.byteLength(content) > policy.maxReadBytes) {
-        return toolError(
-          'too_large',
-          `lines ${startLine}-${endLine} of ${filePath} are over the ${policy.maxReadBytes}-byte read limit; ask for fewer lines`,
-        );
+        return toolError('too_large', `lines ${startLine}-${endLine} of ${filePath} are over the ${policy.maxReadBytes}-byte read limit; ask for fewer lines`);
       }
 
       const data: ReadFileData = { path: filePath, binary: false, startLine, endLine, totalLines, content };

@@ -44,9 +44,7 @@ describe.each(engines)('filesystem__searchFiles with $name', ({ name, ripgrepCom
   it('answers path:line: text for every match, in path order', async () => {
     const result = await searchTool().execute({ pattern: 'needle' }, workspace.context());
     expect(result).toMatchObject({ ok: true, data: { engine: name, truncated: false } });
-    expect(result.ok && result.text).toBe(
-      ['docs/readme.md:1: a needle in docs', 'src/a.ts:1: const needle = 1;', 'src/b.ts:2: // needle again'].join('\n'),
-    );
+    expect(result.ok && result.text).toBe(['docs/readme.md:1: a needle in docs', 'src/a.ts:1: const needle = 1;', 'src/b.ts:2: // needle again'].join('\n'));
   });
 
   it('never shows denied files, .git, node_modules, or files reached through links and hard links', async () => {

@@ -62,9 +62,7 @@ export function createSearchFilesTool(options: FilesystemToolOptions): Tool<Sear
       const lines = outcome.matches.map((match) => `${match.path}:${match.line}: ${match.text}`);
       if (lines.length === 0) lines.push(`No matches for /${input.pattern}/ in ${directory.relative}`);
       if (outcome.truncated) {
-        lines.push(
-          `[${outcome.note ?? `stopped at ${maxSearchMatches} matches`}; narrow the pattern or search a sub-folder]`,
-        );
+        lines.push(`[${outcome.note ?? `stopped at ${maxSearchMatches} matches`}; narrow the pattern or search a sub-folder]`);
       }
       return {
         ok: true,

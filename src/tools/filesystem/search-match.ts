@@ -36,9 +36,7 @@ export function createMatchFilter(policy: PathPolicy): (relativePath: string) =>
   return (relativePath) => {
     let verdict = verdicts.get(relativePath);
     if (!verdict) {
-      verdict = policy.isDenied(relativePath)
-        ? Promise.resolve(false)
-        : policy.resolveForRead(relativePath).then((resolution) => resolution.ok);
+      verdict = policy.isDenied(relativePath) ? Promise.resolve(false) : policy.resolveForRead(relativePath).then((resolution) => resolution.ok);
       verdicts.set(relativePath, verdict);
     }
     return verdict;

@@ -23,7 +23,7 @@ export function createGitDiffTool(options: GitToolOptions = {}): Tool<GitDiffInp
   const maxCharacters = options.maxOutputCharacters ?? defaultMaxOutputCharacters;
   return {
     name: 'git__diff',
-    description: 'Show the worktree\'s changes as a unified diff: unstaged ones, or staged ones with staged: true. Lists untracked new files too.',
+    description: "Show the worktree's changes as a unified diff: unstaged ones, or staged ones with staged: true. Lists untracked new files too.",
     inputSchema,
     kind: 'read',
     async execute(input, context) {

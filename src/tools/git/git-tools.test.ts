@@ -86,7 +86,13 @@ describe('git__status', () => {
     const result = await createGitStatusTool().execute({}, context());
     expect(result).toMatchObject({
       ok: true,
-      data: { branch: 'main', changes: [{ status: ' M', path: 'src/app.ts' }, { status: '??', path: 'src/new.ts' }] },
+      data: {
+        branch: 'main',
+        changes: [
+          { status: ' M', path: 'src/app.ts' },
+          { status: '??', path: 'src/new.ts' },
+        ],
+      },
     });
     expect(result.ok && result.text).toBe('On main\n M src/app.ts\n?? src/new.ts');
   });
@@ -162,7 +168,12 @@ describe('git__log', () => {
     const result = await createGitLogTool().execute({ limit: 2 }, context());
     expect(result).toMatchObject({
       ok: true,
-      data: { commits: [{ author: 'Ada', subject: 'Third: with a colon' }, { author: 'Ada', subject: 'Second' }] },
+      data: {
+        commits: [
+          { author: 'Ada', subject: 'Third: with a colon' },
+          { author: 'Ada', subject: 'Second' },
+        ],
+      },
     });
     expect(result.ok && result.text).toMatch(/^[0-9a-f]{7,} \d{4}-\d{2}-\d{2} Ada: Third: with a colon\n/);
   });

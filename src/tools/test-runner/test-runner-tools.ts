@@ -61,9 +61,13 @@ function checkTool(name: string, kind: CheckKind, description: string, options: 
 
 function presentCheckRun(run: CheckRun): ToolResult {
   const ok = run.exitCode === 0;
-  const lines = [`${ok ? 'PASSED' : 'FAILED'}: ${run.report.errors} errors, ${run.report.warnings} warnings (exit ${run.exitCode ?? 'none'}${run.timedOut ? ', timed out' : ''})`];
+  const lines = [
+    `${ok ? 'PASSED' : 'FAILED'}: ${run.report.errors} errors, ${run.report.warnings} warnings (exit ${run.exitCode ?? 'none'}${run.timedOut ? ', timed out' : ''})`,
+  ];
   for (const diagnostic of run.report.diagnostics.slice(0, 30)) {
-    lines.push(`- ${diagnostic.file}${diagnostic.line ? `:${diagnostic.line}` : ''}${diagnostic.column ? `:${diagnostic.column}` : ''} ${diagnostic.severity}${diagnostic.code ? ` ${diagnostic.code}` : ''}: ${diagnostic.message.split('\n')[0]}`);
+    lines.push(
+      `- ${diagnostic.file}${diagnostic.line ? `:${diagnostic.line}` : ''}${diagnostic.column ? `:${diagnostic.column}` : ''} ${diagnostic.severity}${diagnostic.code ? ` ${diagnostic.code}` : ''}: ${diagnostic.message.split('\n')[0]}`,
+    );
   }
   if (!run.report.structured && !ok) lines.push(run.outputTail);
   return { ok: true, data: { errors: run.report.errors, warnings: run.report.warnings }, text: lines.join('\n') };

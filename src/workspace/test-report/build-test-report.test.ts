@@ -23,9 +23,7 @@ describe('createTestCase', () => {
   });
 
   it('drops line and message from tests that did not fail', () => {
-    expect(
-      createTestCase({ file: '', namePath: ['x'], status: 'passed', line: 3, message: 'm' }),
-    ).toEqual({
+    expect(createTestCase({ file: '', namePath: ['x'], status: 'passed', line: 3, message: 'm' })).toEqual({
       id: '::x',
       file: '',
       name: 'x',

@@ -65,8 +65,7 @@ describe('planCheck', () => {
 
 describe('readCheckReport', () => {
   it('parses tsc output, dropping npm’s banner', () => {
-    const stdout =
-      "\n> app typecheck\n> tsc --noEmit --pretty false\n\nsrc/a.ts(3,7): error TS2304: Cannot find name 'x'.\n";
+    const stdout = "\n> app typecheck\n> tsc --noEmit --pretty false\n\nsrc/a.ts(3,7): error TS2304: Cannot find name 'x'.\n";
     expect(readCheckReport('tsc', stdout, 2, 'tail', '/repo')).toEqual({
       tool: 'tsc',
       structured: true,
@@ -86,15 +85,7 @@ describe('readCheckReport', () => {
   });
 
   it('treats a failed tsc without diagnostics as an unstructured failure', () => {
-    expect(
-      readCheckReport(
-        'tsc',
-        'RangeError: Maximum call stack size exceeded',
-        1,
-        'the tail',
-        '/repo',
-      ),
-    ).toEqual({
+    expect(readCheckReport('tsc', 'RangeError: Maximum call stack size exceeded', 1, 'the tail', '/repo')).toEqual({
       tool: 'tsc',
       structured: false,
       errors: 1,
@@ -122,13 +113,7 @@ describe('readCheckReport', () => {
         ],
       },
     ]);
-    const report = readCheckReport(
-      'eslint',
-      stdout,
-      1,
-      'ESLint found too many warnings (maximum: 0).',
-      '/repo',
-    );
+    const report = readCheckReport('eslint', stdout, 1, 'ESLint found too many warnings (maximum: 0).', '/repo');
     expect(report).toMatchObject({ structured: true, errors: 1, warnings: 1 });
     expect(report.diagnostics.at(-1)).toEqual({
       file: '',
@@ -145,9 +130,7 @@ describe('readCheckReport', () => {
       warnings: 0,
       diagnostics: [],
     });
-    expect(
-      readCheckReport('eslint', 'Oops! Something went wrong!', 2, 'Oops', '/repo'),
-    ).toMatchObject({
+    expect(readCheckReport('eslint', 'Oops! Something went wrong!', 2, 'Oops', '/repo')).toMatchObject({
       tool: 'eslint',
       structured: false,
       errors: 1,
@@ -182,18 +165,11 @@ describe('a planned lint through npm, end to end', () => {
     expect(plan).toEqual({ tool: 'eslint', command: 'npm run lint -- -f json' });
     const outcome = await runShellCommand(plan.command, { cwd: project.root });
     expect(outcome.stdout).toContain('> eslint');
-    const report = readCheckReport(
-      plan.tool,
-      outcome.stdout,
-      outcome.exitCode,
-      outcome.output.slice(-2000),
-      project.root,
-    );
+    const report = readCheckReport(plan.tool, outcome.stdout, outcome.exitCode, outcome.output.slice(-2000), project.root);
     expect(report).toMatchObject({ tool: 'eslint', structured: true, errors: 1, warnings: 1 });
-    expect(
-      report.diagnostics.map(
-        (diagnostic) => `${diagnostic.file}:${diagnostic.line} ${diagnostic.code}`,
-      ),
-    ).toEqual(['src/a.js:1 no-unused-vars', 'src/a.js:2 no-console']);
+    expect(report.diagnostics.map((diagnostic) => `${diagnostic.file}:${diagnostic.line} ${diagnostic.code}`)).toEqual([
+      'src/a.js:1 no-unused-vars',
+      'src/a.js:2 no-console',
+    ]);
   });
 });

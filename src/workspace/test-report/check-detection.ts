@@ -29,24 +29,14 @@ const PROGRAMS: Record<Exclude<CheckTool, 'unknown'>, string[]> = {
  * output is parseable either way, so tsc is recognised even where the flag cannot be added),
  * `-f json` for eslint (eslint only where the flag reaches it or is already there).
  */
-export function planCheck(
-  kind: CheckKind,
-  command: string,
-  scripts: Record<string, string>,
-): CheckPlan {
+export function planCheck(kind: CheckKind, command: string, scripts: Record<string, string>): CheckPlan {
   const tool = TOOL_FOR_KIND[kind];
   const programs = PROGRAMS[tool];
-  const invocation = findToolInvocation(command, scripts, (words) =>
-    words.some((word) => programs.includes(commandName(word))) ? tool : undefined,
-  );
+  const invocation = findToolInvocation(command, scripts, (words) => (words.some((word) => programs.includes(commandName(word))) ? tool : undefined));
   if (invocation === undefined) return { tool: 'unknown', command };
   const words = invocation.toolTokens;
   const append = (flags: string[]): string =>
-    insertIntoCommand(
-      command,
-      invocation.insertAt,
-      [...invocation.separators, ...flags].map(quoteShellArgument).join(' '),
-    );
+    insertIntoCommand(command, invocation.insertAt, [...invocation.separators, ...flags].map(quoteShellArgument).join(' '));
 
   if (tool === 'tsc') {
     const hasPretty = words.some((word) => word === '--pretty' || word.startsWith('--pretty='));
@@ -73,13 +63,7 @@ function eslintFormat(words: string[]): string | undefined {
  * error (e.g. eslint's `--max-warnings` exceeded), the exit code decides, with the output tail
  * as the message.
  */
-export function readCheckReport(
-  tool: CheckTool,
-  stdout: string,
-  exitCode: number | null,
-  outputTail: string,
-  root: string,
-): CheckReport {
+export function readCheckReport(tool: CheckTool, stdout: string, exitCode: number | null, outputTail: string, root: string): CheckReport {
   const failedCommand = exitCode !== 0;
   const commandFailure = { file: '', message: outputTail, severity: 'error' as const };
   const parsed = parseCheck(tool, stdout, root);
@@ -104,11 +88,7 @@ export function readCheckReport(
   };
 }
 
-function parseCheck(
-  tool: CheckTool,
-  stdout: string,
-  root: string,
-): ParseResult<CheckReport> | undefined {
+function parseCheck(tool: CheckTool, stdout: string, root: string): ParseResult<CheckReport> | undefined {
   switch (tool) {
     case 'tsc':
       return parseTsc(stdout, root);

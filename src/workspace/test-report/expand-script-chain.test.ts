@@ -75,7 +75,7 @@ describe('planTestChain runs scripts as npm does', () => {
 });
 
 describe('node:test steps', () => {
-  it('add Mender\'s reporter to the NODE_OPTIONS the step inherits', async () => {
+  it("add Mender's reporter to the NODE_OPTIONS the step inherits", async () => {
     const nodeProject = await createSampleProject({
       'options.test.mjs': "console.log('OPTIONS=' + process.env.NODE_OPTIONS);\n",
     });

@@ -143,11 +143,16 @@ function rewriteSegment(segment: ShellSegment, original: string, scripts: string
   const runAll = RUN_ALL_TOOLS.has(commandName(words[0] ?? ''));
   const reference = runAll ? undefined : scriptReference(words, context.manifest.scripts);
   if (runAll || reference !== undefined) {
-    if (scripts.length >= MAXIMUM_SCRIPT_DEPTH) return unreachable(original, scripts, context, `scripts nest deeper than ${MAXIMUM_SCRIPT_DEPTH} levels (or call each other)`);
+    if (scripts.length >= MAXIMUM_SCRIPT_DEPTH)
+      return unreachable(original, scripts, context, `scripts nest deeper than ${MAXIMUM_SCRIPT_DEPTH} levels (or call each other)`);
     if (reference !== undefined && scripts.includes(reference.name)) return unreachable(original, scripts, context, `script ${reference.name} calls itself`);
-    const option = words.find((word) => WORKSPACE_OPTIONS.has(word) || word.startsWith('--workspace=') || word.startsWith('--filter=') || word.startsWith('--prefix='));
+    const option = words.find(
+      (word) => WORKSPACE_OPTIONS.has(word) || word.startsWith('--workspace=') || word.startsWith('--filter=') || word.startsWith('--prefix='),
+    );
     if (option !== undefined) return unreachable(original, scripts, context, `runs another package's scripts (${option})`);
-    const body = runAll ? runAllScripts(words, scripts, context) : lifecycle(reference?.name ?? '', argumentsAfterName(words, reference?.manager ?? 'npm'), scripts, context, reference?.manager ?? 'npm');
+    const body = runAll
+      ? runAllScripts(words, scripts, context)
+      : lifecycle(reference?.name ?? '', argumentsAfterName(words, reference?.manager ?? 'npm'), scripts, context, reference?.manager ?? 'npm');
     if (body === undefined) return undefined;
     context.markExpanded();
     return `(${exports}${body})`;
@@ -247,7 +252,12 @@ function matchScripts(pattern: string, scripts: Record<string, string>): string[
   if (!pattern.includes('*')) return Object.hasOwn(scripts, pattern) ? [pattern] : [];
   const source = pattern
     .split('**')
-    .map((part) => part.split('*').map((text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^:]*'))
+    .map((part) =>
+      part
+        .split('*')
+        .map((text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^:]*'),
+    )
     .join('.*');
   const expression = new RegExp(`^${source}$`);
   return Object.keys(scripts).filter((name) => expression.test(name));

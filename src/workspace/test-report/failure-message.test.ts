@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAXIMUM_MESSAGE_LENGTH,
-  findLineInStack,
-  stripAnsi,
-  truncateMessage,
-  withoutInternalFrames,
-} from './failure-message.ts';
+import { MAXIMUM_MESSAGE_LENGTH, findLineInStack, stripAnsi, truncateMessage, withoutInternalFrames } from './failure-message.ts';
 
 const stack = [
   'AssertionError: expected 1 to be 3',
@@ -57,8 +51,6 @@ describe('truncateMessage', () => {
 
 describe('stripAnsi', () => {
   it('removes colour codes only', () => {
-    expect(stripAnsi('\u001b[31mexpected\u001b[39m 1 \u001b[2mto be\u001b[22m 3')).toBe(
-      'expected 1 to be 3',
-    );
+    expect(stripAnsi('\u001b[31mexpected\u001b[39m 1 \u001b[2mto be\u001b[22m 3')).toBe('expected 1 to be 3');
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandName, findToolInvocation } from './find-tool-invocation.ts';
 
-const identifyJest = (words: string[]) =>
-  words.some((word) => commandName(word) === 'jest') ? 'jest' : undefined;
+const identifyJest = (words: string[]) => (words.some((word) => commandName(word) === 'jest') ? 'jest' : undefined);
 
 describe('findToolInvocation', () => {
   it('finds a direct invocation and where its arguments go', () => {
@@ -23,12 +22,8 @@ describe('findToolInvocation', () => {
       argumentsReachTool: true,
       toolTokens: ['jest', '--coverage'],
     });
-    expect(
-      findToolInvocation('npm run unit -- src/a.test.js', scripts, identifyJest)?.separators,
-    ).toEqual([]);
-    expect(findToolInvocation('npm run --silent unit', scripts, identifyJest)?.separators).toEqual([
-      '--',
-    ]);
+    expect(findToolInvocation('npm run unit -- src/a.test.js', scripts, identifyJest)?.separators).toEqual([]);
+    expect(findToolInvocation('npm run --silent unit', scripts, identifyJest)?.separators).toEqual(['--']);
   });
 
   it('follows pnpm and yarn scripts without separators', () => {
@@ -41,17 +36,13 @@ describe('findToolInvocation', () => {
   it('says when appended arguments would reach another program', () => {
     const scripts = { test: 'jest && node scripts/after.js', solo: 'tsc -b; jest' };
     expect(findToolInvocation('npm test', scripts, identifyJest)?.argumentsReachTool).toBe(false);
-    expect(findToolInvocation('npm run solo', scripts, identifyJest)?.argumentsReachTool).toBe(
-      true,
-    );
+    expect(findToolInvocation('npm run solo', scripts, identifyJest)?.argumentsReachTool).toBe(true);
   });
 
   it('gives up on missing scripts, other programs and script cycles', () => {
     expect(findToolInvocation('npm test', {}, identifyJest)).toBeUndefined();
     expect(findToolInvocation('make test', { test: 'jest' }, identifyJest)).toBeUndefined();
-    expect(
-      findToolInvocation('npm test', { test: 'npm run a', a: 'npm test' }, identifyJest),
-    ).toBeUndefined();
+    expect(findToolInvocation('npm test', { test: 'npm run a', a: 'npm test' }, identifyJest)).toBeUndefined();
   });
 });
 

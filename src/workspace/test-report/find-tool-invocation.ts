@@ -32,11 +32,7 @@ const MAXIMUM_SCRIPT_DEPTH = 8;
  * package.json script (`npm test`, `npm run x`, `pnpm x`, `yarn x`), and says how to append
  * arguments that reach it.
  */
-export function findToolInvocation<Tool>(
-  command: string,
-  scripts: Record<string, string>,
-  identify: ToolIdentifier<Tool>,
-): ToolInvocation<Tool> | undefined {
+export function findToolInvocation<Tool>(command: string, scripts: Record<string, string>, identify: ToolIdentifier<Tool>): ToolInvocation<Tool> | undefined {
   for (const segment of splitShellCommand(command)) {
     const resolution = resolveWords(segment.tokens, scripts, identify, 0);
     if (resolution !== undefined) return { ...resolution, insertAt: segment.end };
@@ -44,12 +40,7 @@ export function findToolInvocation<Tool>(
   return undefined;
 }
 
-function resolveWords<Tool>(
-  tokens: string[],
-  scripts: Record<string, string>,
-  identify: ToolIdentifier<Tool>,
-  depth: number,
-): Resolution<Tool> | undefined {
+function resolveWords<Tool>(tokens: string[], scripts: Record<string, string>, identify: ToolIdentifier<Tool>, depth: number): Resolution<Tool> | undefined {
   const words = withoutEnvironmentAssignments(tokens);
   const reference = scriptReference(words, scripts);
   const script = reference === undefined ? undefined : scripts[reference.name];
@@ -65,12 +56,7 @@ function resolveWords<Tool>(
   return { tool, separators: [], argumentsReachTool: true, toolTokens: words };
 }
 
-function resolveScript<Tool>(
-  script: string,
-  scripts: Record<string, string>,
-  identify: ToolIdentifier<Tool>,
-  depth: number,
-): Resolution<Tool> | undefined {
+function resolveScript<Tool>(script: string, scripts: Record<string, string>, identify: ToolIdentifier<Tool>, depth: number): Resolution<Tool> | undefined {
   const segments = splitShellCommand(script);
   for (const [index, segment] of segments.entries()) {
     const resolution = resolveWords(segment.tokens, scripts, identify, depth);
@@ -91,22 +77,10 @@ function withoutEnvironmentAssignments(tokens: string[]): string[] {
 type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
 /** Options of package managers that take a value, so the value is not read as a script name. */
-const OPTIONS_WITH_VALUES = new Set([
-  '--prefix',
-  '-C',
-  '--dir',
-  '--filter',
-  '-F',
-  '--workspace',
-  '-w',
-  '--cwd',
-]);
+const OPTIONS_WITH_VALUES = new Set(['--prefix', '-C', '--dir', '--filter', '-F', '--workspace', '-w', '--cwd']);
 
 /** `npm test`, `npm run x`, `pnpm x`, `yarn run x`… → the script that runs, if it exists. */
-export function scriptReference(
-  words: string[],
-  scripts: Record<string, string>,
-): { manager: PackageManager; name: string } | undefined {
+export function scriptReference(words: string[], scripts: Record<string, string>): { manager: PackageManager; name: string } | undefined {
   const manager = commandName(words[0] ?? '');
   if (manager !== 'npm' && manager !== 'pnpm' && manager !== 'yarn') return undefined;
   const rest = withoutOptions(words.slice(1));

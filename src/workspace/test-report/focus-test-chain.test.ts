@@ -8,7 +8,11 @@ import { createSampleProject, runShellCommand, type SampleProject } from './samp
 // Which programs a focused plan starts: each tool below is a probe on PATH that only logs its name.
 const PROBED = ['eslint', 'xo', 'ava', 'tsc', 'tsd', 'vitest', 'size-limit'];
 beforeAll(async () => {
-  const files: Record<string, string> = { 'package.json': '{}', 'scripts/build.mjs': "import fs from 'node:fs'; fs.appendFileSync('ran.log', 'build\\n');\n", 'scripts/report.js': "require('fs').appendFileSync('ran.log', 'report\\n');\n" };
+  const files: Record<string, string> = {
+    'package.json': '{}',
+    'scripts/build.mjs': "import fs from 'node:fs'; fs.appendFileSync('ran.log', 'build\\n');\n",
+    'scripts/report.js': "require('fs').appendFileSync('ran.log', 'report\\n');\n",
+  };
   for (const tool of PROBED) files[`node_modules/.bin/${tool}`] = `#!/bin/sh\necho ${tool} >> ran.log\n`;
   const created = await createSampleProject(files);
   project = created;
@@ -62,7 +66,10 @@ describe('planFocusedChain runs the new tests alone', () => {
 
   it('gives each jest of a TZ chain the files its pattern selects, keeping its environment', () => {
     const scripts = { test: 'TZ=UTC jest --rootDir test/jest utc && cross-env TZ=Asia/Tokyo jest --rootDir test/jest tokyo && TZ=Europe/Paris jest' };
-    expect(focusedSteps('npm test', scripts, ['test/jest/utc.test.js'])).toEqual(['TZ=UTC jest --rootDir test/jest test/jest/utc.test.js', 'TZ=Europe/Paris jest test/jest/utc.test.js']);
+    expect(focusedSteps('npm test', scripts, ['test/jest/utc.test.js'])).toEqual([
+      'TZ=UTC jest --rootDir test/jest test/jest/utc.test.js',
+      'TZ=Europe/Paris jest test/jest/utc.test.js',
+    ]);
   });
 
   it('keeps a piped formatter', () => {
@@ -79,7 +86,10 @@ describe('planFocusedChain runs the new tests alone', () => {
   });
 
   it('says why when no runner selects the files or none can be found', () => {
-    expect(plan('npm test', { test: 'mocha test/unit/*.js' }, ['e2e/flow.test.js'])).toEqual({ ok: false, reason: 'no runner of the test command selects the changed test files' });
+    expect(plan('npm test', { test: 'mocha test/unit/*.js' }, ['e2e/flow.test.js'])).toEqual({
+      ok: false,
+      reason: 'no runner of the test command selects the changed test files',
+    });
     const unknown = plan('npm test', { test: 'make check' }, ['test/a.js']);
     expect(unknown.ok).toBe(false);
     expect(plan('npm test', { test: 'mocha' }, [])).toEqual({ ok: false, reason: 'no test file was added or changed' });

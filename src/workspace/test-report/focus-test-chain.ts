@@ -10,7 +10,13 @@ export type FocusedPlan = { ok: true; plan: ChainPlan } | { ok: false; reason: s
  * each file goes only to the steps that ran it (or its folder). Two passes over the same expansion: the
  * first finds that last runner, the second leaves out what follows it.
  */
-export function planFocusedChain(command: string, manifest: PackageManifest, files: readonly string[], reportFolder: string, baselineSteps: readonly StepFiles[] = []): FocusedPlan {
+export function planFocusedChain(
+  command: string,
+  manifest: PackageManifest,
+  files: readonly string[],
+  reportFolder: string,
+  baselineSteps: readonly StepFiles[] = [],
+): FocusedPlan {
   if (files.length === 0) return { ok: false, reason: 'no test file was added or changed' };
   const filesFor = createOwnerResolver(baselineSteps, files);
   const first = planTestChain(command, manifest, reportFolder, { focus: { files, filesFor } });

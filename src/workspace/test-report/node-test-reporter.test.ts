@@ -9,9 +9,7 @@ describe('nodeTestReporterOptions', () => {
   });
 
   it('quotes a report path with spaces or quotes the way NODE_OPTIONS reads it', () => {
-    expect(nodeTestReporterOptions('/tmp/my "runs"/r.jsonl')).toContain(
-      '--test-reporter-destination="/tmp/my \\"runs\\"/r.jsonl"',
-    );
+    expect(nodeTestReporterOptions('/tmp/my "runs"/r.jsonl')).toContain('--test-reporter-destination="/tmp/my \\"runs\\"/r.jsonl"');
   });
 
   it('carries the reporter without spaces so NODE_OPTIONS keeps it one option', () => {

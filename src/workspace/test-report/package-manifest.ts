@@ -8,9 +8,10 @@ export function readPackageManifest(root: string): PackageManifest {
     const parsed: unknown = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     if (parsed === null || typeof parsed !== 'object') return { scripts: {} };
     const json = parsed as Record<string, unknown>;
-    const scripts = json.scripts !== null && typeof json.scripts === 'object'
-      ? Object.fromEntries(Object.entries(json.scripts).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
-      : {};
+    const scripts =
+      json.scripts !== null && typeof json.scripts === 'object'
+        ? Object.fromEntries(Object.entries(json.scripts).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+        : {};
     const dependencies = ['dependencies', 'devDependencies'].flatMap((key) => {
       const value = json[key];
       return value !== null && typeof value === 'object' ? Object.keys(value) : [];

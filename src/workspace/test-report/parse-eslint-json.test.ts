@@ -1,12 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEslintJson } from './parse-eslint-json.ts';
-import {
-  REPOSITORY_NODE_MODULES,
-  createSampleProject,
-  runShellCommand,
-  type SampleProject,
-} from './sample-projects.ts';
+import { REPOSITORY_NODE_MODULES, createSampleProject, runShellCommand, type SampleProject } from './sample-projects.ts';
 import type { CheckReport } from './types.ts';
 
 // Shape of `eslint -f json` (ESLint 9), behind the banner `npm run lint` prints on stdout.
@@ -73,9 +68,7 @@ ${JSON.stringify([
   },
   {
     filePath: '/repo/dist/out.js',
-    messages: [
-      { fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern.' },
-    ],
+    messages: [{ fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern.' }],
     suppressedMessages: [],
     errorCount: 0,
     fatalErrorCount: 0,
@@ -159,12 +152,9 @@ describe('parseEslintJson with this machine’s eslint', () => {
     });
     const eslint = path.join(REPOSITORY_NODE_MODULES, '.bin', 'eslint');
     const rules = JSON.stringify({ 'no-unused-vars': 'error', 'no-console': 'warn' });
-    const outcome = await runShellCommand(
-      `${eslint} --no-config-lookup --rule '${rules}' -f json src`,
-      {
-        cwd: project.root,
-      },
-    );
+    const outcome = await runShellCommand(`${eslint} --no-config-lookup --rule '${rules}' -f json src`, {
+      cwd: project.root,
+    });
     expect(outcome.exitCode).toBe(1);
     const result = parseEslintJson(outcome.output, project.root);
     if (!result.ok) throw new Error(result.error);
@@ -177,14 +167,7 @@ describe('parseEslintJson with this machine’s eslint', () => {
 
   it('reports the rule violations with positions', () => {
     expect(report).toMatchObject({ errors: 1, warnings: 1 });
-    expect(
-      report.diagnostics.map((diagnostic) => [
-        diagnostic.file,
-        diagnostic.line,
-        diagnostic.code,
-        diagnostic.severity,
-      ]),
-    ).toEqual([
+    expect(report.diagnostics.map((diagnostic) => [diagnostic.file, diagnostic.line, diagnostic.code, diagnostic.severity])).toEqual([
       ['src/a.js', 1, 'no-unused-vars', 'error'],
       ['src/a.js', 2, 'no-console', 'warning'],
     ]);

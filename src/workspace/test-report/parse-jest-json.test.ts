@@ -3,13 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_FAILED, FILE_FAILED_TO_LOAD } from './build-test-report.ts';
 import { parseJestJson } from './parse-jest-json.ts';
-import {
-  VITEST_BINARY,
-  VITEST_SAMPLE_FILES,
-  createSampleProject,
-  runShellCommand,
-  type SampleProject,
-} from './sample-projects.ts';
+import { VITEST_BINARY, VITEST_SAMPLE_FILES, createSampleProject, runShellCommand, type SampleProject } from './sample-projects.ts';
 import type { TestReport } from './types.ts';
 
 // Shape of `jest --json --testLocationInResults` (formatTestResults in @jest/test-result).
@@ -200,10 +194,7 @@ describe('parseJestJson with a real vitest report', () => {
   beforeAll(async () => {
     project = await createSampleProject(VITEST_SAMPLE_FILES, { linkNodeModules: true });
     const reportFile = path.join(project.root, 'report.json');
-    const outcome = await runShellCommand(
-      `${VITEST_BINARY} run --root ${project.root} --reporter=json --outputFile.json=${reportFile}`,
-      { cwd: project.root },
-    );
+    const outcome = await runShellCommand(`${VITEST_BINARY} run --root ${project.root} --reporter=json --outputFile.json=${reportFile}`, { cwd: project.root });
     expect(outcome.exitCode).toBe(1);
     const result = parseJestJson(await readFile(reportFile, 'utf8'), project.root, 'vitest');
     if (!result.ok) throw new Error(result.error);
@@ -227,9 +218,7 @@ describe('parseJestJson with a real vitest report', () => {
   });
 
   it('points the assertion failure at its line with the expectation in the message', () => {
-    const failure = report.failures.find(
-      (test) => test.id === 'src/math.test.ts::math > nested > subtracts',
-    );
+    const failure = report.failures.find((test) => test.id === 'src/math.test.ts::math > nested > subtracts');
     expect(failure?.line).toBe(8);
     expect(failure?.message).toContain('expected 1 to be 3');
   });

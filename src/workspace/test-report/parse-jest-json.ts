@@ -1,11 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  FILE_FAILED,
-  FILE_FAILED_TO_LOAD,
-  buildTestReport,
-  createTestCase,
-} from './build-test-report.ts';
+import { FILE_FAILED, FILE_FAILED_TO_LOAD, buildTestReport, createTestCase } from './build-test-report.ts';
 import { findLineInStack, stripAnsi, withoutInternalFrames } from './failure-message.ts';
 import { parseJsonDocument } from './parse-json-document.ts';
 import { isAbsolute, toRepositoryPath } from './repository-path.ts';
@@ -36,11 +31,7 @@ type TestFileResult = z.infer<typeof testFileResultSchema>;
  * Parses jest's `--json` report; vitest's `--reporter=json` report has the same shape.
  * A failed line is the first stack frame in the test file, else the reported test location.
  */
-export function parseJestJson(
-  text: string,
-  root: string,
-  runner: 'jest' | 'vitest',
-): ParseResult<TestReport> {
+export function parseJestJson(text: string, root: string, runner: 'jest' | 'vitest'): ParseResult<TestReport> {
   const parsed = parseJsonDocument(text, jestReportSchema, '{');
   if (!parsed.ok) return { ok: false, error: `${runner} JSON report: ${parsed.error}` };
   const tests = parsed.value.testResults.flatMap((fileResult) => testCases(fileResult, root));
@@ -49,9 +40,7 @@ export function parseJestJson(
 
 function testCases(fileResult: TestFileResult, root: string): TestCaseResult[] {
   const file = toRepositoryPath(fileResult.name, root);
-  const absoluteFile = isAbsolute(fileResult.name)
-    ? fileResult.name
-    : path.join(root, fileResult.name);
+  const absoluteFile = isAbsolute(fileResult.name) ? fileResult.name : path.join(root, fileResult.name);
   const tests = fileResult.assertionResults.map((assertion) => {
     const status = toStatus(assertion.status);
     const rawMessage = stripAnsi((assertion.failureMessages ?? []).join('\n\n'));

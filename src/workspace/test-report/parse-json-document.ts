@@ -10,11 +10,7 @@ export type JsonDocumentResult<Value> = { ok: true; value: Value } | { ok: false
  * (e.g. npm's `> script` banner on stdout) by also trying each line that starts with the
  * document's opening character. Never throws.
  */
-export function parseJsonDocument<Value>(
-  text: string,
-  schema: z.ZodType<Value>,
-  opening: '{' | '[',
-): JsonDocumentResult<Value> {
+export function parseJsonDocument<Value>(text: string, schema: z.ZodType<Value>, opening: '{' | '['): JsonDocumentResult<Value> {
   const closing = opening === '{' ? '}' : ']';
   let schemaError: string | undefined;
   for (const candidate of candidates(text, opening, closing)) {

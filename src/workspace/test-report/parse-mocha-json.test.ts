@@ -45,8 +45,7 @@ const failedHook = {
   duration: 3,
   currentRetry: 0,
   err: {
-    stack:
-      'Error: connection refused\n    at Context.<anonymous> (/repo/test/database.spec.js:5:11)',
+    stack: 'Error: connection refused\n    at Context.<anonymous> (/repo/test/database.spec.js:5:11)',
     message: 'connection refused',
   },
 };
@@ -108,7 +107,14 @@ describe('parseMochaJson', () => {
   });
 
   it('finds the line when the stack only names the file relative to where mocha ran, as mocha 11 prints it', () => {
-    const relativeOnly = { ...failing, err: { ...failing.err, stack: 'AssertionError [ERR_ASSERTION]: Infinity !== 0\n    at Context.<anonymous> (test/calculator.spec.js:14:12)\n    at process.processImmediate (node:internal/timers:478:21)' } };
+    const relativeOnly = {
+      ...failing,
+      err: {
+        ...failing.err,
+        stack:
+          'AssertionError [ERR_ASSERTION]: Infinity !== 0\n    at Context.<anonymous> (test/calculator.spec.js:14:12)\n    at process.processImmediate (node:internal/timers:478:21)',
+      },
+    };
     const parsed = parseMochaJson(JSON.stringify({ ...mochaReport, tests: [relativeOnly], failures: [relativeOnly], passes: [], pending: [] }), '/repo');
     if (!parsed.ok) throw new Error(parsed.error);
     expect(parsed.report.failures[0]?.line).toBe(14);

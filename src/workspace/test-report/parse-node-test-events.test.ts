@@ -4,13 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_FAILED_TO_LOAD } from './build-test-report.ts';
 import { nodeTestReporterOptions } from './node-test-reporter.ts';
 import { parseNodeTestEvents } from './parse-node-test-events.ts';
-import {
-  NODE_TEST_SAMPLE_FILES,
-  cleanEnvironment,
-  createSampleProject,
-  runShellCommand,
-  type SampleProject,
-} from './sample-projects.ts';
+import { NODE_TEST_SAMPLE_FILES, cleanEnvironment, createSampleProject, runShellCommand, type SampleProject } from './sample-projects.ts';
 import type { TestReport } from './types.ts';
 
 const line = (value: object): string => `${JSON.stringify(value)}\n`;
@@ -34,8 +28,7 @@ const handWritten = [
     column: 3,
     failureType: 'testCodeFailure',
     error: 'Expected values to be strictly equal:\n\nInfinity !== 0\n',
-    stack:
-      'AssertionError [ERR_ASSERTION]: Expected…\n    at TestContext.<anonymous> (file:///repo/test/a.test.js:9:12)',
+    stack: 'AssertionError [ERR_ASSERTION]: Expected…\n    at TestContext.<anonymous> (file:///repo/test/a.test.js:9:12)',
   }),
   line({
     type: 'test:fail',
@@ -59,8 +52,7 @@ const handWritten = [
   line({
     type: 'test:stderr',
     file: '/repo/test/b.test.js',
-    message:
-      "SyntaxError: The requested module '../lib/helper.js' does not provide an export named 'missing'\n",
+    message: "SyntaxError: The requested module '../lib/helper.js' does not provide an export named 'missing'\n",
   }),
   line({
     type: 'test:stderr',

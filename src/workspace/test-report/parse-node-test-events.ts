@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { stripAnsi } from './failure-message.ts';
 import { isAbsolute } from './repository-path.ts';
-import {
-  createTestPointNesting,
-  testReportFromTestPoints,
-  type TestPoint,
-} from './test-point-tree.ts';
+import { createTestPointNesting, testReportFromTestPoints, type TestPoint } from './test-point-tree.ts';
 import type { ParseResult, TestReport } from './types.ts';
 
 const resultEventSchema = z.object({

@@ -40,9 +40,10 @@ function normalize(testPoint: TestPoint, nameFromComment: boolean, root: string)
     details.location = `${path.resolve(root, fileName)}:${details['at.lineNumber'] ?? ''}:${details['at.columnNumber'] ?? '1'}`;
   }
   if (!testPoint.ok && details.error === undefined) {
-    const comparison = details.operator !== undefined && details.expected !== undefined
-      ? ` (${details.operator}: expected ${details.expected}, actual ${details.actual ?? ''})`
-      : '';
+    const comparison =
+      details.operator !== undefined && details.expected !== undefined
+        ? ` (${details.operator}: expected ${details.expected}, actual ${details.actual ?? ''})`
+        : '';
     // tap 21 gives no expected/actual, but a diff of them.
     const diff = details.diff === undefined ? '' : `\n${details.diff}`;
     details.error = `${details.message ?? testPoint.name}${comparison}${diff}`;

@@ -3,13 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_FAILED, FILE_FAILED_TO_LOAD } from './build-test-report.ts';
 import { parseTap } from './parse-tap.ts';
-import {
-  NODE_TEST_SAMPLE_FILES,
-  cleanEnvironment,
-  createSampleProject,
-  runShellCommand,
-  type SampleProject,
-} from './sample-projects.ts';
+import { NODE_TEST_SAMPLE_FILES, cleanEnvironment, createSampleProject, runShellCommand, type SampleProject } from './sample-projects.ts';
 import type { TestReport } from './types.ts';
 
 // Trimmed from real `node --test --test-reporter=tap` output of Node 20.
@@ -143,10 +137,7 @@ describe('parseTap with a hand-written Node 20 sample', () => {
       ['test/a.test.js::math > nested > divides wrongly', 'failed'],
     ]);
     const cutEarlier = handWritten.slice(0, handWritten.indexOf('        # Subtest: divides'));
-    const unfinished = parseTap(
-      `${cutEarlier}    # Subtest: ok child\n    ok 1 - ok child\n`,
-      '/repo',
-    );
+    const unfinished = parseTap(`${cutEarlier}    # Subtest: ok child\n    ok 1 - ok child\n`, '/repo');
     if (!unfinished.ok) throw new Error(unfinished.error);
     expect(unfinished.report.failures.map((test) => test.name)).toEqual(['math']);
     expect(unfinished.report.failures[0]?.message).toContain('did not finish');
@@ -168,10 +159,7 @@ not ok 1 - /repo/test/c.test.js
 `;
     const parsed = parseTap(text, '/repo');
     if (!parsed.ok) throw new Error(parsed.error);
-    expect(parsed.report.tests.map((test) => test.id)).toEqual([
-      'test/c.test.js::works',
-      `test/c.test.js::${FILE_FAILED}`,
-    ]);
+    expect(parsed.report.tests.map((test) => test.id)).toEqual(['test/c.test.js::works', `test/c.test.js::${FILE_FAILED}`]);
   });
 
   it('returns an error for text that is not TAP, without throwing', () => {

@@ -1,12 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTsc } from './parse-tsc.ts';
-import {
-  REPOSITORY_NODE_MODULES,
-  createSampleProject,
-  runShellCommand,
-  type SampleProject,
-} from './sample-projects.ts';
+import { REPOSITORY_NODE_MODULES, createSampleProject, runShellCommand, type SampleProject } from './sample-projects.ts';
 import type { CheckReport } from './types.ts';
 
 const plain = `

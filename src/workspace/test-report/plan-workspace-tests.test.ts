@@ -11,7 +11,10 @@ const echoPackage = (name: string, dependencies: Record<string, string> = {}): s
 let project: SampleProject;
 beforeAll(async () => {
   project = await createSampleProject({
-    'package.json': JSON.stringify({ name: 'root', scripts: { test: 'pnpm -r test', 'test:one': 'pnpm --filter ./packages/ui test -- --grep x', 'test:yarn': 'yarn workspaces run test' } }),
+    'package.json': JSON.stringify({
+      name: 'root',
+      scripts: { test: 'pnpm -r test', 'test:one': 'pnpm --filter ./packages/ui test -- --grep x', 'test:yarn': 'yarn workspaces run test' },
+    }),
     'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
     'packages/web/package.json': echoPackage('web', { ui: 'workspace:*' }),
     'packages/ui/package.json': echoPackage('ui'),
@@ -21,7 +24,9 @@ beforeAll(async () => {
 afterAll(() => project.remove());
 
 async function run(command: string, changedPaths?: string[]): Promise<{ lines: string[]; exitCode: number | null; scripts: string[][] }> {
-  const plan = planTestChain(command, readPackageManifest(project.root), `${project.root}/.reports`, { followWorkspaces: workspaceFollower(project.root, changedPaths) });
+  const plan = planTestChain(command, readPackageManifest(project.root), `${project.root}/.reports`, {
+    followWorkspaces: workspaceFollower(project.root, changedPaths),
+  });
   const result = await runShellCommand(plan.command, { cwd: project.root });
   return { lines: result.output.trim().split('\n'), exitCode: result.exitCode, scripts: plan.steps.map((step) => step.scripts) };
 }
@@ -56,7 +61,9 @@ describe('workspace commands planned into each package', () => {
       'packages/b/package.json': JSON.stringify({ name: 'b', scripts: { test: 'echo b' } }),
     });
     try {
-      const plan = planTestChain('npm test --workspaces', readPackageManifest(failing.root), `${failing.root}/.reports`, { followWorkspaces: workspaceFollower(failing.root) });
+      const plan = planTestChain('npm test --workspaces', readPackageManifest(failing.root), `${failing.root}/.reports`, {
+        followWorkspaces: workspaceFollower(failing.root),
+      });
       const result = await runShellCommand(plan.command, { cwd: failing.root });
       expect(result.output.trim().split('\n')).toEqual(['a', 'b']);
       expect(result.exitCode).toBe(1);

@@ -31,7 +31,12 @@ export function planWorkspaceTests(layout: WorkspaceLayout, delegation: Workspac
   for (const [index, item] of inDependencyOrder(affected).entries()) {
     const label = item.name ?? item.directory;
     if (item.manifest.scripts[delegation.script] === undefined) {
-      steps.push({ command: `(${delegation.script} in ${item.directory})`, scripts: [...options.scripts, label], runner: 'unknown', fallbackReason: `package ${label} has no ${delegation.script} script: skipped` });
+      steps.push({
+        command: `(${delegation.script} in ${item.directory})`,
+        scripts: [...options.scripts, label],
+        runner: 'unknown',
+        fallbackReason: `package ${label} has no ${delegation.script} script: skipped`,
+      });
       continue;
     }
     const folder = path.join(options.reportFolder, `package-${index + 1}`);
@@ -65,7 +70,10 @@ function packageCommand(delegation: WorkspaceDelegation): string {
 function isSelected(item: WorkspacePackage, delegation: WorkspaceDelegation): boolean {
   const matches = (selector: string): boolean => {
     if (item.name !== undefined && globExpression(selector).test(item.name)) return true;
-    const folder = selector.replace(/^\{(.*)\}$/, '$1').replace(/^\.\//, '').replace(/\/+$/, '');
+    const folder = selector
+      .replace(/^\{(.*)\}$/, '$1')
+      .replace(/^\.\//, '')
+      .replace(/\/+$/, '');
     return folder !== '' && (item.directory === folder || item.directory.startsWith(`${folder}/`) || globExpression(folder).test(item.directory));
   };
   const included = delegation.include.length === 0 || delegation.include.some(matches);

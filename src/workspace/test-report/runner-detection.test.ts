@@ -3,20 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_FAILED_TO_LOAD } from './build-test-report.ts';
 import { nodeTestReporterOptions } from './node-test-reporter.ts';
-import {
-  COMMAND_FAILURE_ID,
-  planTestReporter,
-  readTestReport,
-  type ReporterPlan,
-} from './runner-detection.ts';
-import {
-  NODE_TEST_SAMPLE_FILES,
-  VITEST_SAMPLE_FILES,
-  cleanEnvironment,
-  createSampleProject,
-  runShellCommand,
-  type SampleProject,
-} from './sample-projects.ts';
+import { COMMAND_FAILURE_ID, planTestReporter, readTestReport, type ReporterPlan } from './runner-detection.ts';
+import { NODE_TEST_SAMPLE_FILES, VITEST_SAMPLE_FILES, cleanEnvironment, createSampleProject, runShellCommand, type SampleProject } from './sample-projects.ts';
 
 const REPORT = '/tmp/mender/report.json';
 const VITEST_ARGUMENTS = `--reporter=default --reporter=json --outputFile.json=${REPORT}`;
@@ -29,22 +17,14 @@ describe('planTestReporter', () => {
       env: {},
       reportFile: REPORT,
     });
-    expect(planTestReporter('npm test', { test: 'vitest run' }, REPORT).command).toBe(
-      `npm test -- ${VITEST_ARGUMENTS}`,
-    );
-    expect(
-      planTestReporter('npm run test:unit', { 'test:unit': 'vitest --run' }, REPORT).command,
-    ).toBe(`npm run test:unit -- ${VITEST_ARGUMENTS}`);
+    expect(planTestReporter('npm test', { test: 'vitest run' }, REPORT).command).toBe(`npm test -- ${VITEST_ARGUMENTS}`);
+    expect(planTestReporter('npm run test:unit', { 'test:unit': 'vitest --run' }, REPORT).command).toBe(`npm run test:unit -- ${VITEST_ARGUMENTS}`);
   });
 
   it('passes through pnpm and yarn without a separator', () => {
     const scripts = { test: 'vitest run' };
-    expect(planTestReporter('pnpm test', scripts, REPORT).command).toBe(
-      `pnpm test ${VITEST_ARGUMENTS}`,
-    );
-    expect(planTestReporter('yarn test', scripts, REPORT).command).toBe(
-      `yarn test ${VITEST_ARGUMENTS}`,
-    );
+    expect(planTestReporter('pnpm test', scripts, REPORT).command).toBe(`pnpm test ${VITEST_ARGUMENTS}`);
+    expect(planTestReporter('yarn test', scripts, REPORT).command).toBe(`yarn test ${VITEST_ARGUMENTS}`);
   });
 
   it('adds jest and mocha JSON reporters', () => {
@@ -52,12 +32,8 @@ describe('planTestReporter', () => {
       runner: 'jest',
       command: `jest --ci --json --outputFile=${REPORT}`,
     });
-    expect(
-      planTestReporter('npm test', { test: 'cross-env NODE_ENV=test jest' }, REPORT).command,
-    ).toBe(`npm test -- --json --outputFile=${REPORT}`);
-    expect(
-      planTestReporter('npm test', { test: 'nyc mocha "test/**/*.spec.js"' }, REPORT),
-    ).toMatchObject({
+    expect(planTestReporter('npm test', { test: 'cross-env NODE_ENV=test jest' }, REPORT).command).toBe(`npm test -- --json --outputFile=${REPORT}`);
+    expect(planTestReporter('npm test', { test: 'nyc mocha "test/**/*.spec.js"' }, REPORT)).toMatchObject({
       runner: 'mocha',
       command: `npm test -- --reporter json --reporter-option output=${REPORT}`,
     });
@@ -72,24 +48,16 @@ describe('planTestReporter', () => {
       ...expected,
       command: 'node  --test',
     });
-    expect(
-      planTestReporter('npm test', { test: 'tsc -b && node --test dist/ && echo ok' }, REPORT),
-    ).toMatchObject({
+    expect(planTestReporter('npm test', { test: 'tsc -b && node --test dist/ && echo ok' }, REPORT)).toMatchObject({
       ...expected,
       command: 'npm test',
     });
-    expect(
-      planTestReporter('yarn test', { test: 'tsx --test src/**/*.test.ts' }, REPORT).runner,
-    ).toBe('node-test');
+    expect(planTestReporter('yarn test', { test: 'tsx --test src/**/*.test.ts' }, REPORT).runner).toBe('node-test');
   });
 
   it('inserts the arguments before a following command and quotes unusual paths', () => {
-    expect(planTestReporter('npm test && echo finished', { test: 'jest' }, REPORT).command).toBe(
-      `npm test -- --json --outputFile=${REPORT} && echo finished`,
-    );
-    expect(planTestReporter('jest', {}, "/tmp/it's here/r.json").command).toBe(
-      `jest --json '--outputFile=/tmp/it'\\''s here/r.json'`,
-    );
+    expect(planTestReporter('npm test && echo finished', { test: 'jest' }, REPORT).command).toBe(`npm test -- --json --outputFile=${REPORT} && echo finished`);
+    expect(planTestReporter('jest', {}, "/tmp/it's here/r.json").command).toBe(`jest --json '--outputFile=/tmp/it'\\''s here/r.json'`);
   });
 
   it('leaves the command alone when the runner is unknown or unreachable by arguments', () => {
@@ -144,9 +112,7 @@ describe('readTestReport', () => {
       tests: [],
       failures: [],
     });
-    expect(
-      readTestReport({ runner: 'jest' }, '{ truncated', 1, 'Error: out of memory', '/repo'),
-    ).toEqual({
+    expect(readTestReport({ runner: 'jest' }, '{ truncated', 1, 'Error: out of memory', '/repo')).toEqual({
       runner: 'jest',
       structured: false,
       passed: 0,
@@ -163,19 +129,11 @@ describe('readTestReport', () => {
         },
       ],
     });
-    expect(readTestReport({ runner: 'unknown' }, 'whatever', null, 'killed', '/repo').failed).toBe(
-      1,
-    );
+    expect(readTestReport({ runner: 'unknown' }, 'whatever', null, 'killed', '/repo').failed).toBe(1);
   });
 
   it('adds a command failure when the command failed but the report names no failing test', () => {
-    const report = readTestReport(
-      vitestPlan,
-      jestJson('passed'),
-      1,
-      'Unhandled Rejection',
-      '/repo',
-    );
+    const report = readTestReport(vitestPlan, jestJson('passed'), 1, 'Unhandled Rejection', '/repo');
     expect(report).toMatchObject({ structured: true, passed: 1, failed: 1 });
     expect(report.failures).toEqual([
       {
@@ -189,16 +147,10 @@ describe('readTestReport', () => {
   });
 
   it('reads both Mender’s node:test events and Node’s TAP', () => {
-    const events =
-      '{"type":"test:pass","name":"works","nesting":0,"file":"/repo/test/a.test.js","line":1,"column":1}\n';
-    expect(
-      readTestReport({ runner: 'node-test' }, events, 0, '', '/repo').tests.map((test) => test.id),
-    ).toEqual(['test/a.test.js::works']);
-    const tap =
-      "TAP version 13\nnot ok 1 - works\n  ---\n  location: '/repo/test/a.test.js:1:1'\n  error: 'no'\n  ...\n";
-    expect(
-      readTestReport({ runner: 'node-test' }, tap, 1, '', '/repo').failures.map((test) => test.id),
-    ).toEqual(['test/a.test.js::works']);
+    const events = '{"type":"test:pass","name":"works","nesting":0,"file":"/repo/test/a.test.js","line":1,"column":1}\n';
+    expect(readTestReport({ runner: 'node-test' }, events, 0, '', '/repo').tests.map((test) => test.id)).toEqual(['test/a.test.js::works']);
+    const tap = "TAP version 13\nnot ok 1 - works\n  ---\n  location: '/repo/test/a.test.js:1:1'\n  error: 'no'\n  ...\n";
+    expect(readTestReport({ runner: 'node-test' }, tap, 1, '', '/repo').failures.map((test) => test.id)).toEqual(['test/a.test.js::works']);
   });
 });
 
@@ -240,13 +192,7 @@ describe('a planned run through npm, end to end', () => {
     return {
       plan,
       outcome,
-      report: readTestReport(
-        plan,
-        reportText,
-        outcome.exitCode,
-        outcome.output.slice(-2000),
-        project.root,
-      ),
+      report: readTestReport(plan, reportText, outcome.exitCode, outcome.output.slice(-2000), project.root),
     };
   }
 

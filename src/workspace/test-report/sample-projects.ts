@@ -22,10 +22,7 @@ export interface ProcessOutcome {
 }
 
 /** Writes the files (relative path → content) into a new temporary folder. */
-export async function createSampleProject(
-  files: Record<string, string>,
-  options: { linkNodeModules?: boolean } = {},
-): Promise<SampleProject> {
+export async function createSampleProject(files: Record<string, string>, options: { linkNodeModules?: boolean } = {}): Promise<SampleProject> {
   const root = await mkdtemp(path.join(tmpdir(), 'mender-test-report-'));
   for (const [relativePath, content] of Object.entries(files)) {
     const target = path.join(root, relativePath);
@@ -52,10 +49,7 @@ export function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.Pro
 }
 
 /** Runs a shell command and collects its output. */
-export function runShellCommand(
-  command: string,
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
-): Promise<ProcessOutcome> {
+export function runShellCommand(command: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, {
       cwd: options.cwd,

@@ -16,16 +16,12 @@ describe('splitShellCommand', () => {
     const command = 'npm test   && echo done';
     const [first] = splitShellCommand(command);
     expect(first?.end).toBe('npm test'.length);
-    expect(insertIntoCommand(command, first?.end ?? 0, '-- --json')).toBe(
-      'npm test -- --json   && echo done',
-    );
+    expect(insertIntoCommand(command, first?.end ?? 0, '-- --json')).toBe('npm test -- --json   && echo done');
   });
 
   it('keeps operators inside quotes and collapses repeated spaces', () => {
     const command = `node  --test 'a && b'  `;
-    expect(splitShellCommand(command)).toEqual([
-      { tokens: ['node', '--test', 'a && b'], start: 0, end: command.trimEnd().length },
-    ]);
+    expect(splitShellCommand(command)).toEqual([{ tokens: ['node', '--test', 'a && b'], start: 0, end: command.trimEnd().length }]);
     expect(splitShellCommand('   ')).toEqual([]);
   });
 
@@ -38,9 +34,7 @@ describe('splitShellCommand', () => {
 
 describe('quoteShellArgument', () => {
   it('leaves safe arguments alone and single-quotes the rest', () => {
-    expect(quoteShellArgument('--outputFile.json=/tmp/report.json')).toBe(
-      '--outputFile.json=/tmp/report.json',
-    );
+    expect(quoteShellArgument('--outputFile.json=/tmp/report.json')).toBe('--outputFile.json=/tmp/report.json');
     expect(quoteShellArgument("/tmp/it's here")).toBe(`'/tmp/it'\\''s here'`);
   });
 });

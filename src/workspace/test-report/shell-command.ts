@@ -58,8 +58,7 @@ export function splitShellCommand(command: string): ShellSegment[] {
     } else if (OPERATOR_CHARACTERS.has(character)) {
       finishSegment();
       // `&&`, `||` and `|&` are one operator.
-      if ((command[index + 1] === '&' || command[index + 1] === '|') && character !== ';')
-        index += 1;
+      if ((command[index + 1] === '&' || command[index + 1] === '|') && character !== ';') index += 1;
     } else if (/\s/.test(character)) {
       finishToken();
     } else {

@@ -27,9 +27,12 @@ export function identifyStepRunner(words: string[], dependencies: readonly strin
     if (name === 'tap') return 'tap';
     if (name === 'jasmine') return 'jasmine';
     if (name === 'playwright' && words[index + 1] === 'test') return 'playwright';
-    if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test'))
-      return 'node-test';
-    if ((name === 'node' || name === 'tsx' || name === 'tsm') && dependencies.includes('uvu') && words.slice(index + 1).some((argument) => TEST_FILE.test(argument)))
+    if ((name === 'node' || name === 'tsx') && words.slice(index + 1).includes('--test')) return 'node-test';
+    if (
+      (name === 'node' || name === 'tsx' || name === 'tsm') &&
+      dependencies.includes('uvu') &&
+      words.slice(index + 1).some((argument) => TEST_FILE.test(argument))
+    )
       return 'uvu';
   }
   return undefined;

@@ -104,12 +104,7 @@ function unescapeName(name: string): string {
  * Reads `key: value` pairs at the block's own indentation until the closing `...`, returning the
  * index of the line after it. Nested mappings are skipped; block scalars (`|-`) are joined.
  */
-function readYamlBlock(
-  lines: string[],
-  start: number,
-  indent: number,
-  details: Record<string, string>,
-): number {
+function readYamlBlock(lines: string[], start: number, indent: number, details: Record<string, string>): number {
   let index = start;
   // Node writes keys at the `---` line's indentation; tape and tap indent them further.
   const firstKey = lines.slice(start).find((line) => line.trim() !== '');
@@ -119,8 +114,7 @@ function readYamlBlock(
     const lineIndent = line.length - line.trimStart().length;
     if (line.trim() === '...' && lineIndent <= indent) return index + 1;
     if (line.trim() !== '' && lineIndent < indent) return index; // malformed: block never closed
-    const pair =
-      lineIndent === keyIndent ? /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/.exec(line.trim()) : null;
+    const pair = lineIndent === keyIndent ? /^([A-Za-z_][\w-]*):(?:\s+(.*))?$/.exec(line.trim()) : null;
     index += 1;
     if (!pair?.[1]) continue;
     const key = pair[1];
@@ -173,9 +167,7 @@ function readScalar(rawValue: string): string | undefined {
 }
 
 function dedent(block: string[]): string {
-  const indents = block
-    .filter((line) => line.trim() !== '')
-    .map((line) => line.length - line.trimStart().length);
+  const indents = block.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length);
   const common = indents.length === 0 ? 0 : Math.min(...indents);
   return block
     .map((line) => line.slice(common))

@@ -1,9 +1,4 @@
-import {
-  FILE_FAILED,
-  FILE_FAILED_TO_LOAD,
-  buildTestReport,
-  createTestCase,
-} from './build-test-report.ts';
+import { FILE_FAILED, FILE_FAILED_TO_LOAD, buildTestReport, createTestCase } from './build-test-report.ts';
 import { findLineInStack, withoutInternalFrames } from './failure-message.ts';
 import { isAbsolute, toRepositoryPath } from './repository-path.ts';
 import type { TestCaseResult, TestReport, TestStatus } from './types.ts';
@@ -95,13 +90,7 @@ export function testReportFromTestPoints(testPoints: TestPoint[], root: string):
 }
 
 /** Adds the test cases under a test point; returns whether any failure was added. */
-function collect(
-  testPoint: TestPoint,
-  ancestors: string[],
-  inheritedFile: string,
-  root: string,
-  tests: TestCaseResult[],
-): boolean {
+function collect(testPoint: TestPoint, ancestors: string[], inheritedFile: string, root: string, tests: TestCaseResult[]): boolean {
   const namePath = [...ancestors, testPoint.name];
   const absoluteFile = readLocation(testPoint.details.location)?.file ?? inheritedFile;
   let failureAdded = false;
@@ -127,13 +116,7 @@ function collectFile(testPoint: TestPoint, root: string, tests: TestCaseResult[]
   tests.push(toTestCase(testPoint, [name], 'failed', testPoint.name, root));
 }
 
-function toTestCase(
-  testPoint: TestPoint,
-  namePath: string[],
-  status: TestStatus,
-  absoluteFile: string,
-  root: string,
-): TestCaseResult {
+function toTestCase(testPoint: TestPoint, namePath: string[], status: TestStatus, absoluteFile: string, root: string): TestCaseResult {
   const { details } = testPoint;
   const error = details.error ?? details.failureType ?? '';
   const message = [...testPoint.comments, error].filter((part) => part !== '').join('\n');
@@ -141,8 +124,7 @@ function toTestCase(
     file: toRepositoryPath(absoluteFile, root),
     namePath,
     status,
-    line:
-      findLineInStack(details.stack ?? '', absoluteFile) ?? readLocation(details.location)?.line,
+    line: findLineInStack(details.stack ?? '', absoluteFile) ?? readLocation(details.location)?.line,
     message: withoutInternalFrames(message),
   });
 }

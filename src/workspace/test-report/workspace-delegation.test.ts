@@ -15,10 +15,16 @@ describe('readWorkspaceDelegation', () => {
     ['pnpm --filter @x/app test', { ...every, script: 'test', manager: 'pnpm', include: ['@x/app'] }],
     ['pnpm -F ./packages/a --filter=!@x/b run build', { ...every, script: 'build', manager: 'pnpm', include: ['./packages/a'], exclude: ['@x/b'] }],
     ['yarn workspaces run test', { ...every, script: 'test', manager: 'yarn' }],
-    ['yarn workspaces foreach -A --exclude docs -j 2 run test --bail', { ...every, script: 'test', manager: 'yarn', exclude: ['docs'], extraArguments: ['--bail'] }],
+    [
+      'yarn workspaces foreach -A --exclude docs -j 2 run test --bail',
+      { ...every, script: 'test', manager: 'yarn', exclude: ['docs'], extraArguments: ['--bail'] },
+    ],
     ['yarn workspace @x/a test', { ...every, script: 'test', manager: 'yarn', include: ['@x/a'] }],
     ['yarn workspace @x/a run lint', { ...every, script: 'lint', manager: 'yarn', include: ['@x/a'] }],
-    ['lerna run test --scope @x/* --ignore @x/docs --stream -- --grep x', { script: 'test', manager: 'npm', include: ['@x/*'], exclude: ['@x/docs'], extraArguments: ['--grep', 'x'] }],
+    [
+      'lerna run test --scope @x/* --ignore @x/docs --stream -- --grep x',
+      { script: 'test', manager: 'npm', include: ['@x/*'], exclude: ['@x/docs'], extraArguments: ['--grep', 'x'] },
+    ],
     ['npx lerna run test', { ...every, script: 'test', manager: 'npm' }],
   ])('%s', (command, expected) => {
     expect(read(command)).toEqual(expected);
@@ -37,10 +43,16 @@ describe('readWorkspaceDelegation', () => {
     expect((result as { refused: string }).refused).toContain(named);
   });
 
-  it.each(['npm test', 'npm run lint', 'pnpm test', 'yarn test', 'npm install --workspaces', 'pnpm -r exec tsc', 'vitest run', 'yarn workspace @x/a add lodash'])(
-    '%s runs no workspace script',
-    (command) => {
-      expect(read(command)).toBeUndefined();
-    },
-  );
+  it.each([
+    'npm test',
+    'npm run lint',
+    'pnpm test',
+    'yarn test',
+    'npm install --workspaces',
+    'pnpm -r exec tsc',
+    'vitest run',
+    'yarn workspace @x/a add lodash',
+  ])('%s runs no workspace script', (command) => {
+    expect(read(command)).toBeUndefined();
+  });
 });

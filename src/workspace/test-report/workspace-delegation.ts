@@ -17,9 +17,49 @@ export type DelegationReading = WorkspaceDelegation | { refused: string } | unde
 
 // Built-in commands that take the place of a script name: `pnpm -r exec tsc` runs no script.
 const BUILT_IN_COMMANDS = new Set([
-  'exec', 'install', 'i', 'ci', 'add', 'remove', 'rm', 'uninstall', 'update', 'up', 'upgrade', 'publish', 'list', 'ls', 'why', 'outdated',
-  'rebuild', 'rb', 'dlx', 'create', 'audit', 'link', 'unlink', 'prune', 'store', 'deploy', 'pack', 'import', 'fetch', 'patch', 'env', 'config',
-  'root', 'bin', 'init', 'info', 'version', 'npm', 'node', 'plugin', 'constraints', 'dedupe', 'explain',
+  'exec',
+  'install',
+  'i',
+  'ci',
+  'add',
+  'remove',
+  'rm',
+  'uninstall',
+  'update',
+  'up',
+  'upgrade',
+  'publish',
+  'list',
+  'ls',
+  'why',
+  'outdated',
+  'rebuild',
+  'rb',
+  'dlx',
+  'create',
+  'audit',
+  'link',
+  'unlink',
+  'prune',
+  'store',
+  'deploy',
+  'pack',
+  'import',
+  'fetch',
+  'patch',
+  'env',
+  'config',
+  'root',
+  'bin',
+  'init',
+  'info',
+  'version',
+  'npm',
+  'node',
+  'plugin',
+  'constraints',
+  'dedupe',
+  'explain',
 ]);
 
 /**
@@ -66,7 +106,8 @@ function readNpm(args: string[]): DelegationReading {
   }
   if (!every && include.length === 0) return undefined;
   const [command, scriptName] = positional;
-  const script = command === 'test' || command === 't' || command === 'tst' ? 'test' : ['run', 'run-script', 'rum', 'urn'].includes(command ?? '') ? scriptName : undefined;
+  const script =
+    command === 'test' || command === 't' || command === 'tst' ? 'test' : ['run', 'run-script', 'rum', 'urn'].includes(command ?? '') ? scriptName : undefined;
   if (script === undefined) return undefined;
   if (withRoot !== undefined) return { refused: `${withRoot} also runs the root package's own script, which is not followed` };
   return { script, extraArguments: after, manager: 'npm', include: every ? [] : include, exclude: [] };

@@ -28,7 +28,10 @@ export function expandWorkspacePatterns(root: string, patterns: string[]): strin
 
 /** Pattern parts without `./`, empty parts or a trailing `/`; undefined when it leaves the root. */
 function normalizePattern(pattern: string): string[] | undefined {
-  const parts = pattern.replace(/\\/g, '/').split('/').filter((part) => part !== '' && part !== '.');
+  const parts = pattern
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.');
   if (parts.length === 0 || parts.includes('..')) return undefined;
   return parts;
 }
@@ -49,7 +52,12 @@ function walk(root: string, directory: string, parts: string[], index: number, f
     if (isFolder(path.join(root, directory, part))) walk(root, join(directory, part), parts, index + 1, found);
     return;
   }
-  const expression = new RegExp(`^${part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const expression = new RegExp(
+    `^${part
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  );
   for (const child of childFolders(root, directory)) {
     if (expression.test(child)) walk(root, join(directory, child), parts, index + 1, found);
   }

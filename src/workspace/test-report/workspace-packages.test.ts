@@ -31,7 +31,7 @@ describe('readWorkspaceLayout', () => {
     expect(layout?.packages[1]?.manifest).toEqual({ name: '@x/core', version: '1.0.0', scripts: { test: 'mocha' } });
   });
 
-  it('reads yarn\'s `{ packages: [...] }` form', async () => {
+  it("reads yarn's `{ packages: [...] }` form", async () => {
     const layout = await layoutOf({
       'package.json': manifest({ private: true, workspaces: { packages: ['libs/one', 'libs/two'], nohoist: ['**/x'] } }),
       'libs/one/package.json': manifest({ name: 'one' }),

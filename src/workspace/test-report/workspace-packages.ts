@@ -37,7 +37,11 @@ export function readWorkspaceLayout(root: string): WorkspaceLayout | undefined {
   const declared = declaredPatterns(root);
   if (declared === undefined) return undefined;
   const directories = expandWorkspacePatterns(root, declared.patterns).filter((directory) => isPackageFolder(path.join(root, directory)));
-  const read = directories.map((directory) => ({ directory, manifest: readPackageManifest(path.join(root, directory)), dependencies: readDependencies(path.join(root, directory)) }));
+  const read = directories.map((directory) => ({
+    directory,
+    manifest: readPackageManifest(path.join(root, directory)),
+    dependencies: readDependencies(path.join(root, directory)),
+  }));
   const byName = new Map(read.filter((item) => item.manifest.name !== undefined).map((item) => [item.manifest.name, item.directory]));
   const packages = read.map(({ directory, manifest, dependencies }): WorkspacePackage => {
     const dependsOn = new Set<string>();

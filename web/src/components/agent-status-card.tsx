@@ -31,9 +31,7 @@ export function AgentStatusCard({ agent }: { agent: AgentSummary }) {
         </dd>
         <dt>Health</dt>
         <dd>
-          <span className={`badge tone-${agent.health === 'ok' ? 'good' : 'waiting'}`}>
-            {agent.health}
-          </span>
+          <span className={`badge tone-${agent.health === 'ok' ? 'good' : 'waiting'}`}>{agent.health}</span>
           {agent.healthReasons?.length ? (
             <ul className="plain-list small">
               {agent.healthReasons.map((reason) => (

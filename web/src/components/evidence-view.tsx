@@ -12,21 +12,15 @@ export function EvidenceView({ evidence }: { evidence: OperationEvidence }) {
     <div className="evidence" data-testid="evidence">
       <dl className="facts">
         <dt>Baseline (before any change)</dt>
-        <dd>
-          {baseline ? <BaselineEvidenceView baseline={baseline} diagnosis={evidence.baselineDiagnosis} /> : <span className="muted">not recorded</span>}
-        </dd>
+        <dd>{baseline ? <BaselineEvidenceView baseline={baseline} diagnosis={evidence.baselineDiagnosis} /> : <span className="muted">not recorded</span>}</dd>
         <dt>
           <span className="badge tone-bad">Red</span> before the fix
         </dt>
-        <dd>
-          {red ? <RedEvidenceView red={red} baselineMs={baseline?.durationMs} /> : <span className="muted">not yet</span>}
-        </dd>
+        <dd>{red ? <RedEvidenceView red={red} baselineMs={baseline?.durationMs} /> : <span className="muted">not yet</span>}</dd>
         <dt>
           <span className="badge tone-good">Green</span> after, full suite
         </dt>
-        <dd>
-          {green ? <GreenEvidenceView green={green} /> : <span className="muted">not yet</span>}
-        </dd>
+        <dd>{green ? <GreenEvidenceView green={green} /> : <span className="muted">not yet</span>}</dd>
         {checks && Object.keys(checks).length ? (
           <>
             <dt>Checks</dt>

@@ -6,7 +6,6 @@ import { ConfirmDialog } from './confirm-dialog.tsx';
 import { ErrorNotice } from './error-notice.tsx';
 import type { PauseState } from '../../../src/server/api-types.ts';
 
-
 /**
  * The kill switch as one button and a confirmation: any team lead may pause (stopping must be
  * easy), only an admin may resume. Viewers see nothing.

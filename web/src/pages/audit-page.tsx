@@ -26,10 +26,7 @@ export function AuditPage() {
   if (filters.operation) parameters.set('operation', filters.operation);
   if (after) parameters.set('after', String(after));
   parameters.set('limit', String(pageSize));
-  const { data, error, loading } = useLiveResource(
-    () => api.get<AuditPage>(`/api/audit?${parameters.toString()}`),
-    parameters.toString(),
-  );
+  const { data, error, loading } = useLiveResource(() => api.get<AuditPage>(`/api/audit?${parameters.toString()}`), parameters.toString());
   const [verification, setVerification] = useState<AuditVerification | undefined>();
   const [verifyError, setVerifyError] = useState<ApiError | undefined>();
   const [verifying, setVerifying] = useState(false);

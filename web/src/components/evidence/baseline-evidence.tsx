@@ -16,7 +16,9 @@ export function BaselineEvidenceView({ baseline, diagnosis }: { baseline: Baseli
         <code>{baseline.command || 'no test command'}</code> · {baseline.passed} passed · {baseline.failed} failed · {duration(baseline.durationMs)}
         {baseline.timedOut ? <span className="count-fail"> · timed out</span> : null}
       </span>
-      <div className="small muted">{baseline.structured === false ? 'read from the exit code only: no test report' : 'read from the runners’ test reports'}</div>
+      <div className="small muted">
+        {baseline.structured === false ? 'read from the exit code only: no test report' : 'read from the runners’ test reports'}
+      </div>
       <TestNameList label="Failing before any change" ids={baseline.failingIds} tone="bad" />
       {diagnosis ? (
         <p className="small">

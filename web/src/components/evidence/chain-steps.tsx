@@ -9,8 +9,8 @@ function StepHeader({ step }: { step: TestStepResult }) {
       {' · '}
       {step.structured ? (
         <span>
-          {step.runner} · <span className="count-pass">{step.passed} passed</span> · <span className={step.failed ? 'count-fail' : ''}>{step.failed} failed</span> · {step.skipped}{' '}
-          skipped
+          {step.runner} · <span className="count-pass">{step.passed} passed</span> ·{' '}
+          <span className={step.failed ? 'count-fail' : ''}>{step.failed} failed</span> · {step.skipped} skipped
         </span>
       ) : (
         <span className="muted" data-testid="step-fallback">
