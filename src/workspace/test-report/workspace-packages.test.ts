@@ -28,7 +28,7 @@ describe('readWorkspaceLayout', () => {
       ['packages/core', '@x/core', []],
       ['packages/tools', '@x/tools', ['packages/app', 'packages/core']],
     ]);
-    expect(layout?.packages[1]?.manifest).toEqual({ name: '@x/core', version: '1.0.0', scripts: { test: 'mocha' } });
+    expect(layout?.packages[1]?.manifest).toEqual({ name: '@x/core', version: '1.0.0', scripts: { test: 'mocha' }, dependencies: [] });
   });
 
   it("reads yarn's `{ packages: [...] }` form", async () => {
