@@ -27,7 +27,7 @@ export interface TestRun {
   artifact?: string;
 }
 
-export type FocusedTestRun = { ok: true; run: TestRun; files: string[] } | { ok: false; reason: string };
+export type FocusedTestRun = { ok: true; run: TestRun } | { ok: false; reason: string };
 
 export type CheckKind = 'typecheck' | 'lint' | 'build' | 'format';
 
@@ -154,11 +154,10 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
       return inRunFolder(async (folder) => {
         const focused = planFocusedChain(testCommand, readPackageManifest(root), files, folder, baselineSteps);
         if (!focused.ok) return focused;
-        const focusedFiles = [...new Set(focused.plan.steps.flatMap((step) => files.filter((file) => step.command.includes(file))))];
         // Named by what it runs: the focused runner steps (the builds before them run too).
         const label = focused.plan.steps.map((step) => step.command).join(' && ');
         const testRun = await runChain(label, focused.plan, root, folder, signal);
-        return { ok: true, run: testRun, files: focusedFiles.length ? focusedFiles : [...files] };
+        return { ok: true, run: testRun };
       });
     },
 
