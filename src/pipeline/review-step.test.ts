@@ -135,6 +135,28 @@ describe('reviewAndPropose', () => {
     expect(context.operations.transactionWrites[1]!.values).toMatchObject({ decidedBy: 'policy' });
   });
 
+  it('at autonomy 3 holds a change the reviewer asked to change for a person, naming the rule', async () => {
+    const requestsChanges: ScriptedReply = {
+      toolCalls: [{ name: 'submit_review', input: { summary: 'Wrong place for the fix.', verdict: 'request_changes', findings: [] } }],
+    };
+    const { propose } = await reviewing({ reviewer: new ScriptedModel([requestsChanges]), settings: { autonomyLevel: 3 } });
+
+    const final = await propose();
+
+    expect(final).toMatchObject({
+      to: 'awaiting_approval',
+      event: { type: 'approval.requested', data: { requiredLevel: 'team-lead', rule: 'reviewer-requests-changes' } },
+    });
+  });
+
+  it('at autonomy 3 holds a change whose review could not be read for a person', async () => {
+    const { propose } = await reviewing({ reviewer: new ScriptedModel([{ text: 'Looks fine to me.' }]), settings: { autonomyLevel: 3 } });
+
+    const final = await propose();
+
+    expect(final).toMatchObject({ to: 'awaiting_approval', event: { data: { rule: 'reviewer-requests-changes', verdict: 'unreadable' } } });
+  });
+
   it('makes a pipeline flag a finding and holds the change for a person, whatever the autonomy and the reviewer say', async () => {
     const flag = 'test file edited after the source change: test/quantity.test.ts';
     const { propose } = await reviewing({ reviewer: new ScriptedModel([approves]), settings: { autonomyLevel: 3 }, flags: [flag] });
