@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { compiledBuildStaleness, compiledFolder, newestModification, projectRoot, sourceFolder, stampName } from '../bin/compiled-build.mjs';
 
 /** Files the compiled code opens by a path relative to itself, so they must sit beside it. */
-const assets = (file: string) => file.endsWith('.sql') || (file.endsWith('.json') && !file.endsWith('.test.json'));
+const assets = (file: string) => file.endsWith('.sql') || file.endsWith('.yaml') || (file.endsWith('.json') && !file.endsWith('.test.json'));
 
 function copyAssets(from: string, to: string): number {
   let copied = 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../policy/local-time.ts';
 import { listInWords, modelProviders } from './model-providers.ts';
 
 /** One setting: how it is named, typed, defaulted, documented and read from the environment. */
@@ -334,6 +335,21 @@ export const settingsSchema = {
     default: 1,
     description:
       'Autonomy: 1 propose only (every gate needs a human), 2 low-risk changes pass the change gate by themselves, 3 full autonomy within the safety policy.',
+  }),
+  policyFile: define({
+    key: 'policyFile',
+    env: ['MENDER_POLICY_FILE'],
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    description:
+      'Policy file (YAML) whose rules decide every gate; unset uses the built-in one (src/policy/default-policy.yaml, `mender policy show`). A file with an error stops Mender at start, naming the line.',
+  }),
+  timeZone: define({
+    key: 'timeZone',
+    env: ['MENDER_TIME_ZONE'],
+    schema: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as UTC, Europe/London or America/New_York' }),
+    default: 'UTC',
+    description: 'Time zone of the policy\'s business hours, weekdays and "today" (deployments per day).',
   }),
   twoPersonRule: define({
     key: 'twoPersonRule',

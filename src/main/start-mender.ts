@@ -1,4 +1,8 @@
 import crypto from 'node:crypto';
+import { GatePolicy } from '../policy/gate-policy.ts';
+import { loadPolicy } from '../policy/load-policy.ts';
+import { PolicyError } from '../policy/parse-policy.ts';
+import { gateFactQueries } from '../pipeline/gate-facts.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -70,11 +74,22 @@ export interface StartOptions {
   clock?: () => Date;
 }
 
+function readPolicy(file: string | undefined) {
+  try {
+    return loadPolicy(file);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new ConfigError(`the policy ${error.message}; Mender did not start (see docs/policy.md)`);
+    throw error;
+  }
+}
+
 export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
   const { settings } = config;
   const env = options.env ?? process.env;
   // Read before anything opens: a bad .mcp.json stops the start with its reason.
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
+  // So does a policy file with an error, naming its line: a policy is never half-applied.
+  const policy = new GatePolicy(readPolicy(settings.policyFile), settings.timeZone, options.clock ?? (() => new Date()));
   // The data folder holds the database, token hashes and ingested events: Mender's user only.
   ensurePrivateFolder(settings.dataDir);
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
@@ -158,6 +173,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       file: operatorMcpConfig.file,
       servers: operatorMcpConfig.servers.map((server) => server.name),
     });
+  log.info('policy loaded', { source: policy.current.source, rules: policy.current.rules.length, hash: policy.current.hash.slice(0, 12) });
   const pipeline = new Pipeline(
     {
       settings,
@@ -174,6 +190,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       control,
       fileRateLimiter: createRateLimiter({ limit: settings.fileOperationsPerMinute, windowMs: 60_000 }),
       agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }),
+      policy,
+      gateFacts: gateFactQueries(store.db),
     },
     queue,
   );

@@ -8,6 +8,8 @@ import type { Logger } from '../logging/logger.ts';
 import type { OperationRecords, PauseSwitch, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import type { AgentExtensionsSource } from './agent-extensions-port.ts';
+import type { GatePolicy } from '../policy/gate-policy.ts';
+import type { GateFactSource } from './gate-facts.ts';
 
 /**
  * What the pipeline's steps need, chosen at start-up; steps never build their own backends.
@@ -31,4 +33,8 @@ export interface PipelineContext {
   log: Logger;
   /** Skills and external MCP servers' tools (from .mcp.json) for planner and coder turns. */
   agentExtensions: AgentExtensionsSource;
+  /** The policy in force: every gate (plan, change, rollback) is decided by its rules. */
+  policy: GatePolicy;
+  /** Facts gates read from the database: affected users, rollbacks of an issue, merges today. */
+  gateFacts: GateFactSource;
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { operationFacts } from './gate-facts.ts';
+import { policyRecord } from './policy-record.ts';
 import path from 'node:path';
 import { plannerPrompt, plannerSystemPrompt } from '../agent/planner-prompt.ts';
 import { planSchema, renderPlanMarkdown } from '../agent/plan.ts';
@@ -84,7 +86,12 @@ export async function planOperation(context: PipelineContext, operationId: strin
     const plan = planSchema.parse(result.stoppedWith.input);
     // The title names the operation, not the task text: that stays inside untrusted blocks.
     const planMarkdown = renderPlanMarkdown(plan, `${operation.type} ${operationId}`);
-    const gated = context.settings.planGate.includes(operation.type as never);
+    const decided = context.policy.decide({
+      ...(await operationFacts(context.gateFacts, 'plan', operation, context.settings.autonomyLevel)),
+      plan_gate_listed: context.settings.planGate.includes(operation.type as never),
+    });
+    const gated = decided.decision.outcome !== 'allow';
+    const level = decided.decision.level;
     const approvalId = `${operationId}-plan-${Date.now()}`;
     final = {
       from: ['planning'],
@@ -93,10 +100,18 @@ export async function planOperation(context: PipelineContext, operationId: strin
       patch: { plan, planMarkdown, feedback: null },
       event: {
         type: 'plan.created',
-        data: { summary: plan.summary, affectedFiles: plan.affectedFiles, riskLevel: plan.riskLevel, gate: gated ? 'team-lead' : 'auto' },
+        data: {
+          summary: plan.summary,
+          affectedFiles: plan.affectedFiles,
+          riskLevel: plan.riskLevel,
+          gate: level,
+          rule: decided.decision.ruleId,
+          decision: decided.decision.reason,
+          policy: policyRecord('plan', decided),
+        },
       },
       job: gated ? undefined : { queue: 'execution', name: 'execute' },
-      alsoInTransaction: gated ? (executor) => requestApproval(executor, { id: approvalId, operationId, gate: 'plan', requiredLevel: 'team-lead' }) : undefined,
+      alsoInTransaction: gated ? (executor) => requestApproval(executor, { id: approvalId, operationId, gate: 'plan', requiredLevel: level }) : undefined,
     };
   } finally {
     await context.worktrees.remove(repo.path, planningWorktree);

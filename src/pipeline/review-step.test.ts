@@ -179,7 +179,7 @@ describe('reviewAndPropose', () => {
     const final = await propose();
 
     expect(final.patch?.review).toEqual({ summary: 'Looks risky to me.', verdict: 'request_changes', findings: [] });
-    expect(final.event.data).toMatchObject({ verdict: 'request_changes' });
+    expect(final.event.data).toMatchObject({ verdict: 'unreadable' });
   });
 
   it('fails with a retryable reason when the forge cannot publish the change', async () => {

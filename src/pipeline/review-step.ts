@@ -8,7 +8,7 @@ import { runAgentTurn } from './agent-turn.ts';
 import { decideApproval, requestApproval } from './approvals.ts';
 import { differsOnlyInWhitespace, diffStats, fileChanges, stagedDiff } from './change-files.ts';
 import { assessRisk, type RiskAssessment } from '../safety/risk-assessment.ts';
-import { decideChangeGate, type AutonomyLevel } from '../safety/autonomy.ts';
+import { changeFacts, operationFacts } from './gate-facts.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
@@ -20,6 +20,7 @@ import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { AttemptEvidence } from './verify-change.ts';
 import type { TransitionRequest } from './operation-store.ts';
+import { policyRecord } from './policy-record.ts';
 
 const reviewDiffLimit = 60_000;
 
@@ -42,6 +43,7 @@ export async function reviewAndPropose(
   const diff = await stagedDiff(root, operation.baseCommit!);
   const stats = await diffStats(root, operation.baseCommit!);
   const flags = evidence.flags ?? [];
+  let unreadable = false;
   const review = await context.metrics.timeStep('review', async (): Promise<Review> => {
     const result = await runAgentTurn(context, {
       role: 'reviewer',
@@ -70,6 +72,7 @@ export async function reviewAndPropose(
     const parsed = reviewSchema.safeParse(result.stoppedWith?.input);
     if (parsed.success) return parsed.data;
     // A reviewer that answers in prose still leaves a record; its words become the summary.
+    unreadable = true;
     return { summary: result.text || 'the reviewer gave no structured review', verdict: 'request_changes', findings: [] };
   });
   // Pipeline flags are findings too, whatever the reviewer said.
@@ -78,11 +81,18 @@ export async function reviewAndPropose(
   const plan = operation.plan as Plan;
   const headCommit = await commitChange(root, { type: operation.type, operationId, plan, description: operation.description });
   const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
-  const risk = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
-  const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, {
-    source: operation.source,
-    severity: (operation.errorContext as { severity?: string } | null)?.severity,
+  const { risk, protectedPaths } = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
+  const gate = context.policy.decide({
+    ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
+    ...changeFacts(
+      risk,
+      { ...fullReview, readable: !unreadable },
+      await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday()),
+      protectedPaths,
+    ),
   });
+  const decision = { pass: gate.decision.outcome === 'allow', level: gate.decision.level, reason: gate.decision.reason };
+  const policy = policyRecord('change', gate);
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
   const changeRequest = {
     operationId,
@@ -104,7 +114,10 @@ export async function reviewAndPropose(
     actor: decision.pass ? 'policy' : 'reviewer',
     patch: { review: fullReview, headCommit, diffStats: { ...stats }, risk },
     event: decision.pass
-      ? { type: 'change.auto_approved', data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, headCommit, ...stats } }
+      ? {
+          type: 'change.auto_approved',
+          data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, rule: gate.decision.ruleId, policy, headCommit, ...stats },
+        }
       : {
           type: 'approval.requested',
           data: {
@@ -113,8 +126,11 @@ export async function reviewAndPropose(
             risk: risk.level,
             reasons: risk.reasons,
             decision: decision.reason,
+            rule: gate.decision.ruleId,
+            recheckAt: gate.decision.recheckAt,
+            policy,
             headCommit,
-            verdict: review.verdict,
+            verdict: unreadable ? 'unreadable' : review.verdict,
             findings: findings.length,
             ...stats,
           },
@@ -159,14 +175,14 @@ async function assessChange(
   diff: string,
   flags: string[],
   findings: ReviewFinding[],
-): Promise<RiskAssessment> {
+): Promise<{ risk: RiskAssessment; protectedPaths: string[] }> {
   const files = await fileChanges(root, base, head);
   const isProtected = createProtectedPathMatcher(context.settings.protectedPaths ?? defaultProtectedPaths);
   const protectedHits = files.flatMap((file) => {
     const pattern = isProtected(file.path);
     return pattern ? [{ path: file.path, pattern }] : [];
   });
-  return assessRisk({
+  const risk = assessRisk({
     files,
     diff,
     whitespaceOnly: files.length > 0 && (await differsOnlyInWhitespace(root, base, head)),
@@ -174,4 +190,5 @@ async function assessChange(
     reviewFindings: findings,
     protectedHits,
   });
+  return { risk, protectedPaths: protectedHits.map((hit) => hit.path) };
 }

@@ -1,7 +1,8 @@
 import { runGit } from '../workspace/git.ts';
 import { requestApproval, decideApproval } from './approvals.ts';
 import { assessRisk } from '../safety/risk-assessment.ts';
-import { decideChangeGate, type AutonomyLevel } from '../safety/autonomy.ts';
+import { operationFacts } from './gate-facts.ts';
+import { policyRecord } from './policy-record.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { diffStats, fileChanges, stagedDiff, stageAll } from './change-files.ts';
 import { OperationFailure } from './pipeline-errors.ts';
@@ -94,7 +95,18 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     const protectedHits = files.flatMap((file) => (isProtected(file.path) ? [{ path: file.path, pattern: isProtected(file.path)! }] : []));
     // A revert removes the tests its change added: that is the point, not tampering.
     const risk = assessRisk({ files, diff, whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits });
-    const decision = decideChangeGate(risk, context.settings.autonomyLevel as AutonomyLevel, { source: operation.source });
+    // A revert has no reviewer: the gate sees its risk, the limits and the autonomy level.
+    const gate = context.policy.decide({
+      ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
+      risk_level: risk.level,
+      risk_approval: risk.requiredApproval,
+      risk_reasons: risk.reasons,
+      protected_paths: protectedHits.map((hit) => hit.path),
+      ships: true,
+      deployments_today: await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday()),
+    });
+    const decision = { pass: gate.decision.outcome === 'allow', level: gate.decision.level, reason: gate.decision.reason };
+    const policy = policyRecord('change', gate);
     keepBranch = true;
     const changeRequest = {
       operationId,
@@ -129,8 +141,19 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
         },
       },
       event: decision.pass
-        ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason } }
-        : { type: 'approval.requested', data: { gate: 'change', requiredLevel: decision.level, risk: risk.level, reasons: risk.reasons } },
+        ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason, rule: gate.decision.ruleId, policy } }
+        : {
+            type: 'approval.requested',
+            data: {
+              gate: 'change',
+              requiredLevel: decision.level,
+              risk: risk.level,
+              reasons: risk.reasons,
+              decision: decision.reason,
+              rule: gate.decision.ruleId,
+              policy,
+            },
+          },
       job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
       alsoInTransaction: async (executor, row) => {
         await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch! });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { assessRisk, type FileChange, type RiskInput } from './risk-assessment.ts';
-import { decideChangeGate } from './autonomy.ts';
 import { mayApprove } from './approval-authority.ts';
 
 const file = (path: string, insertions: number, deletions = 0, isTest = /test/.test(path)): FileChange => ({
@@ -69,28 +68,6 @@ describe('assessRisk', () => {
       input({ files: [file('src/a.ts', 1)], reviewFindings: [{ severity: 'major', category: 'security', message: 'SQL built from input' }] }),
     );
     expect(risk).toMatchObject({ level: 'critical', requiredApproval: 'admin' });
-  });
-});
-
-describe('decideChangeGate', () => {
-  const low = assessRisk(input({ files: [file('src/a.ts', 2)] }));
-  const auto = assessRisk(input({ files: [file('test/a.test.ts', 2)] }));
-  const high = assessRisk(input({ files: [file('src/auth/login.ts', 2)] }));
-
-  it('asks a human at level 1, whatever the risk', () => {
-    expect(decideChangeGate(auto, 1, { source: 'api' })).toMatchObject({ pass: false, level: 'team-lead' });
-  });
-
-  it('passes auto-eligible changes, and low-risk P2–P4 detector fixes, at level 2', () => {
-    expect(decideChangeGate(auto, 2, { source: 'api' }).pass).toBe(true);
-    expect(decideChangeGate(low, 2, { source: 'api' }).pass).toBe(false);
-    expect(decideChangeGate(low, 2, { source: 'detector', severity: 'P3' }).pass).toBe(true);
-    expect(decideChangeGate(low, 2, { source: 'detector', severity: 'P1' }).pass).toBe(false);
-  });
-
-  it('passes below admin at level 3, but an admin change always waits', () => {
-    expect(decideChangeGate(low, 3, { source: 'api' }).pass).toBe(true);
-    expect(decideChangeGate(high, 3, { source: 'api' })).toMatchObject({ pass: false, level: 'admin' });
   });
 });
 

@@ -69,7 +69,7 @@ describe('overview, approvals queue and live settings on real operations', () =>
         status: 'awaiting_approval',
         gate: 'change',
         level: 'team-lead',
-        reasons: expect.arrayContaining(['autonomy level 1: every change waits for a human']),
+        reasons: expect.arrayContaining(['autonomy level 1 proposes only; a person approves every change']),
         requestedBy: 'lee',
         waitingSince: expect.any(String),
       },
@@ -77,7 +77,7 @@ describe('overview, approvals queue and live settings on real operations', () =>
     const [first, second] = answer.json.approvals;
     expect(Date.parse(first.waitingSince)).toBeLessThan(Date.parse(second.waitingSince));
     const detail = (await lead.call('GET', `/api/operations/${ids.fix}`)).json;
-    expect(second.reasons).toEqual(['autonomy level 1: every change waits for a human', ...detail.risk.reasons]);
+    expect(second.reasons).toEqual(['autonomy level 1 proposes only; a person approves every change', ...detail.risk.reasons]);
 
     // Decided ones leave the queue.
     expect((await lead.call('POST', `/api/operations/${ids.fix}/reject`, { comment: 'not like this' })).status).toBe(200);

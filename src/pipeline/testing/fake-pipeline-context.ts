@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSettings } from '../../config/load-settings.ts';
+import { GatePolicy } from '../../policy/gate-policy.ts';
+import { loadPolicy } from '../../policy/load-policy.ts';
 import type { Settings } from '../../config/settings-schema.ts';
 import type { ModelRole } from '../../domain/model-role.ts';
 import type { RoleModel } from '../../agent/model-router.ts';
@@ -120,6 +122,9 @@ export function fakePipelineContext(options: {
     control: new AlwaysRunning(),
     fileRateLimiter: createRateLimiter({ limit: 1_000, windowMs: 60_000 }),
     log: silentLogger,
+    // The built-in policy on the real clock; no detected issues and no merges yet.
+    policy: new GatePolicy(loadPolicy(undefined), 'UTC', () => new Date()),
+    gateFacts: { issueFacts: async () => ({ affectedUsers: 0, rollbacksOfIssue: 0 }), mergedSince: async () => 0 },
     models,
     calls,
   };
