@@ -60,12 +60,12 @@ export async function operationFacts(source: GateFactSource, gate: PolicyGate, o
 }
 
 /**
- * The change gate's own facts. While no deploy step exists, a merge into the default branch is
- * what ships (platforms deploy it on push), so the daily limit counts merges.
+ * The change gate's own facts; a revert has no review. While no deploy step exists, a merge into
+ * the default branch is what ships (platforms deploy it on push), so the daily limit counts merges.
  */
 export function changeFacts(
   risk: RiskAssessment,
-  review: Review & { readable?: boolean },
+  review: (Review & { readable: boolean }) | undefined,
   deploymentsToday: number,
   protectedPaths: string[],
 ): Partial<GateFacts> {
@@ -73,8 +73,10 @@ export function changeFacts(
     risk_level: risk.level,
     risk_approval: risk.requiredApproval,
     risk_reasons: risk.reasons,
-    review_verdict: review.readable === false ? 'unreadable' : review.verdict,
-    finding_severities: [...new Set(review.findings.map((finding) => finding.severity))],
+    ...(review && {
+      review_verdict: review.readable ? review.verdict : 'unreadable',
+      finding_severities: [...new Set(review.findings.map((finding) => finding.severity))],
+    }),
     protected_paths: protectedPaths,
     ships: true,
     deployments_today: deploymentsToday,

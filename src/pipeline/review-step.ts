@@ -8,7 +8,7 @@ import { runAgentTurn } from './agent-turn.ts';
 import { decideApproval, requestApproval } from './approvals.ts';
 import { differsOnlyInWhitespace, diffStats, fileChanges, stagedDiff } from './change-files.ts';
 import { assessRisk, type RiskAssessment } from '../safety/risk-assessment.ts';
-import { changeFacts, operationFacts } from './gate-facts.ts';
+import { decideChangeGate } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
@@ -20,7 +20,6 @@ import { toolContextFor, pathPolicyFor } from './operation-workspace.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { AttemptEvidence } from './verify-change.ts';
 import type { TransitionRequest } from './operation-store.ts';
-import { policyRecord } from './policy-record.ts';
 
 const reviewDiffLimit = 60_000;
 
@@ -82,17 +81,7 @@ export async function reviewAndPropose(
   const headCommit = await commitChange(root, { type: operation.type, operationId, plan, description: operation.description });
   const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
   const { risk, protectedPaths } = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
-  const gate = context.policy.decide({
-    ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
-    ...changeFacts(
-      risk,
-      { ...fullReview, readable: !unreadable },
-      await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday()),
-      protectedPaths,
-    ),
-  });
-  const decision = { pass: gate.decision.outcome === 'allow', level: gate.decision.level, reason: gate.decision.reason };
-  const policy = policyRecord('change', gate);
+  const decision = await decideChangeGate(context, operation, risk, { ...fullReview, readable: !unreadable }, protectedPaths);
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
   const changeRequest = {
     operationId,
@@ -116,7 +105,7 @@ export async function reviewAndPropose(
     event: decision.pass
       ? {
           type: 'change.auto_approved',
-          data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, rule: gate.decision.ruleId, policy, headCommit, ...stats },
+          data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, rule: decision.rule, policy: decision.policy, headCommit, ...stats },
         }
       : {
           type: 'approval.requested',
@@ -126,9 +115,9 @@ export async function reviewAndPropose(
             risk: risk.level,
             reasons: risk.reasons,
             decision: decision.reason,
-            rule: gate.decision.ruleId,
-            recheckAt: gate.decision.recheckAt,
-            policy,
+            rule: decision.rule,
+            recheckAt: decision.recheckAt,
+            policy: decision.policy,
             headCommit,
             verdict: unreadable ? 'unreadable' : review.verdict,
             findings: findings.length,

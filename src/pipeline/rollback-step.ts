@@ -1,8 +1,7 @@
 import { runGit } from '../workspace/git.ts';
 import { requestApproval, decideApproval } from './approvals.ts';
 import { assessRisk } from '../safety/risk-assessment.ts';
-import { operationFacts } from './gate-facts.ts';
-import { policyRecord } from './policy-record.ts';
+import { decideChangeGate } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { diffStats, fileChanges, stagedDiff, stageAll } from './change-files.ts';
 import { OperationFailure } from './pipeline-errors.ts';
@@ -96,17 +95,13 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     // A revert removes the tests its change added: that is the point, not tampering.
     const risk = assessRisk({ files, diff, whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits });
     // A revert has no reviewer: the gate sees its risk, the limits and the autonomy level.
-    const gate = context.policy.decide({
-      ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
-      risk_level: risk.level,
-      risk_approval: risk.requiredApproval,
-      risk_reasons: risk.reasons,
-      protected_paths: protectedHits.map((hit) => hit.path),
-      ships: true,
-      deployments_today: await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday()),
-    });
-    const decision = { pass: gate.decision.outcome === 'allow', level: gate.decision.level, reason: gate.decision.reason };
-    const policy = policyRecord('change', gate);
+    const decision = await decideChangeGate(
+      context,
+      operation,
+      risk,
+      undefined,
+      protectedHits.map((hit) => hit.path),
+    );
     keepBranch = true;
     const changeRequest = {
       operationId,
@@ -141,7 +136,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
         },
       },
       event: decision.pass
-        ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason, rule: gate.decision.ruleId, policy } }
+        ? { type: 'change.auto_approved', data: { risk: risk.level, decision: decision.reason, rule: decision.rule, policy: decision.policy } }
         : {
             type: 'approval.requested',
             data: {
@@ -150,8 +145,8 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
               risk: risk.level,
               reasons: risk.reasons,
               decision: decision.reason,
-              rule: gate.decision.ruleId,
-              policy,
+              rule: decision.rule,
+              policy: decision.policy,
             },
           },
       job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,

@@ -1,0 +1,40 @@
+import type { Review } from '../agent/review.ts';
+import type { ApprovalLevel } from '../domain/approval-level.ts';
+import type { RiskAssessment } from '../safety/risk-assessment.ts';
+import { changeFacts, operationFacts, type OperationFacts } from './gate-facts.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import { policyRecord } from './policy-record.ts';
+
+export interface ChangeGateDecision {
+  pass: boolean;
+  level: ApprovalLevel;
+  reason: string;
+  rule: string;
+  recheckAt?: string;
+  /** The record kept on the gate's event. */
+  policy: ReturnType<typeof policyRecord>;
+}
+
+/** The change gate of a reviewed change or a revert, decided by the policy in force. */
+export async function decideChangeGate(
+  context: PipelineContext,
+  operation: OperationFacts,
+  risk: RiskAssessment,
+  review: (Review & { readable: boolean }) | undefined,
+  protectedPaths: string[],
+): Promise<ChangeGateDecision> {
+  const deploymentsToday = await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday());
+  const gate = context.policy.decide({
+    ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
+    ...changeFacts(risk, review, deploymentsToday, protectedPaths),
+  });
+  const { decision } = gate;
+  return {
+    pass: decision.outcome === 'allow',
+    level: decision.level,
+    reason: decision.reason,
+    rule: decision.ruleId,
+    recheckAt: decision.recheckAt,
+    policy: policyRecord('change', gate),
+  };
+}
