@@ -246,6 +246,37 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
       ]);
     });
 
+    it("enqueues every job of an operation at the operation's priority unless the job names its own", async () => {
+      const subject = await services();
+      const urgent = await subject.operations.create(
+        { id: 'urgent', repoId: subject.repoId, type: 'fix', source: 'detector', description: 'P0', maxAttempts: 3, priority: 0, createdBy: 'detector' },
+        'detector',
+        { queue: 'planning', name: 'plan' },
+      );
+      await subject.operations.transition(urgent.id, {
+        from: ['queued'],
+        to: 'executing',
+        actor: 'planner',
+        event: { type: 'plan.approved', data: {} },
+        job: { queue: 'execution', name: 'execute' },
+      });
+      await subject.operations.transition(urgent.id, {
+        from: ['executing'],
+        to: 'failed',
+        actor: 'mender',
+        event: { type: 'operation.failed', data: {} },
+        job: { queue: 'merging', name: 'cleanup', options: { priority: 7 } },
+      });
+      const queued = await subject.store.db.select().from(jobs).orderBy(asc(jobs.id));
+      expect(queued.map((job) => [job.name, job.priority])).toEqual([
+        ['plan', 0],
+        ['execute', 0],
+        ['cleanup', 7],
+      ]);
+      // Without a priority of its own an operation ranks with a P2.
+      expect((await createOperation(subject)).priority).toBe(2);
+    });
+
     it('refuses a transition from the wrong status and changes nothing', async () => {
       const subject = await services();
       const created = await createOperation(subject);

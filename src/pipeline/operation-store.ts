@@ -139,7 +139,13 @@ export class OperationStore {
           data: { type: inserted.type, source: inserted.source, description: inserted.description },
         }),
       );
-      await this.queue.add(job.queue, job.name, { operationId: inserted.id }, job.options, transaction);
+      await this.queue.add(
+        job.queue,
+        job.name,
+        { operationId: inserted.id },
+        { ...job.options, priority: job.options?.priority ?? inserted.priority },
+        transaction,
+      );
       return inserted;
     });
     this.hub.publish(published);
@@ -215,7 +221,14 @@ export class OperationStore {
           data: { from: current.status, to: request.to, ...request.event.data },
         }),
       );
-      if (request.job) await this.queue.add(request.job.queue, request.job.name, { operationId: id }, request.job.options, transaction);
+      if (request.job)
+        await this.queue.add(
+          request.job.queue,
+          request.job.name,
+          { operationId: id },
+          { ...request.job.options, priority: request.job.options?.priority ?? updated.priority },
+          transaction,
+        );
       return updated;
     });
     this.hub.publish(published);

@@ -21,6 +21,7 @@ import {
 } from '../domain/operation-vocabulary.ts';
 import type { ErrorContext } from '../agent/task-context.ts';
 import type { Actor } from '../domain/roles.ts';
+import { operationPriority } from '../domain/operation-priority.ts';
 import { mayApprove } from '../safety/approval-authority.ts';
 
 export interface CreateOperationInput {
@@ -81,6 +82,7 @@ export class Pipeline {
         description: this.context.redactor.redact(input.description),
         errorContext: input.errorContext ? this.context.redactor.redactValue({ ...input.errorContext }) : null,
         maxAttempts: this.context.settings.maxAttempts,
+        priority: operationPriority(input.errorContext?.severity),
         createdBy: input.actor.name,
       },
       input.actor.name,
@@ -108,6 +110,7 @@ export class Pipeline {
         description: `Roll back operation ${id}: ${original.description.split('\n')[0]!.slice(0, 200)}${comment ? `\n\n${comment}` : ''}`,
         rollbackOf: id,
         maxAttempts: 1,
+        priority: operationPriority(undefined, true),
         createdBy: actor.name,
       },
       actor.name,

@@ -40,6 +40,8 @@ export const operations = pgTable(
     failureReason: text('failure_reason'),
     risk: jsonb('risk').$type<object | null>(),
     rollbackOf: text('rollback_of'),
+    /** Queue priority of every job of the operation (lower first), from its severity. */
+    priority: integer('priority').notNull().default(2),
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
