@@ -7,5 +7,5 @@ export const defaultOperationPriority = severityPriority.P2!;
 /** A rollback undoes a change that hurt: it ranks with a P0. */
 export function operationPriority(severity: string | undefined, rollback = false): number {
   if (rollback) return severityPriority.P0!;
-  return (severity && severityPriority[severity]) ?? defaultOperationPriority;
+  return (severity === undefined ? undefined : severityPriority[severity]) ?? defaultOperationPriority;
 }

@@ -50,6 +50,7 @@ export function operationRow(overrides: Partial<OperationRow> = {}): OperationRo
     failureReason: null,
     risk: null,
     rollbackOf: null,
+    priority: 2,
     createdBy: 'alice',
     createdAt: now,
     updatedAt: now,
