@@ -61,7 +61,11 @@ function formatPolicy(view: PolicyView): string {
 function formatExplanation(explanation: PolicyExplanation): string {
   const lines = [`operation ${explanation.operationId} (${explanation.status}), ${explanation.gate} gate`, explanation.message];
   const { recorded, now } = explanation;
-  if (recorded) lines.push(`recorded: rule ${recorded.rule}, ${recorded.outcome} (${recorded.level}) at ${recorded.event.at} under policy ${recorded.policyHash.slice(0, 12)}`);
-  if (now) lines.push(`now:      rule ${now.rule}, ${now.outcome} (${now.level}) under policy ${now.policyHash.slice(0, 12)}${now.policyChanged ? ' (changed)' : ''}`);
+  if (recorded)
+    lines.push(
+      `recorded: rule ${recorded.rule}, ${recorded.outcome} (${recorded.level}) at ${recorded.event.at} under policy ${recorded.policyHash.slice(0, 12)}`,
+    );
+  if (now)
+    lines.push(`now:      rule ${now.rule}, ${now.outcome} (${now.level}) under policy ${now.policyHash.slice(0, 12)}${now.policyChanged ? ' (changed)' : ''}`);
   return lines.join('\n');
 }

@@ -3,10 +3,7 @@ import type { BusinessHours, Condition } from './policy.ts';
 /** A condition as people read it: `gate: change, deploy`, `affected_users ≥ 10`, `review_verdict: not approve`. */
 export function describeCondition(condition: Condition): string {
   if (condition.test === 'range') {
-    const bounds = [
-      ...(condition.atLeast === undefined ? [] : [`≥ ${condition.atLeast}`]),
-      ...(condition.below === undefined ? [] : [`< ${condition.below}`]),
-    ];
+    const bounds = [...(condition.atLeast === undefined ? [] : [`≥ ${condition.atLeast}`]), ...(condition.below === undefined ? [] : [`< ${condition.below}`])];
     return `${condition.fact} ${bounds.join(' and ')}`;
   }
   const values = condition.values.map(String).join(', ');

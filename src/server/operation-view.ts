@@ -135,5 +135,13 @@ export async function operationView(row: OperationRow, services: OperationViewSe
 
 function withoutFacts(decision: RecordedGateDecision | undefined): Omit<RecordedGateDecision, 'facts'> | null {
   if (!decision) return null;
-  return { gate: decision.gate, outcome: decision.outcome, level: decision.level, rule: decision.rule, reason: decision.reason, policyHash: decision.policyHash, event: decision.event };
+  return {
+    gate: decision.gate,
+    outcome: decision.outcome,
+    level: decision.level,
+    rule: decision.rule,
+    reason: decision.reason,
+    policyHash: decision.policyHash,
+    event: decision.event,
+  };
 }

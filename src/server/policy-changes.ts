@@ -22,9 +22,7 @@ export class PolicyChanges {
   // One change at a time: two writers must not interleave the file, the audit and the replace.
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly services: { db: Database; policy: GatePolicy; settings: { policyFile?: string } },
-  ) {}
+  constructor(private readonly services: { db: Database; policy: GatePolicy; settings: { policyFile?: string } }) {}
 
   write(text: string, actor: string): Promise<PolicyChange> {
     return this.serially(async () => {
@@ -105,6 +103,8 @@ class InvalidPolicyError extends HttpError {
   }
 
   override responseBody(): Record<string, unknown> {
-    return { error: { code: this.code, message: this.message, source: this.policyError.source, line: this.policyError.line, problem: this.policyError.problem } };
+    return {
+      error: { code: this.code, message: this.message, source: this.policyError.source, line: this.policyError.line, problem: this.policyError.problem },
+    };
   }
 }

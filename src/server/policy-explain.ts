@@ -51,7 +51,16 @@ export function explainGate(
   const pending = awaitingStatuses.has(operation.status as OperationStatus) && gateOfStatus[operation.status] === gate;
   const basis = recorded ?? latest;
   const now = (pending || !recorded) && basis ? decideAgain(policy, basis, gate) : null;
-  return { operationId: operation.id, status: operation.status, gate, recordedGates, recorded, pending, now, message: messageOf(gate, recorded, recordedGates, pending, now) };
+  return {
+    operationId: operation.id,
+    status: operation.status,
+    gate,
+    recordedGates,
+    recorded,
+    pending,
+    now,
+    message: messageOf(gate, recorded, recordedGates, pending, now),
+  };
 }
 
 function decideAgain(policy: GatePolicy, basis: RecordedGateDecision, gate: PolicyGate): CurrentDecisionView {

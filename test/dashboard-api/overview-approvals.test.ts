@@ -83,7 +83,13 @@ describe('overview, approvals queue and live settings on real operations', () =>
     const detail = (await lead.call('GET', `/api/operations/${ids.fix}`)).json;
     expect(second.reasons).toEqual(['autonomy level 1 proposes only; a person approves every change', ...detail.risk.reasons]);
     // The detail names the same rule, for the decision panel.
-    expect(detail.gateDecision).toMatchObject({ gate: 'change', outcome: 'ask', level: 'team-lead', rule: 'autonomy-1-asks', event: { type: 'approval.requested' } });
+    expect(detail.gateDecision).toMatchObject({
+      gate: 'change',
+      outcome: 'ask',
+      level: 'team-lead',
+      rule: 'autonomy-1-asks',
+      event: { type: 'approval.requested' },
+    });
 
     // Decided ones leave the queue.
     expect((await lead.call('POST', `/api/operations/${ids.fix}/reject`, { comment: 'not like this' })).status).toBe(200);

@@ -31,7 +31,8 @@ describe('the policy through the API: show, explain, change, reload', () => {
   let waiting: string;
 
   const put = (session: BrowserSession, text: string) => session.call('PUT', '/api/policy', text, { headers: { 'content-type': 'application/yaml' } });
-  const audit = async () => (await mender.call('GET', '/api/audit?action=policy.changed')).json.entries as { actor: string; details: Record<string, unknown> }[];
+  const audit = async () =>
+    (await mender.call('GET', '/api/audit?action=policy.changed')).json.entries as { actor: string; details: Record<string, unknown> }[];
 
   beforeAll(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-policy-api-'));
@@ -81,7 +82,14 @@ describe('the policy through the API: show, explain, change, reload', () => {
       gate: 'plan',
       recordedGates: ['plan'],
       pending: true,
-      recorded: { gate: 'plan', outcome: 'ask', level: 'team-lead', rule: 'plan-gate-listed', policyHash: sha256(builtInText), event: { type: 'plan.created' } },
+      recorded: {
+        gate: 'plan',
+        outcome: 'ask',
+        level: 'team-lead',
+        rule: 'plan-gate-listed',
+        policyHash: sha256(builtInText),
+        event: { type: 'plan.created' },
+      },
       now: { outcome: 'ask', rule: 'plan-gate-listed', policyChanged: false, factsFrom: 'plan' },
     });
     expect(answer.json.recorded.facts).toMatchObject({ gate: 'plan', operation_type: 'implement', plan_gate_listed: true });

@@ -54,7 +54,10 @@ describe('mender policy show | check | explain', () => {
 
   it('check reads a file without a server: FILE:LINE: problem and exit 1, or the rule count and hash', async () => {
     const bad = path.join(folder, 'bad.yaml');
-    fs.writeFileSync(bad, 'rules:\n  - id: one\n    decision: ask\n    level: team-lead\n    reason: because\n    when:\n      gate: change\n      severty: P0\n');
+    fs.writeFileSync(
+      bad,
+      'rules:\n  - id: one\n    decision: ask\n    level: team-lead\n    reason: because\n    when:\n      gate: change\n      severty: P0\n',
+    );
     const refused = await cli('policy', 'check', bad);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toBe(`${bad}:8: rule one: unknown fact "severty"; the facts are listed in docs/policy.md\n`);
@@ -72,7 +75,9 @@ describe('mender policy show | check | explain', () => {
     expect(shown.exitCode, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('policy built-in, hash ');
     expect(shown.stdout).toContain('time zone UTC; business hours 09:00–18:00 mon tue wed thu fri');
-    expect(shown.stdout).toMatch(/plan-gate-listed {2}ask team-lead {2}\(line \d+\)\n {5}reason: \{operation_type\} plans wait for a person \(setting planGate\)\n {5}when: {3}gate: plan; plan_gate_listed: true/);
+    expect(shown.stdout).toMatch(
+      /plan-gate-listed {2}ask team-lead {2}\(line \d+\)\n {5}reason: \{operation_type\} plans wait for a person \(setting planGate\)\n {5}when: {3}gate: plan; plan_gate_listed: true/,
+    );
     const ids = [...shown.stdout.matchAll(/^ +\d+\. ([a-z0-9-]+) /gm)].map((match) => match[1]);
     const json = JSON.parse((await cli('policy', 'show', '--json')).stdout);
     expect(ids).toEqual(json.rules.map((rule: { id: string }) => rule.id));
@@ -83,7 +88,9 @@ describe('mender policy show | check | explain', () => {
     const explained = await cli('policy', 'explain', waiting);
     expect(explained.exitCode, explained.stderr).toBe(0);
     expect(explained.stdout).toContain(`operation ${waiting} (awaiting_plan_approval), plan gate`);
-    expect(explained.stdout).toContain('The plan gate was decided ask (team-lead) by rule plan-gate-listed: implement plans wait for a person (setting planGate).');
+    expect(explained.stdout).toContain(
+      'The plan gate was decided ask (team-lead) by rule plan-gate-listed: implement plans wait for a person (setting planGate).',
+    );
     expect(explained.stdout).toContain('now:      rule plan-gate-listed, ask (team-lead)');
 
     const change = await cli('policy', 'explain', waiting, '--gate', 'change', '--json');

@@ -23,7 +23,9 @@ export function PolicyRules() {
             From <code data-testid="policy-source">{data.source}</code> · hash <code title={data.hash}>{data.hash.slice(0, 12)}</code> · business hours{' '}
             {data.businessHours.start}–{data.businessHours.end} {data.businessHours.days.join(' ')} ({data.timeZone}). Deny rules are tried first, then the
             others in this order; the first that matches decides.{' '}
-            {data.editable ? 'Change it with PUT /api/policy or by editing the file and `POST /api/policy/reload`.' : 'Set MENDER_POLICY_FILE to a copy to change it.'}
+            {data.editable
+              ? 'Change it with PUT /api/policy or by editing the file and `POST /api/policy/reload`.'
+              : 'Set MENDER_POLICY_FILE to a copy to change it.'}
           </p>
           <div className="table-scroll">
             <table className="compact-table">
