@@ -9,6 +9,7 @@ import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import { registerIssueCommands } from './issue-commands.ts';
+import { registerPolicyCommands } from './policy-commands.ts';
 import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
 import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
 
@@ -229,6 +230,7 @@ user
 registerAuditCommands(program, client);
 registerMcpCommands(program, client);
 registerIntegrationCommands(program, client);
+registerPolicyCommands(program, client);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -239,6 +239,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     setupTokens,
     signInThrottle,
     runtimeSettings,
+    policy,
     mcp: { checks, redactor, toolCallApprovals, worktrees },
     detection,
     log,

@@ -16,6 +16,8 @@ import type { ProjectView } from './issue-routes.ts';
 import type { ToolCallView } from './tool-call-routes.ts';
 import type { DeliveryView } from './webhook-routes.ts';
 import type { SessionView } from './session-routes.ts';
+import type { PolicyChange } from './policy-changes.ts';
+import type { PolicyView } from './policy-view.ts';
 
 // Operations
 export type { OperationSummary, OperationDetail, ApprovalView, ChangeRequestSummary } from './operation-view.ts';
@@ -35,6 +37,12 @@ export type { PauseState } from '../pipeline/agent-control.ts';
 export type { AgentSummary, LastAction } from './agent-summary.ts';
 export type { DailyOutcome } from './overview.ts';
 export type { QueuedApproval } from './dashboard-routes.ts';
+
+// The policy
+export type { PolicyView, PolicyRuleView } from './policy-view.ts';
+export type { PolicyExplanation, CurrentDecisionView } from './policy-explain.ts';
+export type { RecordedGateDecision } from './gate-decisions.ts';
+export type { PolicyChange } from './policy-changes.ts';
 
 // Sessions, settings, audit
 export type { Role } from '../domain/roles.ts';
@@ -83,6 +91,9 @@ export interface Overview {
 export interface ApprovalQueue {
   approvals: QueuedApproval[];
 }
+
+/** `PUT /api/policy` and `POST /api/policy/reload`: the hashes before and after, and the policy now in force. */
+export type PolicyChangeResult = PolicyChange & { policy: PolicyView };
 
 /** `GET /api/audit`: one page, and where the next starts (null on the last). */
 export interface AuditPage {

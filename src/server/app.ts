@@ -38,6 +38,8 @@ import { registerQuarantineRoutes } from './quarantine-routes.ts';
 import { createHostCheck } from './host-check.ts';
 import { registerRepoRoutes } from './repo-routes.ts';
 import { registerOperationRoutes } from './operation-routes.ts';
+import { registerPolicyRoutes } from './policy-routes.ts';
+import type { GatePolicy } from '../policy/gate-policy.ts';
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -59,6 +61,8 @@ export interface AppServices {
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;
   runtimeSettings: RuntimeSettings;
+  /** The policy in force, shared with the pipeline: the policy routes show, explain and replace it. */
+  policy: GatePolicy;
   /** The built dashboard (default web/dist). */
   dashboardDirectory?: string;
   mcp: McpServices;
@@ -111,6 +115,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
   registerSettingsRoutes(app, services);
+  registerPolicyRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerIssueRoutes(app, services);
   registerQuarantineRoutes(app, services.db);

@@ -4,7 +4,7 @@ import type { Settings } from '../config/settings-schema.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { Database } from '../store/database.ts';
-import { latestApprovalRequest, operationOutcomesSince, pendingApprovals, type PendingApprovalRow } from '../store/dashboard-queries.ts';
+import { latestApprovalRequest, latestGateDecision, operationOutcomesSince, pendingApprovals, type PendingApprovalRow } from '../store/dashboard-queries.ts';
 import { agentSummary } from './agent-summary.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { dailyOutcomes, windowStart } from './overview.ts';
@@ -20,6 +20,9 @@ export interface QueuedApproval {
   gate: string;
   level: string;
   reasons: string[];
+  /** The policy rule that sent it to a person, and its reason (null for decisions recorded before rules had ids). */
+  rule: string | null;
+  reason: string | null;
   requestedBy: string;
   waitingSince: string;
 }
@@ -36,6 +39,11 @@ async function reasonsFor(db: Database, row: PendingApprovalRow): Promise<string
   const request = await latestApprovalRequest(db, row.operationId);
   const decision = typeof request?.decision === 'string' ? [request.decision] : [];
   return [...decision, ...(row.risk?.reasons ?? [])];
+}
+
+async function ruleFor(db: Database, row: PendingApprovalRow): Promise<Pick<QueuedApproval, 'rule' | 'reason'>> {
+  const policy = await latestGateDecision(db, row.operationId, row.gate);
+  return { rule: typeof policy?.rule === 'string' ? policy.rule : null, reason: typeof policy?.reason === 'string' ? policy.reason : null };
 }
 
 /** `GET /api/overview` (agent, counts, daily outcomes) and `GET /api/approvals` (what waits for a human). */
@@ -58,6 +66,7 @@ export function registerDashboardRoutes(
     const rows = await pendingApprovals(services.db);
     const approvals = await Promise.all(
       rows.map(async (row): Promise<QueuedApproval> => ({
+        ...(await ruleFor(services.db, row)),
         operationId: row.operationId,
         type: row.type,
         repo: row.repo,

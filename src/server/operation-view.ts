@@ -7,6 +7,7 @@ import type { Review } from '../agent/review.ts';
 import type { RiskAssessment } from '../safety/risk-assessment.ts';
 import type { DiffStats } from '../pipeline/change-files.ts';
 import type { OperationEvidence } from '../pipeline/operation-evidence.ts';
+import { recordedGateDecisions, type RecordedGateDecision } from './gate-decisions.ts';
 
 /** An operation in `GET /api/operations`: the row's own fields, dates as ISO text. */
 export interface OperationSummary {
@@ -64,6 +65,8 @@ export interface OperationDetail extends OperationSummary {
   changeRequest: ChangeRequestSummary | null;
   artifacts: Awaited<ReturnType<OperationStore['artifactsOf']>>;
   timeline: RecordedEvent[];
+  /** The newest gate decision on the timeline: the policy rule that passed it, or sent it to a person, and why. */
+  gateDecision: Omit<RecordedGateDecision, 'facts'> | null;
 }
 
 type OperationViewServices = { operations: OperationStore; forge: Forge; repos: RepoStore };
@@ -90,6 +93,8 @@ export async function operationView(row: OperationRow, services: OperationViewSe
   };
   if (!detail) return summary;
   const changeRequest = await services.forge.changeRequestOf(row.id);
+  const timeline = await services.operations.timeline(row.id);
+  const latestDecision = recordedGateDecisions(timeline).at(-1);
   return {
     ...summary,
     errorContext: row.errorContext as OperationDetail['errorContext'],
@@ -123,6 +128,20 @@ export async function operationView(row: OperationRow, services: OperationViewSe
         }
       : null,
     artifacts: await services.operations.artifactsOf(row.id),
-    timeline: await services.operations.timeline(row.id),
+    timeline,
+    gateDecision: withoutFacts(latestDecision),
+  };
+}
+
+function withoutFacts(decision: RecordedGateDecision | undefined): Omit<RecordedGateDecision, 'facts'> | null {
+  if (!decision) return null;
+  return {
+    gate: decision.gate,
+    outcome: decision.outcome,
+    level: decision.level,
+    rule: decision.rule,
+    reason: decision.reason,
+    policyHash: decision.policyHash,
+    event: decision.event,
   };
 }

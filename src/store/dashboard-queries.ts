@@ -94,3 +94,14 @@ export async function latestApprovalRequest(db: Database, operationId: string): 
     .limit(1);
   return row?.data;
 }
+
+/** The policy record (`data.policy`) of the newest event that decided `gate` for an operation: the rule that sent it to a person. */
+export async function latestGateDecision(db: Database, operationId: string, gate: string): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db
+    .select({ policy: sql<Record<string, unknown> | null>`${events.data}->'policy'` })
+    .from(events)
+    .where(and(eq(events.operationId, operationId), sql`${events.data}->'policy'->>'gate' = ${gate}`))
+    .orderBy(desc(events.sequence))
+    .limit(1);
+  return row?.policy ?? undefined;
+}

@@ -58,6 +58,8 @@ describe('overview, approvals queue and live settings on real operations', () =>
         gate: 'plan',
         level: 'team-lead',
         reasons: ['plans of implement operations wait for a human (MENDER_PLAN_GATE)', 'the planner estimates the risk as low'],
+        rule: 'plan-gate-listed',
+        reason: 'implement plans wait for a person (setting planGate)',
         requestedBy: 'lee',
         waitingSince: expect.any(String),
       },
@@ -70,6 +72,8 @@ describe('overview, approvals queue and live settings on real operations', () =>
         gate: 'change',
         level: 'team-lead',
         reasons: expect.arrayContaining(['autonomy level 1 proposes only; a person approves every change']),
+        rule: 'autonomy-1-asks',
+        reason: 'autonomy level 1 proposes only; a person approves every change',
         requestedBy: 'lee',
         waitingSince: expect.any(String),
       },
@@ -78,6 +82,14 @@ describe('overview, approvals queue and live settings on real operations', () =>
     expect(Date.parse(first.waitingSince)).toBeLessThan(Date.parse(second.waitingSince));
     const detail = (await lead.call('GET', `/api/operations/${ids.fix}`)).json;
     expect(second.reasons).toEqual(['autonomy level 1 proposes only; a person approves every change', ...detail.risk.reasons]);
+    // The detail names the same rule, for the decision panel.
+    expect(detail.gateDecision).toMatchObject({
+      gate: 'change',
+      outcome: 'ask',
+      level: 'team-lead',
+      rule: 'autonomy-1-asks',
+      event: { type: 'approval.requested' },
+    });
 
     // Decided ones leave the queue.
     expect((await lead.call('POST', `/api/operations/${ids.fix}/reject`, { comment: 'not like this' })).status).toBe(200);

@@ -31,6 +31,9 @@ const mutatingRoutes: Record<string, MinimumRole> = {
   'DELETE /api/integrations/slack/users/:slackUserId': 'admin',
   'POST /api/operations/:id/tool-calls/:callId/approve': 'team-lead',
   'POST /api/operations/:id/tool-calls/:callId/deny': 'team-lead',
+  'PUT /api/policy': 'admin',
+  'POST /api/policy/reload': 'admin',
+  'POST /api/policy/explain': 'team-lead',
 };
 
 /** Sentry SDK routes: they authenticate with the project's DSN key, not a person (test/e2e/detection-ingest.test.ts). */
@@ -42,8 +45,17 @@ const dsnKeyRoutes = [
   'POST /api/logs/:projectId',
 ];
 
-/** Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call (test/e2e/mcp-external-tools.test.ts). */
-const happyPathElsewhere = ['POST /api/operations/:id/tool-calls/:callId/approve', 'POST /api/operations/:id/tool-calls/:callId/deny'];
+/**
+ * Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call
+ * (test/e2e/mcp-external-tools.test.ts); a policy file to write and reload, and a waiting plan to explain (test/dashboard-api/policy.test.ts).
+ */
+const happyPathElsewhere = [
+  'POST /api/operations/:id/tool-calls/:callId/approve',
+  'POST /api/operations/:id/tool-calls/:callId/deny',
+  'PUT /api/policy',
+  'POST /api/policy/reload',
+  'POST /api/policy/explain',
+];
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'ALL', 'OPTIONS']);
 

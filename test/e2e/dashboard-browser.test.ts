@@ -221,6 +221,8 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     const queued = page.locator(`[data-testid="approval-queue"] [data-operation-id="${operationId}"]`);
     await queued.waitFor();
     expect(await queued.textContent()).toMatch(/needs\s*team-lead/);
+    // The card names the policy rule that sent the change to a person.
+    expect(await queued.getByTestId('approval-rule').textContent()).toContain('autonomy-1-asks');
     await screenshot(page, '09-approvals');
     await queued.getByRole('link').click();
     await page.getByTestId('viewer-note').waitFor();
@@ -249,6 +251,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await signIn(people.admin);
     await openFromNavigation('Approvals');
     await page.locator(`[data-testid="approval-queue"] [data-operation-id="${operationId}"]`).getByRole('link').click();
+    expect(await page.getByTestId('gate-rule').textContent()).toMatch(/policy rule autonomy-1-asks \(change gate, ask\)/);
     await page.getByLabel(/Comment/).fill('Looks right; the test covers quantities.');
     await page.getByRole('button', { name: 'Approve and merge' }).click();
     await expect.poll(shownStatus, { timeout: 120_000 }).toBe('done');
@@ -263,6 +266,9 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await openFromNavigation('Settings');
     await page.getByTestId('kill-switch-state').waitFor();
     await screenshot(page, '12-settings');
+    // The policy's rules, read-only, in file order.
+    await page.getByTestId('policy-rules').locator('[data-rule-id="plan-gate-listed"]').waitFor();
+    expect(await page.getByTestId('policy-source').textContent()).toBe('built-in');
     // A setting changes from the page at once, and says where its value now comes from.
     const attempts = page.locator('[data-setting="maxAttempts"]');
     await page.getByLabel('Max Attempts').fill('4');

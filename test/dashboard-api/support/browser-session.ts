@@ -27,7 +27,8 @@ export async function anonymousCall(
   const response = await mender.app.request(route, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    // A string is sent as it is (a policy's YAML); anything else as JSON.
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
   let json: unknown;

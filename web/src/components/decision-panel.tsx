@@ -91,6 +91,12 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
           {askedForItMyself && level !== 'auto' ? ' You asked for this operation: under the two-person rule another person approves it.' : ''}
         </p>
       ) : null}
+      {waiting && operation.gateDecision ? (
+        <p className="small" data-testid="gate-rule">
+          Sent to a person by policy rule <code>{operation.gateDecision.rule}</code> ({operation.gateDecision.gate} gate, {operation.gateDecision.outcome}):{' '}
+          {operation.gateDecision.reason}
+        </p>
+      ) : null}
       <ErrorNotice error={error} title="Not done" />
       {done ? (
         <p className="notice notice-good" role="status">

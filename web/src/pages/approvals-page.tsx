@@ -37,6 +37,12 @@ export function ApprovalsPage() {
               <strong>{approval.gate}</strong> gate · {approval.type} in {approval.repo} · asked by {approval.requestedBy} · waiting{' '}
               <RelativeTime at={approval.waitingSince} bare /> · <StatusBadge status={approval.status} />
             </p>
+            {approval.rule ? (
+              <p className="small" data-testid="approval-rule">
+                Policy rule <code>{approval.rule}</code>
+                {approval.reason ? `: ${approval.reason}` : ''}
+              </p>
+            ) : null}
             {approval.reasons.length ? (
               <ul className="plain-list small">
                 {approval.reasons.map((reason) => (

@@ -8,6 +8,7 @@ import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
 import { KillSwitch } from '../components/kill-switch.tsx';
 import { SettingField, humanKey } from '../components/setting-field.tsx';
+import { PolicyRules } from '../components/policy-rules.tsx';
 
 const groups: { title: string; matches: (key: string) => boolean }[] = [
   { title: 'Autonomy and approvals', matches: (key) => /autonomy|twoPerson|planGate|approval/i.test(key) },
@@ -27,7 +28,7 @@ function groupSettings(editable: EditableSettingView[]): { title: string; settin
   return result.filter((group) => group.settings.length > 0);
 }
 
-/** Admin settings: the kill switch, autonomy, protected paths, limits and budgets, models per role. */
+/** Admin settings: the kill switch, autonomy, protected paths, limits and budgets, models per role, and the policy's rules (read-only). */
 export function SettingsPage() {
   const { data, error, loading, reload } = useLiveResource(
     () => api.get<SettingsView>('/api/settings'),
@@ -74,6 +75,7 @@ export function SettingsPage() {
             </section>
           ))
         : null}
+      <PolicyRules />
     </section>
   );
 }
