@@ -1,8 +1,8 @@
 import type { DeploymentRecord, Release } from './deployment.ts';
 
 // The seam for issue 16 (ship and watch): a deploy target such as `local` (Mender runs the app
-// behind its own proxy) or `command` (the team's own scripts). Only the interface exists yet:
-// nothing implements or calls it. How to add a target: docs/contributing/add-a-deploy-target.md.
+// behind its own proxy) or `command` (the team's own scripts, `command/command-deployer.ts`).
+// The pipeline does not call a target yet. How to add one: docs/contributing/add-a-deploy-target.md.
 // Deciding is not the target's job: the judge compares releases and the pipeline tells the
 // target to promote or roll back; a target only starts, reports, shifts and stops releases.
 
