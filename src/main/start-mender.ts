@@ -62,6 +62,8 @@ export interface RunningMender {
   store: Store;
   /** The HTTP app, for in-process requests in tests. */
   app: Hono<AppEnvironment>;
+  /** Decides again the change gates waiting for business hours that are due by the clock (the delayed jobs do it by themselves). */
+  recheckWaits(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -292,6 +294,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     adminToken,
     store,
     app,
+    recheckWaits: () => pipeline.recheckWaits(),
     stop: async () => {
       ready = false;
       await new Promise<void>((resolve) => {

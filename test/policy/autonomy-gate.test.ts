@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../src/store/database.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 
 const dayMs = 86_400_000;
@@ -21,7 +22,8 @@ async function endOperations(mender: MenderUnderTest, at: Date, statuses: string
 }
 
 async function periods(mender: MenderUnderTest) {
-  return (await mender.store.db.execute(sql`SELECT level, set_by, override, override_rule, override_reason, ended_at FROM autonomy_periods ORDER BY id`)).rows;
+  const result: unknown = await mender.store.db.execute(sql`SELECT level, set_by, override, override_rule, override_reason, ended_at FROM autonomy_periods ORDER BY id`);
+  return rowsOf<Record<string, unknown>>(result);
 }
 
 describe('the autonomy gate on PATCH /api/settings', () => {
