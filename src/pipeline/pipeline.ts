@@ -63,7 +63,9 @@ export class Pipeline {
         : this.runStep('execute', executeOperation, String(job.payload.operationId), signal),
     );
     this.queue.process('merging', 1, (job, signal) =>
-      job.name === 'recheck' ? this.recheck(String(job.payload.operationId)).then(() => undefined) : this.runStep('merge', mergeOperation, String(job.payload.operationId), signal),
+      job.name === 'recheck'
+        ? this.recheck(String(job.payload.operationId)).then(() => undefined)
+        : this.runStep('merge', mergeOperation, String(job.payload.operationId), signal),
     );
   }
 

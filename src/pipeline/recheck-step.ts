@@ -26,7 +26,9 @@ interface RecordedFacts {
 export async function recheckChangeGate(context: PipelineContext, operationId: string): Promise<RecheckResult> {
   const operation = await context.operations.get(operationId);
   if (operation.status !== 'awaiting_approval') return { outcome: 'not-waiting' };
-  const wait = [...(await context.operations.timeline(operationId))].reverse().find((event) => event.type === 'approval.requested' || event.type === 'approval.rechecked');
+  const wait = [...(await context.operations.timeline(operationId))]
+    .reverse()
+    .find((event) => event.type === 'approval.requested' || event.type === 'approval.rechecked');
   const recheckAt = typeof wait?.data.recheckAt === 'string' ? wait.data.recheckAt : undefined;
   if (!wait || !recheckAt) return { outcome: 'not-waiting' };
   if (context.policy.now().getTime() < Date.parse(recheckAt)) return { outcome: 'not-due', recheckAt };
@@ -37,7 +39,14 @@ export async function recheckChangeGate(context: PipelineContext, operationId: s
   if (!decision.pass) {
     await context.operations.event(operationId, 'policy', {
       type: 'approval.rechecked',
-      data: { gate: 'change', rule: decision.rule, decision: decision.reason, requiredLevel: decision.level, recheckAt: decision.recheckAt, policy: decision.policy },
+      data: {
+        gate: 'change',
+        rule: decision.rule,
+        decision: decision.reason,
+        requiredLevel: decision.level,
+        recheckAt: decision.recheckAt,
+        policy: decision.policy,
+      },
     });
     return { outcome: 'still-waiting', rule: decision.rule, recheckAt: decision.recheckAt };
   }
@@ -48,7 +57,15 @@ export async function recheckChangeGate(context: PipelineContext, operationId: s
       actor: 'policy',
       event: {
         type: 'change.auto_approved',
-        data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, rule: decision.rule, policy: decision.policy, headCommit: operation.headCommit, recheck: true },
+        data: {
+          risk: risk.level,
+          reasons: risk.reasons,
+          decision: decision.reason,
+          rule: decision.rule,
+          policy: decision.policy,
+          headCommit: operation.headCommit,
+          recheck: true,
+        },
       },
       job: { queue: 'merging', name: 'merge' },
       alsoInTransaction: (executor) => decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason),

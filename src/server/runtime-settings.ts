@@ -99,7 +99,8 @@ export class RuntimeSettings {
       .filter((change) => JSON.stringify(change.old ?? null) !== JSON.stringify(change.new ?? null));
     const autonomyChange = changes.find((change) => change.key === 'autonomyLevel');
     const autonomy = this.autonomy;
-    const period = autonomyChange && autonomy ? await autonomy.admit(Number(autonomyChange.old), Number(autonomyChange.new), actor, options.override) : undefined;
+    const period =
+      autonomyChange && autonomy ? await autonomy.admit(Number(autonomyChange.old), Number(autonomyChange.new), actor, options.override) : undefined;
     await this.overrides.save(changes, actor, period && autonomy && ((executor) => autonomy.periods.start(executor, period)));
     for (const change of changes) (this.settings as Record<string, unknown>)[change.key] = change.new;
     return changes;

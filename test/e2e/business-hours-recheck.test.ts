@@ -66,7 +66,10 @@ describe('a change that waits for business hours goes on when they start', () =>
     const done = await mender.waitForStatus(id, ['done', 'failed']);
     expect(done.status, done.failureReason).toBe('done');
     const approved = done.timeline.find((event: { type: string }) => event.type === 'change.auto_approved');
-    expect(approved).toMatchObject({ actor: 'policy', data: { rule: 'autonomy-2-auto-eligible', recheck: true, policy: { rule: 'autonomy-2-auto-eligible' } } });
+    expect(approved).toMatchObject({
+      actor: 'policy',
+      data: { rule: 'autonomy-2-auto-eligible', recheck: true, policy: { rule: 'autonomy-2-auto-eligible' } },
+    });
     expect(approved.data.policy.facts).toMatchObject({ business_hours: true, weekday: 'thu', hour: 9 });
     expect(done.approvals.at(-1)).toMatchObject({ gate: 'change', decision: 'approved', decidedBy: 'policy' });
     expect(target.git('rev-parse', 'main^')).toBe(before);

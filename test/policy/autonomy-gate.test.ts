@@ -22,7 +22,9 @@ async function endOperations(mender: MenderUnderTest, at: Date, statuses: string
 }
 
 async function periods(mender: MenderUnderTest) {
-  const result: unknown = await mender.store.db.execute(sql`SELECT level, set_by, override, override_rule, override_reason, ended_at FROM autonomy_periods ORDER BY id`);
+  const result: unknown = await mender.store.db.execute(
+    sql`SELECT level, set_by, override, override_rule, override_reason, ended_at FROM autonomy_periods ORDER BY id`,
+  );
   return rowsOf<Record<string, unknown>>(result);
 }
 
