@@ -179,6 +179,7 @@ export type OperationEvent =
   | { type: 'tool.called'; data: { tool: string; input: unknown; ok: boolean; errorCode?: string; durationMs: number } }
   | { type: 'step.paused'; data: { step: string } }
   | { type: 'approval.refused'; data: { gate: ApprovalGateName; level: string; reason: string } }
+  | { type: 'approval.rechecked'; data: { gate: ApprovalGateName; rule: string; decision: string; recheckAt?: string } & Record<string, unknown> }
   | { type: 'rollback_point.recorded'; data: { branch: string; commit: string } }
   | { type: 'merge.rebasing'; data: { reason: string } }
   | { type: 'merge.reverified'; data: { onto: string; head: string; passed: number } }
@@ -237,6 +238,7 @@ export const eventTypes = [
   'tool.called',
   'step.paused',
   'approval.refused',
+  'approval.rechecked',
   'rollback_point.recorded',
   'merge.rebasing',
   'merge.reverified',

@@ -43,6 +43,8 @@ import { SignInThrottle } from '../server/session-throttle.ts';
 import { announceSetupLink } from '../server/setup-link.ts';
 import { SettingOverrideStore } from '../store/setting-overrides.ts';
 import { RuntimeSettings } from '../server/runtime-settings.ts';
+import { AutonomyGate } from '../server/autonomy-gate.ts';
+import { AutonomyPeriods } from '../store/autonomy-periods.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { McpConfigError, readMcpConfig, type McpConfigFile } from '../mcp/mcp-config.ts';
 import { ExternalTools } from '../mcp/external-tools.ts';
@@ -60,6 +62,8 @@ export interface RunningMender {
   store: Store;
   /** The HTTP app, for in-process requests in tests. */
   app: Hono<AppEnvironment>;
+  /** Decides again the change gates waiting for business hours that are due by the clock (the delayed jobs do it by themselves). */
+  recheckWaits(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +74,10 @@ export interface StartOptions {
   /** Where Mender's own (redacting) logger writes its JSON lines (default: stderr). */
   logWrite?: (line: string) => void;
   listen?: boolean;
-  /** The time sessions and setup links are judged by (default: the wall clock); tests move it forward. */
+  /**
+   * The time sessions, setup links, policy gates (business hours, daily limits, rechecks) and
+   * autonomy periods are judged by (default: the wall clock); tests move it forward.
+   */
   clock?: () => Date;
 }
 
@@ -89,7 +96,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   // Read before anything opens: a bad .mcp.json stops the start with its reason.
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
   // So does a policy file with an error, naming its line: a policy is never half-applied.
-  const policy = new GatePolicy(readPolicy(settings.policyFile), settings.timeZone, options.clock ?? (() => new Date()));
+  const clock = options.clock ?? (() => new Date());
+  const policy = new GatePolicy(readPolicy(settings.policyFile), settings.timeZone, clock);
   // The data folder holds the database, token hashes and ingested events: Mender's user only.
   ensurePrivateFolder(settings.dataDir);
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
@@ -147,8 +155,10 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     log.warn('MENDER_SANDBOX=off: test and build commands run without isolation');
   }
   // Settings changed in the dashboard win over the environment and the file, from the first step on.
-  const runtimeSettings = new RuntimeSettings(settings, config.sources, new SettingOverrideStore(store.db, hub));
+  const autonomyGate = new AutonomyGate(policy, new AutonomyPeriods(store.db, clock));
+  const runtimeSettings = new RuntimeSettings(settings, config.sources, new SettingOverrideStore(store.db, hub), autonomyGate);
   await runtimeSettings.applyStored(log);
+  await autonomyGate.recordStartingLevel(settings.autonomyLevel, runtimeSettings.sourceOf('autonomyLevel'), log);
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
@@ -207,7 +217,6 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  const clock = options.clock ?? (() => new Date());
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });
@@ -286,6 +295,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     adminToken,
     store,
     app,
+    recheckWaits: () => pipeline.recheckWaits(),
     stop: async () => {
       ready = false;
       await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import type { ApprovalLevel } from '../domain/approval-level.ts';
 import type { RiskAssessment } from '../safety/risk-assessment.ts';
 import { changeFacts, operationFacts, type OperationFacts } from './gate-facts.ts';
 import type { PipelineContext } from './pipeline-context.ts';
+import type { JobRequest } from './operation-store.ts';
 import { policyRecord } from './policy-record.ts';
 
 export interface ChangeGateDecision {
@@ -37,4 +38,14 @@ export async function decideChangeGate(
     recheckAt: decision.recheckAt,
     policy: policyRecord('change', gate),
   };
+}
+
+/**
+ * The delayed job that decides a time-window wait again at `recheckAt` (the `merging` queue's
+ * `recheck`, see recheck-step.ts). The queue counts the delay in real time; the handler checks the
+ * policy's clock and waits again if it is early.
+ */
+export function recheckJob(context: PipelineContext, recheckAt: string | undefined): JobRequest | undefined {
+  if (!recheckAt) return undefined;
+  return { queue: 'merging', name: 'recheck', options: { delayMs: Math.max(0, Date.parse(recheckAt) - context.policy.now().getTime()) } };
 }

@@ -15,6 +15,8 @@ export interface OperationRecords {
   /** Operations not yet in a terminal status. */
   nonTerminal(): Promise<OperationRow[]>;
   approvalsOf(id: string): Promise<ApprovalRow[]>;
+  /** The operation's events in order (the recheck reads the wait it re-decides). */
+  timeline(id: string): Promise<{ type: string; data: Record<string, unknown> }[]>;
   transition(id: string, request: TransitionRequest): Promise<OperationRow>;
   patch(id: string, patch: OperationPatch): Promise<void>;
   event(id: string, actor: string, event: EventInput): Promise<void>;

@@ -8,6 +8,8 @@ import { executeOperation } from './execute-step.ts';
 import { mergeOperation } from './merge-step.ts';
 import { planOperation } from './plan-step.ts';
 import { rollbackOperation } from './rollback-step.ts';
+import { recheckChangeGate, type RecheckResult } from './recheck-step.ts';
+import { recheckJob } from './change-gate.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { OperationRow } from './operation-store.ts';
@@ -61,7 +63,38 @@ export class Pipeline {
         ? this.runStep('rollback', rollbackOperation, String(job.payload.operationId), signal)
         : this.runStep('execute', executeOperation, String(job.payload.operationId), signal),
     );
-    this.queue.process('merging', 1, (job, signal) => this.runStep('merge', mergeOperation, String(job.payload.operationId), signal));
+    this.queue.process('merging', 1, (job, signal) =>
+      job.name === 'recheck'
+        ? this.recheck(String(job.payload.operationId)).then(() => undefined)
+        : this.runStep('merge', mergeOperation, String(job.payload.operationId), signal),
+    );
+  }
+
+  /**
+   * Decides again every change gate that waits for business hours and is due by the policy's
+   * clock; the delayed `recheck` jobs do the same one by one. Returns the operations it moved on.
+   */
+  async recheckWaits(): Promise<string[]> {
+    const moved: string[] = [];
+    for (const operation of await this.context.operations.nonTerminal()) {
+      if (operation.status !== 'awaiting_approval') continue;
+      const result = await recheckChangeGate(this.context, operation.id);
+      if (result.outcome === 'approved') moved.push(operation.id);
+      // A not-due wait keeps its own job; a new wait gets one.
+      if (result.outcome === 'still-waiting') await this.scheduleRecheck(operation.id, result.recheckAt);
+    }
+    return moved;
+  }
+
+  private async recheck(operationId: string): Promise<RecheckResult> {
+    const result = await recheckChangeGate(this.context, operationId);
+    if (result.outcome === 'not-due' || result.outcome === 'still-waiting') await this.scheduleRecheck(operationId, result.recheckAt);
+    return result;
+  }
+
+  private async scheduleRecheck(operationId: string, recheckAt: string | undefined): Promise<void> {
+    const job = recheckJob(this.context, recheckAt);
+    if (job) await this.queue.add(job.queue, job.name, { operationId }, job.options);
   }
 
   async create(input: CreateOperationInput): Promise<OperationRow> {

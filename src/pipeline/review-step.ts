@@ -8,7 +8,7 @@ import { runAgentTurn } from './agent-turn.ts';
 import { decideApproval, requestApproval } from './approvals.ts';
 import { differsOnlyInWhitespace, diffStats, fileChanges, stagedDiff } from './change-files.ts';
 import { assessRisk, type RiskAssessment } from '../safety/risk-assessment.ts';
-import { decideChangeGate } from './change-gate.ts';
+import { decideChangeGate, recheckJob } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
@@ -124,7 +124,7 @@ export async function reviewAndPropose(
             ...stats,
           },
         },
-    job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
+    job: decision.pass ? { queue: 'merging', name: 'merge' } : recheckJob(context, decision.recheckAt),
     alsoInTransaction: async (executor, row) => {
       await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch!, baseCommit: row.baseCommit! });
       await requestApproval(executor, { id: approvalId, operationId, gate: 'change', requiredLevel: decision.level });

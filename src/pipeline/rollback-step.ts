@@ -1,7 +1,7 @@
 import { runGit } from '../workspace/git.ts';
 import { requestApproval, decideApproval } from './approvals.ts';
 import { assessRisk } from '../safety/risk-assessment.ts';
-import { decideChangeGate } from './change-gate.ts';
+import { decideChangeGate, recheckJob } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { diffStats, fileChanges, stagedDiff, stageAll } from './change-files.ts';
 import { OperationFailure } from './pipeline-errors.ts';
@@ -146,10 +146,11 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
               reasons: risk.reasons,
               decision: decision.reason,
               rule: decision.rule,
+              recheckAt: decision.recheckAt,
               policy: decision.policy,
             },
           },
-      job: decision.pass ? { queue: 'merging', name: 'merge' } : undefined,
+      job: decision.pass ? { queue: 'merging', name: 'merge' } : recheckJob(context, decision.recheckAt),
       alsoInTransaction: async (executor, row) => {
         await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch! });
         await requestApproval(executor, { id: `${operationId}-change-${headCommit.slice(0, 12)}`, operationId, gate: 'change', requiredLevel: decision.level });

@@ -65,7 +65,7 @@ export const factDefinitions = {
   days_at_level: { description: 'Whole days the team has run at the current autonomy level.', type: { kind: 'number' } },
   success_rate_at_level: {
     description:
-      'Share (0–1) of operations ended at the current level that succeeded (merged and not rolled back) among those that succeeded, failed, were rejected or rolled back; 0 when none ended.',
+      'Share (0–1) of operations ended at the current level that succeeded (`done` or `merged`) among those that succeeded, failed, were rolled back or were rejected after a change existed (cancelled ones, plans rejected before any change and rollback operations themselves do not count); 0 when none ended.',
     type: { kind: 'number' },
   },
   operations_at_level: { description: 'Operations that ended (and count for the success rate) at the current level.', type: { kind: 'number' } },

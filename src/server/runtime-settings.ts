@@ -4,6 +4,7 @@ import { settingsSchema, type Settings } from '../config/settings-schema.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SettingChange, SettingOverrideStore } from '../store/setting-overrides.ts';
 import { HttpError } from '../http/http-error.ts';
+import type { AutonomyGate } from './autonomy-gate.ts';
 
 export type SettingSource = 'default' | 'file' | 'env' | 'runtime';
 
@@ -30,6 +31,8 @@ export class RuntimeSettings {
     private readonly settings: Settings,
     private readonly sources: LoadedConfig['sources'],
     private readonly overrides: SettingOverrideStore,
+    /** Decides changes of `autonomyLevel` and records their periods; absent, the level changes like any setting. */
+    private readonly autonomy?: AutonomyGate,
   ) {}
 
   /** At start: stored overrides win over the environment and the file; a stored value that no longer validates is skipped, loudly. */
@@ -64,9 +67,10 @@ export class RuntimeSettings {
 
   /**
    * Validates every key first (unknown or fixed keys and bad values are named; nothing changes if
-   * one is wrong), stores and audits the ones that differ, then applies them.
+   * one is wrong), stores and audits the ones that differ, then applies them. A new
+   * `autonomyLevel` passes the `autonomy` gate first; `override` (a reason) goes past a deny.
    */
-  async change(patch: Record<string, unknown>, actor: string): Promise<SettingChange[]> {
+  async change(patch: Record<string, unknown>, actor: string, options: { override?: string } = {}): Promise<SettingChange[]> {
     const fields: Record<string, string[]> = {};
     const parsed: [EditableSettingKey, unknown][] = [];
     for (const [key, value] of Object.entries(patch)) {
@@ -93,12 +97,16 @@ export class RuntimeSettings {
     const changes = parsed
       .map(([key, value]) => ({ key, old: this.settings[key], new: value }))
       .filter((change) => JSON.stringify(change.old ?? null) !== JSON.stringify(change.new ?? null));
-    await this.overrides.save(changes, actor);
+    const autonomyChange = changes.find((change) => change.key === 'autonomyLevel');
+    const autonomy = this.autonomy;
+    const period =
+      autonomyChange && autonomy ? await autonomy.admit(Number(autonomyChange.old), Number(autonomyChange.new), actor, options.override) : undefined;
+    await this.overrides.save(changes, actor, period && autonomy && ((executor) => autonomy.periods.start(executor, period)));
     for (const change of changes) (this.settings as Record<string, unknown>)[change.key] = change.new;
     return changes;
   }
 
-  private sourceOf(key: EditableSettingKey): SettingSource {
+  sourceOf(key: EditableSettingKey): SettingSource {
     if (this.overrides.isOverridden(key)) return 'runtime';
     return this.sources?.[key] ?? 'default';
   }

@@ -418,3 +418,15 @@ export const signInAttempts = pgTable('sign_in_attempts', {
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
   lockouts: integer('lockouts').notNull().default(0),
 });
+
+/** The autonomy levels the team ran at, one row per period; see src/store/autonomy-periods.ts. */
+export const autonomyPeriods = pgTable('autonomy_periods', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  level: integer('level').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  setBy: text('set_by').notNull(),
+  override: boolean('override').notNull().default(false),
+  overrideRule: text('override_rule'),
+  overrideReason: text('override_reason'),
+});

@@ -3,6 +3,7 @@ import { appendAudit } from './audit-log.ts';
 import type { Database } from './database.ts';
 import type { EventHub, RecordedEvent } from './event-hub.ts';
 import { lockEventOrder } from './event-order-lock.ts';
+import type { Executor } from './database.ts';
 import { events, settingOverrides } from './schema.ts';
 
 export interface SettingChange {
@@ -39,8 +40,11 @@ export class SettingOverrideStore {
     return this.overridden.has(key);
   }
 
-  /** Stores the changes in one transaction with one audit entry per key and one `settings.changed` event. */
-  async save(changes: SettingChange[], actor: string): Promise<void> {
+  /**
+   * Stores the changes in one transaction with one audit entry per key and one `settings.changed`
+   * event; `alsoInTransaction` writes what belongs with them (an autonomy period).
+   */
+  async save(changes: SettingChange[], actor: string, alsoInTransaction?: (executor: Executor) => Promise<unknown>): Promise<void> {
     if (changes.length === 0) return;
     const published: RecordedEvent[] = [];
     const details = changes.map((change) => ({ key: change.key, old: toJson(change.old), new: toJson(change.new) }));
@@ -56,6 +60,7 @@ export class SettingOverrideStore {
           .onConflictDoUpdate({ target: settingOverrides.key, set: { value, updatedBy: actor, updatedAt: now } });
         await appendAudit(transaction, { actor, action: 'settings.changed', subject: `setting:${change.key}`, details: change });
       }
+      await alsoInTransaction?.(transaction);
       const data = { changes: details };
       const [row] = await transaction.insert(events).values({ operationId: null, type: 'settings.changed', actor, data }).returning();
       if (row) published.push({ sequence: row.sequence, operationId: null, type: row.type, actor, data, at: row.at.toISOString() });

@@ -98,7 +98,14 @@ describe('overview, approvals queue and live settings on real operations', () =>
   });
 
   it('applies settings changed in the dashboard to the next operation: autonomy, models, attempts', { timeout: 240_000 }, async () => {
-    const changed = await admin.call('PATCH', '/api/settings', { autonomyLevel: 3, reviewerModel: 'openai-compatible:second-model' });
+    // Straight from level 1 the autonomy gate refuses level 3; the admin overrides it, with a reason.
+    const refused = await admin.call('PATCH', '/api/settings', { autonomyLevel: 3 });
+    expect(refused.json.error.message).toContain('autonomy-3-from-level-2-only');
+    const changed = await admin.call('PATCH', '/api/settings', {
+      autonomyLevel: 3,
+      reviewerModel: 'openai-compatible:second-model',
+      override: 'a test team: every merge is read afterwards',
+    });
     expect(changed.status, changed.text).toBe(200);
     expect((await lead.call('GET', '/api/agent')).json.autonomyLevel).toBe(3);
     ids.merged = await start(lead, 'fix', 'total() ignores quantity, fix it');

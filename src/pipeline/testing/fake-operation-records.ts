@@ -121,6 +121,10 @@ export class FakeOperationRecords implements OperationRecords {
     this.rows.set(id, { ...current, ...(patch as Partial<OperationRow>) });
   }
 
+  async timeline(id: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+    return this.events.filter((event) => event.operationId === id);
+  }
+
   async event(id: string, actor: string, event: EventInput): Promise<void> {
     this.record(id, actor, event);
   }
