@@ -64,12 +64,13 @@ export function judgeCanary(observation: CanaryObservation, settings: JudgeSetti
   const difference = test.newRate - test.stableRate;
   // The absolute floor guards the low-traffic end, where the normal approximation is poor and
   // relative changes are large: 1 error against 0 is "infinitely worse" and means nothing.
-  const aboveFloor = difference >= rates.absoluteFloor && sample.newErrors >= rates.minNewErrors;
+  const aboveFloor =
+    difference >= rates.absoluteFloor && sample.newErrors >= rates.minNewErrors && test.newRate >= (1 + rates.relativeMargin) * test.stableRate;
   if (aboveFloor && test.likelihoodRatio >= 1 / rates.alpha) {
     return verdict(
       'rollback',
       'error_rate',
-      `5xx rate ${percent(test.newRate)} on the new release against ${percent(test.stableRate)} on stable (${sample.newErrors}/${sample.newRequests} vs ${sample.stableErrors}/${sample.stableRequests}), worse by more than ${percent(rates.relativeMargin)} relative at confidence ${percent(test.confidence)}`,
+      `5xx rate ${percent(test.newRate)} on the new release against ${percent(test.stableRate)} on stable (${sample.newErrors}/${sample.newRequests} vs ${sample.stableErrors}/${sample.stableRequests}), worse at confidence ${percent(test.confidence)}`,
     );
   }
   if (latency && latency.failingIntervals >= settings.latency.consecutiveIntervals) {
@@ -89,7 +90,7 @@ export function judgeCanary(observation: CanaryObservation, settings: JudgeSetti
       `only ${sample.newRequests} requests reached the new release (at least ${settings.minNewRequests} are needed to promote)`,
     );
   }
-  const margin = Math.max(rates.promoteMargin, rates.relativeMargin * test.stableRate);
+  const margin = Math.max(rates.absoluteFloor, rates.relativeMargin * test.stableRate);
   if (upperBound >= margin) {
     return verdict(
       'inconclusive',
