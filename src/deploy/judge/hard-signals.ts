@@ -33,6 +33,7 @@ export function newFingerprint(observation: CanaryObservation, settings: JudgeSe
     .sort((left, right) => right.users - left.users || right.events - left.events)[0];
 }
 
+/** The first hard signal of the new release. A stable release that exits is not the new one's fault: the pipeline handles it, not the judge. */
 export function findHardSignal(observation: CanaryObservation, settings: JudgeSettings): HardSignal | undefined {
   const exited = observation.intervals.find((interval) => interval.newRelease.exited)?.newRelease.exited;
   if (exited) {

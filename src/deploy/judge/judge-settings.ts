@@ -35,7 +35,7 @@ export interface JudgeSettings {
   latency: {
     /** Which percentile is compared. Default 0.95. */
     percentile: number;
-    /** New over stable at or above this ratio fails an interval. Default 1.5. */
+    /** New over stable at or above this ratio fails an interval. Default 1.5: at 2x a release exactly 2x slower is a coin flip per interval (the bench promoted 1 % of them); at 1.3x healthy canaries at 2 req/s began to fail. */
     ratio: number;
     /** Samples each side needs in an interval for it to be judged at all. Default 100. */
     minSamples: number;
