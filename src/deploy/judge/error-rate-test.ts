@@ -13,8 +13,8 @@
 //
 // The null hypothesis is "new is not worse": H0: p_new ≤ p_stable, one-sided. How much worse
 // matters is not put into the hypothesis (testing against p_new ≤ 1.2 · p_stable cut the
-// detection of a 1.5x regression in bench/canary.ts from 87 % to 51 %) but applied to the estimate by the judge: the
-// relative margin and the absolute floor.
+// detection of a 1.5x regression in bench/canary.ts from 87 % to 51 %) but applied to the
+// estimate by the judge: the relative margin and the absolute floor.
 
 export interface ErrorRateSample {
   newRequests: number;
