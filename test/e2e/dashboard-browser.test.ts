@@ -277,6 +277,18 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await expect.poll(() => attempts.textContent()).toContain('from runtime');
     const saved = (await pipeline.mender.call('GET', '/api/settings')).json.editable.find((setting: { key: string }) => setting.key === 'maxAttempts');
     expect(saved).toMatchObject({ value: 4, source: 'runtime' });
+    // Autonomy 3 straight from level 1: the policy refuses, naming its rule; an admin overrides with a reason.
+    const autonomy = page.locator('[data-setting="autonomyLevel"]');
+    await autonomy.getByRole('combobox').selectOption('3');
+    await autonomy.getByRole('button', { name: 'Save' }).click();
+    const override = page.getByTestId('autonomy-override');
+    await expect.poll(() => override.textContent()).toContain('autonomy-3-from-level-2-only');
+    await override.getByLabel(/why/).fill('browser test: the team ran level 2 elsewhere');
+    await override.getByRole('button', { name: 'Override: set level 3' }).click();
+    await page.getByText('Autonomy level 3 set by override').waitFor();
+    const overridden = (await pipeline.mender.call('GET', '/api/audit?action=autonomy.overridden')).json;
+    expect(JSON.stringify(overridden)).toContain('browser test: the team ran level 2 elsewhere');
+    expect((await pipeline.mender.call('PATCH', '/api/settings', { autonomyLevel: 1 })).status).toBe(200);
     await page.getByRole('button', { name: 'Pause Mender' }).click();
     const dialog = page.getByRole('dialog', { name: 'Pause Mender?' });
     await dialog.getByLabel(/Reason/).fill('browser test: kill switch');

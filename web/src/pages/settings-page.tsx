@@ -9,6 +9,7 @@ import { Loading } from '../components/loading.tsx';
 import { KillSwitch } from '../components/kill-switch.tsx';
 import { SettingField, humanKey } from '../components/setting-field.tsx';
 import { PolicyRules } from '../components/policy-rules.tsx';
+import { AutonomyOverride, type AutonomyRefusal } from '../components/autonomy-override.tsx';
 
 const groups: { title: string; matches: (key: string) => boolean }[] = [
   { title: 'Autonomy and approvals', matches: (key) => /autonomy|twoPerson|planGate|approval/i.test(key) },
@@ -36,11 +37,16 @@ export function SettingsPage() {
     (event) => event.type.startsWith('settings.'),
   );
   const [saved, setSaved] = useState<string | undefined>();
+  const [refusal, setRefusal] = useState<AutonomyRefusal | undefined>();
   const save = async (key: string, value: unknown) => {
     setSaved(undefined);
+    setRefusal(undefined);
     try {
       await api.patch('/api/settings', { [key]: value });
     } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'autonomy_refused' && typeof value === 'number') {
+        setRefusal({ level: value, why: caught.fields?.autonomyLevel?.join('; ') ?? caught.message });
+      }
       if (caught instanceof ApiError && caught.fields) throw new Error(Object.values(caught.fields).flat().join('; ') || caught.message);
       throw caught;
     }
@@ -64,6 +70,16 @@ export function SettingsPage() {
         <p className="notice notice-good" role="status">
           {saved}
         </p>
+      ) : null}
+      {refusal ? (
+        <AutonomyOverride
+          refusal={refusal}
+          onDone={(message) => {
+            setRefusal(undefined);
+            setSaved(message);
+            reload();
+          }}
+        />
       ) : null}
       {data
         ? groupSettings(data.editable).map((group) => (
