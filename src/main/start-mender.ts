@@ -248,6 +248,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     setupTokens,
     signInThrottle,
     runtimeSettings,
+    autonomyGate,
     policy,
     mcp: { checks, redactor, toolCallApprovals, worktrees },
     detection,

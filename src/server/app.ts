@@ -24,6 +24,8 @@ import type { SessionStore } from '../store/session-store.ts';
 import type { SetupTokenStore } from '../store/setup-token-store.ts';
 import type { SignInThrottle } from './session-throttle.ts';
 import { registerSettingsRoutes } from './settings-routes.ts';
+import { registerAutonomyRoutes } from './autonomy-routes.ts';
+import type { AutonomyGate } from './autonomy-gate.ts';
 import type { RuntimeSettings } from './runtime-settings.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDashboardAssets } from './dashboard-assets.ts';
@@ -61,6 +63,8 @@ export interface AppServices {
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;
   runtimeSettings: RuntimeSettings;
+  /** Decides autonomy level changes and keeps their periods. */
+  autonomyGate: AutonomyGate;
   /** The policy in force, shared with the pipeline: the policy routes show, explain and replace it. */
   policy: GatePolicy;
   /** The built dashboard (default web/dist). */
@@ -115,6 +119,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
   registerSettingsRoutes(app, services);
+  registerAutonomyRoutes(app, services);
   registerPolicyRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerIssueRoutes(app, services);

@@ -72,6 +72,15 @@ describe('the autonomy gate on PATCH /api/settings', () => {
     expect(early.status).toBe(409);
     expect(early.json.error.message).toContain('autonomy-3-needs-30-days');
     expect(early.json.error.message).toContain('29 days');
+    // The standing and what the policy says about the next level, for anyone who may approve.
+    const standing = await subject.call('GET', '/api/autonomy');
+    expect(standing.status).toBe(200);
+    expect(standing.json).toMatchObject({
+      level: 2,
+      standing: { days: 29, operations: 10, successRate: 0.9 },
+      next: { level: 3, outcome: 'deny', rule: 'autonomy-3-needs-30-days' },
+      periods: [{ level: 2, setBy: 'admin' }, { level: 1 }],
+    });
 
     now = new Date(start.getTime() + 30 * dayMs);
     const allowed = await subject.call('PATCH', '/api/settings', { autonomyLevel: 3 });
