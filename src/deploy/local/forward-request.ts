@@ -1,7 +1,6 @@
 // Forwards one client request to a release with undici and streams the answer back. Node's http
 // server parses the client side and undici the upstream side: no HTTP is parsed by hand here.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 
 /** Meaningful for one connection only (RFC 9110 §7.6.1), so never passed on; `expect` is answered by Node itself. */
@@ -52,37 +51,31 @@ export async function forwardRequest(request: IncomingMessage, response: ServerR
   // A body only when the client sent one: a stream body without a length would make undici send
   // a chunked GET.
   const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
-  const abort = new AbortController();
-  // The client went away before the answer ended: stop asking the release too.
-  response.once('close', () => {
-    if (!response.writableFinished) abort.abort();
-  });
+  let clientGone = false;
+  response.once('close', () => (clientGone = !response.writableFinished));
 
-  let answer: Dispatcher.ResponseData;
+  // undici's stream(): the answer is written straight into the client's response, with
+  // backpressure, and a client that goes away aborts the upstream request. Cheaper than request()
+  // plus a pipe, which matters at thousands of requests a second.
+  let status = 0;
   try {
-    answer = await upstream.request({
-      path: request.url ?? '/',
-      method: request.method as Dispatcher.HttpMethod,
-      headers,
-      body: hasBody ? request : null,
-      signal: abort.signal,
+    await upstream.stream({ path: request.url ?? '/', method: request.method as Dispatcher.HttpMethod, headers, body: hasBody ? request : null }, (answer) => {
+      status = answer.statusCode;
+      response.writeHead(answer.statusCode, endToEndHeaders(answer.headers as IncomingHttpHeaders));
+      return response;
     });
+    return { status, connectionError: false };
   } catch (error) {
     if (!hasBody) request.resume();
+    if (status !== 0) {
+      // Status already sent: the client sees a cut-off body, the release is charged unless the client left.
+      response.destroy();
+      return { status, connectionError: !clientGone };
+    }
     if (!response.headersSent && !response.destroyed) {
       response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
       response.end(`bad gateway: the release did not answer (${(error as Error).message})\n`);
     }
-    return { status: 502, connectionError: true };
-  }
-  if (!hasBody) request.resume();
-  response.writeHead(answer.statusCode, endToEndHeaders(answer.headers));
-  try {
-    await pipeline(answer.body, response);
-    return { status: answer.statusCode, connectionError: false };
-  } catch {
-    // Status already sent: the client sees a cut-off body, the release is charged a connection error.
-    response.destroy();
-    return { status: answer.statusCode, connectionError: !abort.signal.aborted };
+    return { status: 502, connectionError: !clientGone };
   }
 }
