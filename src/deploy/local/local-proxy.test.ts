@@ -207,6 +207,25 @@ describe('local proxy', () => {
     expect(results.at(-1)!.body).toBe('canary');
   });
 
+  it('starts a new proxy with the last weights when the old one died', async () => {
+    const { client } = await startProxy(split(10));
+    const proxyFolder = path.dirname(client.socketPath);
+    process.kill(client.pid, 'SIGKILL');
+    await until(() => {
+      try {
+        process.kill(client.pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const restarted = await LocalProxyClient.adoptOrStart({ folder: proxyFolder, publicPort: 0 });
+    started.push(restarted);
+    expect(restarted.adopted).toBe(false);
+    expect(restarted.pid).not.toBe(client.pid);
+    expect((await restarted.health()).upstreams).toEqual(split(10));
+  });
+
   it('refuses a bad control message with a clear error and changes nothing', async () => {
     const { client, pool } = await startProxy(split(0));
     await expect(client.setWeights({ ...split(0), canaryPercent: 150 })).rejects.toThrow(/canaryPercent/);

@@ -2,6 +2,7 @@
 // traffic it carries, outlive Mender: a restart of Mender re-adopts it through the state file.
 //   node proxy-main.js --folder <dir> --port <public port> [--host 127.0.0.1] [--upstreams <json>]
 import fs from 'node:fs';
+import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { startControlServer } from './control-server.ts';
 import { describeIssues, upstreamsSchema, type ProxyState } from './proxy-protocol.ts';
@@ -37,6 +38,16 @@ const startedAt = new Date().toISOString();
 const publicPort = await proxy.listen(requestedPort, host).catch((error: Error) => fail(`cannot listen on ${host}:${requestedPort}: ${error.message}`));
 const state = (): ProxyState => ({ pid: process.pid, publicPort, host, socketPath: paths.socketPath, startedAt, upstreams: proxy.upstreams ?? null });
 
+function socketAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
@@ -47,8 +58,9 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
-// A socket file left by a proxy that died: the client only starts a proxy after finding the old
-// one's pid gone, so the file is stale.
+// A socket file is normally left by a proxy that died. If something still answers on it, another
+// proxy for this folder started first: leave it be rather than take its socket away.
+if (await socketAnswers(paths.socketPath)) fail(`another proxy already answers on ${paths.socketPath}`);
 fs.rmSync(paths.socketPath, { force: true });
 const control = await startControlServer(paths.socketPath, {
   health: () => ({ ok: true, ...state() }),
