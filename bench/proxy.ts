@@ -10,9 +10,9 @@
  * (started by LocalProxyClient as Mender starts it), the load here: three processes sharing the
  * machine's cores, so on a small machine the proxy competes with the load generator for CPU.
  * Latency: open loop at a fixed rate, from just before the request to the end of the response,
- * direct to the app and through the proxy in the same run, over keep-alive undici pools; the
- * added latency is the difference of the percentiles. Throughput: a closed loop with
- * BENCH_CONCURRENCY requests in flight, direct then through the proxy. Rollback: traffic at the
+ * direct to the app and through the proxy in alternate seconds of the same run, over keep-alive
+ * undici pools; the added latency is the difference of the percentiles. Throughput: a closed loop
+ * with BENCH_CONCURRENCY requests in flight, also alternating. Rollback: traffic at the
  * fixed rate split 50/50, then setWeights(100 % stable); the time is from the call to the later of
  * its acknowledgement and the send time of the last request after the call that the canary answered.
  */
@@ -116,9 +116,15 @@ try {
   await fixedRate(direct, rate, 1000);
   await fixedRate(proxied, rate, 1000);
 
-  progress(`latency: ${rate} requests/s for ${seconds} s, direct then through the proxy`);
-  const directSamples = await fixedRate(direct, rate, seconds * 1000);
-  const proxiedSamples = await fixedRate(proxied, rate, seconds * 1000);
+  // Direct and proxied alternate second by second, so load from elsewhere on the machine falls
+  // on both alike rather than on whichever ran second.
+  progress(`latency: ${rate} requests/s for ${seconds} s each, direct and through the proxy in alternate seconds`);
+  const directSamples: Sample[] = [];
+  const proxiedSamples: Sample[] = [];
+  for (let second = 0; second < seconds; second++) {
+    directSamples.push(...(await fixedRate(direct, rate, 1000)));
+    proxiedSamples.push(...(await fixedRate(proxied, rate, 1000)));
+  }
   const latency = (samples: Sample[]) => ({
     p50: percentile(
       samples.map((sample) => sample.latencyMs),
@@ -132,9 +138,19 @@ try {
   const directLatency = latency(directSamples);
   const proxiedLatency = latency(proxiedSamples);
 
-  progress(`throughput: ${concurrency} in flight for ${seconds} s each`);
-  const directThroughput = await closedLoop(direct, seconds * 1000);
-  const proxiedThroughput = await closedLoop(proxied, seconds * 1000);
+  progress(`throughput: ${concurrency} in flight for ${seconds} s each, in alternate seconds`);
+  const directThroughput = { perSecond: 0, failed: 0 };
+  const proxiedThroughput = { perSecond: 0, failed: 0 };
+  for (let second = 0; second < seconds; second++) {
+    for (const [pool, total] of [
+      [direct, directThroughput],
+      [proxied, proxiedThroughput],
+    ] as const) {
+      const slice = await closedLoop(pool, 1000);
+      total.perSecond += slice.perSecond / seconds;
+      total.failed += slice.failed;
+    }
+  }
 
   progress(`rollback: ${rollbacks} times, 50 % canary at ${rate} requests/s, then 100 % stable`);
   const rollbackMs: number[] = [];

@@ -76,6 +76,8 @@ export class TrafficProxy {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
+      // A client that keeps its connection busy must not hold the proxy open for ever.
+      setTimeout(() => this.server.closeAllConnections(), 10_000).unref();
     });
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
