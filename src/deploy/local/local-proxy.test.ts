@@ -150,6 +150,20 @@ describe('local proxy', () => {
     expect(deadCounts).toMatchObject({ requests: 10, connectionErrors: 10, statuses: { '5xx': 10, '2xx': 0 } });
   });
 
+  it('charges an answer broken off mid-body to the release, and a client that leaves early to nobody', async () => {
+    const { client, pool } = await startProxy({ stable: { release: 'stable-commit', port: stable.port }, canaryPercent: 0 });
+    const before = await client.metrics();
+    const broken = await pool.request({ path: '/break', method: 'GET' });
+    await expect(broken.body.text()).rejects.toThrow();
+    const leaving = new AbortController();
+    const slow = await pool.request({ path: '/slow', method: 'GET', signal: leaving.signal });
+    expect(slow.statusCode).toBe(200);
+    leaving.abort();
+    let interval = subtractMetrics(await client.metrics(), before);
+    await until(async () => (interval = subtractMetrics(await client.metrics(), before))['stable-commit']?.requests === 2);
+    expect(interval['stable-commit']).toMatchObject({ requests: 2, connectionErrors: 1 });
+  });
+
   it('puts the very next request on stable after a rollback, with no request failing during the switch', async () => {
     const { client, pool } = await startProxy(split(50));
     const loop = trafficLoop(pool);

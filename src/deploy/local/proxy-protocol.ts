@@ -38,7 +38,7 @@ export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
 /** What one release has served since the proxy started. */
 export interface ReleaseCounts {
   requests: number;
-  /** By the status the client saw: a connection error's 502 counts here as 5xx too. */
+  /** By the status the client saw: a connection error's 502 counts here as 5xx too; a client that left before any status is in `requests` only. */
   statuses: Record<StatusClass, number>;
   /** Requests the release could not answer: connection refused or reset, before or during the response. */
   connectionErrors: number;

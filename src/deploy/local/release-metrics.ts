@@ -28,18 +28,13 @@ export class ReleaseMetrics {
     return counts;
   }
 
-  /** One finished request: the status the client saw, whether the release failed to answer, and its latency. */
-  record(release: string, status: number, connectionError: boolean, latencyMs: number): void {
+  /** One finished request: the status the client saw (none if it left first), whether the release failed, and its latency. */
+  record(release: string, status: number | undefined, connectionError: boolean, latencyMs: number): void {
     const counts = this.counts(release);
     counts.requests += 1;
-    counts.statuses[statusClass(status)] += 1;
+    if (status !== undefined) counts.statuses[statusClass(status)] += 1;
     if (connectionError) counts.connectionErrors += 1;
     recordLatency(counts.latency, latencyMs);
-  }
-
-  /** A failure after the status was sent: the request was already counted, only the error is added. */
-  recordStreamError(release: string): void {
-    this.counts(release).connectionErrors += 1;
   }
 
   snapshot(): Record<string, ReleaseCounts> {

@@ -1,6 +1,6 @@
 // Tiny HTTP servers for tests and the bench: each answers with its own name, `/status/<code>`
 // with that status, and echoes what it was sent on `/echo`, so a test can tell which release
-// served a request and what arrived.
+// served a request and what arrived; `/break` and `/slow` send half an answer.
 import http from 'node:http';
 
 export interface NamedUpstream {
@@ -19,6 +19,14 @@ export async function startNamedUpstream(name: string): Promise<NamedUpstream> {
         response.writeHead(200, { 'content-type': 'application/json', 'x-served-by': name });
         response.end(JSON.stringify({ name, headers: request.headers, body: Buffer.concat(chunks).toString() }));
       });
+      return;
+    }
+    if (request.url === '/break' || request.url === '/slow') {
+      // Half an answer, then either the connection breaks (/break) or nothing more comes (/slow).
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/plain', 'x-served-by': name });
+      response.write('partial ');
+      if (request.url === '/break') setTimeout(() => response.socket?.destroy(), 20);
       return;
     }
     request.resume();
