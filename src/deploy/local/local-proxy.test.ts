@@ -29,9 +29,14 @@ afterEach(async () => {
 afterAll(async () => {
   await stable.close();
   await canary.close();
+  for (const proxyFolder of folders) fs.rmSync(proxyFolder, { recursive: true, force: true });
 });
 
-const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mender-proxy-'));
+const folders: string[] = [];
+const folder = () => {
+  folders.push(fs.mkdtempSync(path.join(os.tmpdir(), 'mender-proxy-')));
+  return folders.at(-1)!;
+};
 const split = (canaryPercent: number): Upstreams => ({
   stable: { release: 'stable-commit', port: stable.port },
   canary: { release: 'canary-commit', port: canary.port },

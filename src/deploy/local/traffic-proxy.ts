@@ -42,10 +42,11 @@ export class TrafficProxy {
    * flight to a release that leaves finish on its pool, which closes once they are done.
    */
   setUpstreams(upstreams: Upstreams): void {
+    // No body timeout: an event stream may be quiet for minutes, and a client that tires of it can leave.
     const wanted = [upstreams.stable, ...(upstreams.canary ? [upstreams.canary] : [])];
     for (const upstream of wanted) {
       if (!this.pools.has(poolKey(upstream))) {
-        this.pools.set(poolKey(upstream), new Pool(`http://127.0.0.1:${upstream.port}`, { connections: 256, keepAliveTimeout: 30_000 }));
+        this.pools.set(poolKey(upstream), new Pool(`http://127.0.0.1:${upstream.port}`, { connections: 256, keepAliveTimeout: 30_000, bodyTimeout: 0 }));
       }
     }
     this.split.set(upstreams);
