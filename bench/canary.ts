@@ -16,7 +16,7 @@ import { judgeCanary } from '../src/deploy/judge/judge-canary.ts';
 import type { CanaryInterval, CanaryObservation, FingerprintCount, ReleaseInterval } from '../src/deploy/judge/canary-observation.ts';
 import type { CanaryVerdict } from '../src/deploy/judge/canary-verdict.ts';
 import { judgeSettings } from '../src/deploy/judge/judge-settings.ts';
-import { emptyHistogram, recordLatency } from '../src/deploy/judge/latency-histogram.ts';
+import { emptyHistogram, recordLatency } from '../src/deploy/latency-histogram.ts';
 import { median, table } from './support/figures.ts';
 
 const defaultBaseErrorRate = Number(process.env.BENCH_BASE_ERROR_RATE ?? 0.05);

@@ -2,7 +2,7 @@
 // checks saw and whether the process exited; and, so far in the canary, the error fingerprints
 // Mender's Sentry-compatible ingest saw from each release. Time is input (`endsAtMs`): the judge
 // reads no clock.
-import type { LatencyHistogram } from './latency-histogram.ts';
+import type { LatencyHistogram } from '../latency-histogram.ts';
 
 /** One release's traffic figures over a span of time. */
 export interface TrafficFigures {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanaryInterval, CanaryObservation, FingerprintCount, ReleaseInterval } from './canary-observation.ts';
 import { judgeCanary } from './judge-canary.ts';
 import { defaultJudgeSettings } from './judge-settings.ts';
-import { emptyHistogram, recordLatency } from './latency-histogram.ts';
+import { emptyHistogram, recordLatency } from '../latency-histogram.ts';
 
 const minute = 60_000;
 

@@ -6,7 +6,7 @@
 // second-slowest, noise.
 import type { CanaryObservation, TrafficFigures } from './canary-observation.ts';
 import type { CanaryVerdict } from './canary-verdict.ts';
-import { histogramCount, percentile } from './latency-histogram.ts';
+import { histogramCount, percentile } from '../latency-histogram.ts';
 import type { JudgeSettings } from './judge-settings.ts';
 
 export type LatencyComparison = NonNullable<CanaryVerdict['latency']>;

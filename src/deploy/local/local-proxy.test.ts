@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { histogramCount } from './latency-histogram.ts';
+import { histogramCount } from '../latency-histogram.ts';
 import { LocalProxyClient, ProxyControlError } from './local-proxy-client.ts';
 import type { Upstreams } from './proxy-protocol.ts';
 import { subtractMetrics } from './release-metrics.ts';

@@ -2,7 +2,7 @@
 // changes) and what the proxy answers. HTTP with small JSON bodies over a Unix socket in the data
 // folder; the socket's folder is 0700 and the socket 0600, so only Mender's user can steer traffic.
 import { z } from 'zod';
-import type { LatencyHistogram } from './latency-histogram.ts';
+import type { LatencyHistogram } from '../latency-histogram.ts';
 
 const upstreamSchema = z.strictObject({
   /** The release's label in metrics: its commit. */

@@ -1,14 +1,14 @@
 // Per-release counters kept by the proxy. Cumulative only: an interval is the difference of two
 // readings (see subtractMetrics), so any number of readers can take intervals without resetting
 // one another's figures.
-import { createLatencyHistogram, recordLatency, subtractHistograms } from './latency-histogram.ts';
+import { emptyHistogram, recordLatency, subtractHistograms } from '../latency-histogram.ts';
 import type { ProxyMetrics, ReleaseCounts, StatusClass } from './proxy-protocol.ts';
 
 const emptyCounts = (): ReleaseCounts => ({
   requests: 0,
   statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
   connectionErrors: 0,
-  latency: createLatencyHistogram(),
+  latency: emptyHistogram(),
 });
 
 export function statusClass(status: number): StatusClass {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyHistogram, histogramCount, latencyBucketBoundsMs, mergeHistograms, percentile, recordLatency } from './latency-histogram.ts';
+import { emptyHistogram, histogramCount, latencyBucketBoundsMs, mergeHistograms, percentile, recordLatency, subtractHistograms } from './latency-histogram.ts';
 
 const histogramOf = (values: number[]) => {
   const histogram = emptyHistogram();
@@ -43,5 +43,15 @@ describe('latency histogram', () => {
     expect(histogramCount(merged)).toBe(3);
     expect(JSON.parse(JSON.stringify(merged))).toEqual(merged);
     expect(percentile(merged, 1)).toBeGreaterThan(400);
+  });
+
+  it('subtracts two cumulative readings into the interval between them', () => {
+    const earlier = histogramOf([3]);
+    const later = structuredClone(earlier);
+    recordLatency(later, 300);
+    const interval = subtractHistograms(later, earlier);
+    expect(histogramCount(interval)).toBe(1);
+    expect(percentile(interval, 0.5)).toBeGreaterThan(256);
+    expect(percentile(interval, 0.5)).toBeLessThanOrEqual(305);
   });
 });

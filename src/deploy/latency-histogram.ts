@@ -32,6 +32,11 @@ export function histogramCount(histogram: LatencyHistogram): number {
   return histogram.counts.reduce((sum, count) => sum + count, 0);
 }
 
+/** `later − earlier`, bucket by bucket: what was recorded between two cumulative readings (the proxy's metrics). */
+export function subtractHistograms(later: LatencyHistogram, earlier: LatencyHistogram): LatencyHistogram {
+  return { counts: later.counts.map((count, index) => count - (earlier.counts[index] ?? 0)) };
+}
+
 export function mergeHistograms(histograms: readonly LatencyHistogram[]): LatencyHistogram {
   const merged = emptyHistogram();
   for (const histogram of histograms) histogram.counts.forEach((count, index) => (merged.counts[index] = (merged.counts[index] ?? 0) + count));
