@@ -43,8 +43,8 @@ describe('the local target under traffic', () => {
     startedAt: new Date(),
   });
 
-  async function releaseAnswering(port: number): Promise<string> {
-    const answer = await fetch(`http://127.0.0.1:${port}/`);
+  async function releaseAnswering(port: number, route = '/'): Promise<string> {
+    const answer = await fetch(`http://127.0.0.1:${port}${route}`);
     if (answer.status !== 200) throw new Error(`the app answered ${answer.status}`);
     return ((await answer.json()) as { release: string }).release;
   }
@@ -62,19 +62,23 @@ describe('the local target under traffic', () => {
     for (let request = 0; request < 40; request++) seen.push(await releaseAnswering(port));
     expect(seen.filter((release) => release === commits.second)).toHaveLength(20);
 
-    // Requests keep flowing while the rollback happens: none of them may fail.
+    // Slow requests keep flowing, four at a time, while the rollback happens: none of them may
+    // fail, not even those the new release was still answering when it was told to stop.
     let flowing = true;
-    const during: Promise<string[]> = (async () => {
+    const loop = async () => {
       const answers: string[] = [];
-      while (flowing) answers.push(await releaseAnswering(port));
+      while (flowing) answers.push(await releaseAnswering(port, '/slow'));
       return answers;
-    })();
+    };
+    const during = Promise.all([loop(), loop(), loop(), loop()]).then((loops) => loops.flat());
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await deployer.rollBack(canary, 'the judge saw 30 % errors')).toEqual({ ok: true, value: undefined });
     const after: string[] = [];
     for (let request = 0; request < 20; request++) after.push(await releaseAnswering(port));
     flowing = false;
-    expect((await during).length).toBeGreaterThan(0);
+    const answered = await during;
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered).toContain(commits.second);
     expect(new Set(after)).toEqual(new Set([commits.first]));
     expect(await deployer.current('repo-app', 'staging')).toMatchObject({ commit: commits.first });
     expect(await deployer.health(canary.release)).toMatchObject({ healthy: false });

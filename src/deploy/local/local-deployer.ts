@@ -84,7 +84,7 @@ export class LocalDeployer implements Deployer {
     const weighed = await this.weigh(proxy, { stable: candidate, canaryPercent: 0 });
     if (!weighed.ok || stable.release === candidate.release) return weighed;
     // Only once no new request can reach it does the previous release stop (its requests in flight finish).
-    await this.stopRelease({ ...deployment.release, commit: stable.release });
+    await this.stopRelease({ ...deployment.release, commit: stable.release }, proxy);
     return weighed;
   }
 
@@ -97,7 +97,7 @@ export class LocalDeployer implements Deployer {
     }
     const weighed = await this.weigh(proxy.value, { stable: upstreams.stable, canaryPercent: 0 });
     if (!weighed.ok) return weighed;
-    await this.stopRelease(deployment.release);
+    await this.stopRelease(deployment.release, proxy.value);
     return weighed;
   }
 
@@ -141,10 +141,12 @@ export class LocalDeployer implements Deployer {
     return { ok: true, value: { proxy: proxy.value, stable: upstreams?.stable ?? candidate, candidate } };
   }
 
-  private async stopRelease(release: Release): Promise<void> {
+  /** Stops a release no new request reaches, once the requests it is still answering are done. */
+  private async stopRelease(release: Release, proxy?: LocalProxyClient): Promise<void> {
     const running = this.running.get(keyOf(release));
     if (!running) return;
     this.running.delete(keyOf(release));
+    if (proxy) await drain(proxy, release.commit);
     await this.releases.stop(running, this.options.repoPath);
   }
 
@@ -179,6 +181,18 @@ export class LocalDeployer implements Deployer {
       this.proxies.delete(environment);
       return failure(`the ${environment} proxy is not available: ${(error as Error).message}`);
     }
+  }
+}
+
+const drainLimitMs = 30_000;
+
+/** Waits until the proxy has no request in flight to `release` (a long request gets up to 30 s). */
+async function drain(proxy: LocalProxyClient, release: string): Promise<void> {
+  const deadline = Date.now() + drainLimitMs;
+  while (Date.now() < deadline) {
+    const counts = (await proxy.metrics()).releases[release];
+    if (!counts || counts.inFlight <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -42,6 +42,8 @@ export interface ReleaseCounts {
   statuses: Record<StatusClass, number>;
   /** Requests the release could not answer: connection refused or reset, before or during the response. */
   connectionErrors: number;
+  /** Requests sent to the release and not finished yet: a release is stopped only once this is 0. */
+  inFlight: number;
   /** From the request reaching the proxy to the last byte of the response leaving it. */
   latency: LatencyHistogram;
 }

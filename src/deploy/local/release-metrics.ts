@@ -8,6 +8,7 @@ const emptyCounts = (): ReleaseCounts => ({
   requests: 0,
   statuses: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
   connectionErrors: 0,
+  inFlight: 0,
   latency: emptyHistogram(),
 });
 
@@ -28,9 +29,15 @@ export class ReleaseMetrics {
     return counts;
   }
 
+  /** A request on its way to the release: counted in flight until `record`. */
+  started(release: string): void {
+    this.counts(release).inFlight += 1;
+  }
+
   /** One finished request: the status the client saw (none if it left first), whether the release failed, and its latency. */
   record(release: string, status: number | undefined, connectionError: boolean, latencyMs: number): void {
     const counts = this.counts(release);
+    counts.inFlight -= 1;
     counts.requests += 1;
     if (status !== undefined) counts.statuses[statusClass(status)] += 1;
     if (connectionError) counts.connectionErrors += 1;
@@ -60,6 +67,8 @@ export function subtractMetrics(later: ProxyMetrics, earlier: ProxyMetrics): Rec
         '5xx': now.statuses['5xx'] - before.statuses['5xx'],
       },
       connectionErrors: now.connectionErrors - before.connectionErrors,
+      // A level, not a count: the later reading's.
+      inFlight: now.inFlight,
       latency: subtractHistograms(now.latency, before.latency),
     };
   }

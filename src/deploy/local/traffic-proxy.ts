@@ -68,6 +68,7 @@ export class TrafficProxy {
       response.end('no release is serving this environment yet\n');
       return;
     }
+    this.metrics.started(upstream.release);
     const outcome = await forwardRequest(request, response, pool);
     this.metrics.record(upstream.release, outcome.status, outcome.connectionError, performance.now() - startedAt);
   }

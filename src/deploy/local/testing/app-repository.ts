@@ -10,7 +10,10 @@ http
   .createServer((request, response) => {
     if (request.url === '/health') return response.end('ok');
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ release, environment: process.env.SENTRY_ENVIRONMENT, nodeEnv: process.env.NODE_ENV }));
+    const answer = () => response.end(JSON.stringify({ release, environment: process.env.SENTRY_ENVIRONMENT, nodeEnv: process.env.NODE_ENV }));
+    // /slow keeps requests in flight, as a real app's do, while traffic moves.
+    if (request.url === '/slow') setTimeout(answer, 30);
+    else answer();
   })
   .listen(Number(process.env.PORT), process.env.HOST, () => console.log('listening on', process.env.PORT));
 `;
