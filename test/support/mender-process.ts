@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/deploy/local/free-port.ts';
+
+export { freePort };
 
 const menderScript = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
-
-/** A loopback port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once `${url}/health` answers 200; fails at once, with the output, if `child` exits first. */
 export async function waitForHealth(url: string, child: ChildProcess, output: () => string, tries = 600): Promise<void> {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { DeployResult, ReleaseHealth } from '../deployer.ts';
 import type { Release } from '../deployment.ts';
@@ -8,6 +7,7 @@ import { buildCommandEnvironment } from '../../workspace/command-runner.ts';
 import { WorktreeManager } from '../../workspace/worktree-manager.ts';
 import { ensurePrivateFolder, privateFileMode } from '../../store/private-files.ts';
 import { isAlive, isSameProcess, processStartTime, stopProcessGroup } from './process-identity.ts';
+import { freePort } from './free-port.ts';
 
 export interface ReleaseSpec {
   release: Release;
@@ -172,16 +172,4 @@ function releaseName(release: Release): string {
 
 function failure(message: string, outputTail?: string): DeployResult<RunningRelease> {
   return { ok: false, error: { code: 'start_failed', message, ...(outputTail && { outputTail }) } };
-}
-
-/** A port the kernel just gave out on loopback; the release binds it a moment later. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
