@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/store/database.ts';
 import { adminToken, startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
-
-const runFile = promisify(execFile);
-const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
+import { runMenderCli } from '../support/mender-cli.ts';
 
 interface ChainRow {
   sequence: number;
@@ -22,17 +18,7 @@ describe('audit log: hash chain, verification and export', () => {
   let cliEnv: NodeJS.ProcessEnv;
   let written: ChainRow[];
 
-  /** Runs the real `mender` command; a non-zero exit is returned, not thrown. */
-  const cli = async (...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
-    try {
-      const { stdout, stderr } = await runFile(process.execPath, [menderBin, ...args], { env: cliEnv, encoding: 'utf8' });
-      return { exitCode: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      if (typeof failed.code !== 'number') throw error;
-      return { exitCode: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  };
+  const cli = (...args: string[]) => runMenderCli(cliEnv, ...args);
 
   const chainRows = async (): Promise<ChainRow[]> =>
     rowsOf<ChainRow>(await mender.store.db.execute(sql`SELECT sequence::int AS sequence, hash FROM audit_log ORDER BY sequence`));

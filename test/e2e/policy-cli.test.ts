@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInPolicyFile } from '../../src/policy/load-policy.ts';
 import { roleScript, startScriptedModelServer, type ScriptedModelServer } from '../fakes/scripted-model-server.ts';
 import { adminToken, startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { plannerReplies } from '../support/scripted-roles.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { runMenderCli } from '../support/mender-cli.ts';
 
-const runFile = promisify(execFile);
-const menderBin = path.resolve(import.meta.dirname, '../../bin/mender.mjs');
 const builtInText = fs.readFileSync(builtInPolicyFile, 'utf8');
 
 describe('mender policy show | check | explain', () => {
@@ -23,17 +20,7 @@ describe('mender policy show | check | explain', () => {
   let cliEnv: NodeJS.ProcessEnv;
   let waiting: string;
 
-  /** Runs the real `mender` command; a non-zero exit is returned, not thrown. */
-  const cli = async (...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
-    try {
-      const { stdout, stderr } = await runFile(process.execPath, [menderBin, ...args], { env: cliEnv, encoding: 'utf8' });
-      return { exitCode: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      if (typeof failed.code !== 'number') throw error;
-      return { exitCode: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  };
+  const cli = (...args: string[]) => runMenderCli(cliEnv, ...args);
 
   beforeAll(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-policy-cli-'));
