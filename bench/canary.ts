@@ -143,22 +143,29 @@ for (const rate of [0.2, 2, 50]) {
 
 for (const fault of ['error rate x1.5', 'new fingerprint', 'health failing', 'p95 x2'] as const) {
   const verdicts = Array.from({ length: 100 }, (_, run) => runCanary(seed * 7_000_003 + run + fault.length * 104_729, 5, fault));
+  const { row, detected, medianMinutes, promoted } = faultRow(`${fault}, 5 req/s`, verdicts, true);
+  rows.push(row);
+  summary.push({ run: fault, rate: 5, detected: detected.length, medianMinutes, promoted });
+}
+
+/** A fault run's table row: how many runs rolled back, how soon (median), which rules fired, and how many were promoted. */
+function faultRow(label: string, verdicts: CanaryVerdict[], withRules: boolean) {
   const detected = verdicts.filter((verdict) => verdict.decision === 'rollback');
   const medianMinutes = median(detected.map((verdict) => verdict.elapsedMs / 60_000));
-  const rules = [...new Set(detected.map((verdict) => verdict.rule))].join(', ') || '-';
   const promoted = verdicts.filter((verdict) => verdict.decision === 'promote').length;
-  rows.push([
-    `${fault}, 5 req/s`,
-    '100',
+  const rules = withRules ? [...new Set(detected.map((verdict) => verdict.rule))].join(', ') || '-' : '';
+  const row = [
+    label,
+    String(verdicts.length),
     '',
     '',
-    share(promoted, 100),
+    share(promoted, verdicts.length),
     '',
-    share(detected.length, 100),
+    share(detected.length, verdicts.length),
     Number.isFinite(medianMinutes) ? `${medianMinutes.toFixed(1)} min` : 'n/a',
     rules,
-  ]);
-  summary.push({ run: fault, rate: 5, detected: detected.length, medianMinutes, promoted });
+  ];
+  return { row, detected, medianMinutes, promoted };
 }
 
 // How the error-rate figure depends on the stated base rate and on watching longer (what the
@@ -172,20 +179,8 @@ for (const variant of variants) {
   const verdicts = Array.from({ length: 100 }, (_, run) =>
     runCanary(seed * 7_000_003 + run + 15 * 104_729, 5, 'error rate x1.5', variant.baseErrorRate, variant.judge),
   );
-  const detected = verdicts.filter((verdict) => verdict.decision === 'rollback');
-  const medianMinutes = median(detected.map((verdict) => verdict.elapsedMs / 60_000));
-  const promoted = verdicts.filter((verdict) => verdict.decision === 'promote').length;
-  rows.push([
-    `  x1.5, ${variant.label}`,
-    '100',
-    '',
-    '',
-    share(promoted, 100),
-    '',
-    share(detected.length, 100),
-    Number.isFinite(medianMinutes) ? `${medianMinutes.toFixed(1)} min` : 'n/a',
-    '',
-  ]);
+  const { row, detected, medianMinutes, promoted } = faultRow(`  x1.5, ${variant.label}`, verdicts, false);
+  rows.push(row);
   summary.push({ run: `error rate x1.5, ${variant.label}`, rate: 5, detected: detected.length, medianMinutes, promoted });
 }
 
