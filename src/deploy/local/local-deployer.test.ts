@@ -4,13 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../deployment.ts';
 import { commitThreeReleases } from '../testing/three-commit-repository.ts';
-import { LocalDeployer } from './local-deployer.ts';
+import { LocalDeployer, type LocalTargetOptions } from './local-deployer.ts';
 import { isAlive } from './process-identity.ts';
 import { appServer } from './testing/app-repository.ts';
 
 describe('the local target under traffic', () => {
   let root: string;
   let deployer: LocalDeployer;
+  let options: LocalTargetOptions;
   let commits: { first: string; second: string };
 
   beforeAll(() => {
@@ -18,14 +19,15 @@ describe('the local target under traffic', () => {
     const checkout = path.join(root, 'app');
     fs.mkdirSync(checkout);
     commits = commitThreeReleases(checkout, { 'server.cjs': appServer }, { BROKEN: 'x' });
-    deployer = new LocalDeployer({
+    options = {
       root: path.join(root, 'deploy'),
       repoPath: checkout,
       startCommand: 'node server.cjs',
       healthPath: '/health',
       startTimeoutMs: 15_000,
       environments: { staging: { publicPort: 0 } },
-    });
+    };
+    deployer = new LocalDeployer(options);
   });
 
   afterAll(async () => {
@@ -111,8 +113,17 @@ describe('the local target under traffic', () => {
     const stateFile = path.join(root, 'deploy', 'releases', 'state');
     const pids = fs.readdirSync(stateFile).map((file) => (JSON.parse(fs.readFileSync(path.join(stateFile, file), 'utf8')) as { pid: number }).pid);
     expect(pids).toHaveLength(1);
+    const proxyState = path.join(root, 'deploy', 'proxy-staging', 'state.json');
+    const proxyPid = () => (fs.existsSync(proxyState) ? (JSON.parse(fs.readFileSync(proxyState, 'utf8')) as { pid: number }).pid : undefined);
+    const proxy = proxyPid()!;
+    expect(isAlive(proxy)).toBe(true);
     await deployer.stopEnvironment('staging');
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect([...pids, proxy].filter(isAlive)).toEqual([]);
     expect(fs.readdirSync(stateFile)).toEqual([]);
+    // Stopping it again, from a new instance, starts no proxy just to stop it: every start logs a line.
+    const starts = () => fs.readFileSync(path.join(root, 'deploy', 'proxy-staging', 'proxy.log'), 'utf8').split('proxy listening on').length - 1;
+    expect(starts()).toBe(1);
+    await new LocalDeployer(options).stopEnvironment('staging');
+    expect(starts()).toBe(1);
   });
 });

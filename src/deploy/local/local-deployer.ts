@@ -115,11 +115,16 @@ export class LocalDeployer implements Deployer {
     return proxy.value.publicPort;
   }
 
-  /** Takes an environment down: its proxy and every release of it stop. */
+  /** Takes an environment down: its proxy (if one runs) and every release of it stop. */
   async stopEnvironment(environment: string): Promise<void> {
-    const proxy = await this.proxyOrFailure(environment);
-    if (proxy.ok) await proxy.value.stop();
+    // A proxy that is not running is not started just to be stopped.
+    const settings = this.options.environments[environment];
+    const known = this.proxies.get(environment);
     this.proxies.delete(environment);
+    const proxy = known
+      ? await known.catch(() => undefined)
+      : settings && (await LocalProxyClient.adopt({ folder: this.proxyFolder(environment), publicPort: settings.publicPort, host: settings.host }));
+    await proxy?.stop();
     for (const running of [...this.running.values()]) if (running.release.environment === environment) await this.stopRelease(running.release);
   }
 
@@ -142,6 +147,10 @@ export class LocalDeployer implements Deployer {
   }
 
   /** Stops a release no new request reaches, once the requests it is still answering are done. */
+  private proxyFolder(environment: string): string {
+    return path.join(this.options.root, `proxy-${environment}`);
+  }
+
   private async stopRelease(release: Release, proxy?: LocalProxyClient): Promise<void> {
     const running = this.running.get(keyOf(release));
     if (!running) return;
@@ -169,7 +178,7 @@ export class LocalDeployer implements Deployer {
     let proxy = this.proxies.get(environment);
     if (!proxy) {
       proxy = LocalProxyClient.adoptOrStart({
-        folder: path.join(this.options.root, `proxy-${environment}`),
+        folder: this.proxyFolder(environment),
         publicPort: settings.publicPort,
         host: settings.host,
       });

@@ -67,6 +67,14 @@ export class LocalProxyClient {
 
   /** Re-adopts the environment's running proxy, or starts one detached; never starts a second. */
   static async adoptOrStart(options: LocalProxyOptions): Promise<LocalProxyClient> {
+    const adopted = await LocalProxyClient.adopt(options);
+    if (adopted) return adopted;
+    const paths = proxyPaths(options.folder);
+    return LocalProxyClient.start(paths, options, options.upstreams ?? readProxyState(paths)?.upstreams ?? undefined);
+  }
+
+  /** The environment's running proxy, or undefined when none runs (nothing is started). */
+  static async adopt(options: LocalProxyOptions): Promise<LocalProxyClient | undefined> {
     const paths = proxyPaths(options.folder);
     fs.mkdirSync(paths.folder, { recursive: true, mode: 0o700 });
     fs.chmodSync(paths.folder, 0o700);
@@ -89,7 +97,7 @@ export class LocalProxyClient {
       }
       return new LocalProxyClient(paths, control, health.pid, health.publicPort, true);
     }
-    return LocalProxyClient.start(paths, options, options.upstreams ?? previous?.upstreams ?? undefined);
+    return undefined;
   }
 
   private static async start(paths: ProxyPaths, options: LocalProxyOptions, upstreams: Upstreams | undefined): Promise<LocalProxyClient> {
