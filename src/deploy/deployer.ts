@@ -1,8 +1,9 @@
 import type { DeploymentRecord, Release } from './deployment.ts';
+import type { LatencyHistogram } from './latency-histogram.ts';
 
 // The seam for issue 16 (ship and watch): a deploy target such as `local` (Mender runs the app
 // behind its own proxy) or `command` (the team's own scripts, `command/command-deployer.ts`).
-// The pipeline does not call a target yet. How to add one: docs/contributing/add-a-deploy-target.md.
+// The pipeline's deploy runner (`pipeline/ship/`) calls it. How to add one: docs/contributing/add-a-deploy-target.md.
 // Deciding is not the target's job: the judge compares releases and the pipeline tells the
 // target to promote or roll back; a target only starts, reports, shifts and stops releases.
 
@@ -16,7 +17,25 @@ export interface ReleaseHealth {
   healthy: boolean;
   /** What the health check saw: status code, the error, the process's last output. */
   detail?: string;
+  /** The release's process is gone (crashed or killed): a hard signal, not a slow answer. */
+  exited?: boolean;
   checkedAt: Date;
+}
+
+/** One release's counters as the target keeps them, cumulative since `source` began counting. */
+export interface ReleaseTraffic {
+  requests: number;
+  serverErrors: number;
+  latency: LatencyHistogram;
+}
+
+/**
+ * A reading of a target's traffic counters. Two readings with the same `source` (the proxy
+ * process) subtract to an interval; a new source means the counters began again.
+ */
+export interface TrafficReading {
+  source: string;
+  releases: Record<string, ReleaseTraffic>;
 }
 
 export interface Deployer {
@@ -42,4 +61,8 @@ export interface Deployer {
   rollBack(deployment: DeploymentRecord, reason: string): Promise<DeployResult>;
   /** The release serving an environment now, as the target sees it (after a restart of Mender, for re-adoption). */
   current(repoId: string, environment: string): Promise<Release | undefined>;
+  /** The environment's traffic per release, where the target counts it (the local proxy); absent: it counts nothing. */
+  traffic?(environment: string): Promise<TrafficReading | undefined>;
+  /** Where a running release answers directly (for smoke commands); absent when the target does not know. */
+  releaseUrl?(release: Release): string | undefined;
 }

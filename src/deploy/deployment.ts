@@ -1,9 +1,6 @@
-// What Mender records about one deployment: which commit went where, through which target, and
-// how it ended. Issue 16 stores these rows and shows them (GET /api/deployments); nothing
-// writes one yet.
-
-/** Where a deployment stands. `inconclusive`: the judge had too little data to promote. */
-export type DeploymentStatus = 'starting' | 'smoke' | 'canary' | 'monitoring' | 'promoted' | 'inconclusive' | 'rolled_back' | 'failed';
+// What a deploy target is told about one deployment: which commit goes where and what it replaces.
+// The rows behind it (status, verdicts, intervals) are the pipeline's (`pipeline/ship/`).
+import type { DeploymentStatus } from '../domain/deployment-vocabulary.ts';
 
 /** One commit of one repository running (or meant to run) in one environment. */
 export interface Release {

@@ -82,11 +82,13 @@ const stepTransitions: Record<OperationStatus, readonly OperationStatus[]> = {
   awaiting_approval: ['merging', 'executing', 'rejected'],
   // change.merged
   merging: ['merged'],
-  // operation.done; operation.rolled_back when a revert of it merges first
-  merged: ['done', 'rolled_back'],
+  // operation.done (no deploy settings); deployment.started when the repository deploys
+  merged: ['done', 'rolled_back', 'deploying', 'monitoring'],
   pr_open: [],
-  deploying: [],
-  monitoring: [],
+  // deployment.watching (the last environment's canary); operation.done; deployment.rolled_back
+  deploying: ['monitoring', 'done', 'rolled_back'],
+  // operation.done after the last environment's watch; deployment.rolled_back
+  monitoring: ['done', 'rolled_back'],
   // operation.rolled_back: a merged change reverted by a rollback operation
   done: ['rolled_back'],
   // operation.retried

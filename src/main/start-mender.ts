@@ -54,6 +54,10 @@ import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
 import { DetectionService } from '../detect/detection-service.ts';
 import { registerDetectionMetrics } from '../detect/detection-metrics.ts';
+import { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
+import { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
+import { noReleaseErrors } from '../pipeline/ship/ship-ports.ts';
+import { DeployTargets } from '../deploy/deploy-targets.ts';
 
 export interface RunningMender {
   url: string;
@@ -184,6 +188,23 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       servers: operatorMcpConfig.servers.map((server) => server.name),
     });
   log.info('policy loaded', { source: policy.current.source, rules: policy.current.rules.length, hash: policy.current.hash.slice(0, 12) });
+  const deployments = new DeploymentStore(store.db, queue, hub, redactor);
+  const deployTargets = new DeployTargets(path.join(settings.dataDir, 'deploy'));
+  const deployRunner = new DeployRunner(
+    {
+      settings,
+      deployments,
+      operations,
+      repos,
+      targets: deployTargets,
+      releaseErrors: noReleaseErrors,
+      policy,
+      gateFacts: gateFactQueries(store.db),
+      log,
+      now: () => clock().getTime(),
+    },
+    queue,
+  );
   const pipeline = new Pipeline(
     {
       settings,
@@ -202,6 +223,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }),
       policy,
       gateFacts: gateFactQueries(store.db),
+      delivery: deployRunner,
     },
     queue,
   );
@@ -217,6 +239,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
+  deployRunner.start();
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });
@@ -252,6 +275,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     policy,
     mcp: { checks, redactor, toolCallApprovals, worktrees },
     detection,
+    deployments: { runner: deployRunner, store: deployments },
     log,
   });
   if (!isLoopbackAddress(settings.host)) {
@@ -308,6 +332,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       await integrations.stop();
       await detection.stop();
       await queue.close();
+      await deployTargets.close();
       await externalTools?.close();
       for (const instance of remoteForges.instances) await instance.stop();
       await store.close();

@@ -5,7 +5,7 @@ import { loadOperationRepo, type OperationRepo } from './operation-workspace.ts'
 import type { OperationEvidence } from './operation-evidence.ts';
 import { summarizeRun } from './verify-change.ts';
 import type { OperationRow } from './operation-store.ts';
-import { rollbackableStatuses } from '../domain/operation-vocabulary.ts';
+import { rollbackableStatuses, type OperationStatus } from '../domain/operation-vocabulary.ts';
 
 /**
  * Merging an approved change through the repository's forge (a fast-forward locally, the pull
@@ -42,21 +42,34 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
     alsoInTransaction: (executor) => forge.closeChangeRequest(executor, operationId, 'merged', mergeCommit),
   });
   await forge.deleteBranch(repo, operation.branch!);
-  // No deployment is configured for the local forge: a merged change is done.
+  if (operation.rollbackOf) await markReverted(context, operation.rollbackOf, operationId, mergeCommit);
+  // A repository with deploy settings ships the merged commit; else a merged change is done.
+  const delivery = context.delivery ? await context.delivery.afterMerge(operationId) : { shipping: false as const, reason: 'not configured' };
+  if (delivery.shipping) return;
   await operations.transition(operationId, {
     from: ['merged'],
     to: 'done',
     actor: 'mender',
-    event: { type: 'operation.done', data: { deployment: 'not configured' } },
+    event: { type: 'operation.done', data: { deployment: delivery.reason } },
   });
-  if (operation.rollbackOf) {
-    await operations.transition(operation.rollbackOf, {
+}
+
+/**
+ * The reverted operation ends `rolled_back`; one whose release was already rolled back (or never
+ * started) by the deploy runner keeps its status and gets the revert on its timeline.
+ */
+async function markReverted(context: PipelineContext, originalId: string, revertId: string, revertCommit: string): Promise<void> {
+  const original = await context.operations.get(originalId);
+  if (rollbackableStatuses.has(original.status as OperationStatus)) {
+    await context.operations.transition(originalId, {
       from: [...rollbackableStatuses],
       to: 'rolled_back',
       actor: 'mender',
-      event: { type: 'operation.rolled_back', data: { by: operationId, revertCommit: mergeCommit } },
+      event: { type: 'operation.rolled_back', data: { by: revertId, revertCommit } },
     });
+    return;
   }
+  await context.operations.event(originalId, 'mender', { type: 'operation.reverted', data: { by: revertId, revertCommit } });
 }
 
 async function rebaseAndVerify(context: PipelineContext, operation: OperationRow, repo: OperationRepo, newBase: string, signal: AbortSignal): Promise<string> {

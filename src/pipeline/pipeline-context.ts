@@ -5,7 +5,7 @@ import type { Redactor } from '../safety/redaction.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { Forge } from '../forge/forge.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { OperationRecords, PauseSwitch, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
+import type { DeliveryPort, OperationRecords, PauseSwitch, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import type { AgentExtensionsSource } from './agent-extensions-port.ts';
 import type { GatePolicy } from '../policy/gate-policy.ts';
@@ -37,4 +37,6 @@ export interface PipelineContext {
   policy: GatePolicy;
   /** Facts gates read from the database: affected users, rollbacks of an issue, merges today. */
   gateFacts: GateFactSource;
+  /** Ships a merged change (the deploy runner); absent: a merged change is done at the merge. */
+  delivery?: DeliveryPort;
 }

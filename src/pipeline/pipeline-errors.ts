@@ -34,3 +34,15 @@ export class BudgetExceededError extends Error {
     super(message);
   }
 }
+
+/** A request names something in a way that cannot be used (an unknown environment or commit): a 400 naming the field. */
+export class InvalidRequestError extends Error {
+  readonly code = 'invalid_request';
+  override name = 'InvalidRequestError';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

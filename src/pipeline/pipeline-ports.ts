@@ -59,3 +59,15 @@ export interface PauseSwitch {
   /** Resolves at once when running, else when resumed; rejects when `signal` aborts first. */
   whenRunning(signal: AbortSignal): Promise<void>;
 }
+
+/**
+ * What happens to a merged change next: the deploy runner (`ship/deploy-runner.ts`) ships it when
+ * the repository deploys. `shipping: false` leaves the operation `merged` for the merge step to
+ * end `done`; `shipping: true` means the runner moved it on (to `deploying`, or `done` with the
+ * reason it could not deploy).
+ */
+export interface DeliveryPort {
+  afterMerge(operationId: string): Promise<DeliveryOutcome>;
+}
+
+export type DeliveryOutcome = { shipping: false; reason: string } | { shipping: true; deploymentId: string | null; reason?: string };

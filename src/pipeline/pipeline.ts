@@ -8,6 +8,7 @@ import { executeOperation } from './execute-step.ts';
 import { mergeOperation } from './merge-step.ts';
 import { planOperation } from './plan-step.ts';
 import { rollbackOperation } from './rollback-step.ts';
+import { openRevert } from './open-revert.ts';
 import { recheckChangeGate, type RecheckResult } from './recheck-step.ts';
 import { recheckJob } from './change-gate.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, OperationFailure } from './pipeline-errors.ts';
@@ -132,23 +133,7 @@ export class Pipeline {
     if (!rollbackableStatuses.has(original.status as OperationStatus) || !original.mergeCommit) {
       throw new InvalidTransitionError(`operation ${id} is ${original.status}; only a merged operation can be rolled back`);
     }
-    const pending = (await this.context.operations.nonTerminal()).find((operation) => operation.rollbackOf === id);
-    if (pending) throw new InvalidTransitionError(`operation ${pending.id} is already rolling back ${id} (${pending.status})`);
-    return this.context.operations.create(
-      {
-        id: newId(),
-        repoId: original.repoId,
-        type: 'rollback',
-        source: 'api',
-        description: `Roll back operation ${id}: ${original.description.split('\n')[0]!.slice(0, 200)}${comment ? `\n\n${comment}` : ''}`,
-        rollbackOf: id,
-        maxAttempts: 1,
-        priority: operationPriority(undefined, true),
-        createdBy: actor.name,
-      },
-      actor.name,
-      { queue: 'execution', name: 'rollback' },
-    );
+    return openRevert(this.context.operations, original, actor.name, comment);
   }
 
   async approve(id: string, actor: Actor, comment?: string): Promise<OperationRow> {

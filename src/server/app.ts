@@ -41,6 +41,8 @@ import { createHostCheck } from './host-check.ts';
 import { registerRepoRoutes } from './repo-routes.ts';
 import { registerOperationRoutes } from './operation-routes.ts';
 import { registerPolicyRoutes } from './policy-routes.ts';
+import type { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
+import type { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import type { GatePolicy } from '../policy/gate-policy.ts';
 
 export interface AppServices {
@@ -72,6 +74,8 @@ export interface AppServices {
   mcp: McpServices;
   inbox: WebhookInbox;
   detection: DetectionService;
+  /** Ship and watch: the deploy runner (requests, people's decisions) and the deployments' rows. */
+  deployments: { runner: DeployRunner; store: DeploymentStore };
   /** Where errors nobody expected are logged (JSON lines, redacted). */
   log: Logger;
 }

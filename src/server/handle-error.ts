@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Logger } from '../logging/logger.ts';
-import { BudgetExceededError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../pipeline/pipeline-errors.ts';
+import { BudgetExceededError, ForbiddenError, InvalidRequestError, InvalidTransitionError, NotFoundError } from '../pipeline/pipeline-errors.ts';
 import { RepoRegistrationError } from '../pipeline/register-repo.ts';
 import { HttpError } from '../http/http-error.ts';
 
@@ -23,6 +23,8 @@ function handleError(error: Error, c: Context, log: Logger): Response {
       error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {},
     );
   if (error instanceof InvalidTransitionError) return c.json({ error: { code: error.code, message: error.message } }, 409);
+  if (error instanceof InvalidRequestError)
+    return c.json({ error: { code: error.code, message: error.message, ...(error.field ? { fields: { [error.field]: [error.message] } } : {}) } }, 400);
   if (error instanceof RepoRegistrationError) {
     return c.json(
       { error: { code: error.conflict ? 'conflict' : error.code, message: error.message, fields: { [error.field]: [error.message] } } },

@@ -9,6 +9,8 @@ export const repos = pgTable('repos', {
   defaultBranch: text('default_branch').notNull(),
   commands: jsonb('commands').$type<Record<string, string>>().notNull().default({}),
   source: text('source').notNull().default('api'),
+  /** Deploy settings (`deploy/deploy-settings.ts`); null: the repository does not deploy. */
+  deploy: jsonb('deploy').$type<Record<string, unknown> | null>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -430,3 +432,49 @@ export const autonomyPeriods = pgTable('autonomy_periods', {
   overrideRule: text('override_rule'),
   overrideReason: text('override_reason'),
 });
+
+export const deployments = pgTable('deployments', {
+  id: text('id').primaryKey(),
+  repoId: text('repo_id')
+    .notNull()
+    .references(() => repos.id),
+  environment: text('environment').notNull(),
+  commit: text('commit_sha').notNull(),
+  previousCommit: text('previous_commit'),
+  target: text('target').notNull(),
+  operationId: text('operation_id'),
+  status: text('status').notNull(),
+  trafficPercent: integer('traffic_percent').notNull().default(0),
+  step: integer('step').notNull().default(0),
+  paused: boolean('paused').notNull().default(false),
+  /** The settings this deployment runs by, fixed at its start (`pipeline/ship/deployment-plan.ts`). */
+  plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+  approval: jsonb('approval').$type<Record<string, unknown> | null>(),
+  /** The proxy's cumulative counters at the last judged interval, to take the next one's difference. */
+  counters: jsonb('counters').$type<Record<string, unknown> | null>(),
+  verdict: jsonb('verdict').$type<Record<string, unknown> | null>(),
+  reason: text('reason'),
+  outputTail: text('output_tail'),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  canaryStartedAt: timestamp('canary_started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const deploymentIntervals = pgTable(
+  'deployment_intervals',
+  {
+    deploymentId: text('deployment_id')
+      .notNull()
+      .references(() => deployments.id),
+    seq: integer('seq').notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    elapsedMs: integer('elapsed_ms').notNull(),
+    trafficPercent: integer('traffic_percent').notNull(),
+    newRelease: jsonb('new_release').$type<Record<string, unknown>>().notNull(),
+    stableRelease: jsonb('stable_release').$type<Record<string, unknown> | null>(),
+    verdict: jsonb('verdict').$type<Record<string, unknown>>().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.deploymentId, table.seq] })],
+);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DeployResult, Deployer, ReleaseHealth } from '../deployer.ts';
+import type { DeployResult, Deployer, ReleaseHealth, TrafficReading } from '../deployer.ts';
 import type { DeploymentRecord, Release } from '../deployment.ts';
 import { LocalProxyClient } from './local-proxy-client.ts';
 import type { Upstreams } from './proxy-protocol.ts';
@@ -106,6 +106,22 @@ export class LocalDeployer implements Deployer {
     if (!proxy.ok) return undefined;
     const upstreams = await this.upstreamsOf(proxy.value);
     return upstreams ? { repoId, environment, commit: upstreams.stable.release } : undefined;
+  }
+
+  async traffic(environment: string): Promise<TrafficReading | undefined> {
+    const proxy = await this.proxyOrFailure(environment);
+    if (!proxy.ok) return undefined;
+    const metrics = await proxy.value.metrics();
+    const releases: TrafficReading['releases'] = {};
+    for (const [commit, counts] of Object.entries(metrics.releases)) {
+      releases[commit] = { requests: counts.requests, serverErrors: counts.statuses['5xx'], latency: counts.latency };
+    }
+    return { source: `${metrics.pid}@${metrics.startedAt}`, releases };
+  }
+
+  releaseUrl(release: Release): string | undefined {
+    const running = this.running.get(keyOf(release));
+    return running ? `http://127.0.0.1:${running.port}` : undefined;
   }
 
   /** The environment's public port, once its proxy runs. */

@@ -115,7 +115,8 @@ export class ReleaseProcesses {
   /** GET the health path on the release's private port: 2xx/3xx is healthy. */
   async health(running: RunningRelease, healthPath: string): Promise<ReleaseHealth> {
     const checkedAt = new Date();
-    if (!isSameProcess(running.pid, running.startTime)) return { healthy: false, detail: `the release process ${running.pid} is not running`, checkedAt };
+    if (!isSameProcess(running.pid, running.startTime))
+      return { healthy: false, exited: true, detail: `the release process ${running.pid} is not running`, checkedAt };
     try {
       const response = await fetch(`http://127.0.0.1:${running.port}${healthPath}`, { signal: AbortSignal.timeout(healthTimeoutMs), redirect: 'manual' });
       await response.body?.cancel();

@@ -54,6 +54,7 @@ export async function throwawayRepository(files: Record<string, string>): Promis
       defaultBranch: 'main',
       commands: { test: 'npm test' },
       source: 'api',
+      deploy: null,
       createdAt: new Date('2026-01-01T00:00:00Z'),
     },
     write,
