@@ -90,6 +90,8 @@ export const deploySettingsSchema = z
       .default('/health'),
     /** Run once against a started release (MENDER_RELEASE_URL set); a non-zero exit fails the smoke phase. */
     smokeCommand: z.string().trim().min(1).optional(),
+    /** Variables every release of the local target gets beyond PORT, SENTRY_RELEASE and SENTRY_ENVIRONMENT (e.g. SENTRY_DSN). */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _'), z.string()).default({}),
     /** How long a release may take to answer its health path. */
     startTimeoutSeconds: z.number().int().min(1).max(3_600).default(60),
     /** How often the canary is judged. */

@@ -49,6 +49,7 @@ export class DeployTargets {
       repoPath: repo.path,
       startCommand: settings.startCommand,
       healthPath: settings.healthPath,
+      env: settings.env,
       startTimeoutMs: settings.startTimeoutSeconds * 1000,
       environments: { [environment]: { publicPort: environmentSettings.publicPort } },
     });

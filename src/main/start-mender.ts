@@ -68,6 +68,8 @@ export interface RunningMender {
   app: Hono<AppEnvironment>;
   /** Decides again the change gates waiting for business hours that are due by the clock (the delayed jobs do it by themselves). */
   recheckWaits(): Promise<string[]>;
+  /** The deploy runner and the deployments' rows, for in-process callers (tests). */
+  deploys: { runner: DeployRunner; store: DeploymentStore };
   stop(): Promise<void>;
 }
 
@@ -321,6 +323,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     store,
     app,
     recheckWaits: () => pipeline.recheckWaits(),
+    deploys: { runner: deployRunner, store: deployments },
     stop: async () => {
       ready = false;
       await new Promise<void>((resolve) => {
