@@ -63,6 +63,45 @@ describe('mergeOperation', () => {
     expect(context.operations.events.find((event) => event.type === 'operation.rolled_back')?.data).toMatchObject({ by: 'op1', revertCommit: 'merge-commit' });
   });
 
+  it('hands a merged change to the delivery port and leaves the operation to it when it ships', async () => {
+    const { context } = await merging();
+    const asked: string[] = [];
+    context.delivery = {
+      afterMerge: async (operationId) => {
+        asked.push(operationId);
+        return { shipping: true, deploymentId: 'dep1' };
+      },
+    };
+
+    await mergeOperation(context, 'op1', new AbortController().signal);
+
+    expect(asked).toEqual(['op1']);
+    expect((await context.operations.get('op1')).status).toBe('merged');
+  });
+
+  it('ends done with the delivery port’s reason when the repository does not deploy', async () => {
+    const { context } = await merging();
+    context.delivery = { afterMerge: async () => ({ shipping: false, reason: 'deploys only when asked (onMerge: false)' }) };
+
+    await mergeOperation(context, 'op1', new AbortController().signal);
+
+    expect((await context.operations.get('op1')).status).toBe('done');
+    expect(context.operations.events.find((event) => event.type === 'operation.done')?.data).toMatchObject({
+      deployment: 'deploys only when asked (onMerge: false)',
+    });
+  });
+
+  it('records a revert on an operation whose release was already rolled back, instead of failing the revert', async () => {
+    const { context } = await merging({ rollbackOf: 'op0' });
+    context.operations.add(operationRow({ id: 'op0', status: 'rolled_back' }));
+
+    await mergeOperation(context, 'op1', new AbortController().signal);
+
+    expect((await context.operations.get('op1')).status).toBe('done');
+    expect((await context.operations.get('op0')).status).toBe('rolled_back');
+    expect(context.operations.events.find((event) => event.type === 'operation.reverted')?.data).toMatchObject({ by: 'op1', revertCommit: 'merge-commit' });
+  });
+
   it('fails with the forge reason when the merge is refused and the branch has not moved', async () => {
     const { context } = await merging();
     context.forge.mergeOutcomes = [{ ok: false, reason: 'the pull request is not mergeable' }];

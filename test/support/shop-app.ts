@@ -7,7 +7,7 @@ import path from 'node:path';
 // with the real @sentry/node to the DSN it is given (Mender's ingest), and how it behaves is data
 // in `behaviour.json`, so each commit is a release that is healthy, fails, is slow or does not start.
 
-const serverSource = `'use strict';
+export const shopServerSource = `'use strict';
 const http = require('node:http');
 const Sentry = require('@sentry/node');
 const behaviour = require('./behaviour.json');
@@ -80,7 +80,7 @@ export function createShopApp(): ShopApp {
   git('init', '--quiet', '--initial-branch', 'main');
   git('config', 'user.email', 'shop@example.com');
   git('config', 'user.name', 'Shop');
-  fs.writeFileSync(path.join(root, 'server.js'), serverSource);
+  fs.writeFileSync(path.join(root, 'server.js'), shopServerSource);
   fs.writeFileSync(
     path.join(root, 'package.json'),
     JSON.stringify({ name: 'shop', private: true, scripts: { start: 'node server.js', test: 'node -e 0' } }, null, 2),
