@@ -9,6 +9,7 @@ import { parseSentryEvent, type DetectedEvent, type EventSource } from './detect
 import { describeEvent, groupEvent, type Grouping } from './grouping.ts';
 import { writeIssueEvent } from './issue-events.ts';
 import type { InboxEntry } from './spool-inbox.ts';
+import { foldReleaseCounts, tallyRelease, type ReleaseTally } from './release-counts.ts';
 import { isNewerRelease } from './release-order.ts';
 import { evaluateSeverity, moreSevere, type Severity, type SeverityRule } from './severity-rules.ts';
 import { addToSketch, emptySketch, estimateSketch, sketchFromText, sketchToText, userKey } from './user-sketch.ts';
@@ -56,6 +57,8 @@ export interface Group {
   userKeys: Set<string>;
   releases: Set<string>;
   environments: Set<string>;
+  /** Events per release and environment, for detect_release_counts. */
+  releaseTallies: Map<string, ReleaseTally>;
   first: IssueSample;
   /** The batch's newest event for this issue: made a sample only when the batch is written. */
   newest: { event: DetectedEvent; receivedAt: Date };
@@ -148,6 +151,7 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
       userKeys: new Set(),
       releases: new Set(),
       environments: new Set(),
+      releaseTallies: new Map(),
       first: sampleOf(event, receivedAt),
       newest: { event, receivedAt },
       firstSeen: receivedAt,
@@ -161,6 +165,7 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
   group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1);
   const user = userKey(event.user);
   if (user) group.userKeys.add(user);
+  tallyRelease(group.releaseTallies, event, receivedAt, user);
   if (event.release) {
     group.releases.add(event.release);
     group.newestRelease = event.release;
@@ -243,6 +248,11 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
       })),
     );
   }
+  await yieldToRequests();
+  await foldReleaseCounts(
+    transaction,
+    plans.map(({ group, id }) => ({ issueId: id, tallies: group.releaseTallies.values() })),
+  );
   await yieldToRequests();
   await transaction
     .insert(detectIssueCounts)

@@ -394,6 +394,25 @@ export const detectIssueSamples = pgTable(
   (table) => [index('detect_issue_samples_issue_index').on(table.issueId, table.id)],
 );
 
+/** Events per issue, release and environment ('' for none), for the canary judge; events without a release are not counted. */
+export const detectReleaseCounts = pgTable(
+  'detect_release_counts',
+  {
+    issueId: text('issue_id').notNull(),
+    release: text('release').notNull(),
+    environment: text('environment').notNull(),
+    events: bigint('events', { mode: 'number' }).notNull(),
+    userSketch: text('user_sketch').notNull(),
+    users: integer('users').notNull(),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.issueId, table.release, table.environment] }),
+    index('detect_release_counts_release_index').on(table.release, table.environment, table.lastSeen),
+  ],
+);
+
 /** Inbox entries the digest could not group even alone: kept, listed and counted, out of the digest's way. */
 export const detectQuarantine = pgTable(
   'detect_quarantine',
