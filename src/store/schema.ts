@@ -365,6 +365,9 @@ export const detectIssues = pgTable(
     releases: jsonb('releases').$type<string[]>().notNull().default([]),
     environments: jsonb('environments').$type<string[]>().notNull().default([]),
     resolvedRelease: text('resolved_release'),
+    /** The operation whose deployed fix the issue outlived (status fix_failed), and that fix's release. */
+    failedFixOperationId: text('failed_fix_operation_id'),
+    failedFixRelease: text('failed_fix_release'),
     grouping: jsonb('grouping').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

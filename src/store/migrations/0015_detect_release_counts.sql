@@ -15,3 +15,8 @@ CREATE TABLE detect_release_counts (
 );
 
 CREATE INDEX detect_release_counts_release_index ON detect_release_counts (release, environment, last_seen);
+
+-- The operation whose deployed fix did not stop the issue (status fix_failed) and its release: that
+-- operation's later transitions no longer move the issue, and the next fix is told what failed.
+ALTER TABLE detect_issues ADD COLUMN failed_fix_operation_id text;
+ALTER TABLE detect_issues ADD COLUMN failed_fix_release text;
