@@ -19,6 +19,7 @@ import type { OperationStarter } from './issue-triggers.ts';
 
 const stableRelease = '1'.repeat(40);
 const fixRelease = 'f'.repeat(40);
+const secondFixRelease = 'e'.repeat(40);
 
 function errorEvent(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -161,6 +162,23 @@ describe('a deployed fix, watched by detection', () => {
     await move(first!, 'done');
     expect((await issue())?.status).toBe('fix_failed');
     await move(second!, 'planning');
+    expect((await issue())?.status).toBe('diagnosing');
+
+    // The second fix fails the same way: a second attempt, and neither old operation moves the issue after.
+    for (const to of ['executing', 'merging']) await move(second!, to);
+    await move(second!, 'merged', secondFixRelease);
+    await move(second!, 'monitoring');
+    await send([errorEvent({ release: fixRelease }), errorEvent({ release: secondFixRelease })]);
+    const again = await eventually(issue, (item) => item?.failedAttempts === 2, 'the second fix fails');
+    expect(again).toMatchObject({ status: 'fix_failed' });
+    const [, , third] = await eventually(operationIds, (ids) => ids.length === 3, 'a third fix starts');
+    expect(created[2]?.description).toContain(
+      `The fix merged in operation ${second}, release ${secondFixRelease.slice(0, 12)}, did not stop this error: 1 events`,
+    );
+    await move(first!, 'failed');
+    await move(second!, 'done');
+    expect((await issue())?.status).toBe('fix_failed');
+    await move(third!, 'planning');
     expect((await issue())?.status).toBe('diagnosing');
   }, 60_000);
 });

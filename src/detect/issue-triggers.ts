@@ -216,14 +216,19 @@ export class IssueTriggers {
   private async follow(operationId: string, to: string): Promise<void> {
     const status = issueStatusForOperation(to);
     if (!status) return;
+    // `superseded`: a later detector operation works on the same issue (after a fix that failed
+    // while still watched, the old operation lives on beside the new one).
     const [link] = await this.db
-      .execute(sql`SELECT error_context->>'issueId' AS issue_id, failure_reason FROM operations WHERE id = ${operationId} AND source = 'detector'`)
-      .then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null }[] }).rows);
-    if (!link?.issue_id) return;
+      .execute(
+        sql`SELECT operation.error_context->>'issueId' AS issue_id, operation.failure_reason, EXISTS (SELECT 1 FROM operations AS later WHERE later.source = 'detector' AND later.error_context->>'issueId' = operation.error_context->>'issueId' AND (later.created_at, later.id) > (operation.created_at, operation.id)) AS superseded FROM operations AS operation WHERE operation.id = ${operationId} AND operation.source = 'detector'`,
+      )
+      .then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null; superseded: boolean }[] }).rows);
+    if (!link?.issue_id || link.superseded) return;
     const [issue] = await this.db.select().from(detectIssues).where(eq(detectIssues.id, link.issue_id));
     if (!issue || issue.status === 'resolved' || issue.status === status) return;
     // The operation whose deployed fix failed says nothing more about the issue: its watch ending
-    // (done) must not make the issue fixed, nor its rollback count a second failed attempt.
+    // (done) must not make the issue fixed, nor its rollback count a second failed attempt. Once a
+    // new fix started, `superseded` above says the same for it.
     if (issue.failedFixOperationId === operationId) return;
     const patch: Partial<typeof detectIssues.$inferInsert> = { status, statusReason: `operation ${operationId} is ${to}`, updatedAt: new Date() };
     if (to === 'failed') {
