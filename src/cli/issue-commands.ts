@@ -9,7 +9,7 @@ export function registerIssueCommands(program: Command, client: () => ApiClient)
   const issues = program
     .command('issues')
     .description('errors Mender detected, grouped into issues (newest activity first)')
-    .option('--status <status>', 'only this status: detected, diagnosing, fixing, fixed, failed, resolved, regressed')
+    .option('--status <status>', 'only this status: detected, diagnosing, fixing, fixed, fix_failed, failed, resolved, regressed')
     .option('--severity <severity>', 'only this severity: P0 … P4')
     .option('--repo <name>', 'only issues of this repository')
     .option('--limit <n>', 'how many', '50')

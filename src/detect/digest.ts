@@ -6,9 +6,11 @@ import { newId } from '../store/ids.ts';
 import { detectIssueCounts, detectIssueSamples, detectIssues } from '../store/schema.ts';
 import { minuteOf, windowStart } from './count-windows.ts';
 import { parseSentryEvent, type DetectedEvent, type EventSource } from './detected-event.ts';
+import { findFailedFixes, type FailedFix } from './failed-fix.ts';
 import { describeEvent, groupEvent, type Grouping } from './grouping.ts';
 import { writeIssueEvent } from './issue-events.ts';
 import type { InboxEntry } from './spool-inbox.ts';
+import { foldReleaseCounts, tallyRelease, type ReleaseTally } from './release-counts.ts';
 import { isNewerRelease } from './release-order.ts';
 import { evaluateSeverity, moreSevere, type Severity, type SeverityRule } from './severity-rules.ts';
 import { addToSketch, emptySketch, estimateSketch, sketchFromText, sketchToText, userKey } from './user-sketch.ts';
@@ -25,6 +27,8 @@ export interface TouchedIssue {
   id: string;
   created: boolean;
   regressed: boolean;
+  /** The batch had events from the release of the issue's deployed fix (status fix_failed). */
+  fixFailed: boolean;
   severity: Severity;
 }
 
@@ -56,6 +60,8 @@ export interface Group {
   userKeys: Set<string>;
   releases: Set<string>;
   environments: Set<string>;
+  /** Events per release and environment, for detect_release_counts. */
+  releaseTallies: Map<string, ReleaseTally>;
   first: IssueSample;
   /** The batch's newest event for this issue: made a sample only when the batch is written. */
   newest: { event: DetectedEvent; receivedAt: Date };
@@ -148,6 +154,7 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
       userKeys: new Set(),
       releases: new Set(),
       environments: new Set(),
+      releaseTallies: new Map(),
       first: sampleOf(event, receivedAt),
       newest: { event, receivedAt },
       firstSeen: receivedAt,
@@ -161,6 +168,7 @@ function addToGroup(groups: Map<string, Group>, projectId: number, receivedAt: D
   group.minutes.set(minute, (group.minutes.get(minute) ?? 0) + 1);
   const user = userKey(event.user);
   if (user) group.userKeys.add(user);
+  tallyRelease(group.releaseTallies, event, receivedAt, user);
   if (event.release) {
     group.releases.add(event.release);
     group.newestRelease = event.release;
@@ -244,6 +252,11 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
     );
   }
   await yieldToRequests();
+  await foldReleaseCounts(
+    transaction,
+    plans.map(({ group, id }) => ({ issueId: id, tallies: group.releaseTallies.values() })),
+  );
+  await yieldToRequests();
   await transaction
     .insert(detectIssueCounts)
     .values(plans.flatMap(({ group, id }) => [...group.minutes].map(([minute, n]) => ({ issueId: id, minute: new Date(minute), n }))))
@@ -260,15 +273,21 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
   );
   const windows = new Map(windowRows.map((row) => [row.issue_id, row]));
 
-  const decided = plans.map(({ group, existing, id }) => decideIssue(group, existing, id, windows.get(id), options, now));
+  // An issue being fixed whose deployed fix sends the error again: rare, so looked up only then.
+  const watched = plans.filter(({ group, existing }) => existing?.status === 'fixing' && group.releases.size > 0);
+  const failedFixes = await findFailedFixes(
+    transaction,
+    watched.map(({ group, id }) => ({ issueId: id, releases: group.releases })),
+  );
+  const decided = plans.map(({ group, existing, id }) => decideIssue(group, existing, id, windows.get(id), failedFixes.get(id), options, now));
   await yieldToRequests();
   await applyIssueChanges(transaction, decided, now);
   const touched: TouchedIssue[] = [];
   const samples: (typeof detectIssueSamples.$inferInsert)[] = [];
   for (const [index, { group, existing, id }] of plans.entries()) {
-    const { change, event } = decided[index]!;
-    touched.push({ id, created: !existing, regressed: change.regressed, severity: change.severity });
-    if (event) published.push(await writeIssueEvent(transaction, id, 'detector', event.type, event.data));
+    const { change, events } = decided[index]!;
+    touched.push({ id, created: !existing, regressed: change.regressed, fixFailed: change.failedFix !== undefined, severity: change.severity });
+    for (const event of events) published.push(await writeIssueEvent(transaction, id, 'detector', event.type, event.data));
     if (!existing)
       samples.push({ issueId: id, kind: 'first', event: group.first as unknown as Record<string, unknown>, receivedAt: new Date(group.first.receivedAt) });
     // One 'latest' sample per issue per batch: the kept samples spread over time rather than being
@@ -312,12 +331,13 @@ interface IssueChange {
   severity: Severity;
   severityRule: string;
   regressed: boolean;
+  failedFix: FailedFix | undefined;
   statusReason: string | null;
 }
 
 interface IssueDecision {
   change: IssueChange;
-  event?: { type: string; data: Record<string, unknown> };
+  events: { type: string; data: Record<string, unknown> }[];
 }
 
 function decideIssue(
@@ -325,6 +345,7 @@ function decideIssue(
   existing: IssueRow | undefined,
   id: string,
   windows: { m5: number | null; h1: number | null; h24: number | null } | undefined,
+  foundFailedFix: FailedFix | undefined,
   options: DigestOptions,
   now: Date,
 ): IssueDecision {
@@ -336,7 +357,11 @@ function decideIssue(
   const regressed = existing?.status === 'resolved' && isNewerRelease(group.newestRelease, existing.resolvedRelease, existing.releases);
   const firstSeen = existing?.firstSeen ?? group.firstSeen;
   const level = existing && (levelRank[existing.level] ?? 3) >= (levelRank[group.level] ?? 3) ? existing.level : group.level;
-  const status = regressed ? 'regressed' : (existing?.status ?? 'detected');
+  const failedFix = !regressed && existing?.status === 'fixing' ? foundFailedFix : undefined;
+  const fixEvents = failedFix
+    ? [...group.releaseTallies.values()].filter((tally) => tally.release === failedFix.release).reduce((sum, tally) => sum + tally.events, 0)
+    : 0;
+  const status = regressed ? 'regressed' : failedFix ? 'fix_failed' : (existing?.status ?? 'detected');
   const isNew = regressed || status === 'regressed' || now.getTime() - firstSeen.getTime() < 24 * 3_600_000;
   const route = existing?.route ?? group.route;
   const verdict = evaluateSeverity(options.rules, {
@@ -368,17 +393,36 @@ function decideIssue(
     severity,
     severityRule: raise ? verdict.rule : existing.severityRule,
     regressed,
-    statusReason: regressed ? `regressed in release ${group.newestRelease}` : null,
+    failedFix,
+    statusReason: regressed
+      ? `regressed in release ${group.newestRelease}`
+      : failedFix
+        ? `the fix of operation ${failedFix.operationId} (${failedFix.operationStatus}) did not stop this error: ${fixEvents} events from its release ${failedFix.release.slice(0, 12)}`
+        : null,
   };
   const title = existing?.title ?? options.redact(group.title);
-  if (!existing) return { change, event: { type: 'issue.detected', data: { title, severity, rule: verdict.rule, projectId: group.projectId } } };
+  if (!existing) return { change, events: [{ type: 'issue.detected', data: { title, severity, rule: verdict.rule, projectId: group.projectId } }] };
   if (regressed)
     return {
       change,
-      event: { type: 'issue.regressed', data: { title, release: group.newestRelease, resolvedRelease: existing.resolvedRelease, severity } },
+      events: [{ type: 'issue.regressed', data: { title, release: group.newestRelease, resolvedRelease: existing.resolvedRelease, severity } }],
     };
-  if (raise) return { change, event: { type: 'issue.severity_raised', data: { title, from: existing.severity, to: severity, rule: verdict.rule } } };
-  return { change };
+  const events: IssueDecision['events'] = [];
+  if (failedFix)
+    events.push({
+      type: 'issue.status_changed',
+      data: {
+        from: existing.status,
+        to: status,
+        operationId: failedFix.operationId,
+        operationStatus: failedFix.operationStatus,
+        release: failedFix.release,
+        events: fixEvents,
+        reason: change.statusReason,
+      },
+    });
+  if (raise) events.push({ type: 'issue.severity_raised', data: { title, from: existing.severity, to: severity, rule: verdict.rule } });
+  return { change, events };
 }
 
 /**
@@ -389,7 +433,7 @@ async function applyIssueChanges(transaction: Executor, decisions: IssueDecision
   const rows = sql.join(
     decisions.map(
       ({ change }) =>
-        sql`(${change.id}::text, ${change.count}::bigint, ${change.serverEvents}::bigint, ${change.userSketch}::text, ${change.users}::int, ${change.lastSeen.toISOString()}::timestamptz, ${JSON.stringify(change.releases)}::jsonb, ${JSON.stringify(change.environments)}::jsonb, ${change.level}::text, ${change.status}::text, ${change.severity}::text, ${change.severityRule}::text, ${change.regressed}::boolean, ${change.statusReason}::text)`,
+        sql`(${change.id}::text, ${change.count}::bigint, ${change.serverEvents}::bigint, ${change.userSketch}::text, ${change.users}::int, ${change.lastSeen.toISOString()}::timestamptz, ${JSON.stringify(change.releases)}::jsonb, ${JSON.stringify(change.environments)}::jsonb, ${change.level}::text, ${change.status}::text, ${change.severity}::text, ${change.severityRule}::text, ${change.regressed}::boolean, ${change.statusReason}::text, ${change.failedFix?.operationId ?? null}::text, ${change.failedFix?.release ?? null}::text)`,
     ),
     sql`, `,
   );
@@ -406,11 +450,13 @@ async function applyIssueChanges(transaction: Executor, decisions: IssueDecision
       status = change.status,
       severity = change.severity,
       severity_rule = change.severity_rule,
-      failed_attempts = CASE WHEN change.regressed THEN 0 ELSE issue.failed_attempts END,
+      failed_attempts = CASE WHEN change.regressed THEN 0 WHEN change.failed_fix_operation_id IS NOT NULL THEN issue.failed_attempts + 1 ELSE issue.failed_attempts END,
       hold_reason = CASE WHEN change.regressed THEN NULL ELSE issue.hold_reason END,
-      status_reason = CASE WHEN change.regressed THEN change.status_reason ELSE issue.status_reason END,
+      status_reason = CASE WHEN change.regressed OR change.failed_fix_operation_id IS NOT NULL THEN change.status_reason ELSE issue.status_reason END,
+      failed_fix_operation_id = coalesce(change.failed_fix_operation_id, issue.failed_fix_operation_id),
+      failed_fix_release = coalesce(change.failed_fix_release, issue.failed_fix_release),
       updated_at = ${now.toISOString()}::timestamptz
-    FROM (VALUES ${rows}) AS change(id, count, server_events, user_sketch, users, last_seen, releases, environments, level, status, severity, severity_rule, regressed, status_reason)
+    FROM (VALUES ${rows}) AS change(id, count, server_events, user_sketch, users, last_seen, releases, environments, level, status, severity, severity_rule, regressed, status_reason, failed_fix_operation_id, failed_fix_release)
     WHERE issue.id = change.id`);
 }
 

@@ -9,6 +9,7 @@ import { detectIssueSamples, detectIssues, detectProjects, repos } from '../stor
 import { stackTraceText, type EventException } from './detected-event.ts';
 import { isActiveOperation, issueStatusForOperation, operationsOfIssues } from './operation-link.ts';
 import { writeIssueEvent } from './issue-events.ts';
+import { issueReleaseEvents } from './release-fingerprints.ts';
 import type { Severity } from './severity-rules.ts';
 
 /** The one thing triggers need from the pipeline: starting an operation (budgets and all). */
@@ -70,9 +71,9 @@ export class IssueTriggers {
    * After the digest counted new events: decides when the issue is new, regressed or more severe,
    * when its operation ended since (see follow), or when the last decision is older than 30 s.
    */
-  considerAfterEvents(issue: { id: string; created: boolean; regressed: boolean; severity: string }): Promise<void> {
+  considerAfterEvents(issue: { id: string; created: boolean; regressed: boolean; fixFailed?: boolean; severity: string }): Promise<void> {
     const last = this.lastDecided.get(issue.id);
-    const changed = issue.created || issue.regressed || issue.severity !== last?.severity;
+    const changed = issue.created || issue.regressed || issue.fixFailed === true || issue.severity !== last?.severity;
     if (!changed && Date.now() - (last?.at ?? 0) < reconsiderMs) return Promise.resolve();
     if (this.lastDecided.size > 100_000) this.lastDecided.clear();
     this.lastDecided.set(issue.id, { severity: issue.severity, at: Date.now() });
@@ -102,7 +103,8 @@ export class IssueTriggers {
     const row = issue.issue;
     if (closedStatuses.includes(row.status) || row.holdReason) return;
     const operations = await operationsOfIssues(this.db, [row.id]);
-    if (operations.some(isActiveOperation)) return;
+    // The operation whose deployed fix failed may still be watched (monitoring): it no longer holds the issue.
+    if (operations.some((operation) => operation.id !== row.failedFixOperationId && isActiveOperation(operation))) return;
     if (row.failedAttempts >= this.options.maxFailedAttempts) {
       await this.setReason(row.id, `waiting for a human: ${row.failedAttempts} fix operations failed`, true);
       return;
@@ -146,7 +148,8 @@ export class IssueTriggers {
       await this.setReason(row.id, 'P4: logged for the weekly review; no operation starts');
       return;
     }
-    if ((severity === 'P2' || severity === 'P3') && !due) {
+    // A failed fix starts the next one at once: the P2/P3 wait was served before the first fix.
+    if ((severity === 'P2' || severity === 'P3') && !due && row.status !== 'fix_failed') {
       const delayMs = this.options.delayMs[severity];
       await this.queue.add('detection', 'start-fix', { issueId: row.id }, { delayMs, dedupeKey: `detect-start:${row.id}`, maxAttempts: 5 });
       if (!row.statusReason?.startsWith(`${severity}: a fix starts`))
@@ -166,10 +169,15 @@ export class IssueTriggers {
     const event = (sample?.event ?? {}) as { message?: string; exception?: EventException[] };
     const exception = event.exception ?? [];
     const stack = exception.length ? stackTraceText(exception) : undefined;
+    const failedFix =
+      row.status === 'fix_failed' && row.failedFixOperationId && row.failedFixRelease
+        ? `The fix merged in operation ${row.failedFixOperationId}, release ${row.failedFixRelease.slice(0, 12)}, did not stop this error: ${await issueReleaseEvents(this.db, row.id, row.failedFixRelease)} events from the fixed release.`
+        : '';
     const description = [
       `Fix the error Mender detected (issue ${row.id}, ${row.severity} by rule ${row.severityRule}): ${row.title}`,
       row.culprit ? `Culprit: ${row.culprit}` : '',
       `Seen ${row.count} times by ${row.users} users between ${row.firstSeen.toISOString()} and ${row.lastSeen.toISOString()}${row.releases.length ? ` in releases ${row.releases.slice(-5).join(', ')}` : ''}${row.route ? ` on ${row.route}` : ''}.`,
+      failedFix,
     ]
       .filter(Boolean)
       .join('\n');
@@ -208,12 +216,20 @@ export class IssueTriggers {
   private async follow(operationId: string, to: string): Promise<void> {
     const status = issueStatusForOperation(to);
     if (!status) return;
+    // `superseded`: a later detector operation works on the same issue (after a fix that failed
+    // while still watched, the old operation lives on beside the new one).
     const [link] = await this.db
-      .execute(sql`SELECT error_context->>'issueId' AS issue_id, failure_reason FROM operations WHERE id = ${operationId} AND source = 'detector'`)
-      .then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null }[] }).rows);
-    if (!link?.issue_id) return;
+      .execute(
+        sql`SELECT operation.error_context->>'issueId' AS issue_id, operation.failure_reason, EXISTS (SELECT 1 FROM operations AS later WHERE later.source = 'detector' AND later.error_context->>'issueId' = operation.error_context->>'issueId' AND (later.created_at, later.id) > (operation.created_at, operation.id)) AS superseded FROM operations AS operation WHERE operation.id = ${operationId} AND operation.source = 'detector'`,
+      )
+      .then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null; superseded: boolean }[] }).rows);
+    if (!link?.issue_id || link.superseded) return;
     const [issue] = await this.db.select().from(detectIssues).where(eq(detectIssues.id, link.issue_id));
     if (!issue || issue.status === 'resolved' || issue.status === status) return;
+    // The operation whose deployed fix failed says nothing more about the issue: its watch ending
+    // (done) must not make the issue fixed, nor its rollback count a second failed attempt. Once a
+    // new fix started, `superseded` above says the same for it.
+    if (issue.failedFixOperationId === operationId) return;
     const patch: Partial<typeof detectIssues.$inferInsert> = { status, statusReason: `operation ${operationId} is ${to}`, updatedAt: new Date() };
     if (to === 'failed') {
       patch.failedAttempts = issue.failedAttempts + 1;

@@ -23,7 +23,7 @@ export interface IssueRouteServices {
   detection: DetectionService;
 }
 
-const issueStatuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'failed', 'resolved', 'regressed'] as const;
+const issueStatuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'fix_failed', 'failed', 'resolved', 'regressed'] as const;
 const listQuery = z.object({
   status: z.enum(issueStatuses).optional(),
   severity: z.enum(severities).optional(),

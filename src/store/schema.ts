@@ -367,6 +367,9 @@ export const detectIssues = pgTable(
     releases: jsonb('releases').$type<string[]>().notNull().default([]),
     environments: jsonb('environments').$type<string[]>().notNull().default([]),
     resolvedRelease: text('resolved_release'),
+    /** The operation whose deployed fix the issue outlived (status fix_failed), and that fix's release. */
+    failedFixOperationId: text('failed_fix_operation_id'),
+    failedFixRelease: text('failed_fix_release'),
     grouping: jsonb('grouping').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -394,6 +397,25 @@ export const detectIssueSamples = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
   },
   (table) => [index('detect_issue_samples_issue_index').on(table.issueId, table.id)],
+);
+
+/** Events per issue, release and environment ('' for none), for the canary judge; events without a release are not counted. */
+export const detectReleaseCounts = pgTable(
+  'detect_release_counts',
+  {
+    issueId: text('issue_id').notNull(),
+    release: text('release').notNull(),
+    environment: text('environment').notNull(),
+    events: bigint('events', { mode: 'number' }).notNull(),
+    userSketch: text('user_sketch').notNull(),
+    users: integer('users').notNull(),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.issueId, table.release, table.environment] }),
+    index('detect_release_counts_release_index').on(table.release, table.environment, table.lastSeen),
+  ],
 );
 
 /** Inbox entries the digest could not group even alone: kept, listed and counted, out of the digest's way. */

@@ -12,7 +12,7 @@ import { DetectionDisabled } from '../components/detection-disabled.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 
 const severities = ['P0', 'P1', 'P2', 'P3', 'P4'];
-const statuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'failed', 'resolved', 'regressed'];
+const statuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'fix_failed', 'failed', 'resolved', 'regressed'];
 const severityTones: Record<string, string> = { P0: 'bad', P1: 'bad', P2: 'waiting', P3: 'neutral', P4: 'neutral' };
 
 /** Problems Mender detected in running applications, newest activity first. */
