@@ -56,7 +56,7 @@ import { DetectionService } from '../detect/detection-service.ts';
 import { registerDetectionMetrics } from '../detect/detection-metrics.ts';
 import { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
-import { noReleaseErrors } from '../pipeline/ship/ship-ports.ts';
+import { fingerprintsBefore, releaseFingerprints } from '../detect/release-fingerprints.ts';
 import { DeployTargets } from '../deploy/deploy-targets.ts';
 
 export interface RunningMender {
@@ -199,7 +199,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       operations,
       repos,
       targets: deployTargets,
-      releaseErrors: noReleaseErrors,
+      // Mender's own ingest answers: the error groups each release reported (SENTRY_RELEASE = the commit).
+      releaseErrors: {
+        fingerprints: (query) => releaseFingerprints(store.db, query),
+        knownBefore: (query) => fingerprintsBefore(store.db, query),
+      },
       policy,
       gateFacts: gateFactQueries(store.db),
       log,

@@ -21,9 +21,3 @@ export interface ReleaseErrorsPort {
   /** Groups the release produced before a time: not new, whatever the canary does. */
   knownBefore(query: ReleaseErrorQuery & { before: Date }): Promise<string[]>;
 }
-
-/** When the ingest is not running, the judge sees no error groups (and says nothing about them). */
-export const noReleaseErrors: ReleaseErrorsPort = {
-  fingerprints: async () => [],
-  knownBefore: async () => [],
-};
