@@ -37,6 +37,7 @@ function checkout(user) {
 
 http
   .createServer((request, response) => {
+    response.setHeader('x-release', String(process.env.SENTRY_RELEASE));
     if (request.url === '/health') return response.end('ok');
     const user = String(request.headers['x-user'] || 'anonymous');
     setTimeout(() => {
@@ -100,6 +101,8 @@ export function createShopApp(): ShopApp {
 export interface TrafficTally {
   sent: number;
   byStatus: Record<number, number>;
+  /** Answers per release (the app's x-release header). */
+  byRelease: Record<string, number>;
   /** Requests that got no HTTP answer at all (refused, reset): a switch must cause none. */
   connectionErrors: number;
   /** The first few connection errors' messages. */
@@ -115,7 +118,7 @@ export interface TrafficGenerator {
 
 /** Steady requests through the proxy: `perSecond` in total, alternating /cart and /items, from ten users. */
 export function startTraffic(baseUrl: string, perSecond: number): TrafficGenerator {
-  const fresh = (): TrafficTally => ({ sent: 0, byStatus: {}, connectionErrors: 0, errorMessages: [] });
+  const fresh = (): TrafficTally => ({ sent: 0, byStatus: {}, byRelease: {}, connectionErrors: 0, errorMessages: [] });
   let tally = fresh();
   let stopped = false;
   let sequence = 0;
@@ -128,6 +131,8 @@ export function startTraffic(baseUrl: string, perSecond: number): TrafficGenerat
       const response = await fetch(`${baseUrl}${index % 2 === 0 ? '/cart' : '/items'}`, { headers: { 'x-user': `user-${index % 10}` } });
       await response.arrayBuffer();
       counted.byStatus[response.status] = (counted.byStatus[response.status] ?? 0) + 1;
+      const release = response.headers.get('x-release') ?? 'none';
+      counted.byRelease[release] = (counted.byRelease[release] ?? 0) + 1;
     } catch (error) {
       counted.connectionErrors += 1;
       if (counted.errorMessages.length < 5) counted.errorMessages.push(String((error as Error & { cause?: Error }).cause?.message ?? error));
