@@ -73,13 +73,23 @@ describe('a restart of Mender mid-canary', () => {
     const first = await api(url, 'POST', '/api/deployments', { repo: 'shop', environment: 'staging', commit: stable });
     expect(first.status).toBe(201);
     const status = async (id: string) => (await api(url, 'GET', `/api/deployments/${id}`)).json;
-    await eventually(() => status(first.json.id), (view) => view.status === 'promoted', 'the stable release', 60_000);
+    await eventually(
+      () => status(first.json.id),
+      (view) => view.status === 'promoted',
+      'the stable release',
+      60_000,
+    );
     traffic = startTraffic(`http://127.0.0.1:${stagingPort}`, 60);
 
     const next = app.release({ delayMs: 5 }, 'items: copy change');
     const canary = await api(url, 'POST', '/api/deployments', { repo: 'shop', environment: 'staging', commit: next });
     expect(canary.status).toBe(201);
-    await eventually(() => status(canary.json.id), (view) => view.status === 'canary' && view.intervals.length >= 2, 'the canary judged twice', 30_000);
+    await eventually(
+      () => status(canary.json.id),
+      (view) => view.status === 'canary' && view.intervals.length >= 2,
+      'the canary judged twice',
+      30_000,
+    );
 
     child!.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
@@ -92,7 +102,12 @@ describe('a restart of Mender mid-canary', () => {
     expect(Object.keys(whileDown.byRelease).sort()).toEqual([next, stable].sort());
 
     url = await startProcess(menderPort);
-    const ended = await eventually(() => status(canary.json.id), (view) => !['canary', 'starting', 'smoke'].includes(view.status), 'the canary ends', 60_000);
+    const ended = await eventually(
+      () => status(canary.json.id),
+      (view) => !['canary', 'starting', 'smoke'].includes(view.status),
+      'the canary ends',
+      60_000,
+    );
     expect(ended.status).toBe('promoted');
     // Promoted means promoted at the proxy too: every request now reaches the new release.
     traffic.take();
