@@ -11,7 +11,7 @@ import { freePort } from '../support/mender-process.ts';
 import { eventually } from '../support/eventually.ts';
 import { RepoStore } from '../../src/store/repo-store.ts';
 import { parseDeploySettings } from '../../src/deploy/deploy-settings.ts';
-import { LocalDeployer } from '../../src/deploy/local/local-deployer.ts';
+import { stopLocalEnvironment, totalErrorEnvelope } from '../support/ship-support.ts';
 import { gateFactQueries } from '../../src/pipeline/gate-facts.ts';
 
 // A fix whose tests pass but whose release fails a third of one route at run time: the pipeline
@@ -22,20 +22,6 @@ import { gateFactQueries } from '../../src/pipeline/gate-facts.ts';
 
 const botToken = 'xoxb-test-bot-token';
 const channel = 'C0TEAM';
-
-function errorEvent(release: string): Record<string, unknown> {
-  return {
-    event_id: crypto.randomUUID().replace(/-/g, ''),
-    level: 'error',
-    release,
-    environment: 'staging',
-    exception: {
-      values: [
-        { type: 'TypeError', value: 'total is wrong', stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: 'total', lineno: 3, in_app: true }] } },
-      ],
-    },
-  };
-}
 
 describe('ship a bad fix: the canary rolls it back', () => {
   let model: ScriptedModelServer;
@@ -48,14 +34,7 @@ describe('ship a bad fix: the canary rolls it back', () => {
   afterAll(async () => {
     await traffic?.stop();
     if (stagingPort)
-      await new LocalDeployer({
-        root: path.join(mender.dataDir, 'deploy', 'cart', 'staging'),
-        repoPath: target.path,
-        startCommand: 'node server.cjs',
-        healthPath: '/health',
-        startTimeoutMs: 10_000,
-        environments: { staging: { publicPort: stagingPort } },
-      }).stopEnvironment('staging');
+      await stopLocalEnvironment({ dataDir: mender.dataDir, repo: 'cart', repoPath: target.path, environment: 'staging', publicPort: stagingPort });
     await mender?.close();
     await model?.close();
     await slack?.close();
@@ -112,7 +91,7 @@ describe('ship a bad fix: the canary rolls it back', () => {
     );
     traffic = startTraffic(`http://127.0.0.1:${stagingPort}`, 80);
 
-    const envelope = `{}\n${Array.from({ length: 12 }, () => `${JSON.stringify({ type: 'event' })}\n${JSON.stringify(errorEvent(base))}`).join('\n')}\n`;
+    const envelope = totalErrorEnvelope(base, 'staging', 12);
     expect((await mender.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body: envelope })).status).toBe(200);
     const issueOf = async () => ((await mender.call('GET', '/api/issues?limit=50')).json.issues as any[]).find((item) => item.title.startsWith('TypeError'));
     const issue = await eventually(issueOf, (item) => item?.operations?.length === 1, 'the detector starts a fix', 60_000);

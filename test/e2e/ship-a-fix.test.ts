@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { roleScript, startScriptedModelServer, type ScriptedModelServer } from '../fakes/scripted-model-server.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
@@ -9,27 +8,13 @@ import { freePort } from '../support/mender-process.ts';
 import { eventually } from '../support/eventually.ts';
 import { RepoStore } from '../../src/store/repo-store.ts';
 import { parseDeploySettings } from '../../src/deploy/deploy-settings.ts';
-import { LocalDeployer } from '../../src/deploy/local/local-deployer.ts';
+import { stopLocalEnvironment, totalErrorEnvelope } from '../support/ship-support.ts';
 
 // The whole loop for one detected error: the detector starts a fix, the pipeline verifies and
 // merges it (autonomy 3), and the merged commit ships through staging and production behind
 // Mender's proxies while traffic flows; the issue counts as fixed only after production's watch.
 
 const appCommand = `node -e "require('http').createServer((q, s) => s.end(q.url)).listen(Number(process.env.PORT), '127.0.0.1')"`;
-
-function errorEvent(release: string): Record<string, unknown> {
-  return {
-    event_id: crypto.randomUUID().replace(/-/g, ''),
-    level: 'error',
-    release,
-    environment: 'production',
-    exception: {
-      values: [
-        { type: 'TypeError', value: 'total is wrong', stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: 'total', lineno: 3, in_app: true }] } },
-      ],
-    },
-  };
-}
 
 describe('ship a fix: detect → fix → staging → production → fixed', () => {
   let model: ScriptedModelServer;
@@ -40,15 +25,8 @@ describe('ship a fix: detect → fix → staging → production → fixed', () =
 
   afterAll(async () => {
     for (const generator of traffic) await generator.stop();
-    for (const environment of Object.keys(ports)) {
-      await new LocalDeployer({
-        root: path.join(mender.dataDir, 'deploy', 'cart', environment),
-        repoPath: target.path,
-        startCommand: appCommand,
-        healthPath: '/health',
-        startTimeoutMs: 10_000,
-        environments: { [environment]: { publicPort: ports[environment]! } },
-      }).stopEnvironment(environment);
+    for (const [environment, publicPort] of Object.entries(ports)) {
+      await stopLocalEnvironment({ dataDir: mender.dataDir, repo: 'cart', repoPath: target.path, environment, publicPort });
     }
     await mender?.close();
     await model?.close();
@@ -92,7 +70,7 @@ describe('ship a fix: detect → fix → staging → production → fixed', () =
     for (const environment of ['staging', 'production']) traffic.push(startTraffic(`http://127.0.0.1:${ports[environment]}`, 40));
 
     const project = (await mender.call('POST', '/api/projects', { name: 'cart', repo: 'cart' })).json as { id: number; publicKey: string };
-    const envelope = `{}\n${Array.from({ length: 12 }, () => `${JSON.stringify({ type: 'event' })}\n${JSON.stringify(errorEvent(base))}`).join('\n')}\n`;
+    const envelope = totalErrorEnvelope(base, 'production', 12);
     expect((await mender.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body: envelope })).status).toBe(200);
     const issueOf = async () => ((await mender.call('GET', '/api/issues?limit=50')).json.issues as any[]).find((item) => item.title.startsWith('TypeError'));
     const issue = await eventually(issueOf, (item) => item?.operations?.length === 1, 'the detector starts a fix', 60_000);

@@ -5,8 +5,7 @@ import { freePort } from '../support/mender-process.ts';
 import { eventually } from '../support/eventually.ts';
 import { RepoStore } from '../../src/store/repo-store.ts';
 import { parseDeploySettings } from '../../src/deploy/deploy-settings.ts';
-import { LocalDeployer } from '../../src/deploy/local/local-deployer.ts';
-import path from 'node:path';
+import { stopLocalEnvironment } from '../support/ship-support.ts';
 
 // Ship and watch on one machine, with real processes: a small app reporting to Mender's ingest
 // with @sentry/node, Mender's proxy in front of it on the staging port, and steady traffic from
@@ -64,14 +63,7 @@ describe('ship and watch: a staging canary judged against the running release', 
   afterAll(async () => {
     await traffic?.stop();
     // The proxy and the releases outlive Mender by design: take the environment down explicitly.
-    await new LocalDeployer({
-      root: path.join(mender.dataDir, 'deploy', 'shop', 'staging'),
-      repoPath: app.path,
-      startCommand: 'node server.js',
-      healthPath: '/health',
-      startTimeoutMs: 10_000,
-      environments: { staging: { publicPort: stagingPort } },
-    }).stopEnvironment('staging');
+    await stopLocalEnvironment({ dataDir: mender.dataDir, repo: 'shop', repoPath: app.path, environment: 'staging', publicPort: stagingPort });
     await mender?.close();
     app?.cleanup();
   });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createShopApp, startTraffic, type ShopApp, type TrafficGenerator } from '../support/shop-app.ts';
 import { freePort, startMenderProcess } from '../support/mender-process.ts';
 import { eventually } from '../support/eventually.ts';
-import { LocalDeployer } from '../../src/deploy/local/local-deployer.ts';
+import { stopLocalEnvironment } from '../support/ship-support.ts';
 
 // Mender killed with SIGKILL in the middle of a canary: the proxy and both releases are processes
 // of their own, so the app keeps serving; the restarted Mender re-adopts them and the deployment
@@ -25,15 +25,7 @@ describe('a restart of Mender mid-canary', () => {
   afterAll(async () => {
     await traffic?.stop();
     if (child?.exitCode === null) child.kill('SIGKILL');
-    if (stagingPort)
-      await new LocalDeployer({
-        root: path.join(dataDir, 'deploy', 'shop', 'staging'),
-        repoPath: app.path,
-        startCommand: 'node server.js',
-        healthPath: '/health',
-        startTimeoutMs: 10_000,
-        environments: { staging: { publicPort: stagingPort } },
-      }).stopEnvironment('staging');
+    if (stagingPort) await stopLocalEnvironment({ dataDir: dataDir, repo: 'shop', repoPath: app.path, environment: 'staging', publicPort: stagingPort });
     app?.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
