@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One migrated PGlite database for the run, copied by every test process (test/support/pglite-copies.ts).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });
