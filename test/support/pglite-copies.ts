@@ -1,17 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openStore } from '../../src/store/database.ts';
+import { inject } from 'vitest';
+import { createMigratedTemplate } from './migrated-template.ts';
 
-// Creating a PGlite database takes seconds; copying a migrated one takes milliseconds. One
-// template per test process, made on first use and removed when the process exits.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Folder of a migrated PGlite database made once per run by test/support/global-setup.ts. */
+    migratedDatabaseTemplate?: string;
+  }
+}
+
+// Creating a PGlite database takes seconds; copying a migrated one takes milliseconds. The global
+// setup makes one template for the whole run; a test process started without it (another config)
+// makes its own on first use and removes it when the process exits.
 let template: Promise<string> | undefined;
 
 function migratedTemplate(): Promise<string> {
   template ??= (async () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-db-template-'));
-    const store = await openStore({ directory: folder });
-    await store.close();
+    const provided = inject('migratedDatabaseTemplate');
+    if (provided && fs.existsSync(provided)) return provided;
+    const folder = await createMigratedTemplate();
     process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
     return folder;
   })();
