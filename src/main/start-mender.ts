@@ -245,7 +245,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  deployRunner.start();
+  await deployRunner.start();
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });

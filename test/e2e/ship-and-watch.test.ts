@@ -111,6 +111,8 @@ describe('ship and watch: a staging canary judged against the running release', 
     const ended = await settled(started.id);
     expect(ended.status).toBe('inconclusive');
     expect((ended.verdict as { rule: string }).rule).toBe('too_little_data');
+    // While a person decides, the new release is back at the first step's share.
+    expect(ended.trafficPercent).toBe(10);
     // The stable release still serves the environment.
     const current = await mender.deploys.store.lastPromoted(ended.repoId, 'staging');
     expect(current?.commit).toBe(releases.stable);

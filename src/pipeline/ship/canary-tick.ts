@@ -26,6 +26,10 @@ export async function judgeInterval(context: ShipContext, deploymentId: string):
   const stored = await context.deployments.intervals(row.id);
   const seq = (stored.at(-1)?.seq ?? 0) + 1;
   const now = context.now();
+  // A second chain of ticks (a recovery tick after a restart, a replayed job) finds the interval
+  // just judged and ends, so one chain is left and each interval is judged once.
+  const last = stored.at(-1);
+  if (last && now - last.endsAt.getTime() < plan.intervalMs / 2) return;
   const elapsedMs = Math.max(0, now - row.canaryStartedAt.getTime());
 
   const reading = (await target.traffic?.(row.environment)) ?? undefined;
@@ -79,12 +83,19 @@ async function carryOut(context: ShipContext, row: DeploymentRow, verdict: Canar
   }
   if (verdict.decision === 'promote') return promoteDeployment(context, row, 'mender', { verdict, reason: verdict.reason });
   if (verdict.decision === 'inconclusive') {
+    // While a person decides, the new release gets only the first step's share, as at the start.
+    const percent = plan.trafficSteps[0]!;
+    const { target } = await shippingSetup(context, row);
+    const shifted = row.previousCommit ? await target.shiftTraffic(deploymentRecord(row), percent) : { ok: true as const };
     await context.deployments.transition(row.id, {
       from: ['canary'],
       to: 'inconclusive',
       actor: 'mender',
-      patch: { reason: verdict.reason },
-      event: { type: 'deployment.inconclusive', data: { rule: verdict.rule, reason: verdict.reason, samples: verdict.samples } },
+      patch: { reason: verdict.reason, ...(row.previousCommit && shifted.ok ? { trafficPercent: percent, step: 0 } : {}) },
+      event: {
+        type: 'deployment.inconclusive',
+        data: { rule: verdict.rule, reason: verdict.reason, samples: verdict.samples, trafficPercent: shifted.ok ? percent : row.trafficPercent },
+      },
     });
     return;
   }

@@ -26,17 +26,55 @@ export class DeployRunner implements DeliveryPort {
     private readonly queue: JobQueue,
   ) {}
 
-  start(concurrency = 2): void {
+  /** Takes the `deploying` queue, then gives every canary a tick in case its chain of ticks was lost. */
+  async start(concurrency = 2): Promise<void> {
     this.queue.process('deploying', concurrency, async (job, signal) => {
       const id = String(job.payload.deploymentId);
-      try {
-        if (job.name === 'deploy.start') await startRelease(this.context, id, signal);
-        else await judgeInterval(this.context, id);
-      } catch (error) {
-        this.context.log.warn(`deployment ${id}: ${job.name} failed (attempt ${job.attempt} of ${job.maxAttempts}): ${(error as Error).message}`);
-        throw error;
+      if (job.name === 'deploy.start') {
+        try {
+          await startRelease(this.context, id, signal);
+        } catch (error) {
+          this.context.log.warn(`deployment ${id}: starting failed (attempt ${job.attempt} of ${job.maxAttempts}): ${(error as Error).message}`);
+          throw error;
+        }
+        return;
       }
+      await this.tick(id);
     });
+    for (const row of await this.context.deployments.list({ status: 'canary' }, 1_000)) {
+      await this.context.deployments.update(row.id, {}, 'mender', undefined, {
+        name: 'deploy.tick',
+        delayMs: planOf(row).intervalMs,
+        key: `deploy-tick:${row.id}:recover`,
+      });
+    }
+  }
+
+  /**
+   * One interval. A tick that fails (the proxy did not answer, the database was busy) is recorded
+   * and the next interval comes anyway: a canary whose ticks stopped would hold its traffic split
+   * with nobody judging it.
+   */
+  private async tick(id: string): Promise<void> {
+    try {
+      await judgeInterval(this.context, id);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.context.log.warn(`deployment ${id}: judging an interval failed: ${message}`);
+      const row = await this.context.deployments.get(id);
+      if (row.status !== 'canary') return;
+      await this.context.deployments.update(
+        row.id,
+        {},
+        'mender',
+        { type: 'deployment.tick_failed', data: { reason: message.slice(0, 500) } },
+        {
+          name: 'deploy.tick',
+          delayMs: planOf(row).intervalMs,
+          key: `deploy-tick:${row.id}:after-failure-${Date.now()}`,
+        },
+      );
+    }
   }
 
   request(request: DeploymentRequest): Promise<DeploymentRow> {
