@@ -55,8 +55,10 @@ export function issueStatusForOperation(status: string): 'detected' | 'diagnosin
   if (status === 'queued') return 'detected';
   if (status === 'planning' || status === 'awaiting_plan_approval') return 'diagnosing';
   if (['executing', 'verifying', 'reviewing', 'awaiting_approval', 'merging'].includes(status)) return 'fixing';
-  // A deployed fix is still watched on its release: the issue is fixed once the operation is done
-  // (or merged, for a repository that does not deploy), and may yet be fix_failed before that.
+  // A deployed fix is still watched on its release: the issue is fixed once the operation is done,
+  // and may yet be fix_failed before that. `merged` lasts only until the merge step hands the
+  // change on (to `done`, or to `deploying`), so it says nothing new: no fixed → fixing flicker.
+  if (status === 'merged') return undefined;
   if (status === 'deploying' || status === 'monitoring') return 'fixing';
   if (mergedLikeStatuses.has(status as OperationStatus)) return 'fixed';
   if (['failed', 'rejected', 'cancelled'].includes(status)) return 'failed';
