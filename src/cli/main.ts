@@ -10,6 +10,7 @@ import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import { registerIssueCommands } from './issue-commands.ts';
 import { registerPolicyCommands } from './policy-commands.ts';
+import { registerDeployCommands } from './deploy-commands.ts';
 import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
 import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
 
@@ -231,6 +232,7 @@ registerAuditCommands(program, client);
 registerMcpCommands(program, client);
 registerIntegrationCommands(program, client);
 registerPolicyCommands(program, client);
+registerDeployCommands(program, repo, client);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

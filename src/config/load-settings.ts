@@ -9,6 +9,8 @@ export const repoConfigSchema = z.object({
   path: z.string().min(1),
   defaultBranch: z.string().min(1).optional(),
   commands: z.object({ test: z.string(), typecheck: z.string(), lint: z.string(), build: z.string(), format: z.string() }).partial().optional(),
+  /** Deploy settings; their own schema (deploy/deploy-settings.ts, a layer above) checks them when the repository is registered. */
+  deploy: z.record(z.string(), z.unknown()).optional(),
 });
 export type RepoConfig = z.infer<typeof repoConfigSchema>;
 

@@ -8,6 +8,7 @@ import type { Database } from '../store/database.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { WebhookInbox } from './webhook-inbox.ts';
+import type { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
 
 /** What the integrations are built from (start-mender's services). */
 export interface IntegrationDependencies {
@@ -20,5 +21,7 @@ export interface IntegrationDependencies {
   repos: RepoStore;
   forge: Forge;
   control: AgentControl;
+  /** Ship and watch: Slack's `/deploy` asks the runner for a deployment. */
+  deployments: Pick<DeployRunner, 'request'>;
   log: Logger;
 }

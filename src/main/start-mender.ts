@@ -252,7 +252,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   for (const instance of remoteForges.instances) instance.start();
   const inbox = new WebhookInbox(store.db, queue, log);
   // Webhook processors are registered before the inbox starts taking deliveries.
-  const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, log });
+  const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, deployments: deployRunner, log });
   for (const instance of remoteForges.instances) inbox.handle(instance.id, instance.webhookProcessor({ pipeline, operations, repos, settings, log }));
   inbox.start();
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });

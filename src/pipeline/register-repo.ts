@@ -4,6 +4,7 @@ import type { RepoStore, RepoRow } from '../store/repo-store.ts';
 import { runGit } from '../workspace/git.ts';
 import type { RepoCommands } from '../workspace/detect-commands.ts';
 import type { RemoteRepositories } from '../forge/forge.ts';
+import { deploySettingsSchema } from '../deploy/deploy-settings.ts';
 
 /** The input is wrong in a way the caller can fix; `field` names what. */
 export class RepoRegistrationError extends Error {
@@ -23,6 +24,8 @@ export interface RegisterRepoInput {
   path: string;
   defaultBranch?: string;
   commands?: RepoCommands;
+  /** Deploy settings (the config file's `deploy` block): stored parsed, with defaults; absent: the stored ones are kept. */
+  deploy?: unknown;
   source: string;
 }
 
@@ -35,6 +38,7 @@ export interface RegisterRepoOptions {
 /** Checks the name, that the path is a git checkout with the default branch and holds no data folder, then records it. */
 export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, options: RegisterRepoOptions = { replace: false }): Promise<RepoRow> {
   checkRepoName(input.name);
+  const deploy = input.deploy === undefined ? undefined : checkDeploySettings(input.name, input.deploy);
   const absolute = path.resolve(input.path);
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) throw new RepoRegistrationError(`${absolute} is not a folder`, 'path');
   const top = await runGit(absolute, ['rev-parse', '--show-toplevel'], { allowFailure: true });
@@ -56,7 +60,7 @@ export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, o
   const existing = await repos.byName(input.name);
   if (existing && !options.replace)
     throw new RepoRegistrationError(`a repository named "${input.name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
-  const values = { name: input.name, path: root, defaultBranch, commands: input.commands ?? {}, source: input.source };
+  const values = { name: input.name, path: root, defaultBranch, commands: input.commands ?? {}, source: input.source, ...(deploy ? { deploy } : {}) };
   return existing ? repos.update(existing.id, values) : repos.insert(values);
 }
 
@@ -66,6 +70,14 @@ export interface RegisterRemoteRepoInput {
   defaultBranch?: string;
   commands?: RepoCommands;
   source: string;
+}
+
+/** The deploy settings parsed with their defaults, or a registration error naming each wrong field. */
+function checkDeploySettings(name: string, value: unknown): Record<string, unknown> {
+  const parsed = deploySettingsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `deploy.${issue.path.join('.')}: ${issue.message}`.replace(/\.:/, ':'));
+  throw new RepoRegistrationError(`repository ${name}: the deploy settings are not valid: ${problems.join('; ')}`, 'deploy');
 }
 
 const repoNamePattern = /^[a-zA-Z0-9._-]{1,64}$/;

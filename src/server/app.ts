@@ -41,6 +41,7 @@ import { createHostCheck } from './host-check.ts';
 import { registerRepoRoutes } from './repo-routes.ts';
 import { registerOperationRoutes } from './operation-routes.ts';
 import { registerPolicyRoutes } from './policy-routes.ts';
+import { registerDeploymentRoutes } from './deployment-routes.ts';
 import type { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
 import type { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import type { GatePolicy } from '../policy/gate-policy.ts';
@@ -118,6 +119,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
 
   registerRepoRoutes(app, services);
   registerOperationRoutes(app, services);
+  registerDeploymentRoutes(app, services);
   app.get('/api/events', (c) => eventStream(c, services));
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });

@@ -34,6 +34,14 @@ const mutatingRoutes: Record<string, MinimumRole> = {
   'PUT /api/policy': 'admin',
   'POST /api/policy/reload': 'admin',
   'POST /api/policy/explain': 'team-lead',
+  'PATCH /api/repos/:name': 'admin',
+  'POST /api/deployments': 'team-lead',
+  'POST /api/deployments/:id/approve': 'team-lead',
+  'POST /api/deployments/:id/promote': 'team-lead',
+  'POST /api/deployments/:id/rollback': 'team-lead',
+  'POST /api/deployments/:id/pause': 'team-lead',
+  'POST /api/deployments/:id/resume': 'team-lead',
+  'POST /api/deployments/:id/cancel': 'team-lead',
 };
 
 /** Sentry SDK routes: they authenticate with the project's DSN key, not a person (test/e2e/detection-ingest.test.ts). */
@@ -47,7 +55,8 @@ const dsnKeyRoutes = [
 
 /**
  * Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call
- * (test/e2e/mcp-external-tools.test.ts); a policy file to write and reload, and a waiting plan to explain (test/dashboard-api/policy.test.ts).
+ * (test/e2e/mcp-external-tools.test.ts); a policy file to write and reload, and a waiting plan to explain (test/dashboard-api/policy.test.ts);
+ * a repository with deploy settings and deployments in each status (test/dashboard-api/deployments.test.ts).
  */
 const happyPathElsewhere = [
   'POST /api/operations/:id/tool-calls/:callId/approve',
@@ -55,6 +64,14 @@ const happyPathElsewhere = [
   'PUT /api/policy',
   'POST /api/policy/reload',
   'POST /api/policy/explain',
+  'PATCH /api/repos/:name',
+  'POST /api/deployments',
+  'POST /api/deployments/:id/approve',
+  'POST /api/deployments/:id/promote',
+  'POST /api/deployments/:id/rollback',
+  'POST /api/deployments/:id/pause',
+  'POST /api/deployments/:id/resume',
+  'POST /api/deployments/:id/cancel',
 ];
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'ALL', 'OPTIONS']);

@@ -207,7 +207,10 @@ describe('Slack: slash commands, buttons and the progress thread', () => {
     expect(await operationsFromSlack()).toEqual([]);
 
     const deploy = await send('/webhooks/slack/commands', slashCommandForm('/deploy', 'staging', lead));
-    expect(deploy.json.text).toContain('Deployments are not configured in this Mender yet, so nothing was deployed to staging');
+    expect(deploy.json.text).toBe('Got it: deploying to staging. Mender posts the deployment in this channel.');
+    await waitFor(() =>
+      expect(ephemeral()).toContain('⚠️ No repository has deploy settings yet: give one some with `mender repo deploy <repo> …` (docs/deploy.md).'),
+    );
     const help = await send('/webhooks/slack/commands', slashCommandForm('/agent', 'help', viewer));
     expect(help.json.text).toContain('/agent status <id>');
 
@@ -227,7 +230,7 @@ describe('Slack: slash commands, buttons and the progress thread', () => {
 
     await send('/webhooks/slack/commands', slashCommandForm('/agent', `status ${started.id}`, viewer));
     await send('/webhooks/slack/commands', slashCommandForm('/agent', 'list', viewer));
-    await waitFor(() => expect(slack.callsTo('chat.postEphemeral')).toHaveLength(5));
+    await waitFor(() => expect(slack.callsTo('chat.postEphemeral')).toHaveLength(6));
     // Deliveries are processed concurrently: the two answers may come in either order.
     expect(ephemeral().filter((text) => text.startsWith(`debug ${started.id}: `))).toHaveLength(1);
     expect(ephemeral().filter((text) => text.startsWith('*Latest operations*') && text.includes(`\`${started.id}\` debug`))).toHaveLength(1);
@@ -235,7 +238,7 @@ describe('Slack: slash commands, buttons and the progress thread', () => {
     // The inbox shows every stored command with its outcome.
     const deliveries = await waitFor(async () => {
       const listed = (await mender.call('GET', '/api/integrations/deliveries?source=slack')).json.deliveries;
-      expect(listed.map((delivery: { status: string }) => delivery.status)).toEqual(Array(6).fill('processed'));
+      expect(listed.map((delivery: { status: string }) => delivery.status)).toEqual(Array(7).fill('processed'));
       return listed;
     });
     expect(deliveries.map((delivery: { outcome: string }) => delivery.outcome)).toEqual(

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { BudgetExceededError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../../pipeline/pipeline-errors.ts';
+import { BudgetExceededError, ForbiddenError, InvalidRequestError, InvalidTransitionError, NotFoundError } from '../../pipeline/pipeline-errors.ts';
 import { PermanentJobError } from '../../queue/permanent-job-error.ts';
 import type { DeliveryForProcessing } from '../webhook-inbox.ts';
 import { escapeMrkdwn, rootMessage, progressMessage } from './slack-blocks.ts';
 import { parseSlashCommand, type SlackCommand } from './slack-commands.ts';
 import { chooseRepo, slackActor, type SlackServices } from './slack-services.ts';
+import { deployFromSlack } from './slack-deploy-command.ts';
 
 /** The fields of a slash command Mender keeps (Slack sends them form-encoded). */
 export const slashCommandPayload = z.object({
@@ -20,7 +21,13 @@ export type SlashCommandPayload = z.infer<typeof slashCommandPayload>;
 
 /** Errors a person can act on: shown to them instead of retried. */
 function isUserError(error: unknown): error is Error {
-  return error instanceof NotFoundError || error instanceof ForbiddenError || error instanceof InvalidTransitionError || error instanceof BudgetExceededError;
+  return (
+    error instanceof NotFoundError ||
+    error instanceof ForbiddenError ||
+    error instanceof InvalidTransitionError ||
+    error instanceof InvalidRequestError ||
+    error instanceof BudgetExceededError
+  );
 }
 
 /** Runs a stored slash command: starts operations, decides, answers status and list queries. */
@@ -97,9 +104,10 @@ async function run(
       await services.messenger.post({ channel: payload.channel_id, text });
       return `${command.kind}d by ${check.actor.name}`;
     }
+    case 'deploy':
+      return deployFromSlack(services, delivery, payload, command, tell);
     case 'help':
     case 'usage':
-    case 'deploy':
       // Answered in the HTTP response already; nothing to do behind it.
       return `answered at once (${command.kind})`;
   }

@@ -4,7 +4,7 @@ import { operationStatuses } from '../../domain/operation-vocabulary.ts';
 /** What a slash command asks for, parsed from `/command text` before anything is stored. */
 export type SlackCommand =
   | { kind: 'start'; type: 'debug' | 'fix' | 'implement'; description: string; errorContext?: ErrorContext; repo?: string }
-  | { kind: 'deploy'; environment: string }
+  | { kind: 'deploy'; environment: string; repo?: string }
   | { kind: 'decide'; decision: 'approve' | 'reject' | 'retry'; operationId: string; comment?: string }
   | { kind: 'status'; operationId: string }
   | { kind: 'list'; status?: string }
@@ -20,7 +20,7 @@ export const agentHelp = [
   '`/debug <error or stack trace>`: find the cause and propose a fix with a code preview',
   '`/fix <description>`: fix a bug, test first',
   '`/implement <feature>`: plan a feature; the plan waits for approval before any code is written',
-  '`/deploy <environment>`: (deployments are not configured yet)',
+  '`/deploy <environment> [repo]`: deploy the default branch of a repository with deploy settings (the deploy gate decides who approves)',
   '`/agent status <id>` · `/agent list [status]` · `/agent approve <id> [comment]` · `/agent reject <id> [reason]` · `/agent retry <id>`',
   '`/agent run <description>`: start a fix · `/agent pause [reason]` · `/agent resume` · `/agent help`',
   'Start any task with `repo:<name>` to pick the repository; otherwise the default (MENDER_SLACK_DEFAULT_REPO) or the only registered one is used.',
@@ -55,8 +55,11 @@ export function parseSlashCommand(command: string, text: string): SlackCommand {
       if (!rest) return { kind: 'usage', message: usageOf(type) };
       return { kind: 'start', type, description: rest, repo, errorContext: type === 'debug' ? errorContextFrom(rest) : undefined };
     }
-    case '/deploy':
-      return { kind: 'deploy', environment: trimmed.split(/\s+/)[0] || 'production' };
+    case '/deploy': {
+      const [environment, repo, ...extra] = trimmed.split(/\s+/).filter(Boolean);
+      if (!environment || extra.length) return { kind: 'usage', message: 'Usage: `/deploy <environment> [repo]`, e.g. `/deploy staging shop`' };
+      return { kind: 'deploy', environment, repo: repo?.replace(/^repo:/, '') };
+    }
     case '/agent':
       return parseAgentCommand(trimmed);
     default:
@@ -118,7 +121,7 @@ export function acknowledgement(command: SlackCommand): string {
     case 'start':
       return `Got it: starting a ${command.type}${command.repo ? ` on ${command.repo}` : ''}. Mender posts the progress in this channel.`;
     case 'deploy':
-      return `Deployments are not configured in this Mender yet, so nothing was deployed to ${command.environment}. Changes reach your default branch after approval; deploying them is up to your own pipeline until Mender's deployment support is set up.`;
+      return `Got it: deploying${command.repo ? ` ${command.repo}` : ''} to ${command.environment}. Mender posts the deployment in this channel.`;
     case 'decide':
       return `Got it: ${command.decision} ${command.operationId}…`;
     case 'status':
@@ -136,7 +139,7 @@ export function acknowledgement(command: SlackCommand): string {
   }
 }
 
-/** Commands that only answer (help, usage, deploy): nothing to store or process. */
+/** Commands that only answer (help, usage): nothing to store or process. */
 export function answersAtOnce(command: SlackCommand): boolean {
-  return command.kind === 'help' || command.kind === 'usage' || command.kind === 'deploy';
+  return command.kind === 'help' || command.kind === 'usage';
 }

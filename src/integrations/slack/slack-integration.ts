@@ -42,7 +42,13 @@ export function startSlackIntegration(dependencies: SlackDependencies): { stop()
   const unsubscribers = [operationThreads.follow(hub)];
   let notifications: SlackNotifications | undefined;
   if (settings.slackNotifyChannel) {
-    notifications = new SlackNotifications({ channel: settings.slackNotifyChannel, messenger, operations: dependencies.operations, log });
+    notifications = new SlackNotifications({
+      channel: settings.slackNotifyChannel,
+      messenger,
+      operations: dependencies.operations,
+      log,
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+    });
     unsubscribers.push(notifications.follow(hub));
   }
   return {

@@ -4,18 +4,23 @@ import type { Logger } from '../../logging/logger.ts';
 import type { EventType } from '../../domain/operation-vocabulary.ts';
 import type { SlackMessenger } from './slack-messenger.ts';
 import { cut, escapeMrkdwn } from './slack-blocks.ts';
+import { deploymentNotice } from './slack-deployment-notices.ts';
 
 export interface SlackNotificationsOptions {
   channel: string;
   messenger: SlackMessenger;
   operations: OperationStore;
   log: Logger;
+  /** Where the dashboard is, for links to a deployment's page (MENDER_PUBLIC_URL). */
+  publicUrl?: string;
   /** Notices within this window after the first are sent as one message (default 2000 ms). */
   batchWindowMs?: number;
 }
 
 /** The notice an event deserves in the team channel, or undefined for the many that deserve none. */
-async function noticeFor(event: RecordedEvent, operations: OperationStore): Promise<string | undefined> {
+async function noticeFor(event: RecordedEvent, operations: OperationStore, publicUrl: string | undefined): Promise<string | undefined> {
+  // Deployments first: their events may carry an operation (a merged change shipping) or none.
+  if (event.type.startsWith('deployment.')) return deploymentNotice(event, publicUrl);
   if (event.type === ('agent.paused' satisfies EventType))
     return `⏸️ Mender was paused by ${event.actor}${typeof event.data.reason === 'string' ? `: ${escapeMrkdwn(event.data.reason)}` : ''}`;
   if (event.type === ('agent.resumed' satisfies EventType)) return `▶️ Mender was resumed by ${event.actor}`;
@@ -45,7 +50,8 @@ async function noticeFor(event: RecordedEvent, operations: OperationStore): Prom
 }
 
 /**
- * Posts plan ready, approval requested, merged, failed and paused notices to one channel. A burst
+ * Posts plan ready, approval requested, merged, failed and paused notices, and deployments'
+ * approvals, promotions, rollbacks, failures and inconclusive watches, to one channel. A burst
  * (several operations, or a pause stopping many steps) becomes one message: the first notice opens
  * a short window and everything that arrives in it is sent together.
  */
@@ -61,7 +67,7 @@ export class SlackNotifications {
 
   follow(hub: EventHub): () => void {
     return hub.subscribe((event) => {
-      void noticeFor(event, this.options.operations)
+      void noticeFor(event, this.options.operations, this.options.publicUrl)
         .then((notice) => notice && this.add(notice))
         .catch((error: unknown) => this.options.log.warn('slack notice could not be prepared', { error: (error as Error).message }));
     });

@@ -10,6 +10,7 @@ import type { SlackMessenger } from './slack-messenger.ts';
 import type { SlackThreads } from './slack-threads.ts';
 import type { SlackUserLinks } from './slack-user-links.ts';
 import type { SlackOperationThreads } from './slack-operation-threads.ts';
+import type { DeployRunner } from '../../pipeline/ship/deploy-runner.ts';
 
 /** What the Slack processors work with. */
 export interface SlackServices {
@@ -23,6 +24,8 @@ export interface SlackServices {
   threads: SlackThreads;
   operationThreads: SlackOperationThreads;
   messenger: SlackMessenger;
+  /** Ship and watch: `/deploy` asks for a deployment as the linked Mender user. */
+  deployments: Pick<DeployRunner, 'request'>;
   log: Logger;
 }
 
