@@ -73,7 +73,7 @@ describe('a restart of Mender mid-canary', () => {
     );
     traffic = startTraffic(`http://127.0.0.1:${stagingPort}`, 60);
 
-    const next = app.release({ delayMs: 5 }, 'items: copy change');
+    const next = app.release({ delayMs: 6 }, 'items: copy change');
     const canary = await api(url, 'POST', '/api/deployments', { repo: 'shop', environment: 'staging', commit: next });
     expect(canary.status).toBe(201);
     await eventually(

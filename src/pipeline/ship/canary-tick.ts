@@ -86,12 +86,13 @@ async function carryOut(context: ShipContext, row: DeploymentRow, verdict: Canar
     // While a person decides, the new release gets only the first step's share, as at the start.
     const percent = plan.trafficSteps[0]!;
     const { target } = await shippingSetup(context, row);
-    const shifted = row.previousCommit ? await target.shiftTraffic(deploymentRecord(row), percent) : { ok: true as const };
+    const splits = Boolean(row.previousCommit) && target.canSplitTraffic;
+    const shifted = splits ? await target.shiftTraffic(deploymentRecord(row), percent) : { ok: false as const };
     await context.deployments.transition(row.id, {
       from: ['canary'],
       to: 'inconclusive',
       actor: 'mender',
-      patch: { reason: verdict.reason, ...(row.previousCommit && shifted.ok ? { trafficPercent: percent, step: 0 } : {}) },
+      patch: { reason: verdict.reason, ...(shifted.ok ? { trafficPercent: percent, step: 0 } : {}) },
       event: {
         type: 'deployment.inconclusive',
         data: { rule: verdict.rule, reason: verdict.reason, samples: verdict.samples, trafficPercent: shifted.ok ? percent : row.trafficPercent },
@@ -100,8 +101,8 @@ async function carryOut(context: ShipContext, row: DeploymentRow, verdict: Canar
     return;
   }
   const step = stepAt(plan, elapsedMs);
-  if (step > row.step && row.previousCommit) {
-    const { target } = await shippingSetup(context, row);
+  const { target } = await shippingSetup(context, row);
+  if (step > row.step && row.previousCommit && target.canSplitTraffic) {
     const percent = plan.trafficSteps[step]!;
     const shifted = await target.shiftTraffic(deploymentRecord(row), percent);
     if (!shifted.ok)

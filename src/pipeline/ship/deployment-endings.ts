@@ -64,7 +64,7 @@ export async function rollBackDeployment(
   actor: string,
   why: { verdict?: CanaryVerdict; reason: string },
 ): Promise<void> {
-  const { target } = await shippingSetup(context, row);
+  const { target, repo } = await shippingSetup(context, row);
   if (row.previousCommit) {
     const rolledBack = await target.rollBack(deploymentRecord(row), why.reason);
     if (!rolledBack.ok) throw new Error(`rolling ${row.environment} back failed: ${rolledBack.error.message}`);
@@ -77,7 +77,13 @@ export async function rollBackDeployment(
     patch: { trafficPercent: 0, finishedAt: new Date(context.now()), reason: why.reason, ...(why.verdict ? { verdict: why.verdict as never } : {}) },
     event: {
       type: 'deployment.rolled_back',
-      data: { reason: why.reason, rule: why.verdict?.rule ?? 'by_person', samples: why.verdict?.samples ?? null, stableCommit: row.previousCommit },
+      data: {
+        repo: repo.name,
+        reason: why.reason,
+        rule: why.verdict?.rule ?? 'by_person',
+        samples: why.verdict?.samples ?? null,
+        stableCommit: row.previousCommit,
+      },
     },
   });
   await endOperation(context, row, 'rolled_back', why.reason);
@@ -85,7 +91,7 @@ export async function rollBackDeployment(
 
 /** A release that never served (it did not start, or failed its smoke checks): stable untouched. */
 export async function failDeployment(context: ShipContext, row: DeploymentRow, reason: string, outputTail?: string): Promise<void> {
-  const { target } = await shippingSetup(context, row);
+  const { target, repo } = await shippingSetup(context, row);
   // Stop what did start; the stable release keeps all traffic (an environment's first release has none to keep).
   if (row.previousCommit) await target.rollBack(deploymentRecord(row), reason);
   await context.deployments.transition(row.id, {
@@ -93,7 +99,7 @@ export async function failDeployment(context: ShipContext, row: DeploymentRow, r
     to: 'failed',
     actor: 'mender',
     patch: { finishedAt: new Date(context.now()), reason, outputTail: outputTail ?? null, trafficPercent: 0 },
-    event: { type: 'deployment.failed', data: { phase: row.status, reason, outputTail: outputTail?.slice(-2_000) ?? null } },
+    event: { type: 'deployment.failed', data: { repo: repo.name, phase: row.status, reason, outputTail: outputTail?.slice(-2_000) ?? null } },
   });
   await endOperation(context, row, 'failed', reason);
 }

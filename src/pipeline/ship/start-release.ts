@@ -66,9 +66,11 @@ async function smokeCheck(
 /** The first traffic step, the counters it is measured from, and the first interval's job. */
 async function openCanary(context: ShipContext, target: Deployer, row: DeploymentRow): Promise<void> {
   const plan = planOf(row);
-  // An environment's first release already takes all traffic: there is nothing to share it with.
-  const percent = row.previousCommit ? plan.trafficSteps[0]! : 100;
-  if (row.previousCommit) {
+  // An environment's first release already takes all traffic: there is nothing to share it with;
+  // a target that cannot split traffic sent all of it to the new release when it deployed it.
+  const splits = Boolean(row.previousCommit) && target.canSplitTraffic;
+  const percent = splits ? plan.trafficSteps[0]! : 100;
+  if (splits) {
     const shifted = await target.shiftTraffic(deploymentRecord(row), percent);
     if (!shifted.ok) return failDeployment(context, row, `the first traffic step failed: ${shifted.error.message}`);
   }
