@@ -40,6 +40,8 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
   let canary: DeploymentRow;
   let promoted: DeploymentRow;
   let rolledBack: DeploymentRow;
+  let loads = 0;
+  let operationId = '';
 
   beforeAll(async () => {
     await ensureWebBuild();
@@ -84,9 +86,14 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
       admin.name,
       { type: 'deployment.rolled_back', data: { repo: 'shop' } },
     );
+    // The canary ships an operation's change (here one that stopped early: the scripted model has no replies).
+    const operation = await pipeline.mender.call('POST', '/api/operations', { type: 'fix', description: 'total() ignores the quantity', repo: 'cart' });
+    expect(operation.status, operation.text).toBe(201);
+    operationId = operation.json.id as string;
+    await pipeline.mender.waitForStatus(operationId, ['failed']);
     const canaryStartedAt = new Date(Date.now() - 4 * 60_000);
     canary = await deployments.create(
-      { ...base('cart', staging!), commit: shipped, previousCommit: stable, status: 'canary', trafficPercent: 50, step: 1, canaryStartedAt },
+      { ...base('cart', staging!), operationId, commit: shipped, previousCommit: stable, status: 'canary', trafficPercent: 50, step: 1, canaryStartedAt },
       admin.name,
       { type: 'deployment.canary_started', data: { repo: 'cart', trafficPercent: 10 } },
     );
@@ -137,6 +144,7 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
 
     browser = await launchTestBrowser();
     page = browser.page;
+    page.on('load', () => (loads += 1));
   }, 180_000);
 
   afterAll(async () => {
@@ -147,12 +155,26 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
     shop?.cleanup();
   });
 
-  it('lists deployments by environment, shows one with both releases charted, and its buttons POST', async (context) => {
-    await page.goto(`${pipeline.mender.url}/deployments`);
+  it('links an operation to the deployment that ships it, from the events on its timeline', async () => {
+    await page.goto(`${pipeline.mender.url}/operations/${operationId}`);
     await page.getByRole('heading', { name: 'Sign in to Mender' }).waitFor();
     await page.getByLabel('Name').fill(admin.name);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // The operation's page links the deployment that ships it: its events on the operation's timeline name it.
+    const shipping = page.getByTestId('operation-deployments').locator(`[data-deployment-id="${canary.id}"]`);
+    await shipping.waitFor();
+    expect(await shipping.getByRole('link').getAttribute('href')).toBe(`/deployments/${canary.id}`);
+    // With the deployments API (GET /api/deployments?operation=) the link says where it ships, and how.
+    if ((await pipeline.mender.call('GET', `/api/deployments?operation=${operationId}`)).status === 200) {
+      await expect.poll(() => shipping.textContent()).toMatch(/staging · [0-9a-f]{10}[\s\S]*canary/);
+    }
+    await screenshot(page, 'deployments-00-operation');
+  });
+
+  it('lists deployments by environment and follows them live, shows one with both releases charted, and its buttons POST', async (context) => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deployments', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Deployments' }).waitFor();
 
     // The deployments API is another change (issue 16's routes): until it is merged the page says so, and that is all it can show.
@@ -188,11 +210,18 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
     await page.getByText('No deployment matches.').waitFor();
     await page.getByRole('button', { name: 'Clear filters' }).click();
 
+    // Someone else pauses the canary: its deployment.paused event reaches the open list, which shows it without a reload.
+    const loadsBefore = loads;
+    expect((await pipeline.mender.call('POST', `/api/deployments/${canary.id}/pause`, {})).status).toBe(200);
+    await page.locator(`tr[data-deployment-id="${canary.id}"] [data-paused="true"]`).waitFor({ timeout: 15_000 });
+    expect(loads).toBe(loadsBefore);
+
     // The canary's own page: status, traffic, the verdict's figures and a point per interval for each release.
     await page.locator(`tr[data-deployment-id="${canary.id}"]`).getByRole('link').click();
     await page.waitForURL((url) => url.pathname === `/deployments/${canary.id}`);
     await page.getByTestId('latest-verdict').waitFor();
     expect(await page.locator('.status-line [data-deployment-status]').getAttribute('data-deployment-status')).toBe('canary');
+    expect(await page.locator('.status-line [data-paused="true"]').count()).toBe(1);
     expect(await page.locator('.status-line [data-traffic]').getAttribute('data-traffic')).toBe('50');
     expect(await page.getByTestId('verdict-rule').textContent()).toBe('watching');
     const verdict = page.getByTestId('latest-verdict');
@@ -212,19 +241,21 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
     const lastY = async (series: string) => Number(await latencyChart.locator(`[data-series="${series}"] circle`).last().getAttribute('cy'));
     expect(await lastY('new')).toBeLessThan(await lastY('stable'));
     expect(await page.getByTestId('timeline').locator('[data-event-type="deployment.judged"]').count()).toBe(1);
+    expect(await page.getByTestId('timeline').locator('[data-event-type="deployment.paused"]').count()).toBe(1);
     await screenshot(page, 'deployments-02-detail');
 
-    // The buttons are the actions the API offers an admin on a canary.
+    // The buttons are the actions the API offers an admin on a paused canary.
     const actions = page.getByTestId('deployment-actions');
-    await actions.locator('[data-action="pause"]').waitFor();
+    await actions.locator('[data-action="resume"]').waitFor();
     expect(await actions.locator('[data-action="rollback"]').count()).toBe(1);
-    const isAction = (action: string) => (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === `/api/deployments/${canary.id}/${action}`;
+    const isAction = (action: string) => (request: Request) =>
+      request.method() === 'POST' && new URL(request.url()).pathname === `/api/deployments/${canary.id}/${action}`;
 
-    const pauseRequest = page.waitForRequest(isAction('pause'));
-    await actions.locator('[data-action="pause"]').click();
-    expect((await pauseRequest).postDataJSON()).toEqual({});
-    await page.locator('.status-line [data-paused="true"]').waitFor();
-    expect((await pipeline.mender.call('GET', `/api/deployments/${canary.id}`)).json.paused).toBe(true);
+    const resumeRequest = page.waitForRequest(isAction('resume'));
+    await actions.locator('[data-action="resume"]').click();
+    expect((await resumeRequest).postDataJSON()).toEqual({});
+    await expect.poll(() => page.locator('.status-line [data-paused="true"]').count()).toBe(0);
+    expect((await pipeline.mender.call('GET', `/api/deployments/${canary.id}`)).json.paused).toBe(false);
 
     // Rolling back asks first, with a comment for the record; the comment goes with the request.
     await actions.locator('[data-action="rollback"]').click();

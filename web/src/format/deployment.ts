@@ -39,7 +39,7 @@ export function ratePercent(value: number | null | undefined): string {
 }
 
 export function milliseconds(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ms`;
 }
 
 /** How an action's button reads. */

@@ -4,6 +4,15 @@ type Loose = Record<string, unknown>;
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '—' : JSON.stringify(value));
 
+/** Nested settings one level deep as `group.key` pairs (the judge's errorRate and latency rules). */
+function flatten(settings: Loose): [string, unknown][] {
+  return Object.entries(settings).flatMap(([key, value]) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.entries(value as Loose).map(([inner, innerValue]): [string, unknown] => [`${key}.${inner}`, innerValue])
+      : [[key, value] as [string, unknown]],
+  );
+}
+
 /** The settings the deployment runs by (pipeline/ship/deployment-plan.ts), fixed when it was created. */
 export function DeploymentPlanView({ plan }: { plan: Loose }) {
   const steps = Array.isArray(plan.trafficSteps) ? plan.trafficSteps.filter((step): step is number => typeof step === 'number') : [];
@@ -34,7 +43,7 @@ export function DeploymentPlanView({ plan }: { plan: Loose }) {
           <dt>Judge</dt>
           <dd>
             <ul className="plain-list">
-              {Object.entries(judgeRest).map(([key, value]) => (
+              {flatten(judgeRest).map(([key, value]) => (
                 <li key={key}>
                   {key}: <span className="mono">{text(value)}</span>
                 </li>
