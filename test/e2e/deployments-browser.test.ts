@@ -268,5 +268,18 @@ describe.skipIf(!availability.available)('deployments in a real browser', () => 
     // Whatever the release processes did (none run here), the page says how it went.
     await actions.locator('[role="status"], [role="alert"]').first().waitFor();
     await screenshot(page, 'deployments-04-after-rollback');
+
+    // At a phone's width the page and its charts fit without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('deployment-charts').scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'deployments-05-detail-390');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deployments', exact: true }).click();
+    await page.locator(`tr[data-deployment-id="${canary.id}"]`).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'deployments-06-list-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(browser.problems.filter((problem) => !/Failed to load resource/.test(problem))).toEqual([]);
   });
 });

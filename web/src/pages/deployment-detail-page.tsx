@@ -10,7 +10,7 @@ import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { OperationTimeline } from '../components/operation-timeline.tsx';
-import { DeploymentStatusBadge } from '../components/deployment-status-badge.tsx';
+import { DeploymentStatusBadge } from '../components/deployment/deployment-status-badge.tsx';
 import { TrafficShare } from '../components/deployment/traffic-share.tsx';
 import { DeploymentActions } from '../components/deployment/deployment-actions.tsx';
 import { DeploymentCharts } from '../components/deployment/deployment-charts.tsx';

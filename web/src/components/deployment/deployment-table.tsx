@@ -2,7 +2,7 @@ import type { DeploymentSummaryView } from '../../../../src/domain/deployment-vo
 import { shortCommit } from '../../format/deployment.ts';
 import { Link } from '../../routing/link.tsx';
 import { RelativeTime } from '../relative-time.tsx';
-import { DeploymentStatusBadge } from '../deployment-status-badge.tsx';
+import { DeploymentStatusBadge } from './deployment-status-badge.tsx';
 import { TrafficShare } from './traffic-share.tsx';
 
 /** One environment's deployments, newest first, as rows on a wide screen and cards on a phone. */
@@ -24,13 +24,18 @@ export function DeploymentTable({ deployments }: { deployments: DeploymentSummar
           {deployments.map((deployment) => (
             <tr key={deployment.id} data-deployment-id={deployment.id}>
               <td data-label="Deployment">
-                <Link to={`/deployments/${deployment.id}`} className="operation-link mono">
-                  {shortCommit(deployment.commit)}
-                </Link>
-                <span className="muted small"> {deployment.previousCommit ? `after ${shortCommit(deployment.previousCommit)}` : 'first release'}</span>
+                {/* One child per cell: on a phone each cell is a two-column grid (label, value). */}
+                <span>
+                  <Link to={`/deployments/${deployment.id}`} className="operation-link mono">
+                    {shortCommit(deployment.commit)}
+                  </Link>
+                  <span className="muted small"> {deployment.previousCommit ? `after ${shortCommit(deployment.previousCommit)}` : 'first release'}</span>
+                </span>
               </td>
               <td data-label="Status">
-                <DeploymentStatusBadge status={deployment.status} paused={deployment.paused} />
+                <span>
+                  <DeploymentStatusBadge status={deployment.status} paused={deployment.paused} />
+                </span>
               </td>
               <td data-label="Repository">{deployment.repo}</td>
               <td data-label="Traffic">
@@ -41,9 +46,9 @@ export function DeploymentTable({ deployments }: { deployments: DeploymentSummar
               </td>
               <td data-label="Latest verdict" data-testid="verdict-reason">
                 {deployment.verdict ? (
-                  <>
+                  <span>
                     <span className="badge tone-neutral">{deployment.verdict.decision}</span> {deployment.verdict.reason}
-                  </>
+                  </span>
                 ) : (
                   <span className="muted">{deployment.reason ?? 'not judged yet'}</span>
                 )}

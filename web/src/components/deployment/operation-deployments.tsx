@@ -4,7 +4,7 @@ import { api } from '../../api/api-client.ts';
 import { shortCommit } from '../../format/deployment.ts';
 import { useLiveResource } from '../../live/use-live-resource.ts';
 import { Link } from '../../routing/link.tsx';
-import { DeploymentStatusBadge } from '../deployment-status-badge.tsx';
+import { DeploymentStatusBadge } from './deployment-status-badge.tsx';
 
 /**
  * The deployments that ship an operation's change: those the API lists for it, and any its

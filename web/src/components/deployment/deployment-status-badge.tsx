@@ -1,5 +1,5 @@
-import { deploymentTone } from '../format/deployment.ts';
-import { statusLabel } from '../format/status.ts';
+import { deploymentTone } from '../../format/deployment.ts';
+import { statusLabel } from '../../format/status.ts';
 
 /** A deployment's status; `paused` is shown beside it, since a paused canary is still a canary. */
 export function DeploymentStatusBadge({ status, paused }: { status: string; paused?: boolean }) {
