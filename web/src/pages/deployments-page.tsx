@@ -60,35 +60,38 @@ export function DeploymentsPage() {
   return (
     <section>
       <PageHeader title="Deployments" subtitle="Merged changes shipped to each environment, judged against the release they replace." />
-      <form className="filters" role="search" aria-label="Filter deployments" onSubmit={(event) => event.preventDefault()}>
-        <label className="filter">
-          Repository
-          <select name="repo" value={query.get('repo') ?? ''} onChange={(event) => set('repo', event.target.value)}>
-            <option value="">any</option>
-            {repos.map((repo) => (
-              <option key={repo.name} value={repo.name}>
-                {repo.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          Status
-          <select name="status" value={query.get('status') ?? ''} onChange={(event) => set('status', event.target.value)}>
-            <option value="">any</option>
-            {deploymentStatuses.map((status) => (
-              <option key={status} value={status}>
-                {statusLabel(status)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {filtered ? (
-          <button type="button" className="button subtle" onClick={() => navigate('/deployments', { replace: true })}>
-            Clear filters
-          </button>
-        ) : null}
-      </form>
+      {/* Nothing deployed yet and no filter set: nothing to filter either. */}
+      {!data || groups.length > 0 || filtered ? (
+        <form className="filters" role="search" aria-label="Filter deployments" onSubmit={(event) => event.preventDefault()}>
+          <label className="filter">
+            Repository
+            <select name="repo" value={query.get('repo') ?? ''} onChange={(event) => set('repo', event.target.value)}>
+              <option value="">any</option>
+              {repos.map((repo) => (
+                <option key={repo.name} value={repo.name}>
+                  {repo.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="filter">
+            Status
+            <select name="status" value={query.get('status') ?? ''} onChange={(event) => set('status', event.target.value)}>
+              <option value="">any</option>
+              {deploymentStatuses.map((status) => (
+                <option key={status} value={status}>
+                  {statusLabel(status)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {filtered ? (
+            <button type="button" className="button subtle" onClick={() => navigate('/deployments', { replace: true })}>
+              Clear filters
+            </button>
+          ) : null}
+        </form>
+      ) : null}
       <ErrorNotice error={error} title="The deployments could not be loaded" />
       {loading && !data ? <Loading what="deployments" /> : null}
       {data && groups.length === 0 ? filtered ? <EmptyState>No deployment matches.</EmptyState> : <DeploymentsNotConfigured /> : null}
