@@ -16,6 +16,7 @@ import { AuditPage } from './pages/audit-page.tsx';
 import { IssuesPage } from './pages/issues-page.tsx';
 import { IssueDetailPage } from './pages/issue-detail-page.tsx';
 import { DeploymentsPage } from './pages/deployments-page.tsx';
+import { DeploymentDetailPage } from './pages/deployment-detail-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ForbiddenPage } from './pages/forbidden-page.tsx';
 
@@ -42,6 +43,8 @@ function SignedInRoutes() {
   const issue = matchRoute('/issues/:id', path);
   if (issue) return <IssueDetailPage id={issue.id!} />;
   if (path === '/deployments') return <DeploymentsPage />;
+  const deployment = matchRoute('/deployments/:id', path);
+  if (deployment) return <DeploymentDetailPage id={deployment.id!} />;
   if (path === '/settings')
     return (
       <AdminOnly what="Settings">

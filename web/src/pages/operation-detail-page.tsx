@@ -18,6 +18,7 @@ import { UsageView } from '../components/usage-view.tsx';
 import { OperationLinks } from '../components/operation-links.tsx';
 import { ApprovalHistory } from '../components/approval-history.tsx';
 import { OperationDiff } from '../components/operation-diff.tsx';
+import { OperationDeployments } from '../components/deployment/operation-deployments.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { Link } from '../routing/link.tsx';
 
@@ -109,6 +110,7 @@ export function OperationDetailPage({ id }: { id: string }) {
             <h2 id="links-heading">Links</h2>
             <OperationLinks operation={operation} />
           </section>
+          <OperationDeployments operationId={operation.id} timeline={timeline} />
         </div>
       </div>
       <section className="card" aria-labelledby="plan-heading">
