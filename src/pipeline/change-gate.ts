@@ -25,9 +25,12 @@ export async function decideChangeGate(
   protectedPaths: string[],
 ): Promise<ChangeGateDecision> {
   const deploymentsToday = await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday());
+  // A repository Mender deploys on merge ships through the deploy gate: the merge itself does not.
+  const repo = await context.repos.byId(operation.repoId);
+  const deploysOnMerge = Boolean(repo?.deploy) && (repo?.deploy as { onMerge?: boolean }).onMerge !== false;
   const gate = context.policy.decide({
     ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
-    ...changeFacts(risk, review, deploymentsToday, protectedPaths),
+    ...changeFacts(risk, review, deploymentsToday, protectedPaths, !deploysOnMerge),
   });
   const { decision } = gate;
   return {

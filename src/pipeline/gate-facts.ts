@@ -60,14 +60,16 @@ export async function operationFacts(source: GateFactSource, gate: PolicyGate, o
 }
 
 /**
- * The change gate's own facts; a revert has no review. While no deploy step exists, a merge into
- * the default branch is what ships (platforms deploy it on push), so the daily limit counts merges.
+ * The change gate's own facts; a revert has no review. For a repository without deploy settings a
+ * merge into the default branch is what ships (platforms deploy it on push), so the daily limit
+ * counts merges; for one that Mender deploys, the deploy and promote gates ship it, not the merge.
  */
 export function changeFacts(
   risk: RiskAssessment,
   review: (Review & { readable: boolean }) | undefined,
   deploymentsToday: number,
   protectedPaths: string[],
+  mergeShips = true,
 ): Partial<GateFacts> {
   return {
     risk_level: risk.level,
@@ -78,7 +80,7 @@ export function changeFacts(
       finding_severities: [...new Set(review.findings.map((finding) => finding.severity))],
     }),
     protected_paths: protectedPaths,
-    ships: true,
+    ships: mergeShips,
     deployments_today: deploymentsToday,
   };
 }

@@ -59,11 +59,15 @@ let repository: ThrowawayRepository;
 afterEach(() => repository?.remove());
 
 /** A verified, uncommitted change in the checkout, as execution leaves it for review. */
-async function reviewing(options: { reviewer: ScriptedModel; settings?: Partial<Settings>; flags?: string[] }) {
+async function reviewing(options: { reviewer: ScriptedModel; settings?: Partial<Settings>; flags?: string[]; deploy?: Record<string, unknown> }) {
   repository = await throwawayRepository({ 'src/cart.ts': 'function add(sum, item) {\n  return sum + item.price;\n}\n' });
   repository.write('src/cart.ts', 'function add(sum, item) {\n  return sum + item.price * item.quantity;\n}\n');
   repository.write('test/quantity.test.ts', "it('multiplies the price by the quantity', () => {});\n");
-  const context = fakePipelineContext({ repo: repository.row, models: { reviewer: options.reviewer }, settings: options.settings });
+  const context = fakePipelineContext({
+    repo: { ...repository.row, deploy: options.deploy ?? null },
+    models: { reviewer: options.reviewer },
+    settings: options.settings,
+  });
   const evidence = verifiedEvidence(options.flags);
   context.operations.add(
     operationRow({
@@ -133,6 +137,18 @@ describe('reviewAndPropose', () => {
       ['update', 'approved'],
     ]);
     expect(context.operations.transactionWrites[1]!.values).toMatchObject({ decidedBy: 'policy' });
+  });
+
+  it('counts a merge as shipping only for a repository Mender does not deploy: there the deploy gate ships it', async () => {
+    const shipsAtTheChangeGate = async (deploy?: Record<string, unknown>) => {
+      const { propose } = await reviewing({ reviewer: new ScriptedModel([approves]), settings: { autonomyLevel: 3 }, deploy });
+      const final = await propose();
+      repository.remove();
+      return (final.event.data as { policy: { facts: { ships: boolean } } }).policy.facts.ships;
+    };
+    expect(await shipsAtTheChangeGate()).toBe(true);
+    expect(await shipsAtTheChangeGate({ onMerge: true, environments: [] })).toBe(false);
+    expect(await shipsAtTheChangeGate({ onMerge: false })).toBe(true);
   });
 
   it('at autonomy 3 holds a change the reviewer asked to change for a person, naming the rule', async () => {
