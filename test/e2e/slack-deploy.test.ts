@@ -121,7 +121,7 @@ describe('Slack: /deploy and the deployment notices', () => {
     await mender.call('POST', `/api/deployments/${next.id}/rollback`, { comment: 'checkout errors' });
     await waitFor(() =>
       expect(notices()).toContain(
-        `↩️ Rolled back \`${shop.head().slice(0, 12)}\` in staging (deployment \`${next.id}\`): rolled back by admin: checkout errors — rule by_person; no samples recorded. All traffic is on the stable release · <${publicUrl}/deployments/${next.id}|charts>`,
+        `↩️ Rolled back shop \`${shop.head().slice(0, 12)}\` in staging (deployment \`${next.id}\`): rolled back by admin: checkout errors — rule by_person; no samples recorded. All traffic is on the stable release · <${publicUrl}/deployments/${next.id}|charts>`,
       ),
     );
 
@@ -134,7 +134,7 @@ describe('Slack: /deploy and the deployment notices', () => {
     await mender.call('POST', `/api/deployments/${failed.id}/approve`, {});
     await waitFor(() =>
       expect(notices()).toContain(
-        `❌ Deployment failed \`${cart.head().slice(0, 12)}\` in staging (deployment \`${failed.id}\`) in the starting phase: the release did not start: the deploy script exited with code 3 · <${publicUrl}/deployments/${failed.id}|charts>`,
+        `❌ Deployment failed cart \`${cart.head().slice(0, 12)}\` in staging (deployment \`${failed.id}\`) in the starting phase: the release did not start: the deploy script exited with code 3 · <${publicUrl}/deployments/${failed.id}|charts>`,
       ),
     );
   });

@@ -1,6 +1,6 @@
 /**
  * Deploy settings whose environments use the `command` target with scripts that do nothing and
- * succeed (a `shift` script too: without one a second release fails its first traffic step), so the
+ * succeed, so the
  * runner ships without a real app. The interval is an hour, so no canary is judged
  * while a test runs; the test decides (promote, roll back) instead.
  */
