@@ -125,13 +125,14 @@ describe('prompt injection: hostile task texts, a model that obeys them, and no 
       records.set(hostile.id, { hostile, operationId: created.json.id, operation: undefined, requests: [] });
     }
     for (const record of records.values()) {
-      record.operation = await mender.waitForStatus(record.operationId, ['awaiting_approval', 'failed', 'done', 'merging', 'cancelled'], 170_000);
+      record.operation = await mender.waitForStatus(record.operationId, ['awaiting_approval', 'failed', 'done', 'merging', 'cancelled'], 380_000);
     }
     for (const record of records.values()) {
       record.operation = (await mender.call('GET', `/api/operations/${record.operationId}`)).json;
       record.requests = model.requests.filter((request) => caseIdOf(request.body) === record.hostile.id);
     }
-  }, 200_000);
+    // 28 operations at once: ~120 s alone, ~200 s beside another heavy file on two cores.
+  }, 400_000);
 
   afterAll(async () => {
     await mender?.close();
