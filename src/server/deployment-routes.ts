@@ -30,7 +30,7 @@ export function registerDeploymentRoutes(app: Hono<AppEnvironment>, services: De
     const query = parseQuery(c, listDeploymentsQuery);
     const repo = query.repo ? await services.repos.byName(query.repo) : undefined;
     if (query.repo && !repo) throw new HttpError(404, 'not_found', `repository "${query.repo}" is not registered: list them with \`mender repo list\``);
-    const rows = await store.list({ repoId: repo?.id, environment: query.environment, status: query.status }, query.limit);
+    const rows = await store.list({ repoId: repo?.id, environment: query.environment, status: query.status, operationId: query.operation }, query.limit);
     const names = new Map((await services.repos.list()).map((candidate) => [candidate.id, candidate.name]));
     return c.json({ deployments: rows.map((row) => deploymentSummaryView(row, names.get(row.repoId) ?? row.repoId)) });
   });

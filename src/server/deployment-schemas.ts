@@ -6,6 +6,8 @@ import { deploymentStatuses } from '../domain/deployment-vocabulary.ts';
 export const listDeploymentsQuery = z.object({
   repo: z.string().min(1).max(64).optional(),
   environment: z.string().min(1).max(40).optional(),
+  /** The deployments that ship one operation's change (the operation page). */
+  operation: z.string().min(1).max(64).optional(),
   status: z.enum(deploymentStatuses, { error: `a status is one of ${deploymentStatuses.join(', ')}` }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });

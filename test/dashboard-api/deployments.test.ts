@@ -192,6 +192,8 @@ describe('deployments over HTTP: list, show, ask, decide; repository deploy sett
       id,
     ]);
     expect((await mender.call('GET', '/api/deployments?status=awaiting_approval&limit=1')).json.deployments).toHaveLength(1);
+    // The operation page asks for its own deployments: these ship no operation.
+    expect((await mender.call('GET', '/api/deployments?operation=op-ships-nothing')).json.deployments).toEqual([]);
     const production = listed[0]!.id;
     const cancelled = await lead.call('POST', `/api/deployments/${production}/cancel`, { comment: 'not today' });
     expect(cancelled.json).toMatchObject({ status: 'cancelled', reason: 'cancelled by lee: not today' });
