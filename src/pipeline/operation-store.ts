@@ -289,15 +289,27 @@ export class OperationStore {
   }
 
   private async writeEvent(executor: Executor, operationId: string, actor: string, event: EventInput): Promise<RecordedEvent> {
-    const data = this.redactor.redactValue(event.data ?? {});
-    await lockEventOrder(executor);
-    const [row] = await executor.insert(events).values({ operationId, type: event.type, actor, data }).returning();
-    if (!row) throw new Error('insert returned no row');
-    await appendAudit(executor, { actor, action: event.type, subject: `operation:${operationId}`, details: data });
-    return toRecordedEvent(row);
+    return writeTimelineEvent(executor, this.redactor, { operationId, actor, type: event.type, data: event.data ?? {}, subject: `operation:${operationId}` });
   }
 }
 
-function toRecordedEvent(row: typeof events.$inferSelect): RecordedEvent {
+/**
+ * One timeline event and its audit row, redacted, in the caller's transaction and in the one event
+ * order. Operations and deployments (`ship/deployment-store.ts`) both write theirs through here.
+ */
+export async function writeTimelineEvent(
+  executor: Executor,
+  redactor: Redactor,
+  entry: { operationId: string | null; actor: string; type: string; data: Record<string, unknown>; subject: string },
+): Promise<RecordedEvent> {
+  const data = redactor.redactValue(entry.data);
+  await lockEventOrder(executor);
+  const [row] = await executor.insert(events).values({ operationId: entry.operationId, type: entry.type, actor: entry.actor, data }).returning();
+  if (!row) throw new Error('insert returned no row');
+  await appendAudit(executor, { actor: entry.actor, action: entry.type, subject: entry.subject, details: data });
+  return toRecordedEvent(row);
+}
+
+export function toRecordedEvent(row: typeof events.$inferSelect): RecordedEvent {
   return { sequence: row.sequence, operationId: row.operationId, type: row.type, actor: row.actor, data: row.data, at: row.at.toISOString() };
 }

@@ -1,15 +1,13 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../store/database.ts';
 import { deploymentIntervals, deployments, events } from '../../store/schema.ts';
-import { appendAudit } from '../../store/audit-log.ts';
-import { lockEventOrder } from '../../store/event-order-lock.ts';
 import type { EventHub, RecordedEvent } from '../../store/event-hub.ts';
 import { newId } from '../../store/ids.ts';
 import type { JobQueue } from '../../queue/job-queue.ts';
 import type { Redactor } from '../../safety/redaction.ts';
 import { activeDeploymentStatuses, type DeploymentStatus } from '../../domain/deployment-vocabulary.ts';
 import { InvalidTransitionError, NotFoundError } from '../pipeline-errors.ts';
-import type { EventInput } from '../operation-store.ts';
+import { toRecordedEvent, writeTimelineEvent, type EventInput } from '../operation-store.ts';
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 export type DeploymentPatch = Partial<Omit<typeof deployments.$inferInsert, 'id' | 'createdAt' | 'status'>>;
@@ -179,14 +177,7 @@ export class DeploymentStore {
       .from(events)
       .where(sql`${events.data}->>'deploymentId' = ${id}`)
       .orderBy(asc(events.sequence));
-    return rows.map((row) => ({
-      sequence: row.sequence,
-      operationId: row.operationId,
-      type: row.type,
-      actor: row.actor,
-      data: row.data,
-      at: row.at.toISOString(),
-    }));
+    return rows.map(toRecordedEvent);
   }
 
   private async enqueue(executor: Executor, deploymentId: string, job: DeploymentJob): Promise<void> {
@@ -200,17 +191,13 @@ export class DeploymentStore {
   }
 
   private async writeEvent(executor: Executor, deployment: DeploymentRow, actor: string, event: EventInput): Promise<RecordedEvent> {
-    const data = this.redactor.redactValue({
-      deploymentId: deployment.id,
-      environment: deployment.environment,
-      commit: deployment.commit,
-      ...event.data,
+    return writeTimelineEvent(executor, this.redactor, {
+      operationId: deployment.operationId,
+      actor,
+      type: event.type,
+      data: { deploymentId: deployment.id, environment: deployment.environment, commit: deployment.commit, ...event.data },
+      subject: `deployment:${deployment.id}`,
     });
-    await lockEventOrder(executor);
-    const [row] = await executor.insert(events).values({ operationId: deployment.operationId, type: event.type, actor, data }).returning();
-    if (!row) throw new Error('insert returned no row');
-    await appendAudit(executor, { actor, action: event.type, subject: `deployment:${deployment.id}`, details: data });
-    return { sequence: row.sequence, operationId: row.operationId, type: row.type, actor: row.actor, data: row.data, at: row.at.toISOString() };
   }
 }
 
