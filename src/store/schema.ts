@@ -11,6 +11,8 @@ export const repos = pgTable('repos', {
   source: text('source').notNull().default('api'),
   /** Deploy settings (`deploy/deploy-settings.ts`); null: the repository does not deploy. */
   deploy: jsonb('deploy').$type<Record<string, unknown> | null>(),
+  /** Mender's own checkout (self-maintenance, `pipeline/self-repo.ts`); at most one row. */
+  self: boolean('self').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -55,6 +55,7 @@ export async function throwawayRepository(files: Record<string, string>): Promis
       commands: { test: 'npm test' },
       source: 'api',
       deploy: null,
+      self: false,
       createdAt: new Date('2026-01-01T00:00:00Z'),
     },
     write,
