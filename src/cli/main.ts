@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadSettings } from '../config/load-settings.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { ApiError, createApiClient, type ApiClient } from './api-client.ts';
 import { formatEventLine, formatOperation, formatOperationLine } from './format-operation.ts';
 import { startMender } from '../main/start-mender.ts';
+import { serveUnderSupervisor } from '../main/supervised-child.ts';
+import { runSupervisor } from '../supervisor/run-supervisor.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
@@ -45,8 +47,15 @@ program.name('mender').description('Mender: from a bug report to a verified, app
 
 program
   .command('start')
-  .description('start Mender (server and workers in one process) on the configured host and port')
-  .action(async () => {
+  .description('start Mender under its supervisor, which owns the port and restarts it into new versions (self-maintenance)')
+  .option('--no-supervisor', 'run the server and workers in this one process: no self-updates, no automatic revert')
+  .addOption(new Option('--supervised-child', 'how the supervisor starts a version').hideHelp())
+  .action(async (options: { supervisor: boolean; supervisedChild?: boolean }) => {
+    if (options.supervisedChild) return serveUnderSupervisor(loadSettings);
+    if (options.supervisor) {
+      await runSupervisor(loadSettings());
+      return;
+    }
     const running = await startMender(loadSettings());
     process.stdout.write(
       `Mender is listening on ${running.url} (API token in ${path.join(loadSettings().settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`,

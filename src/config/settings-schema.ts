@@ -8,6 +8,7 @@ import { integrationSettings } from './settings/integration-settings.ts';
 import { githubSettings } from './settings/github-settings.ts';
 import { detectionSettings } from './settings/detection-settings.ts';
 import { processSettings } from './settings/process-settings.ts';
+import { supervisorSettings } from './settings/supervisor-settings.ts';
 
 export type { SettingDefinition } from './setting-definition.ts';
 
@@ -25,6 +26,7 @@ export const settingsSchema = {
   ...integrationSettings,
   ...githubSettings,
   ...detectionSettings,
+  ...supervisorSettings,
   ...processSettings,
 } as const;
 

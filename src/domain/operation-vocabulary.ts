@@ -87,8 +87,8 @@ const stepTransitions: Record<OperationStatus, readonly OperationStatus[]> = {
   pr_open: [],
   // deployment.watching (the last environment's canary); operation.done; deployment.rolled_back
   deploying: ['monitoring', 'done', 'rolled_back'],
-  // operation.done after the last environment's watch; deployment.rolled_back
-  monitoring: ['done', 'rolled_back'],
+  // operation.done after the last environment's watch; deployment.rolled_back; self_update.failed (Mender's own version never ran)
+  monitoring: ['done', 'rolled_back', 'failed'],
   // operation.rolled_back: a merged change reverted by a rollback operation
   done: ['rolled_back'],
   // operation.retried

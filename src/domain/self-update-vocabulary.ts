@@ -27,7 +27,7 @@ export interface SelfVersion {
 }
 
 /** Why a version on trial was sent back. */
-export const selfRevertCauses = ['crash_at_start', 'crash_in_probation', 'health_failing', 'not_ready', 'manual'] as const;
+export const selfRevertCauses = ['crash_at_start', 'crash_in_probation', 'health_failing', 'not_ready', 'manual', 'supervisor_restart'] as const;
 export type SelfRevertCause = (typeof selfRevertCauses)[number];
 
 export interface SelfUpdate {
@@ -49,6 +49,8 @@ export interface SelfUpdate {
   cause?: SelfRevertCause;
   /** The new version's last output lines, when it was reverted or failed. */
   logTail?: string;
+  /** The new version adds or changes migrations: reverting it restores the database backup. */
+  migrates?: boolean;
   /** The database folder was restored from the backup taken before the switch. */
   restoredBackup?: boolean;
   probation: {
@@ -108,6 +110,8 @@ export interface SelfState {
 
 /** Messages from the Mender child to its supervisor (Node's IPC channel). */
 export type ChildMessage =
+  /** Loaded and waiting for `takeover`: the slow part of a start happens before the handover. */
+  | { type: 'standby' }
   | { type: 'ready'; port: number }
   | { type: 'step_completed'; operationId: string }
   | { type: 'self_update'; commit: string; operationId: string | null; requestedBy: string }
@@ -116,7 +120,7 @@ export type ChildMessage =
 /** Messages from the supervisor to its child. */
 export type SupervisorMessage =
   /** Open the database and serve on this address (a standby child waits for it). */
-  | { type: 'takeover'; host: string; port: number; state: SelfState }
+  | { type: 'takeover'; host: string; port: number; checkout: string; state: SelfState }
   | { type: 'state'; state: SelfState }
   /** Stop serving and close the database: the next version takes over. */
   | { type: 'release' };

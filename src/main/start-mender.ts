@@ -58,6 +58,9 @@ import { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
 import { fingerprintsBefore, releaseFingerprints } from '../detect/release-fingerprints.ts';
 import { DeployTargets } from '../deploy/deploy-targets.ts';
+import { unsupervised, type SupervisorPort } from '../pipeline/supervisor-port.ts';
+import { SelfDelivery } from '../pipeline/self-delivery.ts';
+import { SelfUpdateOutcomes } from '../pipeline/self-update-outcomes.ts';
 
 export interface RunningMender {
   url: string;
@@ -85,6 +88,10 @@ export interface StartOptions {
    * autonomy periods are judged by (default: the wall clock); tests move it forward.
    */
   clock?: () => Date;
+  /** The supervisor this process runs under (default: none; `main/supervisor-link.ts`). */
+  supervisor?: SupervisorPort;
+  /** Serve here instead of the configured host and port (the supervisor owns those). */
+  listenAddress?: { host: string; port: number };
 }
 
 function readPolicy(file: string | undefined) {
@@ -103,6 +110,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
   // So does a policy file with an error, naming its line: a policy is never half-applied.
   const clock = options.clock ?? (() => new Date());
+  const supervisor = options.supervisor ?? unsupervised;
   const policy = new GatePolicy(readPolicy(settings.policyFile), settings.timeZone, clock);
   // The data folder holds the database, token hashes and ingested events: Mender's user only.
   ensurePrivateFolder(settings.dataDir);
@@ -229,7 +237,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       agentExtensions: createAgentExtensionsSource({ settings, externalTools, timeline: operations, log }),
       policy,
       gateFacts: gateFactQueries(store.db),
-      delivery: deployRunner,
+      // Mender's own repository's merges become self-updates; every other one's are shipped.
+      delivery: new SelfDelivery({ operations, repos, supervisor }, deployRunner),
     },
     queue,
   );
@@ -246,6 +255,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
 
   pipeline.start();
   await deployRunner.start();
+  const selfUpdates = new SelfUpdateOutcomes({ db: store.db, operations, hub, queue, redactor, supervisor, log });
+  selfUpdates.start();
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });
@@ -307,7 +318,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         headersTimeout: Math.min(requestTimeoutMs, 30_000),
         connectionsCheckingInterval: Math.min(requestTimeoutMs / 2, 30_000),
       };
-      const created = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port, serverOptions }, (info) => {
+      const address = options.listenAddress ?? { host: settings.host, port: settings.port };
+      const created = serve({ fetch: app.fetch, hostname: address.host, port: address.port, serverOptions }, (info) => {
         port = info.port;
         resolve(created);
       });
@@ -316,7 +328,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   }
   // Folders the services made as they started (worktrees, scratch) follow the data folder's rule.
   tightenTree(settings.dataDir);
-  await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port });
+  // Under the supervisor people reach Mender on the supervisor's port, not this private one.
+  const publicPort = options.listenAddress ? (supervisor.state()?.supervisor.port ?? port) : port;
+  await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port: publicPort });
   ready = true;
   const url = `http://${settings.host}:${port}`;
   log.info('mender ready', { url, dataDir: settings.dataDir, database: store.kind, model: settings.model ?? 'not configured' });
@@ -337,6 +351,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await integrations.stop();
+      await selfUpdates.stop();
       await detection.stop();
       await queue.close();
       await deployTargets.close();

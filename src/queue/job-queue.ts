@@ -1,6 +1,6 @@
 import type { Executor } from '../store/database.ts';
 
-export type QueueName = 'planning' | 'execution' | 'merging' | 'webhooks' | 'detection' | 'deploying';
+export type QueueName = 'planning' | 'execution' | 'merging' | 'webhooks' | 'detection' | 'deploying' | 'self';
 
 export interface JobOptions {
   /** Lower runs first; default 0. */

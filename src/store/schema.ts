@@ -502,3 +502,14 @@ export const deploymentIntervals = pgTable(
   },
   (table) => [primaryKey({ columns: [table.deploymentId, table.seq] })],
 );
+
+/** Self-update steps already recorded by a running version (`pipeline/self-update-outcomes.ts`). */
+export const selfUpdateSteps = pgTable(
+  'self_update_steps',
+  {
+    updateId: text('update_id').notNull(),
+    type: text('type').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.updateId, table.type] })],
+);
