@@ -7,6 +7,7 @@ import { formatEventLine, formatOperation, formatOperationLine } from './format-
 import { startMender } from '../main/start-mender.ts';
 import { serveUnderSupervisor } from '../main/supervised-child.ts';
 import { runSupervisor } from '../supervisor/run-supervisor.ts';
+import { SupervisorStartError } from '../supervisor/supervisor.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
@@ -253,7 +254,7 @@ registerIssueCommands(program, client);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ApiError || error instanceof ConfigError) {
+  if (error instanceof ApiError || error instanceof ConfigError || error instanceof SupervisorStartError) {
     process.stderr.write(`mender: ${error.message}\n`);
     process.exit(error instanceof ApiError && error.status === 0 ? 3 : 1);
   }

@@ -11,6 +11,8 @@ export const repoConfigSchema = z.object({
   commands: z.object({ test: z.string(), typecheck: z.string(), lint: z.string(), build: z.string(), format: z.string() }).partial().optional(),
   /** Deploy settings; their own schema (deploy/deploy-settings.ts, a layer above) checks them when the repository is registered. */
   deploy: z.record(z.string(), z.unknown()).optional(),
+  /** Mender's own checkout (self-maintenance): its merges become self-updates under the supervisor. */
+  self: z.boolean().optional(),
 });
 export type RepoConfig = z.infer<typeof repoConfigSchema>;
 

@@ -24,6 +24,7 @@ import { Pipeline } from '../pipeline/pipeline.ts';
 import { AgentControl } from '../pipeline/agent-control.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import { registerRepo } from '../pipeline/register-repo.ts';
+import { registerSelfRepo } from '../pipeline/self-repo.ts';
 import { modelForRole } from '../agent/model-router.ts';
 import { WorktreeManager } from '../workspace/worktree-manager.ts';
 import { createCheckRunner } from '../workspace/check-runner.ts';
@@ -243,8 +244,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     queue,
   );
 
-  for (const repo of config.repos) {
-    await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
+  for (const { self, ...repo } of config.repos) {
+    if (self) await registerSelfRepo(repos, { checkout: repo.path, name: repo.name, commands: repo.commands }, { dataDir: settings.dataDir });
+    else await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
   }
   // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
   const pruned = await worktrees.prune(

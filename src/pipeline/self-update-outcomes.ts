@@ -90,7 +90,15 @@ export class SelfUpdateOutcomes {
     const { operations, log } = this.dependencies;
     const reason = typeof event.data.reason === 'string' ? event.data.reason : undefined;
     try {
-      if (event.type === 'self_update.blessed') {
+      if (event.type === 'self_update.failed' && event.data.refused === true) {
+        // A change to the supervisor or the tests of record, merged by people: it runs once a person restarts the supervisor.
+        await operations.transition(operationId, {
+          from: ['monitoring'],
+          to: 'done',
+          actor: 'supervisor',
+          event: { type: 'operation.done', data: { selfUpdate: event.updateId, reason, next: 'restart the supervisor from the checkout to run this change' } },
+        });
+      } else if (event.type === 'self_update.blessed') {
         await operations.transition(operationId, {
           from: ['monitoring'],
           to: 'done',

@@ -46,25 +46,28 @@ export class ReleaseSlots {
     return path.join(this.root, slot);
   }
 
-  /** The slot a new version goes to: not the serving one. */
+  /** The slot a new version goes to: not the serving one (from the checkout: `a`, its snapshot in `b`). */
   nextSlot(active: SelfVersion): Exclude<SlotName, 'checkout'> {
     return active.slot === 'a' ? 'b' : 'a';
   }
 
-  async prepare(commit: string, active: SelfVersion, options: { build: boolean; timeoutMs: number }): Promise<PreparedRelease> {
+  /**
+   * The release folder of `commit` in `slot`, with `from`'s dependencies. Unless it is a snapshot
+   * of the running version, a commit that changes protected files since `from` is refused.
+   */
+  async prepare(commit: string, from: SelfVersion, options: { slot: Exclude<SlotName, 'checkout'>; build: boolean; timeoutMs: number; snapshot?: boolean }): Promise<PreparedRelease> {
     const started = Date.now();
     const resolved = await runGit(this.checkout, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { allowFailure: true });
     if (resolved.exitCode !== 0) throw new PreparationError(`commit ${commit} is not in ${this.checkout}`, true);
     const full = resolved.stdout.trim();
-    const changed = (await runGit(this.checkout, ['diff', '--name-only', '--no-renames', active.commit, full])).stdout.split('\n').filter(Boolean);
+    const changed = options.snapshot ? [] : (await runGit(this.checkout, ['diff', '--name-only', '--no-renames', from.commit, full])).stdout.split('\n').filter(Boolean);
     const guarded = changed.filter((file) => this.isProtected(file));
     if (guarded.length)
       throw new PreparationError(
         `it changes protected files (${guarded.slice(0, 5).join(', ')}${guarded.length > 5 ? ', …' : ''}): the supervisor does not start such a version by itself; a person reviews it and restarts the supervisor from the checkout`,
         true,
       );
-    const slot = this.nextSlot(active);
-    const folder = this.folder(slot);
+    const folder = this.folder(options.slot);
     fs.rmSync(folder, { recursive: true, force: true });
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     const archive = `${folder}.tar`;
@@ -74,10 +77,10 @@ export class ReleaseSlots {
     } finally {
       fs.rmSync(archive, { force: true });
     }
-    fs.symlinkSync(fs.realpathSync(path.join(active.folder, 'node_modules')), path.join(folder, 'node_modules'));
+    fs.symlinkSync(fs.realpathSync(path.join(from.folder, 'node_modules')), path.join(folder, 'node_modules'));
     if (options.build) await this.build(folder, options.timeoutMs);
     return {
-      version: { commit: full, slot, folder },
+      version: { commit: full, slot: options.slot, folder },
       migrates: changed.some((file) => file.startsWith('src/store/migrations/')),
       prepareMs: Date.now() - started,
     };

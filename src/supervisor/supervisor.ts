@@ -42,6 +42,9 @@ interface Trial {
   failedHealthInARow: number;
 }
 
+/** The active version did not start when the supervisor did: the reason is above, in its output. */
+export class SupervisorStartError extends Error {}
+
 /** The handover failed: the new version never served. */
 class HandoverFailure extends Error {
   constructor(
@@ -109,8 +112,8 @@ export class Supervisor {
     this.port = await this.forwarder.listen(settings.host, settings.port);
     const supervisor = { pid: process.pid, startedAt: new Date().toISOString(), host: settings.host, port: this.port };
     this.state = this.recover(this.stateFile.read(), fromCheckout, supervisor);
+    await this.serveActive(true);
     this.save();
-    await this.serveActive();
     this.healthTimer = setInterval(() => void this.serial(() => this.watch()), settings.selfHealthIntervalSeconds * 1000);
     this.options.log.info('supervisor ready', { url: this.url, version: this.state.active.commit.slice(0, 12), slot: this.state.active.slot });
     return { port: this.port };
@@ -176,6 +179,7 @@ export class Supervisor {
       );
     }
     if (!fs.existsSync(state.active.folder)) state = { ...state, active: fromCheckout, previous: undefined };
+    if (state.previous && !fs.existsSync(state.previous.folder)) state = { ...state, previous: undefined };
     if (state.active.slot === 'checkout') state = { ...state, active: fromCheckout };
     return state;
   }
@@ -214,8 +218,12 @@ export class Supervisor {
     return port;
   }
 
-  /** Starts the active version until it serves, waiting longer after each failure. */
-  private async serveActive(): Promise<void> {
+  /**
+   * Starts the active version until it serves, waiting longer after each failure. At the
+   * supervisor's own start a version that fails is not retried: the settings or the policy are
+   * wrong far more often than luck, and the person starting it reads why at once.
+   */
+  private async serveActive(firstStart = false): Promise<void> {
     for (let attempt = 0; !this.stopping; attempt += 1) {
       let child: MenderChild | undefined;
       try {
@@ -227,6 +235,12 @@ export class Supervisor {
         return;
       } catch (error) {
         await child?.kill();
+        if (firstStart) {
+          await this.forwarder.close();
+          throw new SupervisorStartError(
+            `Mender did not start (${(error as Error).message})${this.state.active.slot === 'checkout' ? '' : `; it ran from release slot ${this.state.active.slot}: to start from the checkout instead, move ${this.stateFile.file} aside`}`,
+          );
+        }
         const waitMs = Math.min(30_000, 500 * 2 ** attempt);
         this.options.log.error('the active version did not start; trying again', {
           version: this.state.active.commit.slice(0, 12),
@@ -301,10 +315,18 @@ export class Supervisor {
     }
     let prepared;
     try {
-      prepared = await this.slots.prepare(request.commit, this.state.active, { build: this.options.settings.selfBuild, timeoutMs: this.startTimeoutMs * 5 });
+      const options = { build: this.options.settings.selfBuild, timeoutMs: this.startTimeoutMs * 5 };
+      prepared = await this.slots.prepare(request.commit, this.state.active, { ...options, slot: this.slots.nextSlot(this.state.active) });
+      // The checkout's files already moved to the merged commit: going back needs the running
+      // version in a release folder of its own.
+      if (this.state.active.slot === 'checkout') {
+        const snapshot = await this.slots.prepare(this.state.active.commit, this.state.active, { ...options, slot: 'b', snapshot: true });
+        this.state = { ...this.state, active: snapshot.version };
+      }
     } catch (error) {
-      if (!(error instanceof PreparationError)) throw error;
-      return this.finish(requested, { phase: 'failed', reason: `not started: ${error.message}` }, 'self_update.failed', { reason: error.message });
+      const refused = error instanceof PreparationError && error.refused;
+      const reason = (error as Error).message;
+      return this.finish(requested, { phase: 'failed', reason: `not started: ${reason}` }, 'self_update.failed', { reason, refused });
     }
     const update: SelfUpdate = {
       ...requested,

@@ -38,13 +38,15 @@ export interface StartMenderProcessOptions {
   onOutput?: (chunk: string) => void;
   /** Health checks, 100 ms apart, before giving up (default 600). */
   tries?: number;
+  /** Run under the supervisor (`mender start`); default: one process (`--no-supervisor`), which a test can crash. */
+  supervised?: boolean;
 }
 
 /** `mender start` as its own process, resolved once it answers /health. */
 export async function startMenderProcess(options: StartMenderProcessOptions): Promise<MenderProcess> {
   const port = options.port ?? (await freePort());
   const [program, ...args] = options.command ?? [process.execPath, menderScript];
-  const child = spawn(program, [...args, 'start'], { env: { ...options.env, MENDER_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(program, [...args, 'start', ...(options.supervised ? [] : ['--no-supervisor'])], { env: { ...options.env, MENDER_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
