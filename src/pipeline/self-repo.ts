@@ -24,7 +24,11 @@ export async function registerSelfRepo(repos: RepoStore, input: SelfRepoInput, o
   if (other) throw new RepoRegistrationError(`${other.name} (at ${other.path}) is already Mender's own repository; there is only one`, 'name', true);
   const existing = await repos.byName(name);
   if (existing && !existing.self)
-    throw new RepoRegistrationError(`a repository named "${name}" is already registered (at ${existing.path}) and is not Mender's checkout; choose another name`, 'name', true);
+    throw new RepoRegistrationError(
+      `a repository named "${name}" is already registered (at ${existing.path}) and is not Mender's checkout; choose another name`,
+      'name',
+      true,
+    );
   const row = await registerRepo(
     repos,
     { name, path: input.checkout, source: 'self', ...(input.commands ? { commands: input.commands } : {}) },
