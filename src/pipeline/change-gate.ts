@@ -5,6 +5,7 @@ import { changeFacts, operationFacts, type OperationFacts } from './gate-facts.t
 import type { PipelineContext } from './pipeline-context.ts';
 import type { JobRequest } from './operation-store.ts';
 import { policyRecord } from './policy-record.ts';
+import { applySelfProtectionFloor, type SelfProtectionRecord } from './self-protection.ts';
 
 export interface ChangeGateDecision {
   pass: boolean;
@@ -14,15 +15,22 @@ export interface ChangeGateDecision {
   recheckAt?: string;
   /** The record kept on the gate's event. */
   policy: ReturnType<typeof policyRecord>;
+  /** Set when the change touches Mender's self-protected files: the floor under the policy (self-protection.ts). */
+  selfProtection?: SelfProtectionRecord;
 }
 
-/** The change gate of a reviewed change or a revert, decided by the policy in force. */
+/**
+ * The change gate of a reviewed change or a revert, decided by the policy in force; a change to
+ * Mender's self-protected files (`selfProtectedPaths`, only ever found in the self repository)
+ * then gets the floor no policy can loosen.
+ */
 export async function decideChangeGate(
   context: PipelineContext,
   operation: OperationFacts,
   risk: RiskAssessment,
   review: (Review & { readable: boolean }) | undefined,
   protectedPaths: string[],
+  selfProtectedPaths: string[] = [],
 ): Promise<ChangeGateDecision> {
   const deploymentsToday = await context.gateFacts.mergedSince(operation.repoId, context.policy.startOfToday());
   // A repository Mender deploys on merge ships through the deploy gate: the merge itself does not.
@@ -30,17 +38,20 @@ export async function decideChangeGate(
   const deploysOnMerge = Boolean(repo?.deploy) && (repo?.deploy as { onMerge?: boolean }).onMerge !== false;
   const gate = context.policy.decide({
     ...(await operationFacts(context.gateFacts, 'change', operation, context.settings.autonomyLevel)),
-    ...changeFacts(risk, review, deploymentsToday, protectedPaths, !deploysOnMerge),
+    ...changeFacts(risk, review, deploymentsToday, protectedPaths, !deploysOnMerge, selfProtectedPaths),
   });
   const { decision } = gate;
-  return {
-    pass: decision.outcome === 'allow',
-    level: decision.level,
-    reason: decision.reason,
-    rule: decision.ruleId,
-    recheckAt: decision.recheckAt,
-    policy: policyRecord('change', gate),
-  };
+  return applySelfProtectionFloor(
+    {
+      pass: decision.outcome === 'allow',
+      level: decision.level,
+      reason: decision.reason,
+      rule: decision.ruleId,
+      recheckAt: decision.recheckAt,
+      policy: policyRecord('change', gate),
+    },
+    selfProtectedPaths,
+  );
 }
 
 /**

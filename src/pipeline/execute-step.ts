@@ -9,7 +9,8 @@ import type { PipelineContext } from './pipeline-context.ts';
 import { loadOperationRepo, toolContextFor, type OperationRepo, pathPolicyFor } from './operation-workspace.ts';
 import type { OperationRow, TransitionRequest } from './operation-store.ts';
 import { trackEdits } from './tracked-tools.ts';
-import { guardProtectedPaths } from '../tools/protected-path-guard.ts';
+import { guardProtectedPaths, guardSelfProtectedPaths } from '../tools/protected-path-guard.ts';
+import { selfProtectionMatcher } from './self-protection.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
 import { collectBaseline, verifyChange } from './verify-change.ts';
 import { baselineFailsUnexplained, diagnoseBaseline } from './baseline-diagnosis.ts';
@@ -110,6 +111,7 @@ async function runAttempts(
   const { operations, settings } = context;
   const operationId = initial.id;
   const policy = pathPolicyFor(context, root);
+  const isSelfProtected = selfProtectionMatcher(settings, repo);
   const plan = initial.plan as Plan;
   const task = describeTask({ type: initial.type, description: initial.description, errorContext: initial.errorContext as ErrorContext | null });
   let previousFailure: string | undefined;
@@ -117,10 +119,12 @@ async function runAttempts(
     await operations.patch(operationId, { attempts: attempt });
     await operations.event(operationId, 'mender', { type: 'attempt.started', data: { attempt, of: initial.maxAttempts } });
     const offered = buildToolset({ role: 'coder', policy, checks: context.checks, commands: repo.commands, rateLimiter: context.fileRateLimiter });
-    const guarded =
+    const configured =
       settings.protectedPathAction === 'refuse'
         ? guardProtectedPaths(offered, policy, createProtectedPathMatcher(settings.protectedPaths ?? defaultProtectedPaths))
         : offered;
+    // In Mender's own repository its self-protected files are refused in every mode.
+    const guarded = isSelfProtected ? guardSelfProtectedPaths(configured, policy, isSelfProtected) : configured;
     const { tools, tracker } = trackEdits(guarded, policy);
     const extensions = await context.agentExtensions({
       role: 'coder',

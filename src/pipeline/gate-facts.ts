@@ -70,6 +70,7 @@ export function changeFacts(
   deploymentsToday: number,
   protectedPaths: string[],
   mergeShips = true,
+  selfProtectedPaths: string[] = [],
 ): Partial<GateFacts> {
   return {
     risk_level: risk.level,
@@ -80,6 +81,8 @@ export function changeFacts(
       finding_severities: [...new Set(review.findings.map((finding) => finding.severity))],
     }),
     protected_paths: protectedPaths,
+    self_protected: selfProtectedPaths.length > 0,
+    self_protected_paths: selfProtectedPaths,
     ships: mergeShips,
     deployments_today: deploymentsToday,
   };

@@ -11,6 +11,8 @@ export interface OperationRepo {
   path: string;
   defaultBranch: string;
   commands: RepoCommands;
+  /** Mender's own checkout: its self-protected files are out of the tools' reach and under the change gate's floor. */
+  self: boolean;
 }
 
 /** `mender/<id>-<slug>`: the operation's branch, readable in `git branch`. */
@@ -29,7 +31,14 @@ export async function loadOperationRepo(context: PipelineContext, repoId: string
   const repo = await context.repos.byId(repoId);
   if (!repo) throw new NotFoundError(`repository ${repoId} is no longer registered`);
   if (!fs.existsSync(repo.path)) throw new OperationFailure(`repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
-  return { id: repo.id, name: repo.name, path: repo.path, defaultBranch: repo.defaultBranch, commands: detectCommands(repo.path, repo.commands) };
+  return {
+    id: repo.id,
+    name: repo.name,
+    path: repo.path,
+    defaultBranch: repo.defaultBranch,
+    commands: detectCommands(repo.path, repo.commands),
+    self: repo.self === true,
+  };
 }
 
 export function toolContextFor(context: PipelineContext, operationId: string, root: string, signal: AbortSignal): ToolContext {

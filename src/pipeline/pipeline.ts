@@ -26,6 +26,7 @@ import type { ErrorContext } from '../agent/task-context.ts';
 import type { Actor } from '../domain/roles.ts';
 import { operationPriority } from '../domain/operation-priority.ts';
 import { mayApprove } from '../safety/approval-authority.ts';
+import { changeGateTwoPersonRule } from './self-protection.ts';
 
 export interface CreateOperationInput {
   type: RequestableOperationType;
@@ -167,7 +168,12 @@ export class Pipeline {
     }
     const pending = (await this.context.operations.approvalsOf(operation.id)).find((approval) => approval.gate === gate && approval.decision === null);
     const level = (pending?.requiredLevel ?? 'team-lead') as ApprovalLevel;
-    const verdict = mayApprove(actor, level, operation.createdBy, this.context.settings.twoPersonRule);
+    // A change to Mender's self-protected files needs two people whatever the setting (self-protection.ts).
+    const twoPersonRule =
+      gate === 'change'
+        ? changeGateTwoPersonRule(this.context.settings.twoPersonRule, await this.context.operations.timeline(operation.id))
+        : this.context.settings.twoPersonRule;
+    const verdict = mayApprove(actor, level, operation.createdBy, twoPersonRule);
     if (!verdict.ok) {
       await this.context.operations.event(operation.id, actor.name, { type: 'approval.refused', data: { gate, level, reason: verdict.reason } });
       throw new ForbiddenError(verdict.reason);

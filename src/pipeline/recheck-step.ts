@@ -14,6 +14,7 @@ export type RecheckResult =
 interface RecordedFacts {
   review_verdict?: string;
   protected_paths?: string[];
+  self_protected_paths?: string[];
 }
 
 /**
@@ -35,7 +36,7 @@ export async function recheckChangeGate(context: PipelineContext, operationId: s
   const facts = ((wait.data.policy as { facts?: RecordedFacts } | undefined)?.facts ?? {}) as RecordedFacts;
   const review = operation.review ? { ...(operation.review as unknown as Review), readable: facts.review_verdict !== 'unreadable' } : undefined;
   const risk = operation.risk as RiskAssessment;
-  const decision = await decideChangeGate(context, operation, risk, review, facts.protected_paths ?? []);
+  const decision = await decideChangeGate(context, operation, risk, review, facts.protected_paths ?? [], facts.self_protected_paths ?? []);
   if (!decision.pass) {
     await context.operations.event(operationId, 'policy', {
       type: 'approval.rechecked',

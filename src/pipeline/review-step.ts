@@ -10,6 +10,7 @@ import { differsOnlyInWhitespace, diffStats, fileChanges, stagedDiff } from './c
 import { assessRisk, type RiskAssessment } from '../safety/risk-assessment.ts';
 import { decideChangeGate, recheckJob } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
+import { selfProtectedChanges, selfProtectionMatcher } from './self-protection.ts';
 import type { ReviewFinding } from '../agent/review.ts';
 import { commitChange } from './commit-change.ts';
 import { OperationFailure } from './pipeline-errors.ts';
@@ -80,8 +81,8 @@ export async function reviewAndPropose(
   const plan = operation.plan as Plan;
   const headCommit = await commitChange(root, { type: operation.type, operationId, plan, description: operation.description });
   const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
-  const { risk, protectedPaths } = await assessChange(context, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
-  const decision = await decideChangeGate(context, operation, risk, { ...fullReview, readable: !unreadable }, protectedPaths);
+  const { risk, protectedPaths, selfProtectedPaths } = await assessChange(context, repo, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
+  const decision = await decideChangeGate(context, operation, risk, { ...fullReview, readable: !unreadable }, protectedPaths, selfProtectedPaths);
   const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
   const changeRequest = {
     operationId,
@@ -118,6 +119,7 @@ export async function reviewAndPropose(
             rule: decision.rule,
             recheckAt: decision.recheckAt,
             policy: decision.policy,
+            ...(decision.selfProtection && { selfProtection: decision.selfProtection }),
             headCommit,
             verdict: unreadable ? 'unreadable' : review.verdict,
             findings: findings.length,
@@ -155,20 +157,27 @@ function riskMarkdown(risk: RiskAssessment, approvalLevel: string): string {
   ].join('\n');
 }
 
-/** The risk of the committed change, from its files, diff, pipeline flags and review findings. */
+/**
+ * The risk of the committed change, from its files, diff, pipeline flags and review findings. In
+ * Mender's own repository its self-protected files count as protected paths too, whatever wrote
+ * them (a tool is refused; a test run in the sandbox is not stopped from writing).
+ */
 async function assessChange(
   context: PipelineContext,
+  repo: OperationRepo,
   root: string,
   base: string,
   head: string,
   diff: string,
   flags: string[],
   findings: ReviewFinding[],
-): Promise<{ risk: RiskAssessment; protectedPaths: string[] }> {
+): Promise<{ risk: RiskAssessment; protectedPaths: string[]; selfProtectedPaths: string[] }> {
   const files = await fileChanges(root, base, head);
   const isProtected = createProtectedPathMatcher(context.settings.protectedPaths ?? defaultProtectedPaths);
+  const isSelfProtected = selfProtectionMatcher(context.settings, repo);
+  const selfProtectedPaths = isSelfProtected ? await selfProtectedChanges(root, base, head, isSelfProtected) : [];
   const protectedHits = files.flatMap((file) => {
-    const pattern = isProtected(file.path);
+    const pattern = isProtected(file.path) ?? isSelfProtected?.(file.path);
     return pattern ? [{ path: file.path, pattern }] : [];
   });
   const risk = assessRisk({
@@ -179,5 +188,5 @@ async function assessChange(
     reviewFindings: findings,
     protectedHits,
   });
-  return { risk, protectedPaths: protectedHits.map((hit) => hit.path) };
+  return { risk, protectedPaths: protectedHits.map((hit) => hit.path), selfProtectedPaths };
 }

@@ -3,6 +3,7 @@ import { requestApproval, decideApproval } from './approvals.ts';
 import { assessRisk } from '../safety/risk-assessment.ts';
 import { decideChangeGate, recheckJob } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
+import { selfProtectedChanges, selfProtectionMatcher } from './self-protection.ts';
 import { diffStats, fileChanges, stagedDiff, stageAll } from './change-files.ts';
 import { OperationFailure } from './pipeline-errors.ts';
 import type { TransitionRequest } from './operation-store.ts';
@@ -91,7 +92,13 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
     const headCommit = (await runGit(root, ['rev-parse', 'HEAD'])).stdout.trim();
     const isProtected = createProtectedPathMatcher(context.settings.protectedPaths ?? defaultProtectedPaths);
     const files = await fileChanges(root, head, headCommit);
-    const protectedHits = files.flatMap((file) => (isProtected(file.path) ? [{ path: file.path, pattern: isProtected(file.path)! }] : []));
+    // In Mender's own repository a revert is held like any change to its self-protected files.
+    const isSelfProtected = selfProtectionMatcher(context.settings, repo);
+    const selfProtectedPaths = isSelfProtected ? await selfProtectedChanges(root, head, headCommit, isSelfProtected) : [];
+    const protectedHits = files.flatMap((file) => {
+      const pattern = isProtected(file.path) ?? isSelfProtected?.(file.path);
+      return pattern ? [{ path: file.path, pattern }] : [];
+    });
     // A revert removes the tests its change added: that is the point, not tampering.
     const risk = assessRisk({ files, diff, whitespaceOnly: false, tamperingFlags: [], reviewFindings: [], protectedHits });
     // A revert has no reviewer: the gate sees its risk, the limits and the autonomy level.
@@ -101,6 +108,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
       risk,
       undefined,
       protectedHits.map((hit) => hit.path),
+      selfProtectedPaths,
     );
     keepBranch = true;
     const changeRequest = {
@@ -148,6 +156,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
               rule: decision.rule,
               recheckAt: decision.recheckAt,
               policy: decision.policy,
+              ...(decision.selfProtection && { selfProtection: decision.selfProtection }),
             },
           },
       job: decision.pass ? { queue: 'merging', name: 'merge' } : recheckJob(context, decision.recheckAt),

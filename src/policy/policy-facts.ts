@@ -49,6 +49,15 @@ export const factDefinitions = {
     type: { kind: 'enum-list', values: ['info', 'minor', 'major', 'critical'] },
   },
   protected_paths: { description: 'Protected paths the change touches (repository-relative).', type: { kind: 'text-list' } },
+  self_protected: {
+    description: "True when the change touches Mender's self-protected files (only in Mender's own repository; see `self_protected_paths`).",
+    type: { kind: 'boolean' },
+  },
+  self_protected_paths: {
+    description:
+      "In Mender's own repository: the self-protected files the change touches (the supervisor, the policy, the tests of record; `src/safety/self-protected-paths.ts`). Whatever a rule decides, such a change waits for an admin and a second person.",
+    type: { kind: 'text-list' },
+  },
   plan_gate_listed: { description: 'True when the operation type is in the `planGate` setting (its plan waits for a person).', type: { kind: 'boolean' } },
   ships: {
     description: 'True when passing the gate puts the change in front of users: a deploy or promotion, or a merge into a branch that is deployed as it is.',

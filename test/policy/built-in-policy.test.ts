@@ -44,6 +44,20 @@ const cases: Case[] = [
   ['autonomy 3, a major finding', { ...change, autonomy: 3, finding_severities: ['info', 'major'] }, 'ask', 'reviewer-major-finding', 'team-lead'],
   ['autonomy 3, a critical finding', { ...change, autonomy: 3, finding_severities: ['critical'] }, 'ask', 'reviewer-major-finding'],
   ['autonomy 3, a minor finding passes', { ...change, autonomy: 3, finding_severities: ['minor'] }, 'allow', 'autonomy-3-passes', 'auto'],
+  // Mender's own repository: its self-protected files wait for an admin at every level.
+  [
+    'autonomy 3, a change to a self-protected file',
+    { ...change, autonomy: 3, risk_level: 'high', risk_approval: 'admin', self_protected: true, self_protected_paths: ['src/supervisor/supervisor.ts'] },
+    'ask',
+    'self-protected-paths',
+    'admin',
+  ],
+  [
+    'autonomy 2, a self-protected file and test tampering',
+    { ...change, risk_level: 'critical', risk_approval: 'manual-only', self_protected: true, self_protected_paths: ['test/x.test.ts'] },
+    'deny',
+    'test-tampering-manual-only',
+  ],
   // Risk floors.
   ['autonomy 3, admin risk', { ...change, autonomy: 3, risk_level: 'high', risk_approval: 'admin' }, 'ask', 'risk-needs-admin', 'admin'],
   [
