@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runGit } from '../workspace/git.ts';
-import { createProtectedPathMatcher } from '../safety/protected-paths.ts';
-import { selfProtectedPaths } from '../safety/self-protected-paths.ts';
+import { createSelfProtectedPathMatcher } from '../safety/self-protected-paths.ts';
 import type { SlotName, SelfVersion } from '../domain/self-update-vocabulary.ts';
 
 const run = promisify(execFile);
@@ -35,7 +34,7 @@ export interface PreparedRelease {
  * person applies such a change by restarting the supervisor from the checkout.
  */
 export class ReleaseSlots {
-  private readonly isProtected = createProtectedPathMatcher(selfProtectedPaths);
+  private readonly isProtected = createSelfProtectedPathMatcher();
 
   constructor(
     private readonly root: string,
@@ -55,12 +54,18 @@ export class ReleaseSlots {
    * The release folder of `commit` in `slot`, with `from`'s dependencies. Unless it is a snapshot
    * of the running version, a commit that changes protected files since `from` is refused.
    */
-  async prepare(commit: string, from: SelfVersion, options: { slot: Exclude<SlotName, 'checkout'>; build: boolean; timeoutMs: number; snapshot?: boolean }): Promise<PreparedRelease> {
+  async prepare(
+    commit: string,
+    from: SelfVersion,
+    options: { slot: Exclude<SlotName, 'checkout'>; build: boolean; timeoutMs: number; snapshot?: boolean },
+  ): Promise<PreparedRelease> {
     const started = Date.now();
     const resolved = await runGit(this.checkout, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { allowFailure: true });
     if (resolved.exitCode !== 0) throw new PreparationError(`commit ${commit} is not in ${this.checkout}`, true);
     const full = resolved.stdout.trim();
-    const changed = options.snapshot ? [] : (await runGit(this.checkout, ['diff', '--name-only', '--no-renames', from.commit, full])).stdout.split('\n').filter(Boolean);
+    const changed = options.snapshot
+      ? []
+      : (await runGit(this.checkout, ['diff', '--name-only', '--no-renames', from.commit, full])).stdout.split('\n').filter(Boolean);
     const guarded = changed.filter((file) => this.isProtected(file));
     if (guarded.length)
       throw new PreparationError(

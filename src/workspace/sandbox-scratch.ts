@@ -18,8 +18,12 @@ import path from 'node:path';
  *   with a narrow PATH by a service manager, plus the system folders where git lives.
  */
 
-/** Entries of the checkout's node_modules that are caches: each run starts them empty and writable. */
-const cacheEntries = new Set(['.cache', '.vite']);
+/**
+ * Entries of the checkout's node_modules that are caches: each run starts them empty and writable.
+ * `.vite-temp` is where vitest bundles its config file (vitest.config.ts) before loading it; a run
+ * of the suite in the checkout leaves the folder behind.
+ */
+const cacheEntries = new Set(['.cache', '.vite', '.vite-temp']);
 
 /**
  * bwrap arguments that give `nodeModules` (a real path outside the worktree) a writable,
@@ -28,8 +32,12 @@ const cacheEntries = new Set(['.cache', '.vite']);
 export function nodeModulesScratchBinds(nodeModules: string): string[] {
   const binds = ['--tmpfs', nodeModules];
   for (const entry of fs.readdirSync(nodeModules, { withFileTypes: true })) {
-    if (cacheEntries.has(entry.name)) continue;
     const source = path.join(nodeModules, entry.name);
+    if (cacheEntries.has(entry.name)) {
+      // Left by the checkout's own runs: an empty folder in the tmpfs, not its contents.
+      if (entry.isDirectory()) binds.push('--dir', source);
+      continue;
+    }
     if (entry.isSymbolicLink()) binds.push('--symlink', fs.readlinkSync(source), source);
     else binds.push('--ro-bind', source, source);
   }

@@ -196,6 +196,22 @@ describe.skipIf(skipSandboxTests)('commands in the bubblewrap sandbox', () => {
       expect(run?.exitCode).toBe(0);
     });
 
+    it("gives the caches vite and vitest keep in node_modules (.vite, .vite-temp, .cache) fresh and writable, even when the checkout's own runs left them there", async () => {
+      const parent = makeFolder(os.tmpdir(), 'mender-linked-');
+      const worktree = path.join(parent, 'worktree');
+      repository.git('worktree', 'add', '-q', worktree);
+      const modules = path.join(parent, 'checkout', 'node_modules');
+      // vitest bundles vitest.config.ts into node_modules/.vite-temp: a run in the checkout leaves the folder.
+      for (const cache of ['.vite', '.vite-temp', '.cache']) fs.mkdirSync(path.join(modules, cache), { recursive: true });
+      fs.symlinkSync(modules, path.join(worktree, 'node_modules'), 'dir');
+      const command = 'for cache in .vite .vite-temp .cache; do echo x > node_modules/$cache/written || exit 1; done; echo ok';
+
+      const run = await checkRunner({ sandbox: { mode: 'bubblewrap' } }).runCheck('build', worktree, { build: command }, noSignal);
+
+      expect(run?.output).toBe('ok\n');
+      expect(fs.readdirSync(path.join(modules, '.vite-temp'))).toEqual([]);
+    });
+
     it('follows a package the checkout links in from elsewhere in /tmp (a linked or hoisted dependency)', async () => {
       const parent = makeFolder(os.tmpdir(), 'mender-linked-');
       const worktree = path.join(parent, 'worktree');

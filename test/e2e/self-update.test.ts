@@ -71,7 +71,10 @@ describe('Mender maintains itself: a change to its own code, merged, becomes the
     const app = fs.readFileSync(path.join(checkout.folder, 'src/server/app.ts'), 'utf8');
     const changedApp = app
       .replace("c.json({ status: 'ok' })", 'c.json(healthBody())')
-      .replace("import { createAuthenticate } from './authenticate.ts';", "import { createAuthenticate } from './authenticate.ts';\nimport { healthBody } from './health-body.ts';");
+      .replace(
+        "import { createAuthenticate } from './authenticate.ts';",
+        "import { createAuthenticate } from './authenticate.ts';\nimport { healthBody } from './health-body.ts';",
+      );
     expect(changedApp).not.toBe(app);
     model = await startScriptedModelServer(
       roleScript({
@@ -138,6 +141,10 @@ describe('Mender maintains itself: a change to its own code, merged, becomes the
     const created = await api('POST', '/api/operations', { type: 'implement', repo: 'mender', description: 'Make /health name the release it serves' });
     expect(created.status).toBe(201);
     const id = created.json.id as string;
+    // Implementing asks a person twice by default: the plan, then the change.
+    const planned = await operationIn(id, ['awaiting_plan_approval'], 60_000);
+    expect(planned.status, planned.failureReason).toBe('awaiting_plan_approval');
+    expect((await api('POST', `/api/operations/${id}/approve`, {})).status).toBe(200);
     const waiting = await operationIn(id, ['awaiting_approval'], 240_000);
     expect(waiting.status, waiting.failureReason).toBe('awaiting_approval');
     expect(waiting.evidence.red.status).toBe('confirmed');
@@ -161,7 +168,15 @@ describe('Mender maintains itself: a change to its own code, merged, becomes the
     expect(after.previous).toMatchObject({ slot: 'b', commit: before.active.commit });
     const types = (done.timeline as { type: string }[]).map((event) => event.type);
     expect(types).toEqual(
-      expect.arrayContaining(['change.merged', 'self_update.requested', 'self_update.prepared', 'self_update.switched', 'self_update.trial_step', 'self_update.blessed', 'operation.done']),
+      expect.arrayContaining([
+        'change.merged',
+        'self_update.requested',
+        'self_update.prepared',
+        'self_update.switched',
+        'self_update.trial_step',
+        'self_update.blessed',
+        'operation.done',
+      ]),
     );
     expect((await api('GET', '/api/audit/verify')).json).toMatchObject({ ok: true });
     const merged = Date.parse((done.timeline as { type: string; at: string }[]).find((event) => event.type === 'change.merged')!.at);
