@@ -58,6 +58,7 @@ import { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
 import { fingerprintsBefore, releaseFingerprints } from '../detect/release-fingerprints.ts';
 import { DeployTargets } from '../deploy/deploy-targets.ts';
+import { unsupervised, type SupervisorPort } from '../pipeline/supervisor-port.ts';
 
 export interface RunningMender {
   url: string;
@@ -85,6 +86,8 @@ export interface StartOptions {
    * autonomy periods are judged by (default: the wall clock); tests move it forward.
    */
   clock?: () => Date;
+  /** The line to the supervisor that runs this process (issue 17); default: nothing supervises it. */
+  supervisor?: SupervisorPort;
 }
 
 function readPolicy(file: string | undefined) {
@@ -282,6 +285,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     mcp: { checks, redactor, toolCallApprovals, worktrees },
     detection,
     deployments: { runner: deployRunner, store: deployments },
+    supervisor: options.supervisor ?? unsupervised,
     log,
   });
   if (!isLoopbackAddress(settings.host)) {
