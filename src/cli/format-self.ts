@@ -33,7 +33,9 @@ function origin(update: SelfUpdate): string {
 }
 
 function currentLines(update: SelfUpdate): string[] {
-  const lines = [`in flight: ${update.id} ${update.phase}: ${short(update.previousCommit)} → ${short(update.commit)} into ${update.slot} (${origin(update)})`];
+  const lines = [
+    `in flight: ${update.id} ${update.phase}: ${short(update.previousCommit)} → ${short(update.commit)} into ${update.slot === 'checkout' ? 'the checkout' : `slot ${update.slot}`} (${origin(update)})`,
+  ];
   if (update.phase === 'probation') {
     const probation = update.probation;
     lines.push(

@@ -16,7 +16,7 @@ export function describeVersion(version: SelfVersion): string {
 
 /** The update in flight: its phase and, on probation, what it still waits for. */
 export function describeUpdate(update: SelfUpdate): string {
-  const head = `the update to ${shortCommit(update.commit)} is ${update.phase}`;
+  const head = `the update to ${shortCommit(update.commit)} is ${update.phase === 'probation' ? 'on probation' : update.phase}`;
   if (update.phase !== 'probation') return head;
   const waiting = [
     update.probation.healthySince ? undefined : 'not healthy yet',
