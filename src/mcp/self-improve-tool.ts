@@ -104,7 +104,7 @@ async function run(services: SelfImproveServices, actor: Actor, input: SelfImpro
     row = await services.pipeline.cancel(operation.id, actor, input.comment);
   }
   const summary = operationSummary(row, repo.name);
-  const verb = input.action === 'execute' ? 'plan approved; ' : input.action === 'cancel' ? 'cancelled; ' : '';
+  const verb = input.action === 'execute' ? 'plan approved; now ' : '';
   return answer(
     { operation: summary, self: selfState },
     `operation ${row.id} (${row.type} on ${repo.name}): ${verb}${row.status}${row.failureReason ? ` — ${row.failureReason}` : ''}\n${selfState.summary}`,
