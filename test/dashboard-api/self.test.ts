@@ -10,6 +10,7 @@ describe('self-maintenance over HTTP: /api/self, enable, rollback', () => {
   let plain: MenderUnderTest;
   let mender: MenderUnderTest;
   let supervisor: FakeSupervisor;
+  let admin: BrowserSession;
   let lead: BrowserSession;
   let viewer: BrowserSession;
 
@@ -26,6 +27,8 @@ describe('self-maintenance over HTTP: /api/self, enable, rollback', () => {
     plain = await startMenderUnderTest();
     supervisor = createFakeSupervisor(checkout.path, firstState(checkout.path));
     mender = await startMenderUnderTest({}, { supervisor });
+    // The happy paths go through a signed-in admin's cookie and CSRF token, as the dashboard's would.
+    admin = await createUserAndSignIn(mender, 'ada', 'admin');
     lead = await createUserAndSignIn(mender, 'lee', 'team-lead');
     viewer = await createUserAndSignIn(mender, 'val', 'viewer');
   }, 120_000);
@@ -90,13 +93,13 @@ describe('self-maintenance over HTTP: /api/self, enable, rollback', () => {
     expect(unknown.status).toBe(400);
     expect(await selfRepos()).toEqual([]);
 
-    const enabled = await mender.call('POST', '/api/self/enable');
+    const enabled = await admin.call('POST', '/api/self/enable');
     expect(enabled.status).toBe(200);
     expect(enabled.json.registered).toEqual({ name: 'mender', path: checkout.path, defaultBranch: 'main' });
     expect(enabled.json.repo).toBe('mender');
     expect(enabled.json.summary).not.toContain('not enabled');
     expect((await selfRepos()).map((repo) => [repo.name, repo.path])).toEqual([['mender', checkout.path]]);
-    expect(await auditActions('self.enabled')).toEqual([{ actor: 'admin', subject: 'repo:mender', details: { path: checkout.path, defaultBranch: 'main' } }]);
+    expect(await auditActions('self.enabled')).toEqual([{ actor: 'ada', subject: 'repo:mender', details: { path: checkout.path, defaultBranch: 'main' } }]);
     // Again is harmless: the same checkout, the same row.
     expect((await mender.call('POST', '/api/self/enable')).status).toBe(200);
     expect(await selfRepos()).toHaveLength(1);
@@ -114,12 +117,12 @@ describe('self-maintenance over HTTP: /api/self, enable, rollback', () => {
     expect((await mender.call('POST', '/api/self/rollback', { comment: 7 })).status).toBe(400);
     expect(supervisor.rollbacks).toEqual([]);
 
-    const asked = await mender.call('POST', '/api/self/rollback', { comment: 'the new version is slow' });
+    const asked = await admin.call('POST', '/api/self/rollback', { comment: 'the new version is slow' });
     expect(asked.status).toBe(202);
     expect(asked.json.requested).toEqual({ from: commits.trial, to: commits.blessed });
-    expect(supervisor.rollbacks).toEqual(['admin']);
+    expect(supervisor.rollbacks).toEqual(['ada']);
     expect(await auditActions('self.rollback_requested')).toEqual([
-      { actor: 'admin', subject: 'self', details: { from: commits.trial, to: commits.blessed, comment: 'the new version is slow' } },
+      { actor: 'ada', subject: 'self', details: { from: commits.trial, to: commits.blessed, comment: 'the new version is slow' } },
     ]);
   });
 
