@@ -14,6 +14,7 @@ import { registerIntegrationCommands } from './integration-commands.ts';
 import { registerIssueCommands } from './issue-commands.ts';
 import { registerPolicyCommands } from './policy-commands.ts';
 import { registerDeployCommands } from './deploy-commands.ts';
+import { registerSelfCommands } from './self-commands.ts';
 import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
 import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
 
@@ -243,6 +244,7 @@ registerMcpCommands(program, client);
 registerIntegrationCommands(program, client);
 registerPolicyCommands(program, client);
 registerDeployCommands(program, repo, client);
+registerSelfCommands(program, client);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

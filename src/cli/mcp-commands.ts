@@ -8,7 +8,7 @@ import { ConfigError } from '../config/config-error.ts';
 import { createLogger } from '../logging/logger.ts';
 import { createMenderMcpServer } from '../mcp/mender-mcp-server.ts';
 import { menderVersion } from '../mcp/mender-version.ts';
-import { isServedServerName, servedServerNames, servedTools } from '../mcp/served-tools.ts';
+import { isServedServerName, selfServerName, servedServerNames, servedTools } from '../mcp/served-tools.ts';
 import { createDenyMatcher, defaultDenyPatterns } from '../safety/path-policy.ts';
 import { createRateLimiter } from '../safety/operation-rate-limit.ts';
 import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
@@ -30,6 +30,10 @@ export function registerMcpCommands(program: Command, client: () => ApiClient): 
 }
 
 async function serveOverStdio(server: string, rootOption: string): Promise<void> {
+  if (server === selfServerName)
+    throw new ConfigError(
+      `the ${selfServerName} server (self_improve) needs a running Mender: connect the client to <Mender's URL>/mcp/${selfServerName} with a bearer token`,
+    );
   if (!isServedServerName(server)) throw new ConfigError(`unknown MCP server "${server}": choose one of ${servedServerNames.join(', ')}`);
   let root: string;
   try {

@@ -16,7 +16,7 @@ export type RequestableOperationType = (typeof requestableOperationTypes)[number
 export const operationTypes = [...requestableOperationTypes, 'rollback'] as const;
 export type OperationType = (typeof operationTypes)[number];
 
-export const operationSources = ['cli', 'api', 'dashboard', 'slack', 'github', 'jira', 'sentry', 'detector'] as const;
+export const operationSources = ['cli', 'api', 'dashboard', 'slack', 'github', 'jira', 'sentry', 'detector', 'mcp'] as const;
 export type OperationSource = (typeof operationSources)[number];
 
 /** In pipeline order; lists and filters show them in this order. */

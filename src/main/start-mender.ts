@@ -295,6 +295,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     mcp: { checks, redactor, toolCallApprovals, worktrees },
     detection,
     deployments: { runner: deployRunner, store: deployments },
+    supervisor,
     log,
   });
   if (!isLoopbackAddress(settings.host)) {

@@ -5,10 +5,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { Redactor } from '../safety/redaction.ts';
 import type { Tool, ToolContext, ToolResult } from '../tools/tool.ts';
-import type { ServedServerName, ServedTool } from './served-tools.ts';
+import type { selfServerName, ServedServerName, ServedTool } from './served-tools.ts';
 
 export interface MenderMcpServerOptions {
-  server: ServedServerName;
+  server: ServedServerName | typeof selfServerName;
   tools: ServedTool[];
   /** Real path of the jail; every tool call runs with it as the root. */
   root: string;

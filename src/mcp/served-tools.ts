@@ -11,6 +11,8 @@ import type { CheckRunner } from '../workspace/check-runner.ts';
 import { detectCommands, type RepoCommands } from '../workspace/detect-commands.ts';
 import type { WorktreeManager } from '../workspace/worktree-manager.ts';
 import { inThrowawayWorktree } from './throwaway-worktree.ts';
+import type { Actor } from '../domain/roles.ts';
+import { createSelfImproveTool, selfImproveToolName, type SelfImproveServices } from './self-improve-tool.ts';
 
 /** The MCP servers Mender serves; each is one group of its agent tools. */
 export const servedServerNames = ['filesystem', 'git', 'test-runner'] as const;
@@ -41,6 +43,17 @@ export interface ServedTool {
   /** The name on the MCP server: the canonical name without its `server__` prefix. */
   mcpName: string;
   tool: Tool;
+}
+
+/**
+ * The server of Mender's requests about itself (issue 17): `self_improve` and no file tools. It
+ * needs the pipeline and the caller, so it is served over HTTP only (`/mcp/self`), not on stdio.
+ */
+export const selfServerName = 'self';
+
+/** The self server's tools for one caller: their role decides what the tool lets them do. */
+export function servedSelfTools(services: SelfImproveServices, actor: Actor): ServedTool[] {
+  return [{ mcpName: selfImproveToolName, tool: createSelfImproveTool(services, actor) }];
 }
 
 export function isServedServerName(name: string): name is ServedServerName {

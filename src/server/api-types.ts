@@ -61,6 +61,11 @@ export type { ProjectView } from './issue-routes.ts';
 // Integrations
 export type { DeliveryView } from './webhook-routes.ts';
 
+// Self-maintenance
+export type { SelfView } from './self-view.ts';
+export type { SelfEnabledView, SelfRollbackView } from './self-routes.ts';
+export type { SelfState, SelfUpdate, SelfVersion, SelfEvent } from '../domain/self-update-vocabulary.ts';
+
 /** The signed-in user inside a session. */
 export type SessionUser = SessionView['user'];
 

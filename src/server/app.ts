@@ -45,6 +45,8 @@ import { registerDeploymentRoutes } from './deployment-routes.ts';
 import type { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
 import type { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import type { GatePolicy } from '../policy/gate-policy.ts';
+import type { SupervisorPort } from '../pipeline/supervisor-port.ts';
+import { registerSelfRoutes } from './self-routes.ts';
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -77,6 +79,8 @@ export interface AppServices {
   detection: DetectionService;
   /** Ship and watch: the deploy runner (requests, people's decisions) and the deployments' rows. */
   deployments: { runner: DeployRunner; store: DeploymentStore };
+  /** The line to the supervisor running this process (`unsupervised` when nothing does). */
+  supervisor: SupervisorPort;
   /** Where errors nobody expected are logged (JSON lines, redacted). */
   log: Logger;
 }
@@ -120,6 +124,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerRepoRoutes(app, services);
   registerOperationRoutes(app, services);
   registerDeploymentRoutes(app, services);
+  registerSelfRoutes(app, services);
   app.get('/api/events', (c) => eventStream(c, services));
   registerUserRoutes(app, services.users);
   registerAuditRoutes(app, { db: services.db });

@@ -15,7 +15,11 @@ import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { WorktreeManager } from '../workspace/worktree-manager.ts';
 import { createMenderMcpServer } from '../mcp/mender-mcp-server.ts';
 import { menderVersion } from '../mcp/mender-version.ts';
-import { isServedServerName, servedServerNames, servedTools } from '../mcp/served-tools.ts';
+import { isServedServerName, selfServerName, servedSelfTools, servedServerNames, servedTools, type ServedTool } from '../mcp/served-tools.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import { selfRepo } from '../pipeline/self-repo.ts';
+import type { SupervisorPort } from '../pipeline/supervisor-port.ts';
+import type { Actor } from '../domain/roles.ts';
 import type { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { registerToolCallRoutes } from './tool-call-routes.ts';
 
@@ -34,13 +38,17 @@ export interface McpRouteServices {
   operations: OperationStore;
   settings: Settings;
   mcp: McpServices;
+  /** The self server's tool creates and decides operations through the pipeline, as the caller. */
+  pipeline: Pipeline;
+  supervisor: SupervisorPort;
 }
 
 const maxBodyBytes = 1024 * 1024;
 
 /**
  * `/mcp/:server?repo=NAME`: Mender's tools over streamable HTTP, rooted at a registered
- * repository's checkout; and the approval of external tool calls under /api (tool-call-routes.ts).
+ * repository's checkout; `/mcp/self` (no repository: always Mender's own) for `self_improve`; and
+ * the approval of external tool calls under /api (tool-call-routes.ts).
  *
  * Stateless mode: every POST carries its own bearer token and gets a fresh server and transport.
  * The tools keep no state between calls, so a session would only add a table of live sessions to
@@ -61,7 +69,8 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
   );
   app.all('/mcp/:server', async (c) => {
     const server = c.req.param('server');
-    if (!isServedServerName(server)) throw new HttpError(404, 'not_found', `no MCP server "${server}": use /mcp/${servedServerNames.join(', /mcp/')}`);
+    if (!isServedServerName(server) && server !== selfServerName)
+      throw new HttpError(404, 'not_found', `no MCP server "${server}": use /mcp/${[...servedServerNames, selfServerName].join(', /mcp/')}`);
     if (c.req.method !== 'POST') {
       return c.json(
         {
@@ -73,34 +82,15 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
         { allow: 'POST' },
       );
     }
-    const repoName = c.req.query('repo');
-    if (!repoName) throw new HttpError(400, 'missing_repo', `name the repository: /mcp/${server}?repo=<registered repository name>`);
-    const repo = await services.repos.byName(repoName);
-    if (!repo) throw new HttpError(404, 'not_found', `repository "${repoName}" is not registered`);
-    let root: string;
-    try {
-      root = fs.realpathSync(repo.path);
-    } catch {
-      throw new HttpError(404, 'not_found', `repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
-    }
     const actor = c.get('actor');
-    const tools = servedTools({
-      server,
-      root,
-      settings: services.settings,
-      checks: services.mcp.checks,
-      rateLimiter,
-      commandOverrides: repo.commands,
-      refuseEdits: true,
-      throwawayWorktrees: services.mcp.worktrees,
-    });
-    // Viewers read: the tools that change files or run commands are not even listed for them.
+    const served =
+      server === selfServerName ? await selfServer(services, actor) : await repositoryServer(c.req.query('repo'), server, services, rateLimiter, actor);
     const mcpServer = createMenderMcpServer({
       server,
-      tools,
-      root,
+      tools: served.tools,
+      root: served.root,
       redactor: services.mcp.redactor,
-      readOnly: !roleAtLeast(actor.role, 'team-lead'),
+      readOnly: served.readOnly,
       callerKey: `mcp-http-${actor.id}`,
       version: menderVersion,
     });
@@ -114,6 +104,56 @@ export function registerMcpRoutes(app: Hono<AppEnvironment>, services: McpRouteS
   });
 
   registerToolCallRoutes(app, services);
+}
+
+interface ServedServer {
+  tools: ServedTool[];
+  root: string;
+  readOnly: boolean;
+}
+
+/** A tool server jailed to a registered repository's checkout. */
+async function repositoryServer(
+  repoName: string | undefined,
+  server: Parameters<typeof servedTools>[0]['server'],
+  services: McpRouteServices,
+  rateLimiter: ReturnType<typeof createRateLimiter>,
+  actor: Actor,
+): Promise<ServedServer> {
+  if (!repoName) throw new HttpError(400, 'missing_repo', `name the repository: /mcp/${server}?repo=<registered repository name>`);
+  const repo = await services.repos.byName(repoName);
+  if (!repo) throw new HttpError(404, 'not_found', `repository "${repoName}" is not registered`);
+  let root: string;
+  try {
+    root = fs.realpathSync(repo.path);
+  } catch {
+    throw new HttpError(404, 'not_found', `repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
+  }
+  const tools = servedTools({
+    server,
+    root,
+    settings: services.settings,
+    checks: services.mcp.checks,
+    rateLimiter,
+    commandOverrides: repo.commands,
+    refuseEdits: true,
+    throwawayWorktrees: services.mcp.worktrees,
+  });
+  // Viewers read: the tools that change files or run commands are not even listed for them.
+  return { tools, root, readOnly: !roleAtLeast(actor.role, 'team-lead') };
+}
+
+/**
+ * `self_improve` on Mender's own repository. Listed for viewers too: the tool answers them status
+ * and refuses the rest by their role. It reads and writes no files, so its root is only a label.
+ */
+async function selfServer(services: McpRouteServices, actor: Actor): Promise<ServedServer> {
+  const repo = await selfRepo(services.repos);
+  const tools = servedSelfTools(
+    { pipeline: services.pipeline, operations: services.operations, repos: services.repos, supervisor: services.supervisor },
+    actor,
+  );
+  return { tools, root: repo?.path ?? '', readOnly: false };
 }
 
 /**

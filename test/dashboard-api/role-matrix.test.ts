@@ -42,6 +42,8 @@ const mutatingRoutes: Record<string, MinimumRole> = {
   'POST /api/deployments/:id/pause': 'team-lead',
   'POST /api/deployments/:id/resume': 'team-lead',
   'POST /api/deployments/:id/cancel': 'team-lead',
+  'POST /api/self/enable': 'admin',
+  'POST /api/self/rollback': 'admin',
 };
 
 /** Sentry SDK routes: they authenticate with the project's DSN key, not a person (test/e2e/detection-ingest.test.ts). */
@@ -56,7 +58,8 @@ const dsnKeyRoutes = [
 /**
  * Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call
  * (test/e2e/mcp-external-tools.test.ts); a policy file to write and reload, and a waiting plan to explain (test/dashboard-api/policy.test.ts);
- * a repository with deploy settings and deployments in each status (test/dashboard-api/deployments.test.ts).
+ * a repository with deploy settings and deployments in each status (test/dashboard-api/deployments.test.ts);
+ * a supervisor to register the checkout of and to roll back (test/dashboard-api/self.test.ts).
  */
 const happyPathElsewhere = [
   'POST /api/operations/:id/tool-calls/:callId/approve',
@@ -72,6 +75,8 @@ const happyPathElsewhere = [
   'POST /api/deployments/:id/pause',
   'POST /api/deployments/:id/resume',
   'POST /api/deployments/:id/cancel',
+  'POST /api/self/enable',
+  'POST /api/self/rollback',
 ];
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'ALL', 'OPTIONS']);

@@ -16,7 +16,7 @@ export interface CartPipeline {
 export async function startCartPipeline(
   script: ScriptHandler | ScriptedReply[],
   env: Record<string, string> = {},
-  options: Pick<StartOptions, 'clock'> = {},
+  options: Pick<StartOptions, 'clock' | 'supervisor'> = {},
 ): Promise<CartPipeline> {
   const model = await startScriptedModelServer(script);
   let mender: MenderUnderTest | undefined;

@@ -16,7 +16,10 @@ export interface MenderUnderTest extends RunningMender {
 }
 
 /** Mender in this process on a temporary data folder, with settings as a user would give them. */
-export async function startMenderUnderTest(env: Record<string, string> = {}, options: Pick<StartOptions, 'clock'> = {}): Promise<MenderUnderTest> {
+export async function startMenderUnderTest(
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, 'clock' | 'supervisor'> = {},
+): Promise<MenderUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-data-'));
   if (!env.DATABASE_URL) await copyMigratedDatabase(path.join(dataDir, 'db'));
   const logs: string[] = [];

@@ -17,6 +17,7 @@ import { IssuesPage } from './pages/issues-page.tsx';
 import { IssueDetailPage } from './pages/issue-detail-page.tsx';
 import { DeploymentsPage } from './pages/deployments-page.tsx';
 import { DeploymentDetailPage } from './pages/deployment-detail-page.tsx';
+import { SelfUpdatesPage } from './pages/self-updates-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ForbiddenPage } from './pages/forbidden-page.tsx';
 
@@ -45,6 +46,7 @@ function SignedInRoutes() {
   if (path === '/deployments') return <DeploymentsPage />;
   const deployment = matchRoute('/deployments/:id', path);
   if (deployment) return <DeploymentDetailPage id={deployment.id!} />;
+  if (path === '/self-updates') return <SelfUpdatesPage />;
   if (path === '/settings')
     return (
       <AdminOnly what="Settings">

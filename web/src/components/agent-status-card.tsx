@@ -2,6 +2,7 @@ import type { AgentSummary } from '../../../src/server/api-types.ts';
 import { RelativeTime } from './relative-time.tsx';
 import { Link } from '../routing/link.tsx';
 import { PauseResumeControl } from './pause-resume-control.tsx';
+import { SelfVersionFacts } from './self/self-version-facts.tsx';
 
 const autonomyLabels: Record<number, string> = { 1: '1 · propose only', 2: '2 · low-risk changes merge by themselves', 3: '3 · full autonomy within policy' };
 
@@ -44,6 +45,7 @@ export function AgentStatusCard({ agent }: { agent: AgentSummary }) {
         <dd>{autonomyLabels[agent.autonomyLevel] ?? String(agent.autonomyLevel)}</dd>
         <dt>Sandbox</dt>
         <dd>{agent.sandbox === 'off' ? <span className="badge tone-bad">off — commands run without isolation</span> : agent.sandbox}</dd>
+        <SelfVersionFacts />
         <dt>Last action</dt>
         <dd>
           {agent.lastAction ? (

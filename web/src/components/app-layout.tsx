@@ -19,6 +19,7 @@ const entries: NavigationEntry[] = [
   { to: '/approvals', label: 'Approvals' },
   { to: '/issues', label: 'Issues' },
   { to: '/deployments', label: 'Deployments' },
+  { to: '/self-updates', label: 'Self-updates' },
   { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];
