@@ -1,0 +1,20 @@
+import type { JobQueue, QueueName } from './job-queue.ts';
+
+/**
+ * The queue as one process's role sees it: jobs are added to every queue as before, but only the
+ * queues in `taken` are processed here (`process` of any other is a no-op), so a `web` process
+ * enqueues and leaves the work to `worker` processes, and a worker takes only its share.
+ */
+export function takeQueues(queue: JobQueue, taken: readonly QueueName[]): JobQueue {
+  const takes = new Set(taken);
+  return {
+    add: (...args) => queue.add(...args),
+    addMany: (...args) => queue.addMany(...args),
+    process: (name, concurrency, handler) => {
+      if (takes.has(name)) queue.process(name, concurrency, handler);
+    },
+    counts: (name) => queue.counts(name),
+    busy: () => queue.busy(),
+    close: () => queue.close(),
+  };
+}
