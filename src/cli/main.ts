@@ -13,6 +13,7 @@ import { registerPolicyCommands } from './policy-commands.ts';
 import { registerDeployCommands } from './deploy-commands.ts';
 import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
 import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
+import { processRoles, type ProcessRole } from '../domain/process-roles.ts';
 
 // --wait stops where a person is needed, where the operation ended, or where its change landed.
 const waitStatuses = new Set<string>([...awaitingStatuses, ...terminalStatuses, 'merged', 'pr_open']);
@@ -40,14 +41,24 @@ async function waitFor(api: ApiClient, id: string, json: boolean): Promise<Recor
   return current;
 }
 
+function parseRole(role: string | undefined): ProcessRole | undefined {
+  if (role === undefined) return undefined;
+  if ((processRoles as readonly string[]).includes(role)) return role as ProcessRole;
+  throw new ConfigError(`--role ${role} is not a role: use ${processRoles.join(', ')}`);
+}
+
 const program = new Command();
 program.name('mender').description('Mender: from a bug report to a verified, approvable change.').showHelpAfterError();
 
 program
   .command('start')
   .description('start Mender (server and workers in one process) on the configured host and port')
-  .action(async () => {
-    const running = await startMender(loadSettings());
+  .option(
+    '--role <role>',
+    'all: server and workers in one process; web: HTTP only, enqueues; worker: runs the queue jobs (web and worker need DATABASE_URL; default MENDER_ROLE, else all)',
+  )
+  .action(async (options: { role?: string }) => {
+    const running = await startMender(loadSettings(), { role: parseRole(options.role) });
     process.stdout.write(
       `Mender is listening on ${running.url} (API token in ${path.join(loadSettings().settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`,
     );

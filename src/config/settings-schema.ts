@@ -8,6 +8,7 @@ import { integrationSettings } from './settings/integration-settings.ts';
 import { githubSettings } from './settings/github-settings.ts';
 import { detectionSettings } from './settings/detection-settings.ts';
 import { processSettings } from './settings/process-settings.ts';
+import { scaleSettings } from './settings/scale-settings.ts';
 
 export type { SettingDefinition } from './setting-definition.ts';
 
@@ -26,6 +27,7 @@ export const settingsSchema = {
   ...githubSettings,
   ...detectionSettings,
   ...processSettings,
+  ...scaleSettings,
 } as const;
 
 export type SettingsSchema = typeof settingsSchema;

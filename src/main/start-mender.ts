@@ -16,6 +16,10 @@ import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
 import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
+import { takeQueues } from '../queue/queue-selection.ts';
+import { registerQueueMetrics } from '../queue/queue-metrics.ts';
+import type { ProcessRole } from '../domain/process-roles.ts';
+import { createWorkerApp } from '../server/worker-app.ts';
 import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
 import { createLogger } from '../logging/logger.ts';
 import { OperationStore } from '../pipeline/operation-store.ts';
@@ -85,6 +89,8 @@ export interface StartOptions {
    * autonomy periods are judged by (default: the wall clock); tests move it forward.
    */
   clock?: () => Date;
+  /** What this process does (default: the `role` setting, `all`): see docs/scale-out.md. */
+  role?: ProcessRole;
 }
 
 function readPolicy(file: string | undefined) {
@@ -98,6 +104,12 @@ function readPolicy(file: string | undefined) {
 
 export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
   const { settings } = config;
+  const role = options.role ?? settings.role;
+  // Embedded PGlite opens its folder exclusively: one process, so a split needs a shared server.
+  if (role !== 'all' && !settings.databaseUrl)
+    throw new ConfigError(
+      `--role ${role} needs a PostgreSQL server that every Mender process shares: set DATABASE_URL (the embedded PGlite database belongs to one process; use --role all without it)`,
+    );
   const env = options.env ?? process.env;
   // Read before anything opens: a bad .mcp.json stops the start with its reason.
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
@@ -118,13 +130,27 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
-  const queue: JobQueue = createEmbeddedQueue(store.db, { soleWorker: store.kind === 'pglite' });
+  const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const embeddedQueue = createEmbeddedQueue(store.db, {
+    workerId,
+    soleWorker: store.kind === 'pglite',
+    leaseMs: settings.jobLeaseSeconds * 1000,
+    drainMs: settings.drainSeconds * 1000,
+  });
+  // A web process enqueues only; a worker (or `all`) runs the queues it was given.
+  const queue: JobQueue = takeQueues(embeddedQueue, role === 'web' ? [] : settings.workerQueues, {
+    onStart:
+      role === 'worker'
+        ? (job) => log.info('job started', { ...idsOf(job.payload), worker: workerId, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt })
+        : undefined,
+  });
   const hub = new EventHub();
   const operations = new OperationStore(store.db, queue, hub, redactor);
   const repos = new RepoStore(store.db);
   const users = new UserStore(store.db);
   await users.provisionToken('admin', 'admin', adminToken);
   const metrics = new PipelineMetrics(() => operations.countByStatus());
+  registerQueueMetrics(metrics.registry, queue);
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
   const remoteForges = createRemoteForges(forgeProviders, { db: store.db, settings, changeRequests, hub, log, repos });
@@ -238,52 +264,57 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
   }
   // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
+  // On a shared server other processes may be working in theirs (a shared data folder): keep those.
   const pruned = await worktrees.prune(
     (await repos.list()).map((repo) => repo.path),
-    new Set(),
+    store.kind === 'pglite' ? new Set() : await liveOperationIds(operations),
   );
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  await deployRunner.start();
+  await deployRunner.start(settings.deployingConcurrency);
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });
   for (const instance of remoteForges.instances) instance.start();
-  const inbox = new WebhookInbox(store.db, queue, log);
+  const inbox = new WebhookInbox(store.db, queue, log, { concurrency: settings.webhooksConcurrency });
   // Webhook processors are registered before the inbox starts taking deliveries.
   const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, deployments: deployRunner, log });
   for (const instance of remoteForges.instances) inbox.handle(instance.id, instance.webhookProcessor({ pipeline, operations, repos, settings, log }));
   inbox.start();
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
-  await detection.start();
+  await detection.start({ intake: role !== 'worker' });
   registerDetectionMetrics(metrics.registry, store.db);
-  const app = createApp({
-    db: store.db,
-    pipeline,
-    operations,
-    repos,
-    users,
-    forge,
-    remoteRepositories: remoteForges.remoteRepositories,
-    forgeProviders,
-    hub,
-    metrics,
-    control,
-    settings,
-    isReady: () => ready,
-    inbox,
-    sessions,
-    setupTokens,
-    signInThrottle,
-    runtimeSettings,
-    autonomyGate,
-    policy,
-    mcp: { checks, redactor, toolCallApprovals, worktrees },
-    detection,
-    deployments: { runner: deployRunner, store: deployments },
-    log,
-  });
+  const isReady = () => ready;
+  const app =
+    role === 'worker'
+      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, log })
+      : createApp({
+          db: store.db,
+          pipeline,
+          operations,
+          repos,
+          users,
+          forge,
+          remoteRepositories: remoteForges.remoteRepositories,
+          forgeProviders,
+          hub,
+          metrics,
+          control,
+          settings,
+          isReady,
+          inbox,
+          sessions,
+          setupTokens,
+          signInThrottle,
+          runtimeSettings,
+          autonomyGate,
+          policy,
+          mcp: { checks, redactor, toolCallApprovals, worktrees },
+          detection,
+          deployments: { runner: deployRunner, store: deployments },
+          log,
+        });
   if (!isLoopbackAddress(settings.host)) {
     if (!settings.publicUrl?.startsWith('https:'))
       log.warn(
@@ -316,10 +347,18 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   }
   // Folders the services made as they started (worktrees, scratch) follow the data folder's rule.
   tightenTree(settings.dataDir);
-  await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port });
+  if (role !== 'worker')
+    await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port });
   ready = true;
   const url = `http://${settings.host}:${port}`;
-  log.info('mender ready', { url, dataDir: settings.dataDir, database: store.kind, model: settings.model ?? 'not configured' });
+  log.info('mender ready', {
+    url,
+    role,
+    ...(role === 'web' ? {} : { worker: workerId, queues: settings.workerQueues }),
+    dataDir: settings.dataDir,
+    database: store.kind,
+    model: settings.model ?? 'not configured',
+  });
   return {
     url,
     port,
@@ -345,6 +384,16 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       await store.close();
     },
   } as RunningMender & { app: typeof app };
+}
+
+/** The ids a job's payload names (operationId, deploymentId, …): what a log line of it may show. */
+function idsOf(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(payload).filter((entry): entry is [string, string] => entry[0].endsWith('Id') && typeof entry[1] === 'string'));
+}
+
+/** Worktree names of operations not ended yet (theirs and their planning's): another process may be in them. */
+async function liveOperationIds(operations: OperationStore): Promise<Set<string>> {
+  return new Set((await operations.nonTerminal()).flatMap((operation) => [operation.id, `${operation.id}-planning`]));
 }
 
 /** MENDER_MCP_CONFIG, else `.mcp.json` in the working folder when there is one. */
