@@ -194,6 +194,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
+  // On a shared server the kill switch may be thrown by another process (`mender pause` reaches a web one).
+  const stopFollowingPause =
+    store.kind === 'postgres' ? control.follow(1_000, (error) => log.warn('could not read the pause switch', { error: (error as Error).message })) : undefined;
   // — MCP —
   const toolCallApprovals = new ToolCallApprovals(store.db, operations, {
     timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000,
@@ -375,6 +378,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         // Event streams never end by themselves: close every connection so close() can finish.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      stopFollowingPause?.();
       await integrations.stop();
       await detection.stop();
       await queue.close();
