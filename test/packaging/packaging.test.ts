@@ -7,6 +7,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.ts';
 import { copyMigratedDatabase } from '../support/pglite-copies.ts';
+import { queueNames } from '../../src/domain/process-roles.ts';
 
 // No container engine or cluster runs these files here: this test holds them to what Mender needs
 // (docs/scale-out.md). The manifests are rendered with `kubectl kustomize` when kubectl is on the
@@ -57,11 +58,11 @@ describe.each(['production', 'development'])('the Kubernetes manifests (%s overl
   const manifests = render(overlay);
   const deployments = manifests.filter((manifest) => manifest.kind === 'Deployment');
 
-  it(`has a web and a worker Deployment of one image, each with probes and resources (${renderWithKubectl ? 'rendered by kubectl kustomize' : 'files as written'})`, () => {
-    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual(['mender-web', 'mender-worker']);
+  it(`has a web, a worker and a serial worker Deployment of one image, each with probes and resources (${renderWithKubectl ? 'rendered by kubectl kustomize' : 'files as written'})`, () => {
+    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual(['mender-serial-worker', 'mender-web', 'mender-worker']);
     const images = new Set<string>();
     for (const deployment of deployments) {
-      const role = deployment.metadata.name.replace('mender-', '');
+      const role = deployment.metadata.name === 'mender-web' ? 'web' : 'worker';
       const pod = deployment.spec.template.spec;
       expect(pod.containers).toHaveLength(1);
       for (const container of pod.containers) {
@@ -98,7 +99,7 @@ describe.each(['production', 'development'])('the Kubernetes manifests (%s overl
         expect(container.securityContext.capabilities.add ?? []).toEqual([]);
       }
       // Only the workers run sandboxed commands: only they lift the syscall filter (for bubblewrap's namespaces).
-      expect(pod.securityContext.seccompProfile.type).toBe(deployment.metadata.name === 'mender-worker' ? 'Unconfined' : 'RuntimeDefault');
+      expect(pod.securityContext.seccompProfile.type).toBe(deployment.metadata.name === 'mender-web' ? 'RuntimeDefault' : 'Unconfined');
     }
   });
 
@@ -117,19 +118,45 @@ describe.each(['production', 'development'])('the Kubernetes manifests (%s overl
       }
   });
 
+  it('gives every queue to exactly one kind of worker, and the serial queues to one process at a time', () => {
+    const queuesOf = (name: string) =>
+      String(
+        find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.find((variable: { name: string }) => variable.name === 'MENDER_WORKER_QUEUES')
+          .value,
+      ).split(',');
+    const scaled = queuesOf('mender-worker');
+    const serial = queuesOf('mender-serial-worker');
+    expect([...scaled, ...serial].sort()).toEqual([...queueNames].sort());
+    expect(serial.sort()).toEqual(['deploying', 'detection', 'merging']);
+    const serialWorker = find(manifests, 'Deployment', 'mender-serial-worker');
+    expect(serialWorker.spec.replicas).toBe(1);
+    expect(serialWorker.spec.strategy.type).toBe('Recreate');
+    expect(manifests.filter((manifest) => manifest.kind === 'ScaledObject').map((manifest) => manifest.spec.scaleTargetRef.name)).not.toContain(
+      'mender-serial-worker',
+    );
+  });
+
   it('serves the web pods, keeps one pod of each kind through evictions and gives workers the time to drain', () => {
     const web = find(manifests, 'Deployment', 'mender-web');
-    const worker = find(manifests, 'Deployment', 'mender-worker');
+    const workers = ['mender-worker', 'mender-serial-worker'].map((name) => find(manifests, 'Deployment', name));
     const service = find(manifests, 'Service', 'mender');
     expect(web.spec.template.metadata.labels).toMatchObject(service.spec.selector);
-    expect(worker.spec.template.metadata.labels).not.toMatchObject(service.spec.selector);
-    expect(find(manifests, 'PodDisruptionBudget', 'mender-worker').spec.selector.matchLabels).toMatchObject({ 'app.kubernetes.io/component': 'worker' });
-    expect(find(manifests, 'PodDisruptionBudget', 'mender-web').spec.selector.matchLabels).toMatchObject({ 'app.kubernetes.io/component': 'web' });
-    const drain = Number(worker.spec.template.spec.containers[0].env.find((variable: { name: string }) => variable.name === 'MENDER_DRAIN_SECONDS').value);
-    // The drain, the 10 s the queue gives stopped steps to hand their jobs back, and closing.
-    expect(worker.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(drain + 30);
+    for (const deployment of [web, ...workers]) {
+      const component = deployment.spec.template.metadata.labels['app.kubernetes.io/component'];
+      expect(find(manifests, 'PodDisruptionBudget', deployment.metadata.name).spec.selector.matchLabels).toEqual({
+        'app.kubernetes.io/name': 'mender',
+        'app.kubernetes.io/component': component,
+      });
+    }
+    for (const worker of workers) {
+      expect(worker.spec.template.metadata.labels).not.toMatchObject(service.spec.selector);
+      const drain = Number(worker.spec.template.spec.containers[0].env.find((variable: { name: string }) => variable.name === 'MENDER_DRAIN_SECONDS').value);
+      expect(drain).toBeGreaterThan(0);
+      // The drain, the 10 s the queue gives stopped steps to hand their jobs back, and closing.
+      expect(worker.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(drain + 30);
+    }
     expect(web.spec.template.spec.containers[0].lifecycle.preStop.exec.command[0]).toBe('sleep');
-    for (const deployment of [web, worker]) {
+    for (const deployment of [web, ...workers]) {
       const volume = deployment.spec.template.spec.volumes.find((entry: { name: string }) => entry.name === 'data');
       expect(volume.persistentVolumeClaim.claimName).toBe('mender-data');
     }
@@ -170,8 +197,9 @@ describe('the KEDA ScaledObject', () => {
           [
             row('waiting', -1_000),
             row('waiting', 0, 'planning'),
-            row('waiting', 60_000, 'deploying'), // a canary tick due in a minute
-            row('waiting', 86_400_000, 'merging'), // a recheck at tomorrow's business hours
+            row('waiting', 60_000, 'webhooks'), // a retry due in a minute
+            row('waiting', 3_600_000, 'execution'), // a retry an hour away
+            row('waiting', 0, 'merging'), // the serial worker's, not the scaled one's
             row('active', -5_000),
             row('completed', -10_000),
             row('failed', -10_000),
@@ -191,16 +219,21 @@ describe('the KEDA ScaledObject', () => {
 describe('compose.yaml', () => {
   const compose = parse(fs.readFileSync(path.join(root, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
 
-  it('starts PostgreSQL, Redis, one web and two workers from one image, every one with a health check', () => {
+  it('starts PostgreSQL, Redis, one web, two workers and a serial worker from one image, every one with a health check', () => {
     const { services } = compose;
-    expect(Object.keys(services).sort()).toEqual(['postgres', 'redis', 'web', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['postgres', 'redis', 'serial-worker', 'web', 'worker']);
     expect(services.web.command).toEqual(['start', '--role', 'web']);
     expect(services.worker.command).toEqual(['start', '--role', 'worker']);
+    expect(services['serial-worker'].command).toEqual(['start', '--role', 'worker']);
     expect(services.web.deploy?.replicas ?? 1).toBe(1);
     expect(services.worker.deploy.replicas).toBe(2);
+    expect(services['serial-worker'].deploy.replicas).toBe(1);
+    const queues = [services.worker, services['serial-worker']].flatMap((service) => String(service.environment.MENDER_WORKER_QUEUES).split(','));
+    expect(queues.sort()).toEqual([...queueNames].sort());
     expect(services.web.image).toBe(services.worker.image);
+    expect(services['serial-worker'].image).toBe(services.worker.image);
     expect(services.web.build).toBe('.');
-    for (const name of ['web', 'worker']) {
+    for (const name of ['web', 'worker', 'serial-worker']) {
       expect(services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
       expect(services[name].volumes).toContain('mender-data:/data');
       expect(services[name].cap_drop).toEqual(['ALL']);
@@ -208,9 +241,11 @@ describe('compose.yaml', () => {
     }
     for (const service of Object.values(services)) expect(service.healthcheck.test.length).toBeGreaterThan(1);
     expect(services.worker.depends_on.web.condition).toBe('service_healthy');
+    expect(services['serial-worker'].depends_on.web.condition).toBe('service_healthy');
     expect(services.web.depends_on.postgres.condition).toBe('service_healthy');
     // The sandbox's needs, and only on the workers.
-    expect(services.worker.security_opt).toEqual(['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined']);
+    for (const name of ['worker', 'serial-worker'])
+      expect(services[name].security_opt).toEqual(['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined']);
     expect(services.web.security_opt).toBeUndefined();
   });
 });
