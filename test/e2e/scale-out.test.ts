@@ -155,6 +155,7 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     // A web process enqueues and runs nothing; a worker answers only its probes and metrics.
     for (const worker of workers) {
       expect((await fetch(`${worker.url}/ready`)).status).toBe(200);
+      expect((await fetch(`${worker.url}/metrics`)).status).toBe(401);
       expect((await api('GET', '/api/operations', undefined, worker.url)).status).toBe(404);
     }
     expect((await fetch(`${web.url}/ready`)).status).toBe(200);
@@ -217,8 +218,9 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     const finishedAt = Date.now();
     expect(operation.timeline.map((event: { type: string }) => event.type)).toContain('execution.resumed');
     expect(targets[0]!.git('rev-list', '--count', `${bases[0]}..${operation.branch}`)).toBe('1');
-    // The job's lease lapses at most one lease after the last renewal; recovery looks every half lease.
-    expect(resumed - killedAt).toBeLessThan(2 * leaseSeconds * 1000);
+    // The job's lease lapses at most one lease after the kill and recovery looks every half lease:
+    // 1.5 leases (6 s) at most; measured 2.9 to 4.4 s here. The rest is slack for a loaded machine.
+    expect(resumed - killedAt).toBeLessThan(3 * leaseSeconds * 1000);
     console.log(
       `scale-out: 5 operations on 2 workers in ${firstFive} ms (worker 0 executed ${executedBy[0]!.size}, worker 1 ${executedBy[1]!.size}); ` +
         `after SIGKILL the survivor took the job in ${resumed - killedAt} ms (lease ${leaseSeconds} s), the operation awaited approval ${finishedAt - killedAt} ms after the kill`,
