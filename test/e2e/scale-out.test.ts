@@ -15,6 +15,9 @@ const token = 'scale-out-admin-token-0123456789';
 const leaseSeconds = 4;
 // The marker in one operation's description: its coder hangs until a worker has been killed.
 const victimMarker = 'VICTIM-7f3a';
+// Another's: its coder takes a few seconds to answer, long enough to stop its worker meanwhile.
+const drainMarker = 'DRAIN-51c2';
+const drainSeconds = 60;
 
 interface JobStart {
   queue: string;
@@ -108,8 +111,10 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
         reviewer: reviewerReplies,
         coder: (request) => {
           const turn = countAssistantTurns(request.body);
-          if (!crashed && turn >= 1 && JSON.stringify(request.body).includes(victimMarker)) return { hang: true };
-          return normalCoder[turn] ?? { text: 'done' };
+          const body = JSON.stringify(request.body);
+          if (!crashed && turn >= 1 && body.includes(victimMarker)) return { hang: true };
+          const reply = normalCoder[turn] ?? { text: 'done' };
+          return turn === 1 && body.includes(drainMarker) ? { delayMs: 4_000, reply } : reply;
         },
       }),
     );
@@ -125,6 +130,7 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
       MENDER_MODEL_BASE_URL: model.url,
       MENDER_MODEL_RETRIES: '0',
       MENDER_JOB_LEASE_SECONDS: String(leaseSeconds),
+      MENDER_DRAIN_SECONDS: String(drainSeconds),
     };
     // The web process first: it migrates the database the workers then find ready.
     web = await startMenderProcess({ env, args: ['--role', 'web'], tries: 600 });
@@ -144,7 +150,7 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('spreads fix operations over both workers, each ending with one commit; a killed worker’s operation finishes on the other', async () => {
+  it('spreads fix operations over both workers, each ending with one commit; a killed worker’s operation finishes on the other; a stopped one drains', async () => {
     const started = Date.now();
     for (const [index, target] of targets.entries()) {
       const added = await api('POST', '/api/repos', { name: `cart-${index}`, path: target.path });
@@ -221,9 +227,27 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     // The job's lease lapses at most one lease after the kill and recovery looks every half lease:
     // 1.5 leases (6 s) at most; measured 2.9 to 4.4 s here. The rest is slack for a loaded machine.
     expect(resumed - killedAt).toBeLessThan(3 * leaseSeconds * 1000);
+
+    // A drain: SIGTERM while a step runs; the worker takes no new job, finishes the step, then exits.
+    const drained = await api('POST', '/api/operations', { type: 'fix', description: `total() ignores quantity (${drainMarker})`, repo: 'cart-1' });
+    const drainedId: string = drained.json.id;
+    await waitFor('the drained operation to be in its coder', async () =>
+      model.requests.filter((request) => request.role === 'coder' && JSON.stringify(request.body).includes(drainMarker)).length >= 2 ? true : undefined,
+    );
+    const terminatedAt = Date.now();
+    survivor.child.kill('SIGTERM');
+    const exitCode = await new Promise<number | null>((resolve) => survivor.child.once('exit', (code) => resolve(code)));
+    const exitedAt = Date.now();
+    expect(exitCode).toBe(0);
+    // No worker is left: what the operation shows now is what the drained worker finished.
+    const afterDrain = (await api('GET', `/api/operations/${drainedId}`)).json;
+    expect(afterDrain.status).toBe('awaiting_approval');
+    expect(afterDrain.timeline.map((event: { type: string }) => event.type)).not.toContain('execution.resumed');
+    expect(targets[1]!.git('rev-list', '--count', `${bases[1]}..${afterDrain.branch}`)).toBe('1');
     console.log(
       `scale-out: 5 operations on 2 workers in ${firstFive} ms (worker 0 executed ${executedBy[0]!.size}, worker 1 ${executedBy[1]!.size}); ` +
-        `after SIGKILL the survivor took the job in ${resumed - killedAt} ms (lease ${leaseSeconds} s), the operation awaited approval ${finishedAt - killedAt} ms after the kill`,
+        `after SIGKILL the survivor took the job in ${resumed - killedAt} ms (lease ${leaseSeconds} s), the operation awaited approval ${finishedAt - killedAt} ms after the kill; ` +
+        `a SIGTERM mid-step drained in ${exitedAt - terminatedAt} ms, the step finished on the same worker`,
     );
-  }, 150_000);
+  }, 240_000);
 });
