@@ -289,9 +289,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await detection.start({ intake: role !== 'worker' });
   registerDetectionMetrics(metrics.registry, store.db);
   const isReady = () => ready;
+  let stopping = false;
+  const isStopping = () => stopping;
   const app =
     role === 'worker'
-      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, log })
+      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, isStopping, log })
       : createApp({
           db: store.db,
           pipeline,
@@ -306,6 +308,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
           control,
           settings,
           isReady,
+          isStopping,
           inbox,
           sessions,
           setupTokens,
@@ -371,6 +374,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     recheckWaits: () => pipeline.recheckWaits(),
     deploys: { runner: deployRunner, store: deployments },
     stop: async () => {
+      stopping = true;
+      // A worker drains first, answering its probes and following the kill switch meanwhile.
+      if (role === 'worker') await queue.close();
       ready = false;
       await new Promise<void>((resolve) => {
         if (!server) return resolve();

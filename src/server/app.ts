@@ -63,6 +63,8 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  /** True once the process is shutting down: /ready answers 503, /health still 200. */
+  isStopping?: () => boolean;
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;

@@ -9,11 +9,13 @@ const databaseCheckTimeoutMs = 2_000;
  * restarted); `/ready` says it can do its work now: started, not stopping, and the database
  * answers (a readiness probe: failing it takes a web process out of the Service, holds a rollout).
  */
-export function readinessRoutes(services: { db: Database; isReady: () => boolean }) {
+export function readinessRoutes(services: { db: Database; isReady: () => boolean; isStopping?: () => boolean }) {
   return {
+    // A stopping process is still alive: a drain may take minutes, and must not be cut short as a hang.
     health: (c: Context) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)),
     ready: async (c: Context) => {
       if (!services.isReady()) return c.json({ status: 'starting' }, 503);
+      if (services.isStopping?.()) return c.json({ status: 'stopping' }, 503);
       const answered = await databaseAnswers(services.db);
       return answered === true ? c.json({ status: 'ready' }) : c.json({ status: 'database_unreachable', error: answered }, 503);
     },

@@ -17,6 +17,7 @@ export interface WorkerAppServices {
   settings: Settings;
   registry: Registry;
   isReady: () => boolean;
+  isStopping: () => boolean;
   log: Logger;
 }
 

@@ -235,8 +235,16 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
       model.requests.filter((request) => request.role === 'coder' && JSON.stringify(request.body).includes(drainMarker)).length >= 2 ? true : undefined,
     );
     const terminatedAt = Date.now();
+    const exited = new Promise<number | null>((resolve) => survivor.child.once('exit', (code) => resolve(code)));
     survivor.child.kill('SIGTERM');
-    const exitCode = await new Promise<number | null>((resolve) => survivor.child.once('exit', (code) => resolve(code)));
+    // Draining: out of readiness (no rollout waits on it), still alive for the liveness probe.
+    const whileDraining = await waitFor('the draining worker to report it is stopping', async () => {
+      const ready = await fetch(`${survivor.url}/ready`).catch(() => undefined);
+      if (ready?.status !== 503) return undefined;
+      return { ready: await ready.json(), health: (await fetch(`${survivor.url}/health`)).status };
+    });
+    expect(whileDraining).toEqual({ ready: { status: 'stopping' }, health: 200 });
+    const exitCode = await exited;
     const exitedAt = Date.now();
     expect(exitCode).toBe(0);
     // No worker is left: what the operation shows now is what the drained worker finished.
