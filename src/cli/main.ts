@@ -17,6 +17,7 @@ import { registerDeployCommands } from './deploy-commands.ts';
 import { registerSelfCommands } from './self-commands.ts';
 import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
 import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
+import { processRoles, type ProcessRole } from '../domain/process-roles.ts';
 
 // --wait stops where a person is needed, where the operation ended, or where its change landed.
 const waitStatuses = new Set<string>([...awaitingStatuses, ...terminalStatuses, 'merged', 'pr_open']);
@@ -44,6 +45,12 @@ async function waitFor(api: ApiClient, id: string, json: boolean): Promise<Recor
   return current;
 }
 
+function parseRole(role: string | undefined): ProcessRole | undefined {
+  if (role === undefined) return undefined;
+  if ((processRoles as readonly string[]).includes(role)) return role as ProcessRole;
+  throw new ConfigError(`--role ${role} is not a role: use ${processRoles.join(', ')}`);
+}
+
 const program = new Command();
 program.name('mender').description('Mender: from a bug report to a verified, approvable change.').showHelpAfterError();
 
@@ -51,14 +58,20 @@ program
   .command('start')
   .description('start Mender under its supervisor, which owns the port and restarts it into new versions (self-maintenance)')
   .option('--no-supervisor', 'run the server and workers in this one process: no self-updates, no automatic revert')
+  .option(
+    '--role <role>',
+    'all: server and workers in one process; web: HTTP only, enqueues; worker: runs the queue jobs (web and worker need DATABASE_URL; default MENDER_ROLE, else all)',
+  )
   .addOption(new Option('--supervised-child', 'how the supervisor starts a version').hideHelp())
-  .action(async (options: { supervisor: boolean; supervisedChild?: boolean }) => {
+  .action(async (options: { supervisor: boolean; supervisedChild?: boolean; role?: string }) => {
+    const role = parseRole(options.role);
     if (options.supervisedChild) return serveUnderSupervisor(loadSettings);
     if (options.supervisor) {
-      await runSupervisor(loadSettings());
+      // The version the supervisor starts reads its role where this process got it.
+      await runSupervisor(loadSettings(), role ? { MENDER_ROLE: role } : {});
       return;
     }
-    const running = await startMender(loadSettings());
+    const running = await startMender(loadSettings(), { role });
     process.stdout.write(
       `Mender is listening on ${running.url} (API token in ${path.join(loadSettings().settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`,
     );

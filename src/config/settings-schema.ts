@@ -9,6 +9,7 @@ import { githubSettings } from './settings/github-settings.ts';
 import { detectionSettings } from './settings/detection-settings.ts';
 import { processSettings } from './settings/process-settings.ts';
 import { supervisorSettings } from './settings/supervisor-settings.ts';
+import { scaleSettings } from './settings/scale-settings.ts';
 
 export type { SettingDefinition } from './setting-definition.ts';
 
@@ -28,6 +29,7 @@ export const settingsSchema = {
   ...detectionSettings,
   ...supervisorSettings,
   ...processSettings,
+  ...scaleSettings,
 } as const;
 
 export type SettingsSchema = typeof settingsSchema;

@@ -70,14 +70,15 @@ export class DetectionService implements IngestServices {
     });
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts the triggers and takes the `detection` queue; with `intake` (default) also opens the
+   * ingest spool and runs the digest, health checks and log tails. The spool is a file in this
+   * process's data folder, so intake runs where ingest requests land: a `web` or `all` process.
+   */
+  async start(options: { intake?: boolean } = {}): Promise<void> {
     const { settings, hub, queue, log } = this.dependencies;
     const rules = loadSeverityRules(settings.detectSeverityRules);
     const isCriticalRoute = createRouteMatcher(settings.detectCriticalRoutes);
-    const recovery = await this.inbox.open();
-    if (recovery.tornBytes) log.warn(`detection: cut ${recovery.tornBytes} bytes of an unacknowledged, torn write off the ingest spool`);
-    if (recovery.pending) log.info(`detection: ${recovery.pending} accepted requests wait to be grouped`);
-    this.stats.quarantined = await countQuarantined(this.dependencies.db);
     await this.triggers.reconcile();
     this.stoppers.push(
       hub.subscribe((event) => {
@@ -85,6 +86,11 @@ export class DetectionService implements IngestServices {
       }),
     );
     queue.process('detection', 1, async (job) => this.triggers.consider(String(job.payload.issueId), true));
+    if (options.intake === false) return;
+    const recovery = await this.inbox.open();
+    if (recovery.tornBytes) log.warn(`detection: cut ${recovery.tornBytes} bytes of an unacknowledged, torn write off the ingest spool`);
+    if (recovery.pending) log.info(`detection: ${recovery.pending} accepted requests wait to be grouped`);
+    this.stats.quarantined = await countQuarantined(this.dependencies.db);
     this.running = true;
     this.loop = this.digestLoop({
       batchSize: settings.detectDigestBatchSize,

@@ -16,6 +16,10 @@ import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
 import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
+import { takeQueues } from '../queue/queue-selection.ts';
+import { registerQueueMetrics } from '../queue/queue-metrics.ts';
+import type { ProcessRole } from '../domain/process-roles.ts';
+import { createWorkerApp } from '../server/worker-app.ts';
 import { createRedactor, secretValuesFromEnvironment } from '../safety/redaction.ts';
 import { createLogger } from '../logging/logger.ts';
 import { OperationStore } from '../pipeline/operation-store.ts';
@@ -93,6 +97,8 @@ export interface StartOptions {
   supervisor?: SupervisorPort;
   /** Serve here instead of the configured host and port (the supervisor owns those). */
   listenAddress?: { host: string; port: number };
+  /** What this process does (default: the `role` setting, `all`): see docs/scale-out.md. */
+  role?: ProcessRole;
 }
 
 function readPolicy(file: string | undefined) {
@@ -106,6 +112,12 @@ function readPolicy(file: string | undefined) {
 
 export async function startMender(config: LoadedConfig, options: StartOptions = {}): Promise<RunningMender> {
   const { settings } = config;
+  const role = options.role ?? settings.role;
+  // Embedded PGlite opens its folder exclusively: one process, so a split needs a shared server.
+  if (role !== 'all' && !settings.databaseUrl)
+    throw new ConfigError(
+      `--role ${role} needs a PostgreSQL server that every Mender process shares: set DATABASE_URL (the embedded PGlite database belongs to one process; use --role all without it)`,
+    );
   const env = options.env ?? process.env;
   // Read before anything opens: a bad .mcp.json stops the start with its reason.
   const operatorMcpConfig = readOperatorMcpConfig(settings.mcpConfig, env);
@@ -127,13 +139,27 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   let ready = false;
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
-  const queue: JobQueue = createEmbeddedQueue(store.db, { soleWorker: store.kind === 'pglite' });
+  const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const embeddedQueue = createEmbeddedQueue(store.db, {
+    workerId,
+    soleWorker: store.kind === 'pglite',
+    leaseMs: settings.jobLeaseSeconds * 1000,
+    drainMs: settings.drainSeconds * 1000,
+  });
+  // A web process enqueues only; a worker (or `all`) runs the queues it was given.
+  const queue: JobQueue = takeQueues(embeddedQueue, role === 'web' ? [] : settings.workerQueues, {
+    onStart:
+      role === 'worker'
+        ? (job) => log.info('job started', { ...idsOf(job.payload), worker: workerId, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt })
+        : undefined,
+  });
   const hub = new EventHub();
   const operations = new OperationStore(store.db, queue, hub, redactor);
   const repos = new RepoStore(store.db);
   const users = new UserStore(store.db);
   await users.provisionToken('admin', 'admin', adminToken);
   const metrics = new PipelineMetrics(() => operations.countByStatus());
+  registerQueueMetrics(metrics.registry, queue);
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
   const remoteForges = createRemoteForges(forgeProviders, { db: store.db, settings, changeRequests, hub, log, repos });
@@ -177,6 +203,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const control = new AgentControl(store.db, hub);
   await control.load();
   if (control.paused) log.warn('mender starts paused: no step runs until `mender resume`', { ...control.status() });
+  // On a shared server the kill switch may be thrown by another process (`mender pause` reaches a web one).
+  const stopFollowingPause =
+    store.kind === 'postgres' ? control.follow(1_000, (error) => log.warn('could not read the pause switch', { error: (error as Error).message })) : undefined;
   // — MCP —
   const toolCallApprovals = new ToolCallApprovals(store.db, operations, {
     timeoutMs: settings.mcpApprovalTimeoutSeconds * 1000,
@@ -249,55 +278,63 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     else await registerRepo(repos, { ...repo, source: 'config' }, { replace: true, dataDir: settings.dataDir });
   }
   // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
+  // On a shared server other processes may be working in theirs (a shared data folder): keep those.
   const pruned = await worktrees.prune(
     (await repos.list()).map((repo) => repo.path),
-    new Set(),
+    store.kind === 'pglite' ? new Set() : await liveOperationIds(operations),
   );
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
 
   pipeline.start();
-  await deployRunner.start();
+  await deployRunner.start(settings.deployingConcurrency);
   const selfUpdates = new SelfUpdateOutcomes({ db: store.db, operations, hub, queue, redactor, supervisor, log });
   selfUpdates.start();
   const sessions = new SessionStore(store.db, { ttlMs: () => settings.sessionTtlMinutes * 60_000, now: clock });
   const setupTokens = new SetupTokenStore(store.db, clock);
   const signInThrottle = new SignInThrottle(store.db, { now: clock });
   for (const instance of remoteForges.instances) instance.start();
-  const inbox = new WebhookInbox(store.db, queue, log);
+  const inbox = new WebhookInbox(store.db, queue, log, { concurrency: settings.webhooksConcurrency });
   // Webhook processors are registered before the inbox starts taking deliveries.
   const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, deployments: deployRunner, log });
   for (const instance of remoteForges.instances) inbox.handle(instance.id, instance.webhookProcessor({ pipeline, operations, repos, settings, log }));
   inbox.start();
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
-  await detection.start();
+  await detection.start({ intake: role !== 'worker' });
   registerDetectionMetrics(metrics.registry, store.db);
-  const app = createApp({
-    db: store.db,
-    pipeline,
-    operations,
-    repos,
-    users,
-    forge,
-    remoteRepositories: remoteForges.remoteRepositories,
-    forgeProviders,
-    hub,
-    metrics,
-    control,
-    settings,
-    isReady: () => ready,
-    inbox,
-    sessions,
-    setupTokens,
-    signInThrottle,
-    runtimeSettings,
-    autonomyGate,
-    policy,
-    mcp: { checks, redactor, toolCallApprovals, worktrees },
-    detection,
-    deployments: { runner: deployRunner, store: deployments },
-    supervisor,
-    log,
-  });
+  const isReady = () => ready;
+  let stopping = false;
+  const isStopping = () => stopping;
+  const app =
+    role === 'worker'
+      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, isStopping, log })
+      : createApp({
+          db: store.db,
+          pipeline,
+          operations,
+          repos,
+          users,
+          forge,
+          remoteRepositories: remoteForges.remoteRepositories,
+          forgeProviders,
+          hub,
+          metrics,
+          control,
+          settings,
+          isReady,
+          isStopping,
+          inbox,
+          sessions,
+          setupTokens,
+          signInThrottle,
+          runtimeSettings,
+          autonomyGate,
+          policy,
+          mcp: { checks, redactor, toolCallApprovals, worktrees },
+          detection,
+          deployments: { runner: deployRunner, store: deployments },
+          supervisor,
+          log,
+        });
   if (!isLoopbackAddress(settings.host)) {
     if (!settings.publicUrl?.startsWith('https:'))
       log.warn(
@@ -333,10 +370,24 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   tightenTree(settings.dataDir);
   // Under the supervisor people reach Mender on the supervisor's port, not this private one.
   const publicPort = options.listenAddress ? (supervisor.state()?.supervisor.port ?? port) : port;
-  await announceSetupLink({ setupTokens, log, print: options.logWrite ?? ((line) => void process.stderr.write(line)), host: settings.host, port: publicPort });
+  if (role !== 'worker')
+    await announceSetupLink({
+      setupTokens,
+      log,
+      print: options.logWrite ?? ((line) => void process.stderr.write(line)),
+      host: settings.host,
+      port: publicPort,
+    });
   ready = true;
   const url = `http://${settings.host}:${port}`;
-  log.info('mender ready', { url, dataDir: settings.dataDir, database: store.kind, model: settings.model ?? 'not configured' });
+  log.info('mender ready', {
+    url,
+    role,
+    ...(role === 'web' ? {} : { worker: workerId, queues: settings.workerQueues }),
+    dataDir: settings.dataDir,
+    database: store.kind,
+    model: settings.model ?? 'not configured',
+  });
   return {
     url,
     port,
@@ -346,6 +397,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     recheckWaits: () => pipeline.recheckWaits(),
     deploys: { runner: deployRunner, store: deployments },
     stop: async () => {
+      stopping = true;
+      // A worker drains first, answering its probes and following the kill switch meanwhile.
+      if (role === 'worker') await queue.close();
       ready = false;
       await new Promise<void>((resolve) => {
         if (!server) return resolve();
@@ -353,6 +407,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         // Event streams never end by themselves: close every connection so close() can finish.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      stopFollowingPause?.();
       await integrations.stop();
       await selfUpdates.stop();
       await detection.stop();
@@ -363,6 +418,16 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       await store.close();
     },
   } as RunningMender & { app: typeof app };
+}
+
+/** The ids a job's payload names (operationId, deploymentId, …): what a log line of it may show. */
+function idsOf(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(payload).filter((entry): entry is [string, string] => entry[0].endsWith('Id') && typeof entry[1] === 'string'));
+}
+
+/** Worktree names of operations not ended yet (theirs and their planning's): another process may be in them. */
+async function liveOperationIds(operations: OperationStore): Promise<Set<string>> {
+  return new Set((await operations.nonTerminal()).flatMap((operation) => [operation.id, `${operation.id}-planning`]));
 }
 
 /** MENDER_MCP_CONFIG, else `.mcp.json` in the working folder when there is one. */

@@ -63,10 +63,43 @@ export class AgentControl implements PauseSwitch {
     if (!this.state.paused) return this.status();
     this.state = { paused: false, by, at: new Date().toISOString() };
     await this.persist('agent.resumed', by);
+    this.wakeWaiters();
+    return this.status();
+  }
+
+  /**
+   * Follows a pause or resume made by another process on the same database: reads the durable
+   * flag every `intervalMs` and acts as if the change were made here (running steps are aborted on
+   * a pause, waiting ones released on a resume). Returns the function that stops following.
+   */
+  follow(intervalMs: number, onError: (error: unknown) => void = () => {}): () => void {
+    let reading = false;
+    const timer = setInterval(() => {
+      if (reading) return;
+      reading = true;
+      this.db
+        .select()
+        .from(agentState)
+        .where(eq(agentState.key, 'pause'))
+        .then(([row]) => {
+          const stored = row ? (row.value as PauseState) : { paused: false };
+          // Only a newer decision: a pause made here may not be committed yet when the read began.
+          if (stored.paused === this.state.paused || (stored.at ?? '') <= (this.state.at ?? '')) return;
+          this.state = stored;
+          if (stored.paused) for (const listener of this.listeners) listener();
+          else this.wakeWaiters();
+        })
+        .catch(onError)
+        .finally(() => (reading = false));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private wakeWaiters(): void {
     const waiting = this.waiters;
     this.waiters = [];
     for (const wake of waiting) wake();
-    return this.status();
   }
 
   /** Resolves at once when running, else when resumed; rejects when `signal` aborts first. */

@@ -81,6 +81,7 @@ function defineStoreTests(kind: Store['kind'], newDatabase: () => Promise<TestDa
       },
       process: (...args) => queue.process(...args),
       counts: (name) => queue.counts(name),
+      busy: () => queue.busy(),
       close: () => queue.close(),
     };
     const repos = new RepoStore(store.db);

@@ -65,7 +65,7 @@ export class Pipeline {
         ? this.runStep('rollback', rollbackOperation, String(job.payload.operationId), signal)
         : this.runStep('execute', executeOperation, String(job.payload.operationId), signal),
     );
-    this.queue.process('merging', 1, (job, signal) =>
+    this.queue.process('merging', settings.mergingConcurrency, (job, signal) =>
       job.name === 'recheck'
         ? this.recheck(String(job.payload.operationId)).then(() => undefined)
         : this.runStep('merge', mergeOperation, String(job.payload.operationId), signal),

@@ -87,7 +87,7 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
 
     const second = await open();
     const queue = createQueue(second);
-    expect(await queue.counts('planning')).toEqual({ waiting: 1, active: 0, completed: 0, failed: 0 });
+    expect(await queue.counts('planning')).toEqual({ waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 });
     const handled: Job[] = [];
     queue.process('planning', 1, async (job) => void handled.push(job));
     await waitFor(async () => expect((await readJob(second, id)).status).toBe('completed'));
@@ -177,7 +177,7 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     await waitFor(async () => expect((await readJob(store, id)).status).toBe('failed'));
     expect(await readJob(store, id)).toMatchObject({ attempts: 3, lastError: 'Error: boom 3', runAt: at(3000) });
     expect(attempts).toEqual([1, 2, 3]);
-    expect(await queue.counts('execution')).toEqual({ waiting: 0, active: 0, completed: 1, failed: 1 });
+    expect(await queue.counts('execution')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 1, failed: 1 });
   });
 
   it('fails at once, without retry, when the handler says the error is not retryable', async () => {
@@ -207,7 +207,7 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     queue.process('planning', 1, async (job) => void order.push(job.name));
     await waitFor(async () => expect((await queue.counts('planning')).completed).toBe(5));
     expect(order).toEqual(['first', 'a1', 'a2', 'b', 'c']);
-    expect(await queue.counts('planning')).toEqual({ waiting: 1, active: 0, completed: 5, failed: 0 });
+    expect(await queue.counts('planning')).toEqual({ waiting: 0, delayed: 1, active: 0, completed: 5, failed: 0 });
   });
 
   it('never runs more jobs of a queue at once than its concurrency, and queues do not block each other', async () => {
@@ -231,7 +231,7 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     await waitFor(() => expect(executed).toBe(true));
     // Several poll intervals: a queue ignoring its limit would have started a third job by now.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await queue.counts('planning')).toEqual({ waiting: 4, active: 2, completed: 0, failed: 0 });
+    expect(await queue.counts('planning')).toEqual({ waiting: 4, delayed: 0, active: 2, completed: 0, failed: 0 });
     release.open();
     await waitFor(async () => expect((await queue.counts('planning')).completed).toBe(6));
     expect(mostRunning).toBe(2);
@@ -264,7 +264,7 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
       throw new Error('state change rejected');
     });
     await expect(rolledBack).rejects.toThrow('state change rejected');
-    expect(await queue.counts('merging')).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0 });
+    expect(await queue.counts('merging')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 });
 
     const id = await store.db.transaction((transaction) => queue.add('merging', 'merge', { committed: true }, {}, transaction));
     expect(await readJob(store, id)).toMatchObject({ status: 'waiting', payload: { committed: true } });
@@ -278,7 +278,7 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
       throw new Error('batch rejected');
     });
     await expect(rolledBack).rejects.toThrow('batch rejected');
-    expect(await queue.counts('webhooks')).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0 });
+    expect(await queue.counts('webhooks')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 });
 
     const batch = [1, 2, 3].map((n) => ({ name: n === 2 ? 'jira' : 'slack', payload: { n } }));
     const ids = await store.db.transaction((transaction) => queue.addMany('webhooks', batch, { maxAttempts: 5, backoffMs: 10 }, transaction));
@@ -354,6 +354,34 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
     next.process('execution', 1, async (job) => void attempts.push(job.attempt));
     await waitFor(async () => expect((await readJob(store, id)).status).toBe('completed'));
     expect(attempts).toEqual([1]);
+  });
+
+  it('with a drain, lets running handlers finish before it closes, and takes no new job meanwhile', async () => {
+    const store = await open();
+    const queue = createQueue(store, { drainMs: 5_000 });
+    const first = await queue.add('execution', 'edit', {});
+    const started = gate();
+    const release = gate();
+    const ran: string[] = [];
+    queue.process('execution', 2, async (job, signal) => {
+      ran.push(job.id);
+      started.open();
+      await Promise.race([release.opened, untilAborted(signal)]);
+      if (signal.aborted) throw signal.reason;
+    });
+    await started.opened;
+    expect(queue.busy()).toBe(1);
+    const closed = queue.close();
+    const second = await queue.add('execution', 'edit', {});
+    // Several poll intervals: a queue still claiming would have started the second job by now.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await readJob(store, second)).toMatchObject({ status: 'waiting', attempts: 0 });
+    release.open();
+    await closed;
+    expect(queue.busy()).toBe(0);
+    expect(await readJob(store, first)).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(await readJob(store, second)).toMatchObject({ status: 'waiting', attempts: 0 });
+    expect(ran).toEqual([first]);
   });
 }
 

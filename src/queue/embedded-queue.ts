@@ -33,6 +33,11 @@ export interface EmbeddedQueueOptions {
   clock?: () => Date;
   /** How long `close` waits for running handlers after aborting them. Default 10000. */
   shutdownTimeoutMs?: number;
+  /**
+   * How long `close` lets running handlers finish on their own before aborting them (a drain on
+   * scale-down: the step ends instead of being retried elsewhere). Default 0: abort at once.
+   */
+  drainMs?: number;
   /** Errors of the background work (database unreachable, …); default one warning per run of failures. */
   onError?: (error: unknown) => void;
 }
@@ -96,6 +101,7 @@ class EmbeddedQueue implements JobQueue {
   private readonly leaseMs: number;
   private readonly soleWorker: boolean;
   private readonly shutdownTimeoutMs: number;
+  private readonly drainMs: number;
   private readonly clock: () => Date;
   private readonly reportError: (error: unknown) => void;
   private readonly wakeups = new Map<QueueName, Wakeup>();
@@ -113,6 +119,7 @@ class EmbeddedQueue implements JobQueue {
     this.leaseMs = options.leaseMs ?? defaults.leaseMs;
     this.soleWorker = options.soleWorker ?? false;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaults.shutdownTimeoutMs;
+    this.drainMs = options.drainMs ?? 0;
     this.clock = options.clock ?? (() => new Date());
     this.reportError = options.onError ?? ((error) => console.warn(`job queue: ${describeError(error)}`));
   }
@@ -167,7 +174,7 @@ class EmbeddedQueue implements JobQueue {
   }
 
   counts(queue: QueueName): Promise<JobCounts> {
-    return countJobs(this.database, queue);
+    return countJobs(this.database, queue, this.clock());
   }
 
   close(): Promise<void> {
@@ -178,14 +185,26 @@ class EmbeddedQueue implements JobQueue {
 
   private async shutDown(): Promise<void> {
     for (const wakeup of this.wakeups.values()) wakeup.wake();
+    // Draining: no new claims (the loops see `closing`), running handlers may finish and complete.
+    if (this.drainMs > 0) await this.settleRunning(this.drainMs);
     for (const job of this.running) job.controller.abort(new ShutdownError('The job queue is closing'));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.shutdownTimeoutMs)));
     // A handler that ignores the signal keeps its lease while it runs (heartbeat timers do not hold
     // the process open); if the process exits, the lease lapses and another worker retries the job.
+    await this.settleRunning(this.shutdownTimeoutMs);
+    await Promise.all(this.loops);
+  }
+
+  /** Waits until every running handler has settled, or `milliseconds` have passed. */
+  private async settleRunning(milliseconds: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, milliseconds)));
     await Promise.race([Promise.all([...this.running].map((job) => job.settled)), timeout]);
     clearTimeout(timer);
-    await Promise.all(this.loops);
+  }
+
+  /** Jobs this queue instance is running now. */
+  busy(): number {
+    return this.running.size;
   }
 
   private async runLoop(queue: QueueName, concurrency: number, handler: JobHandler, wakeup: Wakeup): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Executor } from '../store/database.ts';
+import type { QueueName } from '../domain/process-roles.ts';
 
-export type QueueName = 'planning' | 'execution' | 'merging' | 'webhooks' | 'detection' | 'deploying' | 'self';
+export type { QueueName };
 
 export interface JobOptions {
   /** Lower runs first; default 0. */
@@ -28,7 +29,8 @@ export interface Job<Payload = Record<string, unknown>> {
 /** Runs one job; throw to fail the attempt (an error with `retryable === false` fails the job at once). */
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>;
 
-export type JobCounts = Record<'waiting' | 'active' | 'completed' | 'failed', number>;
+/** `waiting`: due now; `delayed`: waiting for a later start (a delay or a retry's backoff). */
+export type JobCounts = Record<'waiting' | 'delayed' | 'active' | 'completed' | 'failed', number>;
 
 /** A durable, at-least-once job queue: the embedded one stores jobs in the database, a BullMQ one will use Redis. */
 export interface JobQueue {
@@ -43,8 +45,10 @@ export interface JobQueue {
   ): Promise<string[]>;
   /** Starts processing; at most `concurrency` jobs of this queue at once in this process. */
   process(queue: QueueName, concurrency: number, handler: JobHandler): void;
-  /** Counts by status for metrics (`waiting` includes delayed jobs and jobs backing off). */
+  /** Counts by status for metrics (`delayed`: waiting jobs not due yet, delayed or backing off). */
   counts(queue: QueueName): Promise<JobCounts>;
+  /** Jobs this instance is running now, of every queue it processes (`mender_worker_busy`). */
+  busy(): number;
   /** Stops taking jobs, aborts the signals of running ones and waits for them to settle (up to a timeout). */
   close(): Promise<void>;
 }

@@ -154,13 +154,19 @@ export async function recoverExpiredJobs(executor: Executor, queue: QueueName, n
   return recovered.length;
 }
 
-export async function countJobs(executor: Executor, queue: QueueName): Promise<JobCounts> {
+/** Counts a queue's jobs by status; waiting jobs not due at `now` count as `delayed`. */
+export async function countJobs(executor: Executor, queue: QueueName, now: Date): Promise<JobCounts> {
   const rows = await executor
-    .select({ status: jobs.status, count: sql<number>`count(*)::int` })
+    .select({ status: jobs.status, count: sql<number>`count(*)::int`, later: sql<number>`(count(*) FILTER (WHERE ${jobs.runAt} > ${now}))::int` })
     .from(jobs)
     .where(eq(jobs.queue, queue))
     .groupBy(jobs.status);
-  const counts: JobCounts = { waiting: 0, active: 0, completed: 0, failed: 0 };
-  for (const row of rows) if (row.status in counts) counts[row.status as keyof JobCounts] = Number(row.count);
+  const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 };
+  for (const row of rows) {
+    if (row.status === 'waiting') {
+      counts.delayed = Number(row.later);
+      counts.waiting = Number(row.count) - counts.delayed;
+    } else if (row.status in counts) counts[row.status as keyof JobCounts] = Number(row.count);
+  }
   return counts;
 }

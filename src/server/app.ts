@@ -38,6 +38,7 @@ import { registerIngestRoutes } from './ingest-routes.ts';
 import { registerIssueRoutes } from './issue-routes.ts';
 import { registerQuarantineRoutes } from './quarantine-routes.ts';
 import { createHostCheck } from './host-check.ts';
+import { readinessRoutes } from './readiness.ts';
 import { registerRepoRoutes } from './repo-routes.ts';
 import { registerOperationRoutes } from './operation-routes.ts';
 import { registerPolicyRoutes } from './policy-routes.ts';
@@ -64,6 +65,8 @@ export interface AppServices {
   hub: EventHub;
   metrics: PipelineMetrics;
   isReady: () => boolean;
+  /** True once the process is shutting down: /ready answers 503, /health still 200. */
+  isStopping?: () => boolean;
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;
@@ -87,7 +90,7 @@ export interface AppServices {
 
 const maxBodyBytes = 1024 * 1024;
 
-/** The HTTP API: /health, /metrics, and /api/* behind the bearer token. */
+/** The HTTP API: /health, /ready, /metrics, and /api/* behind the bearer token. */
 export function createApp(services: AppServices): Hono<AppEnvironment> {
   const app = new Hono<AppEnvironment>();
   app.onError(createErrorHandler(services.log));
@@ -99,7 +102,9 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
     await next();
   });
 
-  app.get('/health', (c) => (services.isReady() ? c.json({ status: 'ok' }) : c.json({ status: 'starting' }, 503)));
+  const probes = readinessRoutes(services);
+  app.get('/health', probes.health);
+  app.get('/ready', probes.ready);
 
   // Everything but /health needs a token: the API, and the metrics too (they name repositories' activity).
   registerSessionRoutes(app, services);

@@ -8,10 +8,10 @@ import { Supervisor } from './supervisor.ts';
 const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `mender start`: the supervisor in this process, the Mender server as its child; stops on SIGINT/SIGTERM. */
-export async function runSupervisor(config: LoadedConfig): Promise<Supervisor> {
+export async function runSupervisor(config: LoadedConfig, childEnv: Record<string, string> = {}): Promise<Supervisor> {
   const { settings } = config;
   const log = createLogger(settings.logLevel, (text) => text);
-  const supervisor = new Supervisor({ settings, checkout, cwd: process.cwd(), env: process.env, log });
+  const supervisor = new Supervisor({ settings, checkout, cwd: process.cwd(), env: { ...process.env, ...childEnv }, log });
   await supervisor.start();
   process.stdout.write(
     `Mender is listening on ${supervisor.url} under its supervisor (API token in ${path.join(settings.dataDir, 'admin-token')} unless MENDER_ADMIN_TOKEN is set)\n`,

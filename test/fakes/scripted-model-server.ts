@@ -136,6 +136,13 @@ export async function startScriptedModelServer(script: ScriptHandler | ScriptedR
 
   function answer(response: ServerResponse, recorded: RecordedRequest, reply: ScriptedReply): void {
     if ('hang' in reply) return; // The socket is destroyed on close().
+    if ('delayMs' in reply) {
+      const timer = setTimeout(() => {
+        if (!response.destroyed) answer(response, recorded, reply.reply);
+      }, reply.delayMs);
+      response.once('close', () => clearTimeout(timer));
+      return;
+    }
     if ('httpError' in reply) {
       const { status, body, headers } = reply.httpError;
       const errorBody = body ?? errorBodyFor(recorded.wire, status, `Scripted HTTP ${status} error.`);

@@ -40,7 +40,13 @@ export interface ScriptedHangReply {
   hang: true;
 }
 
-export type ScriptedReply = ScriptedTextReply | ScriptedToolCallsReply | ScriptedHttpErrorReply | ScriptedHangReply;
+/** Answers with `reply` after `delayMs`: a model call that takes time (a step still running when a test acts). */
+export interface ScriptedDelayedReply {
+  delayMs: number;
+  reply: ScriptedReply;
+}
+
+export type ScriptedReply = ScriptedTextReply | ScriptedToolCallsReply | ScriptedHttpErrorReply | ScriptedHangReply | ScriptedDelayedReply;
 
 export type ModelWire = 'openai' | 'anthropic';
 

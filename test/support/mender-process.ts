@@ -34,6 +34,8 @@ export interface StartMenderProcessOptions {
   port?: number;
   /** Program and arguments before `start`; default `node bin/mender.mjs`. */
   command?: [string, ...string[]];
+  /** Arguments after `start`, e.g. `['--role', 'worker']`. */
+  args?: string[];
   /** Called with each chunk of output (for a log kept across restarts). */
   onOutput?: (chunk: string) => void;
   /** Health checks, 100 ms apart, before giving up (default 600). */
@@ -46,7 +48,10 @@ export interface StartMenderProcessOptions {
 export async function startMenderProcess(options: StartMenderProcessOptions): Promise<MenderProcess> {
   const port = options.port ?? (await freePort());
   const [program, ...args] = options.command ?? [process.execPath, menderScript];
-  const child = spawn(program, [...args, 'start', ...(options.supervised ? [] : ['--no-supervisor'])], { env: { ...options.env, MENDER_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(program, [...args, 'start', ...(options.supervised ? [] : ['--no-supervisor']), ...(options.args ?? [])], {
+    env: { ...options.env, MENDER_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
