@@ -39,4 +39,4 @@ EXPOSE 7420
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.MENDER_PORT || 7420) + '/health', { headers: { host: 'localhost' } }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/mender"]
-CMD ["start"]
+CMD ["start", "--no-supervisor"]

@@ -66,6 +66,10 @@ export interface SelfUpdate {
     prepareMs?: number;
     /** From asking the old version to let go to the new one serving: requests wait this long at most. */
     handoverMs?: number;
+    /** Parts of the handover: the old version finishing and exiting, the database copy, the new one opening it and answering /health. */
+    drainMs?: number;
+    backupMs?: number;
+    takeOverMs?: number;
     /** From the request to the new version serving. */
     requestToServingMs?: number;
     /** From the fault to the previous version serving again. */

@@ -42,6 +42,8 @@ interface Trial {
   failedHealthInARow: number;
 }
 
+type HandoverTimings = { handoverMs: number; drainMs: number; backupMs?: number; takeOverMs: number };
+
 /** The active version did not start when the supervisor did: the reason is above, in its output. */
 export class SupervisorStartError extends Error {}
 
@@ -347,9 +349,9 @@ export class Supervisor {
       const faultAt = Date.now();
       return this.sendBack(update, 'crash_at_start', (error as Error).message, faultAt, false, lastOutput(error));
     }
-    let handoverMs: number;
+    let handover: HandoverTimings;
     try {
-      handoverMs = await this.handover(next);
+      handover = await this.handover(next);
     } catch (error) {
       const failure = error as HandoverFailure;
       return this.sendBack(update, failure.revertCause, failure.message, failure.faultAt, false, next.logTail);
@@ -358,12 +360,12 @@ export class Supervisor {
       ...update,
       phase: 'probation',
       switchedAt: new Date().toISOString(),
-      timings: { ...update.timings, handoverMs, requestToServingMs: Date.now() - requestedAt },
+      timings: { ...update.timings, ...handover, requestToServingMs: Date.now() - requestedAt },
       probation: { ...update.probation, healthySince: new Date().toISOString() },
     };
     this.trial = { update: switched, version: prepared.version, exits: [], healthySince: Date.now(), failedHealthInARow: 0 };
     this.state = { ...this.state, previous: this.state.active, active: prepared.version, current: switched };
-    this.record(switched, 'self_update.switched', { handoverMs, requestToServingMs: switched.timings.requestToServingMs });
+    this.record(switched, 'self_update.switched', { ...handover, requestToServingMs: switched.timings.requestToServingMs });
     this.save();
   }
 
@@ -373,7 +375,7 @@ export class Supervisor {
    * and lets go, the database is copied aside, and the new one takes over. On a PostgreSQL server
    * the new version takes over first and the old one drains after the switch.
    */
-  private async handover(next: MenderChild): Promise<number> {
+  private async handover(next: MenderChild): Promise<HandoverTimings> {
     const started = Date.now();
     const old = this.serving;
     const fail = (error: unknown): never => {
@@ -382,21 +384,25 @@ export class Supervisor {
       const cause: SelfRevertCause = failure.kind === 'exited' ? 'crash_at_start' : 'not_ready';
       throw new HandoverFailure(cause, failure.message, Date.now());
     };
+    const drainMs = this.options.settings.selfDrainSeconds * 1000;
     if (this.backup) {
       this.forwarder.point(undefined);
       this.serving = undefined;
-      await old?.stop(this.options.settings.selfDrainSeconds * 1000);
-      this.backup.take();
+      await old?.stop(drainMs);
+      const drained = Date.now();
+      const backupMs = this.backup.take();
+      const opened = Date.now();
       const port = await this.takeOver(next).catch(fail);
       this.serving = next;
       this.forwarder.point(port);
-      return Date.now() - started;
+      return { handoverMs: Date.now() - started, drainMs: drained - started, backupMs, takeOverMs: Date.now() - opened };
     }
     const port = await this.takeOver(next).catch(fail);
     this.serving = next;
     this.forwarder.point(port);
-    await old?.stop(this.options.settings.selfDrainSeconds * 1000);
-    return Date.now() - started;
+    const takeOverMs = Date.now() - started;
+    await old?.stop(drainMs);
+    return { handoverMs: takeOverMs, takeOverMs, drainMs: Date.now() - started - takeOverMs };
   }
 
   /** Each health interval: probe the serving version and judge the one on trial. */
@@ -504,7 +510,7 @@ export class Supervisor {
     }
     const started = Date.now();
     const next = await this.launch(previous);
-    const handoverMs = await this.handover(next);
+    const { handoverMs } = await this.handover(next);
     this.state = { ...this.state, active: previous, previous: undefined };
     this.finish(
       update,

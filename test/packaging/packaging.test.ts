@@ -67,7 +67,7 @@ describe.each(['production', 'development'])('the Kubernetes manifests (%s overl
       expect(pod.containers).toHaveLength(1);
       for (const container of pod.containers) {
         images.add(container.image);
-        expect(container.args).toEqual(['start', '--role', role]);
+        expect(container.args).toEqual(['start', '--no-supervisor', '--role', role]);
         expect(container.livenessProbe.httpGet.path).toBe('/health');
         expect(container.startupProbe.httpGet.path).toBe('/health');
         expect(container.readinessProbe.httpGet.path).toBe('/ready');
@@ -127,7 +127,7 @@ describe.each(['production', 'development'])('the Kubernetes manifests (%s overl
     const scaled = queuesOf('mender-worker');
     const serial = queuesOf('mender-serial-worker');
     expect([...scaled, ...serial].sort()).toEqual([...queueNames].sort());
-    expect(serial.sort()).toEqual(['deploying', 'detection', 'merging']);
+    expect(serial.sort()).toEqual(['deploying', 'detection', 'merging', 'self']);
     const serialWorker = find(manifests, 'Deployment', 'mender-serial-worker');
     expect(serialWorker.spec.replicas).toBe(1);
     expect(serialWorker.spec.strategy.type).toBe('Recreate');
@@ -222,9 +222,9 @@ describe('compose.yaml', () => {
   it('starts PostgreSQL, Redis, one web, two workers and a serial worker from one image, every one with a health check', () => {
     const { services } = compose;
     expect(Object.keys(services).sort()).toEqual(['postgres', 'redis', 'serial-worker', 'web', 'worker']);
-    expect(services.web.command).toEqual(['start', '--role', 'web']);
-    expect(services.worker.command).toEqual(['start', '--role', 'worker']);
-    expect(services['serial-worker'].command).toEqual(['start', '--role', 'worker']);
+    expect(services.web.command).toEqual(['start', '--no-supervisor', '--role', 'web']);
+    expect(services.worker.command).toEqual(['start', '--no-supervisor', '--role', 'worker']);
+    expect(services['serial-worker'].command).toEqual(['start', '--no-supervisor', '--role', 'worker']);
     expect(services.web.deploy?.replicas ?? 1).toBe(1);
     expect(services.worker.deploy.replicas).toBe(2);
     expect(services['serial-worker'].deploy.replicas).toBe(1);
@@ -281,7 +281,8 @@ describe('the Dockerfile', () => {
     for (const copied of ['/app/dist', '/app/web/dist', '/app/node_modules', '/app/bin', '/app/skills'])
       expect(runtime.some((line) => line.startsWith('COPY --from=build') && line.includes(`${copied} `))).toBe(true);
     expect(runtime).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/mender"]');
-    expect(runtime).toContain('CMD ["start"]');
+    // An image is one version: the container platform restarts it; self-updates need a checkout.
+    expect(runtime).toContain('CMD ["start", "--no-supervisor"]');
     expect(runtime.some((line) => line.startsWith('HEALTHCHECK'))).toBe(true);
   });
 

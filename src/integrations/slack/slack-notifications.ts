@@ -5,6 +5,7 @@ import type { EventType } from '../../domain/operation-vocabulary.ts';
 import type { SlackMessenger } from './slack-messenger.ts';
 import { cut, escapeMrkdwn } from './slack-blocks.ts';
 import { deploymentNotice } from './slack-deployment-notices.ts';
+import { selfUpdateNotice } from './slack-self-update-notices.ts';
 
 export interface SlackNotificationsOptions {
   channel: string;
@@ -21,6 +22,7 @@ export interface SlackNotificationsOptions {
 async function noticeFor(event: RecordedEvent, operations: OperationStore, publicUrl: string | undefined): Promise<string | undefined> {
   // Deployments first: their events may carry an operation (a merged change shipping) or none.
   if (event.type.startsWith('deployment.')) return deploymentNotice(event, publicUrl);
+  if (event.type.startsWith('self_update.')) return selfUpdateNotice(event);
   if (event.type === ('agent.paused' satisfies EventType))
     return `⏸️ Mender was paused by ${event.actor}${typeof event.data.reason === 'string' ? `: ${escapeMrkdwn(event.data.reason)}` : ''}`;
   if (event.type === ('agent.resumed' satisfies EventType)) return `▶️ Mender was resumed by ${event.actor}`;
