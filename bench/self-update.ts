@@ -53,7 +53,7 @@ await supervisor.start();
 const rows: { drainMs: number; backupMs: number; takeOverMs: number; handoverMs: number; requestToServingMs: number; prepareMs: number; gapMs: number; slow: number; refused: number }[] = [];
 try {
   for (let index = 0; index < switches; index += 1) {
-    const commit = index % 2 === 0 ? second : first;
+    const commit = index % 2 === 0 ? first : second;
     const poller = pollHealth(supervisor.url, 50);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await supervisor.requestUpdate({ commit, operationId: null, requestedBy: 'bench' });

@@ -351,7 +351,7 @@ export class Supervisor {
     }
     let handover: HandoverTimings;
     try {
-      handover = await this.handover(next);
+      handover = await this.handover(next, prepared.migrates);
     } catch (error) {
       const failure = error as HandoverFailure;
       return this.sendBack(update, failure.revertCause, failure.message, failure.faultAt, false, next.logTail);
@@ -375,7 +375,7 @@ export class Supervisor {
    * and lets go, the database is copied aside, and the new one takes over. On a PostgreSQL server
    * the new version takes over first and the old one drains after the switch.
    */
-  private async handover(next: MenderChild): Promise<HandoverTimings> {
+  private async handover(next: MenderChild, migrates: boolean): Promise<HandoverTimings> {
     const started = Date.now();
     const old = this.serving;
     const fail = (error: unknown): never => {
@@ -390,7 +390,8 @@ export class Supervisor {
       this.serving = undefined;
       await old?.stop(drainMs);
       const drained = Date.now();
-      const backupMs = this.backup.take();
+      // Only a version that brings migrations can leave the database unfit for the one before it.
+      const backupMs = migrates ? this.backup.take() : 0;
       const opened = Date.now();
       const port = await this.takeOver(next).catch(fail);
       this.serving = next;
@@ -510,7 +511,7 @@ export class Supervisor {
     }
     const started = Date.now();
     const next = await this.launch(previous);
-    const { handoverMs } = await this.handover(next);
+    const { handoverMs } = await this.handover(next, false);
     this.state = { ...this.state, active: previous, previous: undefined };
     this.finish(
       update,
