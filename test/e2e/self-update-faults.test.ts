@@ -14,13 +14,20 @@ import { pollHealth } from '../support/health-poller.ts';
 
 const token = 'self-faults-admin-token-0123456789';
 
+/** `text` with `from` replaced; fails when `from` is not there, so a fault can never quietly be no change. */
+function replaceOnce(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`the code changed: ${JSON.stringify(from)} is no longer there; update the fault`);
+  return text.replace(from, to);
+}
+
 /** Bad versions of Mender's own code, each one change on top of the good one. */
 const faults: { name: string; cause: SelfRevertCause; change: (read: (file: string) => string) => Record<string, string> }[] = [
   {
     name: 'crashes at start',
     cause: 'crash_at_start',
     change: (read) => ({
-      'src/main/start-mender.ts': read('src/main/start-mender.ts').replace(
+      'src/main/start-mender.ts': replaceOnce(
+        read('src/main/start-mender.ts'),
         '  const { settings } = config;\n',
         "  const { settings } = config;\n  throw new Error('this version crashes at start');\n",
       ),
@@ -30,7 +37,8 @@ const faults: { name: string; cause: SelfRevertCause; change: (read: (file: stri
     name: 'crashes a while after it is ready (during probation)',
     cause: 'crash_in_probation',
     change: (read) => ({
-      'src/main/supervised-child.ts': read('src/main/supervised-child.ts').replace(
+      'src/main/supervised-child.ts': replaceOnce(
+        read('src/main/supervised-child.ts'),
         "  link.send({ type: 'ready', port: running.port });",
         "  link.send({ type: 'ready', port: running.port });\n  setTimeout(() => process.exit(7), 1500);",
       ),
@@ -41,7 +49,8 @@ const faults: { name: string; cause: SelfRevertCause; change: (read: (file: stri
     cause: 'health_failing',
     change: (read) => ({
       // Healthy for its first answers (so it takes the traffic), then 503 for good.
-      'src/server/app.ts': `let healthAnswers = 0;\n${read('src/server/app.ts').replace(
+      'src/server/readiness.ts': `let healthAnswers = 0;\n${replaceOnce(
+        read('src/server/readiness.ts'),
         "c.json({ status: 'ok' })",
         "(++healthAnswers > 8 ? c.json({ status: 'sick' }, 503) : c.json({ status: 'ok' }))",
       )}`,
@@ -56,7 +65,8 @@ const faults: { name: string; cause: SelfRevertCause; change: (read: (file: stri
     name: 'never gets ready',
     cause: 'not_ready',
     change: (read) => ({
-      'src/main/start-mender.ts': read('src/main/start-mender.ts').replace(
+      'src/main/start-mender.ts': replaceOnce(
+        read('src/main/start-mender.ts'),
         '  const { settings } = config;\n',
         '  const { settings } = config;\n  await new Promise(() => undefined);\n',
       ),
@@ -128,10 +138,11 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
     async (fault) => {
       const probe = `Probe${faults.indexOf(fault)}Error`;
       checkout.git('checkout', '-q', '-b', `bad-${fault.cause}-${Date.now()}`, base);
-      const commit = checkout.commit(
-        fault.change((file) => fs.readFileSync(path.join(checkout.folder, file), 'utf8')),
-        `bad version: ${fault.name}`,
-      );
+      const read = (file: string) => (fs.existsSync(path.join(checkout.folder, file)) ? fs.readFileSync(path.join(checkout.folder, file), 'utf8') : '');
+      const changes = fault.change(read);
+      // Each fault really changes the code: a replacement that no longer matches would test nothing.
+      for (const [file, content] of Object.entries(changes)) expect(content, file).not.toBe(read(file));
+      const commit = checkout.commit(changes, `bad version: ${fault.name}`);
       checkout.git('checkout', '-q', 'main');
       const auditBefore = (await api('GET', '/api/audit/verify')).json;
       expect(auditBefore).toMatchObject({ ok: true });

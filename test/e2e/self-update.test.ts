@@ -30,10 +30,10 @@ describe('the /health answer', () => {
 const plan = {
   summary: '/health names the release it serves',
   rootCause: 'the /health answer is only a status',
-  affectedFiles: ['src/server/health-body.ts', 'src/server/health-body.test.ts', 'src/server/app.ts'],
+  affectedFiles: ['src/server/health-body.ts', 'src/server/health-body.test.ts', 'src/server/readiness.ts'],
   steps: [
     { type: 'test', description: 'A test of the /health answer', files: ['src/server/health-body.test.ts'] },
-    { type: 'implement', description: 'healthBody() and /health using it', files: ['src/server/health-body.ts', 'src/server/app.ts'] },
+    { type: 'implement', description: 'healthBody() and /health using it', files: ['src/server/health-body.ts', 'src/server/readiness.ts'] },
     { type: 'verify', description: 'Run the server tests' },
   ],
   testCommand: 'npx vitest run src/server',
@@ -68,22 +68,22 @@ describe('Mender maintains itself: a change to its own code, merged, becomes the
 
   beforeAll(async () => {
     checkout = copyMenderCheckout(path.join(root, 'mender'));
-    const app = fs.readFileSync(path.join(checkout.folder, 'src/server/app.ts'), 'utf8');
-    const changedApp = app
+    const readiness = fs.readFileSync(path.join(checkout.folder, 'src/server/readiness.ts'), 'utf8');
+    const changedReadiness = readiness
       .replace("c.json({ status: 'ok' })", 'c.json(healthBody())')
       .replace(
-        "import { createAuthenticate, type AppEnvironment } from './authenticate.ts';",
-        "import { createAuthenticate, type AppEnvironment } from './authenticate.ts';\nimport { healthBody } from './health-body.ts';",
+        "import type { Database } from '../store/database.ts';",
+        "import type { Database } from '../store/database.ts';\nimport { healthBody } from './health-body.ts';",
       );
-    expect(changedApp).toContain("import { healthBody } from './health-body.ts';");
-    expect(changedApp).toContain('c.json(healthBody())');
+    expect(changedReadiness).toContain("import { healthBody } from './health-body.ts';");
+    expect(changedReadiness).toContain('c.json(healthBody())');
     model = await startScriptedModelServer(
       roleScript({
         planner: [{ toolCalls: [{ name: 'submit_plan', arguments: plan }] }],
         coder: [
           { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/server/health-body.test.ts', content: healthBodyTest } }] },
           { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/server/health-body.ts', content: healthBody } }] },
-          { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/server/app.ts', content: changedApp } }] },
+          { toolCalls: [{ name: 'filesystem__writeFile', arguments: { path: 'src/server/readiness.ts', content: changedReadiness } }] },
           { toolCalls: [{ name: 'testRunner__test', arguments: {} }] },
           { toolCalls: [{ name: 'finish', arguments: { summary: '/health answers healthBody(), which names the release.' } }] },
         ],
