@@ -7,7 +7,7 @@ import { formatEventLine, formatOperation, formatOperationLine } from './format-
 import { startMender } from '../main/start-mender.ts';
 import { serveUnderSupervisor } from '../main/supervised-child.ts';
 import { runSupervisor } from '../supervisor/run-supervisor.ts';
-import { SupervisorStartError } from '../supervisor/supervisor.ts';
+import { SupervisorStartError } from '../supervisor/supervisor-errors.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';

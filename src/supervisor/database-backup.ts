@@ -12,21 +12,33 @@ export class DatabaseBackup {
     private readonly backup: string,
   ) {}
 
-  get exists(): boolean {
-    return fs.existsSync(this.backup);
+  private get labelFile(): string {
+    return `${this.backup}.update`;
   }
 
-  take(): number {
+  /** Whether the copy is the one taken for this update (an older one would lose what came since). */
+  holds(updateId: string): boolean {
+    try {
+      return fs.readFileSync(this.labelFile, 'utf8') === updateId && fs.existsSync(this.backup);
+    } catch {
+      return false;
+    }
+  }
+
+  take(updateId: string): number {
     const started = Date.now();
+    fs.rmSync(this.labelFile, { force: true });
     fs.rmSync(this.backup, { recursive: true, force: true });
     if (!fs.existsSync(this.database)) return 0;
     fs.mkdirSync(path.dirname(this.backup), { recursive: true, mode: 0o700 });
     fs.cpSync(this.database, this.backup, { recursive: true, preserveTimestamps: true });
+    // Written last: a copy cut short by a crash is never taken for a whole one.
+    fs.writeFileSync(this.labelFile, updateId, { mode: 0o600 });
     return Date.now() - started;
   }
 
-  restore(): void {
-    if (!this.exists) throw new Error(`no backup at ${this.backup} to restore`);
+  restore(updateId: string): void {
+    if (!this.holds(updateId)) throw new Error(`no backup for ${updateId} at ${this.backup} to restore`);
     // The reverted version's database stays beside it (the last one only), for a person to
     // recover what that version accepted after the backup.
     const aside = `${this.database}.reverted`;

@@ -51,8 +51,9 @@ export class ReleaseSlots {
   }
 
   /**
-   * The release folder of `commit` in `slot`, with `from`'s dependencies. Unless it is a snapshot
-   * of the running version, a commit that changes protected files since `from` is refused.
+   * The release folder of `commit` in `slot`, with `from`'s dependencies and a build. A snapshot
+   * of the running version is not built (it is only the way back); any other commit that changes
+   * protected files since `from` is refused.
    */
   async prepare(
     commit: string,
@@ -83,12 +84,25 @@ export class ReleaseSlots {
       fs.rmSync(archive, { force: true });
     }
     fs.symlinkSync(fs.realpathSync(path.join(from.folder, 'node_modules')), path.join(folder, 'node_modules'));
-    if (options.build) await this.build(folder, options.timeoutMs);
+    if (options.snapshot) {
+      // The way back, needed only if the new version fails: it runs from source (bin/mender.mjs
+      // falls back to tsx without a build) with the dashboard the running version serves.
+      const dashboard = path.join(from.folder, 'web', 'dist');
+      if (fs.existsSync(dashboard)) fs.cpSync(dashboard, path.join(folder, 'web', 'dist'), { recursive: true });
+    } else if (options.build) await this.build(folder, options.timeoutMs);
     return {
       version: { commit: full, slot: options.slot, folder },
       migrates: changed.some((file) => file.startsWith('src/store/migrations/')),
       prepareMs: Date.now() - started,
     };
+  }
+
+  /** Whether two commits hold the same tree: nothing to start to go from one to the other. */
+  async sameTree(commit: string, running: string): Promise<boolean> {
+    const tree = async (revision: string) =>
+      (await runGit(this.checkout, ['rev-parse', '--verify', '--quiet', `${revision}^{tree}`], { allowFailure: true })).stdout.trim();
+    const [wanted, current] = await Promise.all([tree(commit), tree(running)]);
+    return wanted !== '' && wanted === current;
   }
 
   private async build(folder: string, timeoutMs: number): Promise<void> {

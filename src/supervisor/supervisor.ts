@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config/settings-schema.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -15,11 +14,13 @@ import {
 } from '../domain/self-update-vocabulary.ts';
 import { TcpForwarder } from './tcp-forwarder.ts';
 import { StateFile, withEvent } from './state-file.ts';
+import { recoverState } from './state-recovery.ts';
 import { PreparationError, ReleaseSlots } from './release-slots.ts';
 import { ChildFailure, describeExit, MenderChild } from './mender-child.ts';
 import { healthyBefore, probeHealth } from './health-probe.ts';
 import { DatabaseBackup } from './database-backup.ts';
 import { judgeTrial, type TrialRules } from './probation.ts';
+import { HandoverFailure, lastOutput, SupervisorStartError, type HandoverTimings } from './supervisor-errors.ts';
 
 export interface SupervisorOptions {
   settings: Settings;
@@ -40,22 +41,6 @@ interface Trial {
   exits: number[];
   healthySince: number | undefined;
   failedHealthInARow: number;
-}
-
-type HandoverTimings = { handoverMs: number; drainMs: number; backupMs?: number; takeOverMs: number };
-
-/** The active version did not start when the supervisor did: the reason is above, in its output. */
-export class SupervisorStartError extends Error {}
-
-/** The handover failed: the new version never served. */
-class HandoverFailure extends Error {
-  constructor(
-    readonly revertCause: SelfRevertCause,
-    message: string,
-    readonly faultAt: number,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -113,7 +98,7 @@ export class Supervisor {
     const fromCheckout: SelfVersion = { commit: head, slot: 'checkout', folder: checkout };
     this.port = await this.forwarder.listen(settings.host, settings.port);
     const supervisor = { pid: process.pid, startedAt: new Date().toISOString(), host: settings.host, port: this.port };
-    this.state = this.recover(this.stateFile.read(), fromCheckout, supervisor);
+    this.state = recoverState(this.stateFile.read(), { fromCheckout, supervisor, restoreBackup: (updateId) => this.restoreBackup(updateId) });
     await this.serveActive(true);
     this.save();
     this.healthTimer = setInterval(() => void this.serial(() => this.watch()), settings.selfHealthIntervalSeconds * 1000);
@@ -149,41 +134,6 @@ export class Supervisor {
     });
     this.chain = next;
     return next;
-  }
-
-  /**
-   * The stored state, made true again after the supervisor itself stopped: an update it left
-   * half way falls back, as an unblessed A/B slot does, and a missing release folder is replaced
-   * by the checkout.
-   */
-  private recover(stored: SelfState | undefined, fromCheckout: SelfVersion, supervisor: SelfState['supervisor']): SelfState {
-    if (!stored) return { supervisor, active: fromCheckout, history: [], events: [] };
-    let state: SelfState = { ...stored, supervisor };
-    const interrupted = state.current && !finishedSelfUpdatePhases.has(state.current.phase) ? state.current : undefined;
-    if (interrupted) {
-      const switched = interrupted.phase === 'probation';
-      if (switched && state.previous) state = { ...state, active: state.previous, previous: undefined };
-      const restored = switched && interrupted.migrates === true && this.restoreBackup();
-      const update: SelfUpdate = {
-        ...interrupted,
-        phase: switched ? 'reverted' : 'failed',
-        cause: 'supervisor_restart',
-        reason: 'the supervisor stopped before the update was finished; the previous version serves',
-        restoredBackup: restored,
-        finishedAt: new Date().toISOString(),
-      };
-      state = withEvent(
-        { ...state, current: undefined, history: [update, ...state.history] },
-        update,
-        switched ? 'self_update.reverted' : 'self_update.failed',
-        { cause: update.cause, reason: update.reason },
-        new Date(),
-      );
-    }
-    if (!fs.existsSync(state.active.folder)) state = { ...state, active: fromCheckout, previous: undefined };
-    if (state.previous && !fs.existsSync(state.previous.folder)) state = { ...state, previous: undefined };
-    if (state.active.slot === 'checkout') state = { ...state, active: fromCheckout };
-    return state;
   }
 
   // — serving —
@@ -308,7 +258,7 @@ export class Supervisor {
     this.record(requested, 'self_update.requested', { commit: request.commit, requestedBy: request.requestedBy });
     this.save();
     const requestedAt = Date.now();
-    if (await this.sameTree(request.commit, this.state.active.commit)) {
+    if (await this.slots.sameTree(request.commit, this.state.active.commit)) {
       // A revert back to what runs, say: nothing to start, the running version is that commit.
       this.state = { ...this.state, active: { ...this.state.active, commit: request.commit } };
       return this.finish(requested, { phase: 'blessed', reason: 'the commit has the tree of the running version: nothing to restart' }, 'self_update.blessed', {
@@ -351,7 +301,7 @@ export class Supervisor {
     }
     let handover: HandoverTimings;
     try {
-      handover = await this.handover(next, prepared.migrates);
+      handover = await this.handover(next, update.id, prepared.migrates);
     } catch (error) {
       const failure = error as HandoverFailure;
       return this.sendBack(update, failure.revertCause, failure.message, failure.faultAt, false, next.logTail);
@@ -375,7 +325,7 @@ export class Supervisor {
    * and lets go, the database is copied aside, and the new one takes over. On a PostgreSQL server
    * the new version takes over first and the old one drains after the switch.
    */
-  private async handover(next: MenderChild, migrates: boolean): Promise<HandoverTimings> {
+  private async handover(next: MenderChild, updateId: string, migrates: boolean): Promise<HandoverTimings> {
     const started = Date.now();
     const old = this.serving;
     const fail = (error: unknown): never => {
@@ -391,7 +341,7 @@ export class Supervisor {
       await old?.stop(drainMs);
       const drained = Date.now();
       // Only a version that brings migrations can leave the database unfit for the one before it.
-      const backupMs = migrates ? this.backup.take() : 0;
+      const backupMs = migrates ? this.backup.take(updateId) : 0;
       const opened = Date.now();
       const port = await this.takeOver(next).catch(fail);
       this.serving = next;
@@ -475,7 +425,7 @@ export class Supervisor {
     const bad = this.serving;
     if (switched) this.serving = undefined;
     if (switched) await bad?.stop(5000);
-    const restoredBackup = update.migrates === true && this.serving === undefined && this.restoreBackup();
+    const restoredBackup = update.migrates === true && this.serving === undefined && this.restoreBackup(update.id);
     if (switched && this.state.previous) this.state = { ...this.state, active: this.state.previous, previous: undefined };
     if (!this.serving) await this.serveActive();
     else this.forwarder.point(this.serving.port);
@@ -511,7 +461,7 @@ export class Supervisor {
     }
     const started = Date.now();
     const next = await this.launch(previous);
-    const { handoverMs } = await this.handover(next, false);
+    const { handoverMs } = await this.handover(next, update.id, false);
     this.state = { ...this.state, active: previous, previous: undefined };
     this.finish(
       update,
@@ -546,25 +496,13 @@ export class Supervisor {
     this.serving?.send({ type: 'state', state: this.state });
   }
 
-  private async sameTree(commit: string, running: string): Promise<boolean> {
-    const tree = async (revision: string) =>
-      (await runGit(this.options.checkout, ['rev-parse', '--verify', '--quiet', `${revision}^{tree}`], { allowFailure: true })).stdout.trim();
-    const [wanted, current] = await Promise.all([tree(commit), tree(running)]);
-    return wanted !== '' && wanted === current;
-  }
-
-  private restoreBackup(): boolean {
-    if (!this.backup?.exists) return false;
-    this.backup.restore();
+  private restoreBackup(updateId: string): boolean {
+    if (!this.backup?.holds(updateId)) return false;
+    this.backup.restore(updateId);
     return true;
   }
 
   private get startTimeoutMs(): number {
     return this.options.settings.selfStartTimeoutSeconds * 1000;
   }
-}
-
-/** The output of a version that failed before it served, when the failure carries it. */
-function lastOutput(error: unknown): string | undefined {
-  return error instanceof ChildFailure ? error.logTail : undefined;
 }
