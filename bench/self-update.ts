@@ -46,11 +46,25 @@ const supervisor = new Supervisor({
   checkout: checkout.folder,
   cwd: root,
   env,
-  log: createLogger('warn', (text) => text, () => undefined),
+  log: createLogger(
+    'warn',
+    (text) => text,
+    () => undefined,
+  ),
   write: () => undefined,
 });
 await supervisor.start();
-const rows: { drainMs: number; backupMs: number; takeOverMs: number; handoverMs: number; requestToServingMs: number; prepareMs: number; gapMs: number; slow: number; refused: number }[] = [];
+const rows: {
+  drainMs: number;
+  backupMs: number;
+  takeOverMs: number;
+  handoverMs: number;
+  requestToServingMs: number;
+  prepareMs: number;
+  gapMs: number;
+  slow: number;
+  refused: number;
+}[] = [];
 try {
   for (let index = 0; index < switches; index += 1) {
     const commit = index % 2 === 0 ? first : second;
