@@ -106,6 +106,8 @@ export interface SelfState {
   previous?: SelfVersion;
   /** The update in flight, if any. */
   current?: SelfUpdate;
+  /** Updates asked for while one was in flight, next first. */
+  queued?: { commit: string; operationId: string | null; requestedBy: string }[];
   /** Finished updates, newest first (the last 50). */
   history: SelfUpdate[];
   /** The last 200 steps. */

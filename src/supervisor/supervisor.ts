@@ -101,6 +101,7 @@ export class Supervisor {
     this.state = recoverState(this.stateFile.read(), { fromCheckout, supervisor, restoreBackup: (updateId) => this.restoreBackup(updateId) });
     await this.serveActive(true);
     this.save();
+    this.takeNextQueued();
     this.healthTimer = setInterval(() => void this.serial(() => this.watch()), settings.selfHealthIntervalSeconds * 1000);
     this.options.log.info('supervisor ready', { url: this.url, version: this.state.active.commit.slice(0, 12), slot: this.state.active.slot });
     return { port: this.port };
@@ -246,12 +247,11 @@ export class Supervisor {
       timings: {},
     };
     const busy = this.state.current && !finishedSelfUpdatePhases.has(this.state.current.phase) ? this.state.current : undefined;
-    if (busy || request.commit === this.state.active.commit) {
-      const reason = busy
-        ? `update ${busy.id} to ${busy.commit.slice(0, 12)} is ${busy.phase}; ask again when it is finished`
-        : 'that commit is already running';
-      this.record(requested, 'self_update.refused', { reason });
+    if (busy) {
+      // Main moved again while a version is on trial: this one comes next, in the order asked.
+      this.state = { ...this.state, queued: [...(this.state.queued ?? []), request] };
       this.save();
+      this.options.log.info('a self-update waits for the one in flight', { commit: request.commit.slice(0, 12), inFlight: busy.id, phase: busy.phase });
       return;
     }
     this.state = { ...this.state, current: requested };
@@ -484,6 +484,16 @@ export class Supervisor {
     this.state = { ...this.state, current: undefined, history: [finished, ...this.state.history] };
     this.record(finished, type, data);
     this.save();
+    this.takeNextQueued();
+  }
+
+  /** The next update asked for while one was in flight (kept in the state file across restarts). */
+  private takeNextQueued(): void {
+    const [next, ...rest] = this.state.queued ?? [];
+    if (!next) return;
+    this.state = { ...this.state, queued: rest };
+    this.save();
+    void this.requestUpdate(next);
   }
 
   private record(update: SelfUpdate, type: SelfEventType, data: Record<string, unknown>): void {
