@@ -280,6 +280,13 @@ export class Supervisor {
       const reason = (error as Error).message;
       return this.finish(requested, { phase: 'failed', reason: `not started: ${reason}` }, 'self_update.failed', { reason, refused });
     }
+    if (prepared.migrates && !this.backup) {
+      // On a PostgreSQL server the new version would migrate the database the old one still
+      // serves from, and there is no copy to go back to: a person applies such a version.
+      const reason =
+        'it brings database migrations and Mender runs on a PostgreSQL server, where the supervisor keeps no backup to revert to; apply it by hand (back the database up, then restart the supervisor from the checkout)';
+      return this.finish(requested, { phase: 'failed', reason: `not started: ${reason}` }, 'self_update.failed', { reason, refused: true });
+    }
     const update: SelfUpdate = {
       ...requested,
       commit: prepared.version.commit,
