@@ -66,6 +66,7 @@ import { DeployTargets } from '../deploy/deploy-targets.ts';
 import { unsupervised, type SupervisorPort } from '../pipeline/supervisor-port.ts';
 import { SelfDelivery } from '../pipeline/self-delivery.ts';
 import { SelfUpdateOutcomes } from '../pipeline/self-update-outcomes.ts';
+import { SelfErrorFeed } from './self-error-feed.ts';
 
 export interface RunningMender {
   url: string;
@@ -129,7 +130,13 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   ensurePrivateFolder(settings.dataDir);
   const adminToken = settings.adminToken ?? readOrCreateToken(path.join(settings.dataDir, 'admin-token'));
   const redactor = createRedactor([...secretSettingValues(settings), ...secretValuesFromEnvironment(env), adminToken]);
-  const log = createLogger(settings.logLevel, redactor.redact, options.logWrite);
+  // Mender's own errors go to its own detection once it runs (self-maintenance).
+  const selfErrors = new SelfErrorFeed();
+  const writeLog = options.logWrite ?? ((line: string) => void process.stderr.write(line));
+  const log = createLogger(settings.logLevel, redactor.redact, (line) => {
+    writeLog(line);
+    selfErrors.offer(line);
+  });
   const tightened = tightenTree(settings.dataDir);
   if (tightened)
     log.warn('tightened permissions in the data folder: other users could read or change it (folders are now 0700, files 0600)', {
@@ -300,6 +307,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   inbox.start();
   const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
   await detection.start({ intake: role !== 'worker' });
+  if (role !== 'worker') selfErrors.attach(detection, repos);
   registerDetectionMetrics(metrics.registry, store.db);
   const isReady = () => ready;
   let stopping = false;
@@ -410,6 +418,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       stopFollowingPause?.();
       await integrations.stop();
       await selfUpdates.stop();
+      await selfErrors.detach();
       await detection.stop();
       await queue.close();
       await deployTargets.close();
