@@ -11,8 +11,10 @@ import { freePort } from '../support/mender-process.ts';
 import { copyMigratedDatabase } from '../support/pglite-copies.ts';
 import { eventually } from '../support/eventually.ts';
 import { pollHealth } from '../support/health-poller.ts';
+import { jiraIssueEvent, signedJiraRequest } from '../fakes/fake-jira-api.ts';
 
 const token = 'self-faults-admin-token-0123456789';
+const jiraSecret = 'self-faults-jira-secret';
 
 /** `text` with `from` replaced; fails when `from` is not there, so a fault can never quietly be no change. */
 function replaceOnce(text: string, from: string, to: string): string {
@@ -109,6 +111,7 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
       MENDER_SELF_START_TIMEOUT_SECONDS: '8',
       MENDER_SELF_HEALTH_INTERVAL_SECONDS: '0.25',
       MENDER_SELF_BUILD: 'false',
+      MENDER_JIRA_WEBHOOK_SECRET: jiraSecret,
     };
     supervisor = new Supervisor({
       settings: loadSettings(env, root).settings,
@@ -147,21 +150,32 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
       const auditBefore = (await api('GET', '/api/audit/verify')).json;
       expect(auditBefore).toMatchObject({ ok: true });
 
-      // An error sender runs throughout: every envelope Mender acknowledged must be counted afterwards.
+      // An error sender and a webhook sender run throughout: everything Mender acknowledged must be found afterwards.
       let acknowledged = 0;
+      const acknowledgedDeliveries: string[] = [];
       let sending = true;
-      const sender = (async () => {
+      const every = async (send: () => Promise<void>) => {
         while (sending) {
-          const event = { event_id: crypto.randomUUID().replace(/-/g, ''), level: 'error', exception: { values: [{ type: probe, value: 'probe' }] } };
-          const body = `{}\n${JSON.stringify({ type: 'event' })}\n${JSON.stringify(event)}\n`;
-          const response = await fetch(`${supervisor.url}/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body }).catch(
-            () => undefined,
-          );
-          if (response?.status === 200) acknowledged += 1;
-          await response?.arrayBuffer();
+          await send().catch(() => undefined);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
-      })();
+      };
+      const senders = Promise.all([
+        every(async () => {
+          const event = { event_id: crypto.randomUUID().replace(/-/g, ''), level: 'error', exception: { values: [{ type: probe, value: 'probe' }] } };
+          const body = `{}\n${JSON.stringify({ type: 'event' })}\n${JSON.stringify(event)}\n`;
+          const response = await fetch(`${supervisor.url}/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, { method: 'POST', body });
+          if (response.status === 200) acknowledged += 1;
+          await response.arrayBuffer();
+        }),
+        every(async () => {
+          const identifier = crypto.randomUUID();
+          const request = signedJiraRequest(jiraSecret, jiraIssueEvent('SHOP-1', []), identifier);
+          const response = await fetch(`${supervisor.url}/webhooks/jira`, { method: 'POST', ...request });
+          if (response.status === 200) acknowledgedDeliveries.push(identifier);
+          await response.arrayBuffer();
+        }),
+      ]);
       const poller = pollHealth(supervisor.url, 50, 1000);
 
       await supervisor.requestUpdate({ commit, operationId: null, requestedBy: 'test' });
@@ -172,7 +186,7 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
         90_000,
       ))!;
       sending = false;
-      await sender;
+      await senders;
       const seen = await poller.stop();
 
       expect(update, update.reason).toMatchObject({ phase: 'reverted', cause: fault.cause });
@@ -190,10 +204,17 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
         `${acknowledged} acknowledged events to be counted`,
         30_000,
       );
+      expect(acknowledgedDeliveries.length).toBeGreaterThan(0);
+      const stored = new Set(
+        ((await api('GET', '/api/integrations/deliveries?source=jira&limit=500')).json.deliveries as { deliveryId: string }[]).map(
+          (delivery) => delivery.deliveryId,
+        ),
+      );
+      expect(acknowledgedDeliveries.filter((identifier) => !stored.has(identifier))).toEqual([]);
       expect((await api('GET', '/api/audit/verify')).json).toMatchObject({ ok: true });
       console.log(
         `self-update fault "${fault.name}": reverted (${update.cause}) ${update.timings.faultToServingMs} ms after the fault (target ≤ 60000); ` +
-          `longest gap between /health answers ${seen.longestGapMs} ms; ${acknowledged} envelopes acknowledged, all counted`,
+          `longest gap between /health answers ${seen.longestGapMs} ms; ${acknowledged} envelopes and ${acknowledgedDeliveries.length} webhooks acknowledged, all found`,
       );
     },
     180_000,
