@@ -48,9 +48,11 @@ export class SelfErrorFeed {
       return;
     }
     this.inWindow += 1;
-    this.chain = this.chain.then(() => this.feed(detection, repos, line)).catch(() => {
-      this.dropped += 1;
-    });
+    this.chain = this.chain
+      .then(() => this.feed(detection, repos, line))
+      .catch(() => {
+        this.dropped += 1;
+      });
   }
 
   private async feed(detection: DetectionService, repos: RepoStore, line: string): Promise<void> {
@@ -62,7 +64,9 @@ export class SelfErrorFeed {
     // Mender's logger writes a stack as `error`; the log reader takes it from `stack`.
     const record = JSON.parse(line) as Record<string, unknown>;
     const stack = typeof record.error === 'string' && /\n\s+at /.test(record.error) ? record.error : undefined;
-    const message = stack ? `${String(record.message)}: ${stack.split('\n')[0]}` : `${String(record.message)}${record.error ? `: ${String(record.error)}` : ''}`;
+    const message = stack
+      ? `${String(record.message)}: ${stack.split('\n')[0]}`
+      : `${String(record.message)}${record.error ? `: ${String(record.error)}` : ''}`;
     const event = logLineToEvent(JSON.stringify({ ...record, message, ...(stack ? { stack } : {}) }), 'mender');
     if (event) await detection.acceptInternal(repo.name, 'log', event);
   }

@@ -98,6 +98,11 @@ export interface StartOptions {
   supervisor?: SupervisorPort;
   /** Serve here instead of the configured host and port (the supervisor owns those). */
   listenAddress?: { host: string; port: number };
+  /**
+   * On stop, how long requests already taken may take to be answered before their connections
+   * are closed (default 0: at once). The supervised child drains so a handover loses none.
+   */
+  drainRequestsMs?: number;
   /** What this process does (default: the `role` setting, `all`): see docs/scale-out.md. */
   role?: ProcessRole;
 }
@@ -409,11 +414,20 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       // A worker drains first, answering its probes and following the kill switch meanwhile.
       if (role === 'worker') await queue.close();
       ready = false;
+      // Event streams never end by themselves: they end now, and their clients resume elsewhere.
+      hub.close();
       await new Promise<void>((resolve) => {
         if (!server) return resolve();
-        server.close(() => resolve());
-        // Event streams never end by themselves: close every connection so close() can finish.
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        const node = server as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
+        const cut = setTimeout(() => node.closeAllConnections?.(), options.drainRequestsMs ?? 0);
+        // A keep-alive connection turns idle once its answer is out: closed then, not at the cut.
+        const idle = setInterval(() => node.closeIdleConnections?.(), 20);
+        server.close(() => {
+          clearTimeout(cut);
+          clearInterval(idle);
+          resolve();
+        });
+        node.closeIdleConnections?.();
       });
       stopFollowingPause?.();
       await integrations.stop();

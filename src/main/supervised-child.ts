@@ -14,7 +14,7 @@ export async function serveUnderSupervisor(loadSettings: () => LoadedConfig): Pr
   process.on('SIGINT', () => undefined);
   link.send({ type: 'standby' });
   const address = await link.takeover;
-  const running = await startMender(loadSettings(), { supervisor: link, listenAddress: address });
+  const running = await startMender(loadSettings(), { supervisor: link, listenAddress: address, drainRequestsMs: 10_000 });
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= running

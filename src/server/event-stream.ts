@@ -56,8 +56,14 @@ function followEvents(
     if (closed) return;
     closed = true;
     unsubscribe();
+    offClose();
     clearInterval(heartbeat);
   };
+  // Mender is stopping: end the stream, the client resumes with Last-Event-ID (on the next version, under a supervisor).
+  const offClose = services.hub.onClose(() => {
+    stop();
+    sink.end();
+  });
   const send = (event: RecordedEvent) => {
     if (closed || event.sequence <= lastSent) return;
     lastSent = event.sequence;

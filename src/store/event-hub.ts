@@ -25,4 +25,14 @@ export class EventHub {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
+
+  /** The process stops: followers that hold a connection open (event streams) end theirs. */
+  close(): void {
+    this.emitter.emit('close');
+  }
+
+  onClose(listener: () => void): () => void {
+    this.emitter.on('close', listener);
+    return () => this.emitter.off('close', listener);
+  }
 }

@@ -196,11 +196,12 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
       expect(seen.refused).toBe(0);
       expect(seen.bodies.at(-1)).toEqual({ status: 'ok' });
       if (fault.name.includes('migration')) expect(update.restoredBackup).toBe(true);
-      // Every acknowledged envelope's event is in the issue's count; the audit chain still verifies.
+      // Every acknowledged envelope's event is in the issue's count (one the client saw no answer to
+      // may be there too: at least once); the audit chain still verifies.
       expect(acknowledged).toBeGreaterThan(0);
       await eventually(
         async () => (await api('GET', '/api/issues?repo=app&limit=500')).json.issues as { title: string; count: number }[],
-        (issues) => issues.filter((issue) => issue.title.includes(probe)).reduce((sum, issue) => sum + Number(issue.count), 0) === acknowledged,
+        (issues) => issues.filter((issue) => issue.title.includes(probe)).reduce((sum, issue) => sum + Number(issue.count), 0) >= acknowledged,
         `${acknowledged} acknowledged events to be counted`,
         30_000,
       );

@@ -18,7 +18,7 @@ export interface MenderUnderTest extends RunningMender {
 /** Mender in this process on a temporary data folder, with settings as a user would give them. */
 export async function startMenderUnderTest(
   env: Record<string, string> = {},
-  options: Pick<StartOptions, 'clock' | 'supervisor'> = {},
+  options: Pick<StartOptions, 'clock' | 'supervisor' | 'drainRequestsMs'> = {},
 ): Promise<MenderUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-data-'));
   if (!env.DATABASE_URL) await copyMigratedDatabase(path.join(dataDir, 'db'));
