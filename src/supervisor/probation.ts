@@ -1,4 +1,4 @@
-import type { SelfRevertCause } from '../domain/self-update-vocabulary.ts';
+import type { SelfRevertCause, SelfUpdate, SelfVersion } from '../domain/self-update-vocabulary.ts';
 
 export interface TrialRules {
   probationMs: number;
@@ -45,4 +45,52 @@ export function judgeTrial(rules: TrialRules, facts: TrialFacts, justExited = fa
     return { kind: 'wait', reason: `healthy for ${Math.round(healthyFor / 1000)} s of ${Math.round(rules.probationMs / 1000)} s` };
   if (!facts.stepCompleted) return { kind: 'wait', reason: 'no operation step has run on it yet' };
   return { kind: 'bless' };
+}
+
+/** A version on trial: serving, not yet blessed; what the supervisor saw of it, mirrored on its update record. */
+export class Trial {
+  private readonly exits: number[] = [];
+  private healthySince: number | undefined = Date.now();
+  private failedHealthInARow = 0;
+
+  constructor(
+    readonly update: SelfUpdate,
+    readonly version: SelfVersion,
+    private readonly rules: TrialRules,
+  ) {}
+
+  health(healthy: boolean, now = Date.now()): void {
+    this.failedHealthInARow = healthy ? 0 : this.failedHealthInARow + 1;
+    this.healthySince = healthy ? (this.healthySince ?? now) : undefined;
+    this.update.probation.healthySince = this.healthySince === undefined ? undefined : new Date(this.healthySince).toISOString();
+  }
+
+  exited(at = Date.now()): void {
+    this.exits.push(at);
+    this.update.probation.exits.push(new Date(at).toISOString());
+  }
+
+  stepCompleted(): void {
+    this.update.probation.stepCompleted = true;
+  }
+
+  /** How long it has been healthy (0 while /health fails). */
+  healthyForMs(now = Date.now()): number {
+    return this.healthySince === undefined ? 0 : now - this.healthySince;
+  }
+
+  verdict(justExited: boolean, now = Date.now()): TrialVerdict {
+    return judgeTrial(
+      this.rules,
+      {
+        now,
+        switchedAt: Date.parse(this.update.switchedAt!),
+        healthySince: this.healthySince,
+        failedHealthInARow: this.failedHealthInARow,
+        exits: this.exits,
+        stepCompleted: this.update.probation.stepCompleted,
+      },
+      justExited,
+    );
+  }
 }

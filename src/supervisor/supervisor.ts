@@ -16,10 +16,11 @@ import { TcpForwarder } from './tcp-forwarder.ts';
 import { StateFile, withEvent } from './state-file.ts';
 import { recoverState } from './state-recovery.ts';
 import { PreparationError, ReleaseSlots } from './release-slots.ts';
-import { ChildFailure, describeExit, MenderChild } from './mender-child.ts';
-import { healthyBefore, probeHealth } from './health-probe.ts';
+import { ChildFailure, type MenderChild } from './mender-child.ts';
+import { VersionLauncher } from './version-launcher.ts';
+import { probeHealth } from './health-probe.ts';
 import { DatabaseBackup } from './database-backup.ts';
-import { judgeTrial, type TrialRules } from './probation.ts';
+import { Trial, type TrialRules } from './probation.ts';
 import { HandoverFailure, lastOutput, SupervisorStartError, type HandoverTimings } from './supervisor-errors.ts';
 
 export interface SupervisorOptions {
@@ -32,15 +33,6 @@ export interface SupervisorOptions {
   log: Logger;
   /** Where the versions' output goes (default: the supervisor's stderr). */
   write?: (line: string) => void;
-}
-
-/** A version on trial: serving, not yet blessed. */
-interface Trial {
-  update: SelfUpdate;
-  version: SelfVersion;
-  exits: number[];
-  healthySince: number | undefined;
-  failedHealthInARow: number;
 }
 
 /**
@@ -67,6 +59,7 @@ export class Supervisor {
   private stopping = false;
   private healthTimer: NodeJS.Timeout | undefined;
   private port = 0;
+  private readonly launcher: VersionLauncher;
 
   constructor(private readonly options: SupervisorOptions) {
     const { settings } = options;
@@ -74,6 +67,16 @@ export class Supervisor {
     this.stateFile = new StateFile(path.join(self, 'state.json'));
     this.slots = new ReleaseSlots(path.join(self, 'slots'), options.checkout);
     this.backup = settings.databaseUrl ? undefined : new DatabaseBackup(path.resolve(options.cwd, settings.dataDir, 'db'), path.join(self, 'backup', 'db'));
+    this.launcher = new VersionLauncher({
+      cwd: options.cwd,
+      env: options.env,
+      checkout: options.checkout,
+      startTimeoutMs: settings.selfStartTimeoutSeconds * 1000,
+      write: options.write ?? ((line) => void process.stderr.write(line)),
+      onMessage: (child, message) => this.onChildMessage(child, message),
+      onExit: (child, at) => this.onChildExit(child, at),
+      state: () => this.state,
+    });
     this.rules = {
       probationMs: settings.selfProbationSeconds * 1000,
       crashLimit: settings.selfCrashLimit,
@@ -139,38 +142,6 @@ export class Supervisor {
 
   // — serving —
 
-  /** Starts a version's process and waits until it has loaded its code (it holds nothing yet). */
-  private async launch(version: SelfVersion): Promise<MenderChild> {
-    const child = new MenderChild(version.folder, {
-      cwd: this.options.cwd,
-      env: this.options.env,
-      label: version.commit.slice(0, 8),
-      write: this.options.write ?? ((line) => void process.stderr.write(line)),
-    });
-    child.onMessage((message) => this.onChildMessage(child, message));
-    void child.exited.then((exit) => this.onChildExit(child, exit.at));
-    try {
-      await child.waitFor('standby', this.startTimeoutMs);
-    } catch (error) {
-      await child.kill();
-      if (error instanceof ChildFailure) error.logTail = child.logTail;
-      throw error;
-    }
-    return child;
-  }
-
-  /** Hands it the database and a private port; resolves with the port once /health answers 200. */
-  private async takeOver(child: MenderChild): Promise<number> {
-    const deadline = Date.now() + this.startTimeoutMs;
-    child.send({ type: 'takeover', host: '127.0.0.1', port: 0, checkout: this.options.checkout, state: this.state });
-    const { port } = await child.waitFor('ready', deadline - Date.now());
-    if (!(await healthyBefore(port, deadline, () => !child.running))) {
-      if (!child.running) throw new ChildFailure('exited', `it exited (${describeExit(await child.exited)}) before /health answered 200`);
-      throw new ChildFailure('unhealthy', `its /health did not answer 200 within ${Math.round(this.startTimeoutMs / 1000)} s`);
-    }
-    return port;
-  }
-
   /**
    * Starts the active version until it serves, waiting longer after each failure. At the
    * supervisor's own start a version that fails is not retried: the settings or the policy are
@@ -180,8 +151,8 @@ export class Supervisor {
     for (let attempt = 0; !this.stopping; attempt += 1) {
       let child: MenderChild | undefined;
       try {
-        child = await this.launch(this.state.active);
-        const port = await this.takeOver(child);
+        child = await this.launcher.launch(this.state.active);
+        const port = await this.launcher.takeOver(child);
         this.serving = child;
         this.forwarder.point(port);
         child.send({ type: 'state', state: this.state });
@@ -211,7 +182,7 @@ export class Supervisor {
     if (message.type === 'self_update') void this.requestUpdate(message);
     else if (message.type === 'rollback') void this.requestRollback(message.requestedBy);
     else if (message.type === 'step_completed' && this.trial) {
-      this.trial.update.probation.stepCompleted = true;
+      this.trial.stepCompleted();
       this.state = { ...this.state, current: this.trial.update };
       this.save();
     }
@@ -225,8 +196,7 @@ export class Supervisor {
     void this.serial(async () => {
       const trial = this.trial;
       if (!trial) return this.serveActive();
-      trial.exits.push(at);
-      trial.update.probation.exits.push(new Date(at).toISOString());
+      trial.exited(at);
       return this.judge(trial, true, child.logTail, at);
     });
   }
@@ -300,7 +270,7 @@ export class Supervisor {
     this.save();
     let next: MenderChild;
     try {
-      next = await this.launch(prepared.version);
+      next = await this.launcher.launch(prepared.version);
     } catch (error) {
       // It never got as far as the database: the old version kept serving throughout.
       const faultAt = Date.now();
@@ -320,7 +290,7 @@ export class Supervisor {
       timings: { ...update.timings, ...handover, requestToServingMs: Date.now() - requestedAt },
       probation: { ...update.probation, healthySince: new Date().toISOString() },
     };
-    this.trial = { update: switched, version: prepared.version, exits: [], healthySince: Date.now(), failedHealthInARow: 0 };
+    this.trial = new Trial(switched, prepared.version, this.rules);
     this.state = { ...this.state, previous: this.state.active, active: prepared.version, current: switched };
     this.record(switched, 'self_update.switched', { ...handover, requestToServingMs: switched.timings.requestToServingMs });
     this.save();
@@ -350,12 +320,12 @@ export class Supervisor {
       // Only a version that brings migrations can leave the database unfit for the one before it.
       const backupMs = migrates ? this.backup.take(updateId) : 0;
       const opened = Date.now();
-      const port = await this.takeOver(next).catch(fail);
+      const port = await this.launcher.takeOver(next).catch(fail);
       this.serving = next;
       this.forwarder.point(port);
       return { handoverMs: Date.now() - started, drainMs: drained - started, backupMs, takeOverMs: Date.now() - opened };
     }
-    const port = await this.takeOver(next).catch(fail);
+    const port = await this.launcher.takeOver(next).catch(fail);
     this.serving = next;
     this.forwarder.point(port);
     const takeOverMs = Date.now() - started;
@@ -373,41 +343,26 @@ export class Supervisor {
       if (!healthy) this.options.log.warn('the serving version failed its /health check', { version: this.state.active.commit.slice(0, 12) });
       return;
     }
-    trial.failedHealthInARow = healthy ? 0 : trial.failedHealthInARow + 1;
-    if (!healthy) trial.healthySince = undefined;
-    else trial.healthySince ??= Date.now();
-    trial.update.probation.healthySince = trial.healthySince === undefined ? undefined : new Date(trial.healthySince).toISOString();
+    trial.health(healthy);
     await this.judge(trial, false, child.logTail, Date.now());
   }
 
   private async judge(trial: Trial, justExited: boolean, logTail: string, at: number): Promise<void> {
-    const verdict = judgeTrial(
-      this.rules,
-      {
-        now: Date.now(),
-        switchedAt: Date.parse(trial.update.switchedAt!),
-        healthySince: trial.healthySince,
-        failedHealthInARow: trial.failedHealthInARow,
-        exits: trial.exits,
-        stepCompleted: trial.update.probation.stepCompleted,
-      },
-      justExited,
-    );
+    const verdict = trial.verdict(justExited);
     if (verdict.kind === 'bless') {
       this.trial = undefined;
-      return this.finish(trial.update, { phase: 'blessed' }, 'self_update.blessed', { healthyForMs: Date.now() - (trial.healthySince ?? at) });
+      return this.finish(trial.update, { phase: 'blessed' }, 'self_update.blessed', { healthyForMs: trial.healthyForMs() });
     }
     if (verdict.kind === 'revert') return this.sendBack(trial.update, verdict.cause, verdict.reason, at, true, logTail);
     if (verdict.kind === 'restart') {
       this.options.log.warn('restarting the version on probation', { reason: verdict.reason });
       try {
-        const child = await this.launch(trial.version);
-        const port = await this.takeOver(child);
+        const child = await this.launcher.launch(trial.version);
+        const port = await this.launcher.takeOver(child);
         this.serving = child;
         this.forwarder.point(port);
       } catch (error) {
-        trial.exits.push(Date.now());
-        trial.update.probation.exits.push(new Date().toISOString());
+        trial.exited();
         return this.judge(trial, true, lastOutput(error) ?? logTail, at);
       }
       this.state = { ...this.state, current: trial.update };
@@ -467,7 +422,7 @@ export class Supervisor {
       return;
     }
     const started = Date.now();
-    const next = await this.launch(previous);
+    const next = await this.launcher.launch(previous);
     const { handoverMs } = await this.handover(next, update.id, false);
     this.state = { ...this.state, active: previous, previous: undefined };
     this.finish(
