@@ -383,14 +383,17 @@ export class Supervisor {
     logTail: string | undefined,
   ): Promise<void> {
     this.trial = undefined;
-    this.forwarder.point(undefined);
-    const bad = this.serving;
-    if (switched) this.serving = undefined;
-    if (switched) await bad?.stop(5000);
+    if (switched) {
+      const bad = this.serving;
+      this.serving = undefined;
+      this.forwarder.point(undefined);
+      await bad?.stop(5000);
+      if (this.state.previous) this.state = { ...this.state, active: this.state.previous, previous: undefined };
+    }
+    // Not serving: the bad version had the database (it took over, or failed while taking over).
+    // Serving: it never got that far, and the old version did not stop; nothing waited.
     const restoredBackup = update.migrates === true && this.serving === undefined && this.restoreBackup(update.id);
-    if (switched && this.state.previous) this.state = { ...this.state, active: this.state.previous, previous: undefined };
     if (!this.serving) await this.serveActive();
-    else this.forwarder.point(this.serving.port);
     const faultToServingMs = Date.now() - faultAt;
     this.finish(
       update,
