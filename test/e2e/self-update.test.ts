@@ -181,6 +181,9 @@ describe('Mender maintains itself: a change to its own code, merged, becomes the
       ]),
     );
     expect((await api('GET', '/api/audit/verify')).json).toMatchObject({ ok: true });
+    // The running version reads its supervisor's state: GET /api/self (and `mender self status`).
+    const self = (await api('GET', '/api/self')).json;
+    expect(self).toMatchObject({ supervised: true, repo: 'mender', state: { active: { slot: 'a', commit: done.mergeCommit }, previous: { slot: 'b' } } });
     const merged = Date.parse((done.timeline as { type: string; at: string }[]).find((event) => event.type === 'change.merged')!.at);
     const firstNew = seen.answers.find((answer) => answer.body?.release === 'self-updated')!;
     console.log(
