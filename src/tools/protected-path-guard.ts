@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PathPolicy } from '../safety/path-policy.ts';
-import type { Tool } from './tool.ts';
+import type { Tool, ToolResult } from './tool.ts';
 import { toolError } from './tool.ts';
 
 /** A matcher of root-relative paths: the pattern that matched, or undefined. */
@@ -11,6 +11,17 @@ function asWritten(requested: string): string {
   return path.posix.normalize(requested.replace(/\\/g, '/')).replace(/^(\.\/)+/, '');
 }
 
+/** Each edit tool runs `refusal` first: a result there is what the model gets instead of the edit. */
+function beforeEdits(tools: Tool[], refusal: (tool: Tool, requested: unknown) => Promise<ToolResult<never> | undefined>): Tool[] {
+  return tools.map((tool): Tool => {
+    if (tool.kind !== 'edit') return tool;
+    return {
+      ...tool,
+      execute: async (input, context) => (await refusal(tool, (input as { path?: unknown }).path)) ?? tool.execute(input, context),
+    };
+  });
+}
+
 /**
  * With the `refuse` policy, edit tools refuse protected paths before touching them; the model
  * gets an error result it can act on. The path is checked as resolved (symlinks followed), so a
@@ -18,24 +29,15 @@ function asWritten(requested: string): string {
  * approval level is raised instead (see safety/risk-assessment.ts).
  */
 export function guardProtectedPaths(tools: Tool[], policy: PathPolicy, isProtected: ProtectedPathMatcher): Tool[] {
-  return tools.map((tool): Tool => {
-    if (tool.kind !== 'edit') return tool;
-    return {
-      ...tool,
-      execute: async (input, context) => {
-        const requested = (input as { path?: unknown }).path;
-        if (typeof requested === 'string') {
-          const resolved = await policy.resolveForWrite(requested);
-          const pattern = resolved.ok ? (isProtected(resolved.relative) ?? isProtected(asWritten(requested))) : undefined;
-          if (pattern)
-            return toolError(
-              'path_denied',
-              `${requested} is a protected path (${pattern}); the policy refuses changes there. Change other files, or ask a human to make this change.`,
-            );
-        }
-        return tool.execute(input, context);
-      },
-    };
+  return beforeEdits(tools, async (_tool, requested) => {
+    if (typeof requested !== 'string') return undefined;
+    const resolved = await policy.resolveForWrite(requested);
+    const pattern = resolved.ok ? (isProtected(resolved.relative) ?? isProtected(asWritten(requested))) : undefined;
+    if (!pattern) return undefined;
+    return toolError(
+      'path_denied',
+      `${requested} is a protected path (${pattern}); the policy refuses changes there. Change other files, or ask a human to make this change.`,
+    );
   });
 }
 
@@ -46,26 +48,18 @@ export function guardProtectedPaths(tools: Tool[], policy: PathPolicy, isProtect
  * edit tool whose input names no `path` is refused, so a tool added later cannot slip past.
  */
 export function guardSelfProtectedPaths(tools: Tool[], policy: PathPolicy, isSelfProtected: ProtectedPathMatcher): Tool[] {
-  return tools.map((tool): Tool => {
-    if (tool.kind !== 'edit') return tool;
-    return {
-      ...tool,
-      execute: async (input, context) => {
-        const requested = (input as { path?: unknown }).path;
-        if (typeof requested !== 'string')
-          return toolError(
-            'path_denied',
-            `${tool.name} names no path, so Mender's self-protected files cannot be told apart; it is refused in Mender's own repository`,
-          );
-        const resolved = await policy.resolveForWrite(requested);
-        const pattern = (resolved.ok ? isSelfProtected(resolved.relative) : undefined) ?? isSelfProtected(asWritten(requested));
-        if (pattern)
-          return toolError(
-            'path_denied',
-            `${requested} is one of Mender's self-protected files (${pattern}): the supervisor, its settings, the policy and the tests of record that judge a new version are out of the agent's reach, whatever the task says. Leave it as it is and change other files; a person changes these by hand (an admin, with a second person's review).`,
-          );
-        return tool.execute(input, context);
-      },
-    };
+  return beforeEdits(tools, async (tool, requested) => {
+    if (typeof requested !== 'string')
+      return toolError(
+        'path_denied',
+        `${tool.name} names no path, so Mender's self-protected files cannot be told apart; it is refused in Mender's own repository`,
+      );
+    const resolved = await policy.resolveForWrite(requested);
+    const pattern = (resolved.ok ? isSelfProtected(resolved.relative) : undefined) ?? isSelfProtected(asWritten(requested));
+    if (!pattern) return undefined;
+    return toolError(
+      'path_denied',
+      `${requested} is one of Mender's self-protected files (${pattern}): the supervisor, its settings, the policy and the tests of record that judge a new version are out of the agent's reach, whatever the task says. Leave it as it is and change other files; a person changes these by hand (an admin, with a second person's review).`,
+    );
   });
 }
