@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Database } from '../store/database.ts';
+import type { DecisionLock } from '../store/decision-lock.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -25,6 +26,8 @@ export interface DetectionDependencies {
   settings: Settings;
   log: Logger;
   redact: (text: string) => string;
+  /** Serialises trigger decisions; across processes on PostgreSQL (default: this process only). */
+  decisionLock?: DecisionLock;
 }
 
 const idlePollMs = 1_000;
@@ -62,12 +65,20 @@ export class DetectionService implements IngestServices {
     });
     this.maxEnvelopeBytes = settings.detectMaxEnvelopeBytes;
     this.defaultRateLimitPerMinute = settings.detectRateLimitPerMinute;
-    this.triggers = new IssueTriggers(db, dependencies.queue, dependencies.hub, dependencies.starter, dependencies.log, {
-      delayMs: { P2: settings.detectP2DelaySeconds * 1000, P3: settings.detectP3DelaySeconds * 1000 },
-      budgetRetryMs: 600_000,
-      maxFailedAttempts: 3,
-      retryCooldownMs: settings.detectRetryCooldownSeconds * 1000,
-    });
+    this.triggers = new IssueTriggers(
+      db,
+      dependencies.queue,
+      dependencies.hub,
+      dependencies.starter,
+      dependencies.log,
+      {
+        delayMs: { P2: settings.detectP2DelaySeconds * 1000, P3: settings.detectP3DelaySeconds * 1000 },
+        budgetRetryMs: 600_000,
+        maxFailedAttempts: 3,
+        retryCooldownMs: settings.detectRetryCooldownSeconds * 1000,
+      },
+      dependencies.decisionLock,
+    );
   }
 
   /**

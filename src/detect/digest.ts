@@ -197,6 +197,35 @@ function sampleOf(event: DetectedEvent, receivedAt: Date): IssueSample {
 
 type IssueRow = typeof detectIssues.$inferSelect;
 
+/** A new issue as first written: nothing counted yet, severity decided when its events are folded in. */
+function newIssueRow(group: Group, options: DigestOptions): typeof detectIssues.$inferInsert {
+  return {
+    id: newId(),
+    projectId: group.projectId,
+    hash: group.grouping.hash,
+    title: options.redact(group.title),
+    culprit: options.redact(group.culprit),
+    source: group.source,
+    level: group.level,
+    route: group.route ?? null,
+    severity: 'P4',
+    severityRule: 'pending',
+    status: 'detected',
+    count: 0,
+    userSketch: sketchToText(emptySketch()),
+    users: 0,
+    firstSeen: group.firstSeen,
+    lastSeen: group.lastSeen,
+    grouping: {
+      version: group.grouping.version,
+      hash: group.grouping.hash,
+      parts: group.grouping.parts,
+      basis: group.grouping.basis,
+      explanation: group.grouping.explanation,
+    },
+  };
+}
+
 /**
  * Folds every group of the batch into its issue with a fixed number of statements for the whole
  * batch (plus one update per issue): each statement costs milliseconds on the embedded database,
@@ -205,6 +234,18 @@ type IssueRow = typeof detectIssues.$inferSelect;
 async function foldIntoIssues(transaction: Executor, groups: Group[], options: DigestOptions, now: Date, published: RecordedEvent[]): Promise<TouchedIssue[]> {
   // Each statement runs on the main thread; between them the senders' requests get their turn
   // (`yieldToRequests`), so a batch never holds the event loop for more than one statement.
+  // New issues first, as rows with nothing counted: a digest in another process that groups the
+  // same new error at the same moment waits here for this one's row (or this one for its), then
+  // finds it below and adds to it, instead of both creating it and one batch failing on the
+  // unique key. Inserted in key order, so two batches never wait on each other's rows.
+  const ordered = [...groups].sort((a, b) => a.projectId - b.projectId || (a.grouping.hash < b.grouping.hash ? -1 : a.grouping.hash > b.grouping.hash ? 1 : 0));
+  const inserted = await transaction
+    .insert(detectIssues)
+    .values(ordered.map((group) => newIssueRow(group, options)))
+    .onConflictDoNothing({ target: [detectIssues.projectId, detectIssues.hash] })
+    .returning({ id: detectIssues.id });
+  const createdIds = new Set(inserted.map((row) => row.id));
+  await yieldToRequests();
   const keys = sql.join(
     groups.map((group) => sql`(${group.projectId}, ${group.grouping.hash})`),
     sql`, `,
@@ -215,42 +256,13 @@ async function foldIntoIssues(transaction: Executor, groups: Group[], options: D
     .where(sql`(${detectIssues.projectId}, ${detectIssues.hash}) IN (${keys})`)
     .orderBy(detectIssues.id)
     .for('update');
-  const existingByKey = new Map(found.map((row) => [`${row.projectId}:${row.hash}`, row]));
+  const byKey = new Map(found.map((row) => [`${row.projectId}:${row.hash}`, row]));
   const plans = groups.map((group) => {
-    const existing = existingByKey.get(`${group.projectId}:${group.grouping.hash}`);
-    return { group, existing, id: existing?.id ?? newId() };
+    const row = byKey.get(`${group.projectId}:${group.grouping.hash}`);
+    if (!row) throw new Error(`issue ${group.projectId}:${group.grouping.hash} was neither created nor found`);
+    return { group, existing: createdIds.has(row.id) ? undefined : row, id: row.id };
   });
 
-  const created = plans.filter((plan) => !plan.existing);
-  if (created.length) {
-    await transaction.insert(detectIssues).values(
-      created.map(({ group, id }) => ({
-        id,
-        projectId: group.projectId,
-        hash: group.grouping.hash,
-        title: options.redact(group.title),
-        culprit: options.redact(group.culprit),
-        source: group.source,
-        level: group.level,
-        route: group.route ?? null,
-        severity: 'P4',
-        severityRule: 'pending',
-        status: 'detected',
-        count: 0,
-        userSketch: sketchToText(emptySketch()),
-        users: 0,
-        firstSeen: group.firstSeen,
-        lastSeen: group.lastSeen,
-        grouping: {
-          version: group.grouping.version,
-          hash: group.grouping.hash,
-          parts: group.grouping.parts,
-          basis: group.grouping.basis,
-          explanation: group.grouping.explanation,
-        },
-      })),
-    );
-  }
   await yieldToRequests();
   await foldReleaseCounts(
     transaction,

@@ -1,5 +1,6 @@
 import { and, desc, eq, ne, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../store/database.ts';
+import { inProcessLock, type DecisionLock } from '../store/decision-lock.ts';
 import type { EventHub } from '../store/event-hub.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -47,10 +48,11 @@ const detectorActor = { id: 'detector', name: 'detector', role: 'team-lead' as c
  * hour, P3 in a day (durable delayed jobs), P4 is only logged. Storm control: one active
  * operation per issue, an issue waits for a human after 3 failed operations, and a P0 suppresses
  * the lower-severity issues first seen while it is open in the same project. All decisions run
- * one at a time, so two events of one burst cannot both start an operation.
+ * one at a time under `lock` — across every Mender process on one PostgreSQL server — so two
+ * events of one burst, digested by two web processes, cannot both start an operation, nor can
+ * two processes that saw one transition both count it as a failed attempt.
  */
 export class IssueTriggers {
-  private chain: Promise<unknown> = Promise.resolve();
   private readonly lastDecided = new Map<string, { severity: string; at: number }>();
 
   constructor(
@@ -60,6 +62,7 @@ export class IssueTriggers {
     private readonly starter: OperationStarter,
     private readonly log: Logger,
     private readonly options: TriggerOptions = defaultTriggerOptions,
+    private readonly lock: DecisionLock = inProcessLock(),
   ) {}
 
   /** Decides for one issue; `due` is a scheduled start (P2/P3 delay over, or a budget retry). */
@@ -87,9 +90,7 @@ export class IssueTriggers {
 
   /** Runs `work` after every earlier decision; a failure is logged, never breaks the chain. */
   serialised(work: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(work).catch((error: unknown) => this.log.error('detector decision failed', { error: (error as Error).message }));
-    this.chain = next;
-    return next;
+    return this.lock.run(work).catch((error: unknown) => this.log.error('detector decision failed', { error: (error as Error).message }));
   }
 
   private async decide(issueId: string, due: boolean): Promise<void> {

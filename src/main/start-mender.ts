@@ -58,6 +58,7 @@ import { ToolCallApprovals } from '../mcp/tool-call-approvals.ts';
 import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
 import { DetectionService } from '../detect/detection-service.ts';
+import { advisoryLockIds, databaseLock, inProcessLock } from '../store/decision-lock.ts';
 import { registerDetectionMetrics } from '../detect/detection-metrics.ts';
 import { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import { DeployRunner } from '../pipeline/ship/deploy-runner.ts';
@@ -310,7 +311,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const integrations = startIntegrations({ settings, db: store.db, hub, inbox, pipeline, operations, repos, forge, control, deployments: deployRunner, log });
   for (const instance of remoteForges.instances) inbox.handle(instance.id, instance.webhookProcessor({ pipeline, operations, repos, settings, log }));
   inbox.start();
-  const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact });
+  const decisionLock = store.kind === 'postgres' ? databaseLock(store.db, advisoryLockIds.detectionDecisions) : inProcessLock();
+  const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact, decisionLock });
   await detection.start({ intake: role !== 'worker' });
   if (role !== 'worker') selfErrors.attach(detection, repos);
   registerDetectionMetrics(metrics.registry, store.db);

@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './database.ts';
+
+/** Runs decisions one at a time: `run` starts its work after every earlier one has settled. */
+export interface DecisionLock {
+  run<Result>(work: () => Promise<Result>): Promise<Result>;
+}
+
+/**
+ * Advisory lock ids Mender takes, in one list so two uses never share one by accident. Migrations
+ * (727274), event order (727275) and operation budgets (727276) take theirs inside the
+ * transaction they guard; the decision locks below are held while their work runs.
+ */
+export const advisoryLockIds = { detectionDecisions: 727277 } as const;
+
+/** One process owns the database (embedded PGlite): a promise chain is enough. */
+export function inProcessLock(): DecisionLock {
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    run<Result>(work: () => Promise<Result>): Promise<Result> {
+      const next = chain.then(work, work);
+      chain = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
+/**
+ * Several processes on one PostgreSQL server: decisions queue up in this process (so it holds at
+ * most one connection for the lock), then each holds a transaction-scoped advisory lock on its
+ * own connection while the work runs on others. A process that dies mid-decision drops its
+ * connection, and PostgreSQL releases the lock with it.
+ */
+export function databaseLock(db: Database, lockId: number): DecisionLock {
+  const local = inProcessLock();
+  return {
+    run<Result>(work: () => Promise<Result>): Promise<Result> {
+      return local.run(async () => {
+        let result: Result | undefined;
+        await db.transaction(async (transaction) => {
+          await transaction.execute(sql`SELECT pg_advisory_xact_lock(${lockId})`);
+          result = await work();
+        });
+        return result as Result;
+      });
+    },
+  };
+}
