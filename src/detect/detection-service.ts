@@ -92,9 +92,10 @@ export class DetectionService implements IngestServices {
     const isCriticalRoute = createRouteMatcher(settings.detectCriticalRoutes);
     await this.triggers.reconcile();
     this.stoppers.push(
+      // Every process runs the triggers: each follows the transitions it recorded, so one acts on each.
       hub.subscribe((event) => {
         if (event.operationId && typeof event.data.to === 'string') void this.triggers.operationChanged(event.operationId, event.data.to);
-      }),
+      }, 'recorded-here'),
     );
     queue.process('detection', 1, async (job) => this.triggers.consider(String(job.payload.issueId), true));
     if (options.intake === false) return;

@@ -12,6 +12,8 @@ import { secretSettingValues } from '../config/load-settings.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { ensurePrivateFolder, tightenTree } from '../store/private-files.ts';
 import { EventHub } from '../store/event-hub.ts';
+import { registerEventMetrics } from '../store/event-metrics.ts';
+import { EventRelay } from '../store/event-relay.ts';
 import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
 import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
@@ -167,12 +169,24 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
         : undefined,
   });
   const hub = new EventHub();
+  // On PostgreSQL every process's hub follows the events table (any process may have recorded an
+  // event); on PGlite this process is the only writer and its publishes go out directly.
+  const relay = settings.databaseUrl
+    ? new EventRelay({
+        db: store.db,
+        hub,
+        databaseUrl: settings.databaseUrl,
+        onError: (message, error) => log.warn(`event relay: ${message}`, { error: error.message }),
+      })
+    : undefined;
+  await relay?.start();
   const operations = new OperationStore(store.db, queue, hub, redactor);
   const repos = new RepoStore(store.db);
   const users = new UserStore(store.db);
   await users.provisionToken('admin', 'admin', adminToken);
   const metrics = new PipelineMetrics(() => operations.countByStatus());
   registerQueueMetrics(metrics.registry, queue);
+  registerEventMetrics(metrics.registry, { db: store.db, hub, relay });
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
   const remoteForges = createRemoteForges(forgeProviders, { db: store.db, settings, changeRequests, hub, log, repos });
@@ -418,6 +432,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       ready = false;
       // Event streams never end by themselves: they end now, and their clients resume elsewhere.
       hub.close();
+      await relay?.stop();
       await new Promise<void>((resolve) => {
         if (!server) return resolve();
         const node = server as { closeAllConnections?: () => void; closeIdleConnections?: () => void };

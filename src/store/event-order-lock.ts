@@ -1,10 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './database.ts';
 
+/** The channel every event writer notifies at commit; the event relay listens on it. */
+export const eventsChannel = 'mender_events';
+
 /**
  * Serialises event writers until commit, so event sequence order is commit order (a stream that
- * resumes after N never skips an N-1 committed later). The audit log takes the same lock.
+ * resumes after N never skips an N-1 committed later). The audit log takes the same lock. The
+ * notification is sent in the same transaction, so PostgreSQL delivers it at commit (never for a
+ * rollback); several in one transaction are folded into one.
  */
 export async function lockEventOrder(executor: Executor): Promise<void> {
-  await executor.execute(sql`SELECT pg_advisory_xact_lock(727275)`);
+  await executor.execute(sql`SELECT pg_advisory_xact_lock(727275), pg_notify(${eventsChannel}, '')`);
 }

@@ -77,7 +77,8 @@ export class GitHubStatusMirror {
       void next.finally(() => {
         if (this.chains.get(operationId) === next) this.chains.delete(operationId);
       });
-    });
+      // Each process mirrors what it recorded: every status once across processes.
+    }, 'recorded-here');
   }
 
   /** Waits for the comments already under way (shutdown). */

@@ -38,7 +38,8 @@ export class JiraIssueUpdates {
     return hub.subscribe((event) => {
       const update = updates[event.type];
       if (event.operationId && update) this.enqueue(event.operationId, event, update);
-    });
+      // Each process comments on what it recorded: every event once across processes.
+    }, 'recorded-here');
   }
 
   async stop(): Promise<void> {

@@ -72,7 +72,8 @@ export class SlackNotifications {
       void noticeFor(event, this.options.operations, this.options.publicUrl)
         .then((notice) => notice && this.add(notice))
         .catch((error: unknown) => this.options.log.warn('slack notice could not be prepared', { error: (error as Error).message }));
-    });
+      // Each process notifies for what it recorded: every event once across processes.
+    }, 'recorded-here');
   }
 
   private add(notice: string): void {

@@ -49,7 +49,8 @@ export class SlackOperationThreads {
   follow(hub: EventHub): () => void {
     return hub.subscribe((event) => {
       if (event.operationId) this.onEvent(event.operationId, event);
-    });
+      // Each process posts for what it recorded: every event once across processes.
+    }, 'recorded-here');
   }
 
   /** Edits the progress message now, and posts the open gate's message if it is missing (events before the thread existed). */
