@@ -153,7 +153,14 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     });
   let ready = false;
 
-  const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
+  const store = await openStore(
+    settings.databaseUrl
+      ? {
+          databaseUrl: settings.databaseUrl,
+          onConnectionError: (error) => log.warn('database connection lost; the pool opens another', { error: error.message }),
+        }
+      : { directory: path.join(settings.dataDir, 'db') },
+  );
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const embeddedQueue = createEmbeddedQueue(store.db, {
     workerId,

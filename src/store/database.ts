@@ -26,6 +26,11 @@ export interface Store {
 export interface OpenStoreOptions {
   /** postgres:// URL of a server; when absent the embedded PGlite is used. */
   databaseUrl?: string;
+  /**
+   * An idle pooled connection failed (the server restarted, an administrator or a failover ended
+   * it): the pool drops it and the next query opens another. Default: one line on stderr.
+   */
+  onConnectionError?: (error: Error) => void;
   /** Folder for PGlite's files; when absent (and no URL) the database lives in memory. */
   directory?: string;
 }
@@ -36,6 +41,10 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Without a listener the pool's 'error' event is thrown: one ended connection would stop Mender.
+    const onConnectionError =
+      options.onConnectionError ?? ((error: Error) => process.stderr.write(`database connection lost (the pool opens another): ${error.message}\n`));
+    pool.on('error', onConnectionError);
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     await migrate(db, 'postgres');
     return { db, kind: 'postgres', close: () => pool.end() };
