@@ -9,6 +9,7 @@ import type { JobOptions, JobQueue, QueueName } from '../queue/job-queue.ts';
 import type { Redactor } from '../safety/redaction.ts';
 import { BudgetExceededError, InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
 import { assertAllowedTransition, terminalStatuses, type OperationStatus } from '../domain/operation-vocabulary.ts';
+import { advisoryLockIds } from '../store/advisory-lock-ids.ts';
 
 export type OperationRow = typeof operations.$inferSelect;
 export type OperationPatch = Partial<Omit<typeof operations.$inferInsert, 'id' | 'createdAt'>>;
@@ -52,7 +53,7 @@ const budgetNames = {
  * cannot overshoot: of 20 racing for 10 places exactly 10 get one.
  */
 async function checkStartLimits(executor: Executor, limits: StartLimits): Promise<void> {
-  await executor.execute(sql`SELECT pg_advisory_xact_lock(727276)`);
+  await executor.execute(sql`SELECT pg_advisory_xact_lock(${advisoryLockIds.operationBudgets})`);
   const ofBudget = limits.budget === 'detector' ? sql`source = 'detector'` : sql`source <> 'detector'`;
   const [counts] = rowsOf<{ hour: number; day: number }>(
     await executor.execute(

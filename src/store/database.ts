@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import * as schema from './schema.ts';
 import { privateFolderMode, tightenTree } from './private-files.ts';
+import { advisoryLockIds } from './advisory-lock-ids.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A database handle or an open transaction: both run the same queries. */
@@ -109,7 +110,7 @@ async function migrate(db: Database, kind: Store['kind']): Promise<void> {
     .sort();
   await db.transaction(async (transaction) => {
     // Several Mender processes may start against one server: the lock makes migration single-file.
-    if (kind === 'postgres') await transaction.execute(sql`SELECT pg_advisory_xact_lock(727274)`);
+    if (kind === 'postgres') await transaction.execute(sql`SELECT pg_advisory_xact_lock(${advisoryLockIds.migrations})`);
     await transaction.execute(sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied = await transaction.execute(sql`SELECT name FROM schema_migrations`);
     const done = new Set(rowsOf<{ name: string }>(applied).map((row) => row.name));

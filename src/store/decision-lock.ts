@@ -6,13 +6,6 @@ export interface DecisionLock {
   run<Result>(work: () => Promise<Result>): Promise<Result>;
 }
 
-/**
- * Advisory lock ids Mender takes, in one list so two uses never share one by accident. Migrations
- * (727274), event order (727275) and operation budgets (727276) take theirs inside the
- * transaction they guard; the decision locks below are held while their work runs.
- */
-export const advisoryLockIds = { detectionDecisions: 727277 } as const;
-
 /** One process owns the database (embedded PGlite): a promise chain is enough. */
 export function inProcessLock(): DecisionLock {
   let chain: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './database.ts';
+import { advisoryLockIds } from './advisory-lock-ids.ts';
 
 /** The channel every event writer notifies at commit; the event relay listens on it. */
 export const eventsChannel = 'mender_events';
@@ -11,5 +12,5 @@ export const eventsChannel = 'mender_events';
  * rollback); several in one transaction are folded into one.
  */
 export async function lockEventOrder(executor: Executor): Promise<void> {
-  await executor.execute(sql`SELECT pg_advisory_xact_lock(727275), pg_notify(${eventsChannel}, '')`);
+  await executor.execute(sql`SELECT pg_advisory_xact_lock(${advisoryLockIds.eventOrder}), pg_notify(${eventsChannel}, '')`);
 }
