@@ -1,8 +1,7 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleScript, startScriptedModelServer, type ScriptedModelServer } from '../fakes/scripted-model-server.ts';
 import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
@@ -13,8 +12,6 @@ import { createTargetRepository, type TargetRepository } from '../support/target
 
 const token = 'scale-out-admin-token-0123456789';
 const leaseSeconds = 4;
-// The marker in one operation's description: its coder hangs until a worker has been killed.
-const victimMarker = 'VICTIM-7f3a';
 // Another's: its coder takes a few seconds to answer, long enough to stop its worker meanwhile.
 const drainMarker = 'DRAIN-51c2';
 const drainSeconds = 60;
@@ -71,7 +68,6 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
   const workers: MenderProcess[] = [];
   const targets: TargetRepository[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-scale-'));
-  let crashed = false;
 
   const api = async (method: string, route: string, body?: unknown, url = web.url) => {
     const response = await fetch(`${url}${route}`, {
@@ -112,7 +108,6 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
         coder: (request) => {
           const turn = countAssistantTurns(request.body);
           const body = JSON.stringify(request.body);
-          if (!crashed && turn >= 1 && body.includes(victimMarker)) return { hang: true };
           const reply = normalCoder[turn] ?? { text: 'done' };
           return turn === 1 && body.includes(drainMarker) ? { delayMs: 4_000, reply } : reply;
         },
@@ -150,7 +145,7 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('spreads fix operations over both workers, each ending with one commit; a killed worker’s operation finishes on the other; a stopped one drains', async () => {
+  it('spreads fix operations over both workers, each ending with one commit; a stopped one drains', async () => {
     const started = Date.now();
     for (const [index, target] of targets.entries()) {
       const added = await api('POST', '/api/repos', { name: `cart-${index}`, path: target.path });
@@ -196,38 +191,6 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     expect(metrics.text).toMatch(/mender_worker_busy \d/);
     expect((await api('GET', '/metrics')).text).toContain('mender_worker_busy 0');
 
-    // The victim: its coder hangs after writing the test; the worker holding its job is killed.
-    const victim = await api('POST', '/api/operations', { type: 'fix', description: `total() ignores quantity (${victimMarker})`, repo: 'cart-0' });
-    const victimId: string = victim.json.id;
-    await waitFor('the victim to hang in its coder', async () =>
-      model.requests.filter((request) => request.role === 'coder' && JSON.stringify(request.body).includes(victimMarker)).length >= 2 ? true : undefined,
-    );
-    const database = new pg.Client({ connectionString: server!.url });
-    await database.connect();
-    const holder = await database
-      .query<{ locked_by: string }>(`SELECT locked_by FROM jobs WHERE queue = 'execution' AND status = 'active' AND payload->>'operationId' = $1`, [victimId])
-      .finally(() => database.end());
-    const holderPid = Number(holder.rows[0]?.locked_by.split(':')[1]);
-    const victimWorker = workers.find((worker) => worker.child.pid === holderPid);
-    const survivor = workers.find((worker) => worker !== victimWorker)!;
-    expect(victimWorker, `no worker has pid ${holderPid}`).toBeDefined();
-    const child: ChildProcess = victimWorker!.child;
-    const killedAt = Date.now();
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    crashed = true;
-
-    const resumed = await waitFor('the survivor to take the victim’s execution over', async () =>
-      jobStarts(survivor).some((job) => job.queue === 'execution' && job.operationId === victimId && job.attempt === 2) ? Date.now() : undefined,
-    );
-    const operation = await settled(victimId);
-    const finishedAt = Date.now();
-    expect(operation.timeline.map((event: { type: string }) => event.type)).toContain('execution.resumed');
-    expect(targets[0]!.git('rev-list', '--count', `${bases[0]}..${operation.branch}`)).toBe('1');
-    // The job's lease lapses at most one lease after the kill and recovery looks every half lease:
-    // 1.5 leases (6 s) at most; measured 2.9 to 4.4 s here. The rest is slack for a loaded machine.
-    expect(resumed - killedAt).toBeLessThan(3 * leaseSeconds * 1000);
-
     // A drain: SIGTERM while a step runs; the worker takes no new job, finishes the step, then exits.
     const drained = await api('POST', '/api/operations', { type: 'fix', description: `total() ignores quantity (${drainMarker})`, repo: 'cart-1' });
     const drainedId: string = drained.json.id;
@@ -235,6 +198,9 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
       model.requests.filter((request) => request.role === 'coder' && JSON.stringify(request.body).includes(drainMarker)).length >= 2 ? true : undefined,
     );
     const terminatedAt = Date.now();
+    // The worker running its execution is stopped.
+    const survivor = workers.find((worker) => jobStarts(worker).some((job) => job.queue === 'execution' && job.operationId === drainedId))!;
+    expect(survivor, 'a worker runs the drained operation').toBeDefined();
     const exited = new Promise<number | null>((resolve) => survivor.child.once('exit', (code) => resolve(code)));
     survivor.child.kill('SIGTERM');
     // Draining: out of readiness (no rollout waits on it), still alive for the liveness probe.
@@ -247,14 +213,13 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
     const exitCode = await exited;
     const exitedAt = Date.now();
     expect(exitCode).toBe(0);
-    // No worker is left: what the operation shows now is what the drained worker finished.
+    // What the operation shows now is what the drained worker finished, not a takeover.
     const afterDrain = (await api('GET', `/api/operations/${drainedId}`)).json;
     expect(afterDrain.status).toBe('awaiting_approval');
     expect(afterDrain.timeline.map((event: { type: string }) => event.type)).not.toContain('execution.resumed');
     expect(targets[1]!.git('rev-list', '--count', `${bases[1]}..${afterDrain.branch}`)).toBe('1');
     console.log(
       `scale-out: 5 operations on 2 workers in ${firstFive} ms (worker 0 executed ${executedBy[0]!.size}, worker 1 ${executedBy[1]!.size}); ` +
-        `after SIGKILL the survivor took the job in ${resumed - killedAt} ms (lease ${leaseSeconds} s), the operation awaited approval ${finishedAt - killedAt} ms after the kill; ` +
         `a SIGTERM mid-step drained in ${exitedAt - terminatedAt} ms, the step finished on the same worker`,
     );
   }, 240_000);
