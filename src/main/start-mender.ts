@@ -14,7 +14,7 @@ import { ensurePrivateFolder, tightenTree } from '../store/private-files.ts';
 import { EventHub } from '../store/event-hub.ts';
 import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
-import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
+import { createJobQueueBackend } from './job-queue-backend.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { takeQueues } from '../queue/queue-selection.ts';
 import { registerQueueMetrics } from '../queue/queue-metrics.ts';
@@ -152,14 +152,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
 
   const store = await openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { directory: path.join(settings.dataDir, 'db') });
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
-  const embeddedQueue = createEmbeddedQueue(store.db, {
-    workerId,
-    soleWorker: store.kind === 'pglite',
-    leaseMs: settings.jobLeaseSeconds * 1000,
-    drainMs: settings.drainSeconds * 1000,
-  });
+  const queueBackend = createJobQueueBackend(store, settings, workerId);
   // A web process enqueues only; a worker (or `all`) runs the queues it was given.
-  const queue: JobQueue = takeQueues(embeddedQueue, role === 'web' ? [] : settings.workerQueues, {
+  const queue: JobQueue = takeQueues(queueBackend.queue, role === 'web' ? [] : settings.workerQueues, {
     onStart:
       role === 'worker'
         ? (job) => log.info('job started', { ...idsOf(job.payload), worker: workerId, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt })
@@ -319,7 +314,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const isStopping = () => stopping;
   const app =
     role === 'worker'
-      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, isStopping, log })
+      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, isStopping, queuePing: queueBackend.ping, log })
       : createApp({
           db: store.db,
           pipeline,
@@ -335,6 +330,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
           settings,
           isReady,
           isStopping,
+          queuePing: queueBackend.ping,
           inbox,
           sessions,
           setupTokens,

@@ -83,6 +83,7 @@ class BullmqJobQueue implements BullmqQueue {
   private readonly running = new Map<string, RunningJob>();
   private readonly relay: OutboxRelay;
   private closing = false;
+  private failing = false;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -91,7 +92,13 @@ class BullmqJobQueue implements BullmqQueue {
   ) {
     const { url, onError, ...rest } = options;
     this.settings = { ...defaults, drainMs: 0, ...rest };
-    this.reportError = onError ?? ((error) => console.warn(`job queue: ${describeError(error)}`));
+    const report = onError ?? ((error: unknown) => console.warn(`job queue: ${describeError(error)}`));
+    // While Redis is down every connection, worker and relay pass fails again and again: report
+    // the first failure, then nothing until a connection is ready again.
+    this.reportError = (error) => {
+      if (!this.failing) report(error);
+      this.failing = true;
+    };
     this.url = url;
     this.connection = this.connect(url, 'queue');
     this.relay = startOutboxRelay({
@@ -105,13 +112,9 @@ class BullmqJobQueue implements BullmqQueue {
   private connect(url: string, role: string): Redis {
     // Workers block on Redis and must wait through a reconnect instead of failing commands (BullMQ's advice).
     const connection = new Redis(url, { maxRetriesPerRequest: null, connectionName: `mender-${role}` });
-    // Without a listener ioredis prints every failed reconnect; report the first of a run instead.
-    let failing = false;
-    connection.on('error', (error: unknown) => {
-      if (!failing) this.reportError(new Error(`Redis at ${redactUrl(url)}: ${describeError(error)}`));
-      failing = true;
-    });
-    connection.on('ready', () => (failing = false));
+    // Without a listener ioredis prints every failed reconnect.
+    connection.on('error', (error: unknown) => this.reportError(new Error(`Redis at ${redactUrl(url)}: ${describeError(error)}`)));
+    connection.on('ready', () => (this.failing = false));
     return connection;
   }
 
