@@ -109,9 +109,12 @@ class BullmqJobQueue implements BullmqQueue {
     });
   }
 
-  private connect(url: string, role: string): Redis {
-    // Workers block on Redis and must wait through a reconnect instead of failing commands (BullMQ's advice).
-    const connection = new Redis(url, { maxRetriesPerRequest: null, connectionName: `mender-${role}` });
+  private connect(url: string, role: 'queue' | `worker-${string}`): Redis {
+    // Workers block on Redis and must wait through a reconnect instead of failing commands (BullMQ's
+    // advice); adds, counts and the relay (which holds a transaction open) fail after ioredis's
+    // default retries instead, so a request or a relay pass is not held while Redis is down.
+    const retries = role === 'queue' ? {} : { maxRetriesPerRequest: null };
+    const connection = new Redis(url, { ...retries, connectionName: `mender-${role}` });
     // Without a listener ioredis prints every failed reconnect.
     connection.on('error', (error: unknown) => this.reportError(new Error(`Redis at ${redactUrl(url)}: ${describeError(error)}`)));
     connection.on('ready', () => (this.failing = false));
