@@ -16,7 +16,7 @@ import { registerEventMetrics } from '../store/event-metrics.ts';
 import { EventRelay } from '../store/event-relay.ts';
 import { RepoStore } from '../store/repo-store.ts';
 import { UserStore } from '../store/user-store.ts';
-import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
+import { createJobQueueBackend } from './job-queue-backend.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { takeQueues } from '../queue/queue-selection.ts';
 import { registerQueueMetrics } from '../queue/queue-metrics.ts';
@@ -163,14 +163,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       : { directory: path.join(settings.dataDir, 'db') },
   );
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
-  const embeddedQueue = createEmbeddedQueue(store.db, {
-    workerId,
-    soleWorker: store.kind === 'pglite',
-    leaseMs: settings.jobLeaseSeconds * 1000,
-    drainMs: settings.drainSeconds * 1000,
-  });
+  const queueBackend = createJobQueueBackend(store, settings, workerId);
   // A web process enqueues only; a worker (or `all`) runs the queues it was given.
-  const queue: JobQueue = takeQueues(embeddedQueue, role === 'web' ? [] : settings.workerQueues, {
+  const queue: JobQueue = takeQueues(queueBackend.queue, role === 'web' ? [] : settings.workerQueues, {
     onStart:
       role === 'worker'
         ? (job) => log.info('job started', { ...idsOf(job.payload), worker: workerId, queue: job.queue, job: job.name, jobId: job.id, attempt: job.attempt })
@@ -343,7 +338,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const isStopping = () => stopping;
   const app =
     role === 'worker'
-      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, isStopping, log })
+      ? createWorkerApp({ db: store.db, users, sessions, settings, registry: metrics.registry, isReady, isStopping, queuePing: queueBackend.ping, log })
       : createApp({
           db: store.db,
           pipeline,
@@ -359,6 +354,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
           settings,
           isReady,
           isStopping,
+          queuePing: queueBackend.ping,
           inbox,
           sessions,
           setupTokens,

@@ -16,6 +16,9 @@ import {
 } from './job-table.ts';
 import type { Claim } from './job-table.ts';
 import { isRetryable } from './permanent-job-error.ts';
+import { backoffDelay, checkInteger, checkJobOptions, describeError, jobDefaults } from './job-options.ts';
+
+export { backoffDelay };
 
 export interface EmbeddedQueueOptions {
   /** Names this process in `locked_by`; default host:pid:random, unique per queue instance. */
@@ -44,18 +47,11 @@ export interface EmbeddedQueueOptions {
 
 // Later than any lease: PostgreSQL's timestamptz cannot hold JavaScript's largest date.
 const latestDate = new Date('9999-12-31T00:00:00Z');
-const defaults = { pollIntervalMs: 250, leaseMs: 30_000, shutdownTimeoutMs: 10_000, maxAttempts: 3, backoffMs: 1000 };
-const largestInteger = 2_147_483_647; // `integer` columns hold 32 bits
-const longestBackoffMs = 24 * 60 * 60 * 1000;
+const defaults = { pollIntervalMs: 250, leaseMs: 30_000, shutdownTimeoutMs: 10_000, ...jobDefaults };
 
 /** A job queue stored in the `jobs` table of the Mender database (PGlite or PostgreSQL). */
 export function createEmbeddedQueue(database: Database, options: EmbeddedQueueOptions = {}): JobQueue {
   return new EmbeddedQueue(database, options);
-}
-
-/** Wait before the next attempt: the base doubled for each attempt made (1×, 2×, 4×, …), at most a day. */
-export function backoffDelay(backoffMs: number, attempt: number): number {
-  return Math.min(backoffMs * 2 ** (attempt - 1), longestBackoffMs);
 }
 
 class ShutdownError extends Error {
@@ -146,17 +142,8 @@ class EmbeddedQueue implements JobQueue {
 
   private newJob(queue: QueueName, name: string, payload: Record<string, unknown>, options: JobOptions): NewJob {
     const now = this.clock();
-    return {
-      queue,
-      name,
-      payload,
-      priority: checkInteger('priority', options.priority ?? 0, -largestInteger),
-      runAt: new Date(now.getTime() + checkInteger('delayMs', options.delayMs ?? 0, 0, Number.MAX_SAFE_INTEGER)),
-      maxAttempts: checkInteger('maxAttempts', options.maxAttempts ?? defaults.maxAttempts, 1),
-      backoffMs: checkInteger('backoffMs', options.backoffMs ?? defaults.backoffMs, 0),
-      dedupeKey: options.dedupeKey,
-      now,
-    };
+    const { delayMs, ...checked } = checkJobOptions(options);
+    return { queue, name, payload, ...checked, runAt: new Date(now.getTime() + delayMs), now };
   }
 
   private wakeAfterAdd(queue: QueueName, options: JobOptions): void {
@@ -328,16 +315,4 @@ class EmbeddedQueue implements JobQueue {
   private leaseEnd(now: Date): Date {
     return new Date(now.getTime() + this.leaseMs);
   }
-}
-
-function checkInteger(name: string, value: number, minimum: number, maximum = largestInteger): number {
-  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
-    throw new RangeError(`${name} must be a whole number from ${minimum} to ${maximum}, got ${value}`);
-  }
-  return value;
-}
-
-function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }

@@ -67,6 +67,8 @@ export interface AppServices {
   isReady: () => boolean;
   /** True once the process is shutting down: /ready answers 503, /health still 200. */
   isStopping?: () => boolean;
+  /** Whether the job queue's own server (Redis) answers, when it has one: /ready says 503 otherwise. */
+  queuePing?: () => Promise<void>;
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;

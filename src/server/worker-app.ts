@@ -18,6 +18,8 @@ export interface WorkerAppServices {
   registry: Registry;
   isReady: () => boolean;
   isStopping: () => boolean;
+  /** Whether the job queue's own server (Redis) answers, when it has one. */
+  queuePing?: () => Promise<void>;
   log: Logger;
 }
 

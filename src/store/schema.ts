@@ -110,6 +110,24 @@ export const artifacts = pgTable('artifacts', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** The BullMQ queue's transactional outbox (migration 0017): jobs added in a transaction, waiting for the relay to move them to Redis. */
+export const jobOutbox = pgTable(
+  'job_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    queue: text('queue').notNull(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    priority: integer('priority').notNull(),
+    maxAttempts: integer('max_attempts').notNull(),
+    backoffMs: integer('backoff_ms').notNull(),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull(),
+    dedupeKey: text('dedupe_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('job_outbox_dedupe_index').on(table.dedupeKey)],
+);
+
 export const jobs = pgTable(
   'jobs',
   {

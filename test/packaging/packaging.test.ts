@@ -235,6 +235,7 @@ describe('compose.yaml', () => {
     expect(services.web.build).toBe('.');
     for (const name of ['web', 'worker', 'serial-worker']) {
       expect(services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+      expect(services[name].environment.MENDER_QUEUE_URL).toBe('redis://redis:6379');
       expect(services[name].volumes).toContain('mender-data:/data');
       expect(services[name].cap_drop).toEqual(['ALL']);
       expect(services[name].privileged ?? false).toBe(false);
@@ -243,6 +244,10 @@ describe('compose.yaml', () => {
     expect(services.worker.depends_on.web.condition).toBe('service_healthy');
     expect(services['serial-worker'].depends_on.web.condition).toBe('service_healthy');
     expect(services.web.depends_on.postgres.condition).toBe('service_healthy');
+    expect(services.web.depends_on.redis.condition).toBe('service_healthy');
+    // A queue's Redis keeps its jobs: written to disk, never evicted.
+    expect(services.redis.command).toEqual(['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction']);
+    expect(services.redis.volumes).toEqual(['redis-data:/data']);
     // The sandbox's needs, and only on the workers.
     for (const name of ['worker', 'serial-worker'])
       expect(services[name].security_opt).toEqual(['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined']);

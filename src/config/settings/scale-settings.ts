@@ -14,6 +14,18 @@ export const scaleSettings = {
     description:
       '`all`: HTTP and the queue workers in one process. `web`: HTTP (API, webhooks, ingest, dashboard, SSE), enqueues only. `worker`: runs the queues of MENDER_WORKER_QUEUES, serves only /health, /ready and /metrics. `web` and `worker` need DATABASE_URL. `mender start --role` wins.',
   }),
+  queueUrl: define({
+    key: 'queueUrl',
+    env: ['MENDER_QUEUE_URL'],
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// (or rediss:// for TLS) URL, e.g. redis://redis:6379')
+      .optional(),
+    default: undefined,
+    description:
+      'Run the job queue on this Redis server (BullMQ) instead of the database. Jobs added with a state change are written to the database first (an outbox) and moved to Redis after the commit. Give every process of one Mender the same URL.',
+    secret: true,
+  }),
   workerQueues: define({
     key: 'workerQueues',
     env: ['MENDER_WORKER_QUEUES'],
