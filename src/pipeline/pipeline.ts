@@ -289,7 +289,10 @@ export class Pipeline {
           error instanceof ModelNotConfiguredError ||
           error instanceof NotFoundError ||
           error instanceof SandboxUnavailableError;
-        const reason = known ? (error as Error).message : `internal error in ${name}: ${(error as Error).message}`;
+        // An unexpected error's text (a database's, a library's) is for the log, not the page.
+        const reason = known
+          ? (error as Error).message
+          : `internal error in ${name}: Mender's log has the details (look for "step failed" with operation ${operationId}); retry the operation`;
         if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
         await this.fail(operationId, reason);
         return;
