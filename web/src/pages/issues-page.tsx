@@ -21,7 +21,7 @@ export function IssuesPage() {
   const { navigate } = useRouter();
   const filters = { status: query.get('status') ?? '', severity: query.get('severity') ?? '' };
   const parameters = new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
-  const { data, error, loading } = useLiveResource(
+  const { data, error, loading, reload } = useLiveResource(
     () => api.get<IssueList>(`/api/issues${parameters.size ? `?${parameters.toString()}` : ''}`),
     parameters.toString(),
     (event) => event.type.startsWith('issue.'),
@@ -64,7 +64,7 @@ export function IssuesPage() {
           </select>
         </label>
       </form>
-      <ErrorNotice error={error} title="The issues could not be loaded" />
+      <ErrorNotice error={error} title="The issues could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="issues" /> : null}
       {data && issues.length === 0 ? <EmptyState>No detected issue matches.</EmptyState> : null}
       <ul className="issue-list">
