@@ -296,4 +296,34 @@ describe.skipIf(!availability.available)('dashboard defects in a real browser', 
     await expect.poll(() => page.getByText(/could not be reached|could not be loaded/).count()).toBe(0);
     expect(browser.problems.filter((problem) => !/Failed to load resource|ERR_|net::/.test(problem))).toEqual([]);
   });
+  it('keeps a space between the issue’s cards and its Samples card', async () => {
+    const project = (await pipeline.mender.call('POST', '/api/projects', { name: 'cart-app', repo: 'cart' })).json as { id: number; publicKey: string };
+    const payload = JSON.stringify({
+      event_id: crypto.randomUUID().replace(/-/g, ''),
+      level: 'error',
+      exception: {
+        values: [
+          {
+            type: 'TypeError',
+            value: 'total is not a function',
+            stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: 'total', lineno: 3, in_app: true }] },
+          },
+        ],
+      },
+    });
+    const sent = await pipeline.mender.app.request(`/api/${project.id}/envelope/?sentry_key=${project.publicKey}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-sentry-envelope' },
+      body: `{}\n${JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) })}\n${payload}\n`,
+    });
+    expect(sent.status).toBe(200);
+    await expect.poll(async () => (await pipeline.mender.call('GET', '/api/issues')).json.issues.length, { timeout: 30_000 }).toBe(1);
+    const issueId = (await pipeline.mender.call('GET', '/api/issues')).json.issues[0].id as string;
+    if (!page.url().startsWith(proxy.url)) await signIn(people.lead);
+    await page.goto(`${proxy.url}/issues/${issueId}`);
+    const samples = page.locator('section.card', { has: page.getByRole('heading', { name: 'Samples' }) });
+    await samples.waitFor();
+    const gap = await samples.evaluate((card) => card.getBoundingClientRect().top - card.previousElementSibling!.getBoundingClientRect().bottom);
+    expect(gap).toBeGreaterThanOrEqual(8);
+  });
 });

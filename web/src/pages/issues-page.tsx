@@ -15,7 +15,7 @@ const severities = ['P0', 'P1', 'P2', 'P3', 'P4'];
 const statuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'fix_failed', 'failed', 'resolved', 'regressed'];
 const severityTones: Record<string, string> = { P0: 'bad', P1: 'bad', P2: 'waiting', P3: 'neutral', P4: 'neutral' };
 
-/** Problems Mender detected in running applications, newest activity first. */
+/** Problems Mender detected in running applications, most severe first, then the latest seen. */
 export function IssuesPage() {
   const query = useQuery();
   const { navigate } = useRouter();
