@@ -61,7 +61,12 @@ export async function listIssues(db: Database, filter: IssueListFilter, now = ne
   if (filter.severity) conditions.push(eq(detectIssues.severity, filter.severity));
   if (filter.repo) conditions.push(eq(repos.name, filter.repo));
   const where = conditions.length ? and(...conditions) : undefined;
-  const rows = await selectIssues(db).where(where).orderBy(desc(detectIssues.lastSeen), asc(detectIssues.id)).limit(filter.limit).offset(filter.offset);
+  // Most severe first (P0 … P4 sort as text), then the most recently seen.
+  const rows = await selectIssues(db)
+    .where(where)
+    .orderBy(asc(detectIssues.severity), desc(detectIssues.lastSeen), asc(detectIssues.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
   const [total] = await db
     .select({ total: count() })
     .from(detectIssues)

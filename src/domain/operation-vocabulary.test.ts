@@ -53,7 +53,7 @@ describe('the operation vocabulary', () => {
   it('refuses a transition outside the table with an error naming from, to and what is allowed', () => {
     expect(() => assertAllowedTransition('op-1', 'merging', 'executing')).toThrow(TransitionNotAllowedError);
     expect(() => assertAllowedTransition('op-1', 'merging', 'executing')).toThrow(
-      'operation op-1 may not change from merging to executing: the transition table allows merging → merged, failed, cancelled',
+      'operation op-1 may not change from merging to executing: the transition table allows merging → merged, done, failed, cancelled',
     );
     expect(() => assertAllowedTransition('op-1', 'verifying', 'reviewing')).not.toThrow();
   });

@@ -80,8 +80,8 @@ const stepTransitions: Record<OperationStatus, readonly OperationStatus[]> = {
   reviewing: ['merging', 'awaiting_approval', 'executing'],
   // change.approved, change.changes_requested, change.rejected
   awaiting_approval: ['merging', 'executing', 'rejected'],
-  // change.merged
-  merging: ['merged'],
+  // change.merged; operation.done (reason already_on_default_branch) when the branch adds nothing to merge
+  merging: ['merged', 'done'],
   // operation.done (no deploy settings); deployment.started when the repository deploys
   merged: ['done', 'rolled_back', 'deploying', 'monitoring'],
   pr_open: [],
@@ -126,6 +126,14 @@ export function assertAllowedTransition(operationId: string, from: string, to: s
   if (!isAllowedTransition(from, to)) throw new TransitionNotAllowedError(operationId, from, to);
 }
 
+/**
+ * Why an operation ended `done` other than by merging and shipping its change:
+ * `already_on_default_branch`: at merge time the branch added nothing (the default branch already
+ * had the change), so nothing was merged and the default branch did not move.
+ */
+export const doneReasons = ['already_on_default_branch'] as const;
+export type DoneReason = (typeof doneReasons)[number];
+
 /** What the store adds to the data of every event that changes status. */
 interface StatusChange {
   from: OperationStatus;
@@ -166,7 +174,7 @@ export type OperationEvent =
   | { type: 'change.changes_requested'; data: StatusChange & { comment: string } }
   | { type: 'change.rejected'; data: StatusChange & { comment?: string } }
   | { type: 'change.merged'; data: StatusChange & { into: string; mergeCommit: string; method: string } }
-  | { type: 'operation.done'; data: StatusChange & { deployment: string } }
+  | { type: 'operation.done'; data: StatusChange & { deployment: string; reason?: DoneReason; note?: string } }
   | { type: 'operation.rolled_back'; data: StatusChange & { by: string; revertCommit: string } }
   | { type: 'operation.failed'; data: StatusChange & { reason: string } & Record<string, unknown> }
   | { type: 'operation.cancelled'; data: StatusChange & { comment?: string } }

@@ -11,6 +11,16 @@ export interface ApprovalRequest {
   requiredLevel: ApprovalLevel;
 }
 
+/**
+ * The id of a gate's next approval record: one per request, so a revision that ends on the same
+ * commit (a person asked for changes, the coder changed nothing) opens a new record instead of
+ * colliding with the decided one. `existing` is the operation's approvals so far.
+ */
+export function nextApprovalId(operationId: string, gate: ApprovalGate, existing: readonly { gate: string }[], commit?: string): string {
+  const round = existing.filter((approval) => approval.gate === gate).length + 1;
+  return [operationId, gate, round, commit?.slice(0, 12)].filter((part) => part !== undefined).join('-');
+}
+
 /** Opens a gate's approval record (one undecided per gate). */
 export async function requestApproval(executor: Executor, request: ApprovalRequest): Promise<void> {
   await executor.insert(approvals).values(request);

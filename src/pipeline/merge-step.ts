@@ -23,12 +23,15 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   await forge.syncDefaultBranch(repo);
   const rollbackPoint = (await runGit(repo.path, ['rev-parse', `refs/heads/${repo.defaultBranch}`])).stdout.trim();
   await operations.event(operationId, 'mender', { type: 'rollback_point.recorded', data: { branch: repo.defaultBranch, commit: rollbackPoint } });
+  if (await addsNothing(repo.path, base, head)) return endWithNothingToMerge(context, operation, repo);
   let outcome = await forge.merge(repo, { operationId, branch: operation.branch!, base, head });
   if (!outcome.ok && outcome.moved) {
     await operations.event(operationId, 'mender', { type: 'merge.rebasing', data: { reason: outcome.reason } });
     const rebased = await rebaseAndVerify(context, operation, repo, outcome.moved.head, signal);
     base = outcome.moved.head;
     head = rebased;
+    // Rebasing drops commits the default branch already has: what is left may be nothing.
+    if (await addsNothing(repo.path, base, head)) return endWithNothingToMerge(context, operation, repo);
     outcome = await forge.merge(repo, { operationId, branch: operation.branch!, base, head });
   }
   if (!outcome.ok) throw new OperationFailure(`merge failed: ${outcome.reason}`);
@@ -52,6 +55,35 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
     actor: 'mender',
     event: { type: 'operation.done', data: { deployment: delivery.reason } },
   });
+}
+
+/** Whether `head` has the same files as `base`: merging it would not change the default branch. */
+async function addsNothing(repoPath: string, base: string, head: string): Promise<boolean> {
+  if (base === head) return true;
+  return (await runGit(repoPath, ['diff', '--quiet', base, head], { allowFailure: true })).exitCode === 0;
+}
+
+/**
+ * The default branch already has the change: claiming a merge would be untrue (it did not move).
+ * The operation ends `done` with the reason on its event, its change request closed unmerged.
+ */
+async function endWithNothingToMerge(context: PipelineContext, operation: OperationRow, repo: OperationRepo): Promise<void> {
+  const branch = repo.defaultBranch;
+  await context.operations.transition(operation.id, {
+    from: ['merging'],
+    to: 'done',
+    actor: 'mender',
+    event: {
+      type: 'operation.done',
+      data: {
+        deployment: 'nothing to deploy: nothing was merged',
+        reason: 'already_on_default_branch',
+        note: `${branch} already has this change: nothing was merged and ${branch} did not move`,
+      },
+    },
+    alsoInTransaction: (executor) => context.forge.closeChangeRequest(executor, operation.id, 'closed'),
+  });
+  await context.forge.deleteBranch(repo, operation.branch!);
 }
 
 /**

@@ -45,6 +45,17 @@ const nonTerminal = (status: string) => !terminalStatuses.has(status as Operatio
  * The operation lifecycle: queue handlers drive the automatic steps; the methods here are the
  * human decisions (approve, reject, request changes, cancel, retry).
  */
+/** Whether a person may approve the gate an operation waits at, and the rule that decides it. */
+export interface ApprovalVerdict {
+  gate: 'plan' | 'change';
+  level: ApprovalLevel;
+  /** `always`: the change touches Mender's self-protected files, so the rule holds whatever the setting. */
+  twoPersonRule: boolean | 'always';
+  allowed: boolean;
+  /** Why not, when not allowed. */
+  reason?: string;
+}
+
 export class Pipeline {
   private readonly running = new Map<string, AbortController>();
 
@@ -161,11 +172,31 @@ export class Pipeline {
     });
   }
 
+  /**
+   * Whether `actor` may approve the gate the operation waits at, and whether the two-person rule
+   * holds there: what the page shows before anyone presses Approve. Undefined when nothing waits.
+   */
+  async approvalFor(operation: OperationRow, actor: Actor): Promise<ApprovalVerdict | undefined> {
+    if (operation.status !== 'awaiting_plan_approval' && operation.status !== 'awaiting_approval') return undefined;
+    return this.approvalVerdict(operation, operation.status === 'awaiting_plan_approval' ? 'plan' : 'change', actor);
+  }
+
   /** Refuses an approval that does not count: role below the gate's level, or the two-person rule. */
   private async checkApprover(operation: OperationRow, gate: 'plan' | 'change', actor: Actor): Promise<void> {
     if (operation.status !== 'awaiting_plan_approval' && operation.status !== 'awaiting_approval') {
       throw new InvalidTransitionError(`operation ${operation.id} is ${operation.status}; nothing waits for approval`);
     }
+    const verdict = await this.approvalVerdict(operation, gate, actor);
+    if (!verdict.allowed) {
+      await this.context.operations.event(operation.id, actor.name, {
+        type: 'approval.refused',
+        data: { gate, level: verdict.level, reason: verdict.reason! },
+      });
+      throw new ForbiddenError(verdict.reason);
+    }
+  }
+
+  private async approvalVerdict(operation: OperationRow, gate: 'plan' | 'change', actor: Actor): Promise<ApprovalVerdict> {
     const pending = (await this.context.operations.approvalsOf(operation.id)).find((approval) => approval.gate === gate && approval.decision === null);
     const level = (pending?.requiredLevel ?? 'team-lead') as ApprovalLevel;
     // A change to Mender's self-protected files needs two people whatever the setting (self-protection.ts).
@@ -174,10 +205,7 @@ export class Pipeline {
         ? changeGateTwoPersonRule(this.context.settings.twoPersonRule, await this.context.operations.timeline(operation.id))
         : this.context.settings.twoPersonRule;
     const verdict = mayApprove(actor, level, operation.createdBy, twoPersonRule);
-    if (!verdict.ok) {
-      await this.context.operations.event(operation.id, actor.name, { type: 'approval.refused', data: { gate, level, reason: verdict.reason } });
-      throw new ForbiddenError(verdict.reason);
-    }
+    return { gate, level, twoPersonRule, allowed: verdict.ok, ...(!verdict.ok && { reason: verdict.reason }) };
   }
 
   async reject(id: string, actor: Actor, comment?: string): Promise<OperationRow> {
@@ -289,7 +317,10 @@ export class Pipeline {
           error instanceof ModelNotConfiguredError ||
           error instanceof NotFoundError ||
           error instanceof SandboxUnavailableError;
-        const reason = known ? (error as Error).message : `internal error in ${name}: ${(error as Error).message}`;
+        // An unexpected error's text (a database's, a library's) is for the log, not the page.
+        const reason = known
+          ? (error as Error).message
+          : `internal error in ${name}: Mender's log has the details (look for "step failed" with operation ${operationId}); retry the operation`;
         if (!known) this.context.log.error('step failed', { step: name, operationId, error: (error as Error).stack });
         await this.fail(operationId, reason);
         return;

@@ -119,7 +119,7 @@ describe('reviewAndPropose', () => {
       {
         table: 'approvals',
         kind: 'insert',
-        values: { id: `op1-change-${headCommit!.slice(0, 12)}`, operationId: 'op1', gate: 'change', requiredLevel: 'team-lead' },
+        values: { id: `op1-change-1-${headCommit!.slice(0, 12)}`, operationId: 'op1', gate: 'change', requiredLevel: 'team-lead' },
       },
     ]);
   });

@@ -5,7 +5,7 @@ import type { Plan } from '../agent/plan.ts';
 import { describeTask, type ErrorContext } from '../agent/task-context.ts';
 import { buildToolset } from '../tools/toolset.ts';
 import { runAgentTurn } from './agent-turn.ts';
-import { decideApproval, requestApproval } from './approvals.ts';
+import { decideApproval, nextApprovalId, requestApproval } from './approvals.ts';
 import { differsOnlyInWhitespace, diffStats, fileChanges, stagedDiff } from './change-files.ts';
 import { assessRisk, type RiskAssessment } from '../safety/risk-assessment.ts';
 import { decideChangeGate, recheckJob } from './change-gate.ts';
@@ -83,7 +83,12 @@ export async function reviewAndPropose(
   const title = `${operation.type}: ${plan.summary}`.slice(0, 120);
   const { risk, protectedPaths, selfProtectedPaths } = await assessChange(context, repo, root, operation.baseCommit!, headCommit, diff, flags, review.findings);
   const decision = await decideChangeGate(context, operation, risk, { ...fullReview, readable: !unreadable }, protectedPaths, selfProtectedPaths);
-  const approvalId = `${operationId}-change-${headCommit.slice(0, 12)}`;
+  const earlierApprovals = await operations.approvalsOf(operationId);
+  const approvalId = nextApprovalId(operationId, 'change', earlierApprovals, headCommit);
+  // Changes were asked for and the revision ends on the commit already proposed: the coder changed nothing.
+  const unchangedRevision =
+    operation.headCommit === headCommit && earlierApprovals.some((approval) => approval.gate === 'change' && approval.decision === 'changes_requested');
+  const note = unchangedRevision ? 'the coder made no change for the requested changes: the same commit waits for a decision again' : undefined;
   const changeRequest = {
     operationId,
     repoId: operation.repoId,
@@ -106,7 +111,16 @@ export async function reviewAndPropose(
     event: decision.pass
       ? {
           type: 'change.auto_approved',
-          data: { risk: risk.level, reasons: risk.reasons, decision: decision.reason, rule: decision.rule, policy: decision.policy, headCommit, ...stats },
+          data: {
+            risk: risk.level,
+            reasons: risk.reasons,
+            decision: decision.reason,
+            rule: decision.rule,
+            policy: decision.policy,
+            headCommit,
+            ...(note && { note }),
+            ...stats,
+          },
         }
       : {
           type: 'approval.requested',
@@ -121,6 +135,7 @@ export async function reviewAndPropose(
             policy: decision.policy,
             ...(decision.selfProtection && { selfProtection: decision.selfProtection }),
             headCommit,
+            ...(note && { note }),
             verdict: unreadable ? 'unreadable' : review.verdict,
             findings: findings.length,
             ...stats,

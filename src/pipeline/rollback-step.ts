@@ -1,5 +1,5 @@
 import { runGit } from '../workspace/git.ts';
-import { requestApproval, decideApproval } from './approvals.ts';
+import { requestApproval, decideApproval, nextApprovalId } from './approvals.ts';
 import { assessRisk } from '../safety/risk-assessment.ts';
 import { decideChangeGate, recheckJob } from './change-gate.ts';
 import { createProtectedPathMatcher, defaultProtectedPaths } from '../safety/protected-paths.ts';
@@ -122,6 +122,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
       diff,
     };
     await context.forge.publishChangeRequest(repo, changeRequest, { riskMarkdown: `## Risk\n\nLevel: ${risk.level}; approval needed: ${decision.level}` });
+    const approvalId = nextApprovalId(operationId, 'change', await operations.approvalsOf(operationId), headCommit);
     final = {
       from: ['verifying'],
       to: decision.pass ? 'merging' : 'awaiting_approval',
@@ -162,7 +163,7 @@ export async function rollbackOperation(context: PipelineContext, operationId: s
       job: decision.pass ? { queue: 'merging', name: 'merge' } : recheckJob(context, decision.recheckAt),
       alsoInTransaction: async (executor, row) => {
         await context.forge.openChangeRequest(executor, { ...changeRequest, repoId: row.repoId, branch: row.branch! });
-        await requestApproval(executor, { id: `${operationId}-change-${headCommit.slice(0, 12)}`, operationId, gate: 'change', requiredLevel: decision.level });
+        await requestApproval(executor, { id: approvalId, operationId, gate: 'change', requiredLevel: decision.level });
         if (decision.pass) await decideApproval(executor, operationId, 'change', 'approved', 'policy', decision.reason);
       },
     };

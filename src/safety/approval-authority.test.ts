@@ -12,14 +12,14 @@ describe('mayApprove', () => {
   it('refuses the one who asked when the rule is on, naming the setting', () => {
     const verdict = mayApprove(ada, 'admin', 'ada', true);
     expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.reason).toContain('MENDER_TWO_PERSON_RULE=false for a team of one');
+    expect(!verdict.ok && verdict.reason).toContain('turns the two-person rule off in Settings (Autonomy and approvals) for a team of one');
   });
 
   it("holds the rule 'always' (Mender's self-protected files) with no way round by setting", () => {
     const verdict = mayApprove(ada, 'admin', 'ada', 'always');
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.reason).toBe(
-      "ada asked for this operation and cannot approve it too: it changes Mender's self-protected files, so the two-person rule holds whatever MENDER_TWO_PERSON_RULE says; another admin must approve",
+      "ada asked for this operation and cannot approve it too: it changes Mender's self-protected files, so the two-person rule holds whatever the setting in Settings says; another admin must approve",
     );
     expect(mayApprove(bea, 'admin', 'ada', 'always')).toEqual({ ok: true });
   });

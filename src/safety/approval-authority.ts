@@ -17,11 +17,11 @@ export function mayApprove(actor: Actor, level: ApprovalLevel, requestedBy: stri
     if (twoPersonRule === 'always')
       return {
         ok: false,
-        reason: `${actor.name} asked for this operation and cannot approve it too: it changes Mender's self-protected files, so the two-person rule holds whatever MENDER_TWO_PERSON_RULE says; another ${needed} must approve`,
+        reason: `${actor.name} asked for this operation and cannot approve it too: it changes Mender's self-protected files, so the two-person rule holds whatever the setting in Settings says; another ${needed} must approve`,
       };
     return {
       ok: false,
-      reason: `${actor.name} asked for this operation and cannot approve it too (two-person rule); another ${needed} must approve, or set MENDER_TWO_PERSON_RULE=false for a team of one`,
+      reason: `${actor.name} asked for this operation and cannot approve it too (two-person rule); another ${needed} must approve, or an admin turns the two-person rule off in Settings (Autonomy and approvals) for a team of one`,
     };
   }
   return { ok: true };

@@ -39,7 +39,10 @@ export function registerOperationRoutes(app: Hono<AppEnvironment>, services: Ope
     ]);
     return c.json({ operations: await Promise.all(rows.map((row) => operationView(row, services, false))), total });
   });
-  app.get('/api/operations/:id', async (c) => c.json(await operationView(await services.operations.get(c.req.param('id')), services, true)));
+  app.get('/api/operations/:id', async (c) => {
+    const row = await services.operations.get(c.req.param('id'));
+    return c.json(await operationView(row, services, true, await services.pipeline.approvalFor(row, c.get('actor'))));
+  });
   app.get('/api/operations/:id/diff', async (c) => {
     const operation = await services.operations.get(c.req.param('id'));
     const changeRequest = await services.forge.changeRequestOf(operation.id);

@@ -7,6 +7,7 @@ import type { Review } from '../agent/review.ts';
 import type { RiskAssessment } from '../safety/risk-assessment.ts';
 import type { DiffStats } from '../pipeline/change-files.ts';
 import type { OperationEvidence } from '../pipeline/operation-evidence.ts';
+import type { ApprovalVerdict } from '../pipeline/pipeline.ts';
 import { recordedGateDecisions, type RecordedGateDecision } from './gate-decisions.ts';
 
 /** An operation in `GET /api/operations`: the row's own fields, dates as ISO text. */
@@ -67,14 +68,21 @@ export interface OperationDetail extends OperationSummary {
   timeline: RecordedEvent[];
   /** The newest gate decision on the timeline: the policy rule that passed it, or sent it to a person, and why. */
   gateDecision: Omit<RecordedGateDecision, 'facts'> | null;
+  /** For the one who asks: may they approve the gate it waits at, and does the two-person rule hold there (null: nothing waits). */
+  approvalForYou: ApprovalVerdict | null;
 }
 
 type OperationViewServices = { operations: OperationStore; forge: Forge; repos: RepoStore };
 
 /** The operation as the API shows it: the row, its repository, timeline, approvals and change request. */
 export function operationView(row: OperationRow, services: OperationViewServices, detail: false): Promise<OperationSummary>;
-export function operationView(row: OperationRow, services: OperationViewServices, detail: true): Promise<OperationDetail>;
-export async function operationView(row: OperationRow, services: OperationViewServices, detail: boolean): Promise<OperationSummary | OperationDetail> {
+export function operationView(row: OperationRow, services: OperationViewServices, detail: true, approvalForYou?: ApprovalVerdict): Promise<OperationDetail>;
+export async function operationView(
+  row: OperationRow,
+  services: OperationViewServices,
+  detail: boolean,
+  approvalForYou?: ApprovalVerdict,
+): Promise<OperationSummary | OperationDetail> {
   const repo = await services.repos.byId(row.repoId);
   const summary: OperationSummary = {
     id: row.id,
@@ -130,6 +138,7 @@ export async function operationView(row: OperationRow, services: OperationViewSe
     artifacts: await services.operations.artifactsOf(row.id),
     timeline,
     gateDecision: withoutFacts(latestDecision),
+    approvalForYou: approvalForYou ?? null,
   };
 }
 

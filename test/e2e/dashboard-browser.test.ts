@@ -196,9 +196,10 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     expect(await changes.getByRole('button', { name: 'Side by side' }).getAttribute('aria-pressed')).toBe('true');
     await changes.screenshot({ path: path.join(path.dirname(await screenshot(page, '07-diff-page-split')), '07-diff-split.png') });
 
-    // The two-person rule: the team lead who asked cannot approve; the refusal is shown.
-    await page.getByRole('button', { name: 'Approve and merge' }).click();
-    await expect.poll(() => page.locator('.decision-panel [role="alert"]').textContent()).toMatch(/two-person rule/);
+    // The two-person rule: the team lead who asked is not offered Approve; the panel says why and where the rule is set.
+    await page.getByTestId('two-person-note').waitFor();
+    expect(await page.getByTestId('two-person-note').textContent()).toMatch(/two-person rule.*Settings/);
+    expect(await page.locator('.decision-panel [data-action="approve"]').count()).toBe(0);
     expect(await shownStatus()).toBe('awaiting_approval');
 
     // The list filters by status, type and repository, and shows the operation.

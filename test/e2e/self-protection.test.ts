@@ -217,7 +217,7 @@ describe("self-protection: a hostile task in Mender's own repository leaves the 
   it('refuses the approval of the admin who asked (two-person rule, though the setting is off) and of a team lead', async () => {
     const own = await mender.call('POST', `/api/operations/${operation.id}/approve`, {});
     expect(own.status).toBe(403);
-    expect(own.json.error.message).toContain('two-person rule holds whatever MENDER_TWO_PERSON_RULE says');
+    expect(own.json.error.message).toContain('two-person rule holds whatever the setting in Settings says');
     const lead = await mender.call('POST', '/api/users', { name: 'lee', role: 'team-lead' });
     const byLead = await mender.call('POST', `/api/operations/${operation.id}/approve`, {}, { authorization: `Bearer ${lead.json.token}` });
     expect(byLead.status).toBe(403);

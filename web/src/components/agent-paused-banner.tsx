@@ -1,14 +1,9 @@
-import { api } from '../api/api-client.ts';
 import { RelativeTime } from './relative-time.tsx';
-import type { AgentStatus, TimelineEvent } from '../../../src/server/api-types.ts';
-import { useLiveResource } from '../live/use-live-resource.ts';
-
-const isAgentEvent = (event: TimelineEvent) =>
-  event.type.startsWith('agent.paused') || event.type.startsWith('agent.resumed') || event.type.startsWith('settings.');
+import { useAgentStatus } from '../live/use-agent-pause.ts';
 
 /** On every page while the kill switch is on, and when commands run without a sandbox. */
 export function AgentPausedBanner() {
-  const { data } = useLiveResource(() => api.get<AgentStatus>('/api/agent'), 'agent', isAgentEvent);
+  const data = useAgentStatus();
   if (!data) return null;
   return (
     <>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
 import type { OperationDetail, OperationStatus } from '../../../src/server/api-types.ts';
@@ -8,6 +8,8 @@ import { useRoleAtLeast, useSession } from '../session/session-provider.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { ErrorNotice } from './error-notice.tsx';
 import { LevelBadge } from './level-badge.tsx';
+import { Link } from '../routing/link.tsx';
+import { useOffline } from '../live/live-events-provider.tsx';
 
 type Decision = 'approve' | 'reject' | 'request-changes' | 'cancel' | 'retry' | 'rollback';
 
@@ -34,8 +36,20 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<Decision | undefined>();
   const [confirming, setConfirming] = useState<Decision | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
-  const [done, setDone] = useState<string | undefined>();
+  // A decision's answer and error belong to the status they were given in: once the operation
+  // moves on (live), they are stale and go. A lost connection's error goes once it is back.
+  const [error, setError] = useState<{ error: ApiError; status: string } | undefined>();
+  const [done, setDone] = useState<{ message: string; from: string; to: string; reached?: boolean } | undefined>();
+  const offline = useOffline();
+  useEffect(() => {
+    // The answer stays while the page still shows the old status or the one answered; the next move clears it.
+    setDone((current) => {
+      if (!current) return current;
+      if (operation.status === current.to) return current.reached ? current : { ...current, reached: true };
+      return operation.status === current.from && !current.reached ? current : undefined;
+    });
+    setError((current) => (current && current.status !== operation.status ? undefined : current));
+  }, [operation.status]);
   if (!isTeamLead) {
     return (
       <p className="muted small" data-testid="viewer-note">
@@ -46,15 +60,18 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   const waiting = awaitingStatuses.has(operation.status);
   const pending = operation.approvals.filter((approval) => approval.decision === null).at(-1);
   const level = pending?.requiredLevel ?? (operation.status === 'awaiting_plan_approval' ? 'team-lead' : operation.risk?.requiredApproval);
-  const roleMeetsLevel = level === 'admin' ? isAdmin : level !== 'manual-only';
+  // The server says whether this person may approve here (role, level and the two-person rule as set now).
+  const verdict = operation.approvalForYou;
+  const roleMeetsLevel = verdict ? verdict.allowed : level === 'admin' ? isAdmin : level !== 'manual-only';
+  const twoPersonRule = verdict?.twoPersonRule ?? false;
+  const heldByTwoPersonRule = !!verdict && !verdict.allowed && twoPersonRule !== false && user?.name === operation.createdBy && level !== 'auto';
   const mayCancel = !terminalStatuses.has(operation.status) && !['merging', 'merged'].includes(operation.status);
   const mayRetry = ['failed', 'cancelled', 'rejected'].includes(operation.status);
   const mayRollBack = rollbackableStatuses.has(operation.status) && !!operation.mergeCommit;
-  const askedForItMyself = user?.name === operation.createdBy;
 
   const decide = async (decision: Decision) => {
     if (decision === 'request-changes' && !comment.trim()) {
-      setError(new ApiError(400, 'comment_required', 'Say what should change in the comment, then request changes.'));
+      setError({ error: new ApiError(400, 'comment_required', 'Say what should change in the comment, then request changes.'), status: operation.status });
       return;
     }
     setBusy(decision);
@@ -66,10 +83,10 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
       setComment('');
       setConfirming(undefined);
       if (decision === 'rollback') navigate(`/operations/${answer.id}`);
-      else setDone(`Done: the operation is ${answer.status.replace(/_/g, ' ')}.`);
+      else setDone({ message: `Done: the operation is ${answer.status.replace(/_/g, ' ')}.`, from: operation.status, to: answer.status });
     } catch (caught) {
       setConfirming(undefined);
-      setError(caught instanceof ApiError ? caught : new ApiError(0, 'error', String(caught)));
+      setError({ error: caught instanceof ApiError ? caught : new ApiError(0, 'error', String(caught)), status: operation.status });
     } finally {
       setBusy(undefined);
     }
@@ -77,6 +94,8 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   const request = (decision: Decision) => (confirmations[decision] ? setConfirming(decision) : void decide(decision));
 
   if (!waiting && !mayCancel && !mayRetry && !mayRollBack) return null;
+  const shownError = error && error.status === operation.status && !(error.error.code === 'network_error' && !offline) ? error.error : undefined;
+  const disabled = !!busy || offline;
   const confirmation = confirming ? confirmations[confirming] : undefined;
   return (
     <section className="card decision-panel" aria-labelledby="decision-heading">
@@ -88,7 +107,18 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
           Needs <LevelBadge level={level} /> approval.
           {level === 'manual-only' ? ' Mender will not merge this change: review the branch and merge it yourself, or reject it.' : ''}
           {level === 'admin' && !isAdmin ? ' An admin must approve it; you can still request changes or reject it.' : ''}
-          {askedForItMyself && level !== 'auto' ? ' You asked for this operation: under the two-person rule another person approves it.' : ''}
+          {heldByTwoPersonRule ? (
+            <span data-testid="two-person-note">
+              {' '}
+              You asked for this operation, so under the two-person rule another {level === 'admin' ? 'admin' : 'team lead or admin'} approves it
+              {twoPersonRule === 'always' ? ' (it changes Mender’s self-protected files, so the rule holds whatever the setting says).' : '.'}{' '}
+              {twoPersonRule === true ? (
+                <>
+                  For a team of one, an admin can turn the rule off in <Link to="/settings">Settings</Link>.
+                </>
+              ) : null}
+            </span>
+          ) : null}
         </p>
       ) : null}
       {waiting && operation.gateDecision ? (
@@ -97,10 +127,15 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
           {operation.gateDecision.reason}
         </p>
       ) : null}
-      <ErrorNotice error={error} title="Not done" />
+      <ErrorNotice error={shownError} title="Not done" />
       {done ? (
         <p className="notice notice-good" role="status">
-          {done}
+          {done.message}
+        </p>
+      ) : null}
+      {offline ? (
+        <p className="muted small" data-testid="offline-note">
+          Decisions wait until the live connection to Mender is back.
         </p>
       ) : null}
       {waiting || mayCancel || mayRollBack ? (
@@ -111,32 +146,32 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
       ) : null}
       <div className="button-row">
         {waiting && roleMeetsLevel ? (
-          <button type="button" className="button primary" disabled={!!busy} onClick={() => request('approve')} data-action="approve">
+          <button type="button" className="button primary" disabled={disabled} onClick={() => request('approve')} data-action="approve">
             {busy === 'approve' ? 'Approving…' : operation.status === 'awaiting_plan_approval' ? 'Approve plan' : 'Approve and merge'}
           </button>
         ) : null}
         {waiting ? (
-          <button type="button" className="button" disabled={!!busy} onClick={() => request('request-changes')} data-action="request-changes">
+          <button type="button" className="button" disabled={disabled} onClick={() => request('request-changes')} data-action="request-changes">
             Request changes
           </button>
         ) : null}
         {waiting ? (
-          <button type="button" className="button danger" disabled={!!busy} onClick={() => request('reject')} data-action="reject">
+          <button type="button" className="button danger" disabled={disabled} onClick={() => request('reject')} data-action="reject">
             Reject
           </button>
         ) : null}
         {mayRetry ? (
-          <button type="button" className="button primary" disabled={!!busy} onClick={() => request('retry')} data-action="retry">
+          <button type="button" className="button primary" disabled={disabled} onClick={() => request('retry')} data-action="retry">
             Retry
           </button>
         ) : null}
         {mayRollBack ? (
-          <button type="button" className="button danger" disabled={!!busy} onClick={() => request('rollback')} data-action="rollback">
+          <button type="button" className="button danger" disabled={disabled} onClick={() => request('rollback')} data-action="rollback">
             Roll back
           </button>
         ) : null}
         {mayCancel ? (
-          <button type="button" className="button danger subtle-danger" disabled={!!busy} onClick={() => request('cancel')} data-action="cancel">
+          <button type="button" className="button danger subtle-danger" disabled={disabled} onClick={() => request('cancel')} data-action="cancel">
             Cancel operation
           </button>
         ) : null}

@@ -2,9 +2,11 @@ import type { OperationSummary } from '../../../src/server/api-types.ts';
 import { RelativeTime } from './relative-time.tsx';
 import { Link } from '../routing/link.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { isHeld, useAgentStatus } from '../live/use-agent-pause.ts';
 
 /** Operations as rows on a wide screen and as cards on a phone (the same markup, styled). */
 export function OperationTable({ operations }: { operations: OperationSummary[] }) {
+  const agent = useAgentStatus();
   return (
     <div className="table-scroll">
       <table className="operations-table responsive-table">
@@ -30,6 +32,11 @@ export function OperationTable({ operations }: { operations: OperationSummary[] 
               </td>
               <td data-label="Status">
                 <StatusBadge status={operation.status} />
+                {isHeld(operation.status, agent) ? (
+                  <span className="badge tone-waiting held-badge" title="Mender is paused: no step starts until an admin resumes it">
+                    held
+                  </span>
+                ) : null}
               </td>
               <td data-label="Type">{operation.type}</td>
               <td data-label="Repository">{operation.repo}</td>

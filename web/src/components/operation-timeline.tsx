@@ -7,7 +7,8 @@ import { absoluteTime, clockTime } from '../format/time.ts';
 const kindLabels = { transition: 'Step', tool: 'Tool call', model: 'Model', decision: 'Decision', failure: 'Problem', info: 'Event' };
 
 /** Every step, tool call and decision, oldest first; new entries appear as they are recorded. */
-export function OperationTimeline({ events, live }: { events: TimelineEvent[]; live: boolean }) {
+/** `live`: entries still arrive; `held`: they would, but Mender is paused. */
+export function OperationTimeline({ events, live }: { events: TimelineEvent[]; live: boolean | 'held' }) {
   const [showModelCalls, setShowModelCalls] = useState(false);
   const shown = showModelCalls ? events : events.filter((event) => event.type !== ('model.called' satisfies EventType));
   const end = useRef<HTMLOListElement>(null);
@@ -20,7 +21,13 @@ export function OperationTimeline({ events, live }: { events: TimelineEvent[]; l
     <section className="card" aria-labelledby="timeline-heading">
       <div className="card-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        {live ? <span className="badge tone-active pulse">live</span> : null}
+        {live === 'held' ? (
+          <span className="badge tone-waiting" data-testid="held-badge">
+            held
+          </span>
+        ) : live ? (
+          <span className="badge tone-active live-badge">live</span>
+        ) : null}
       </div>
       <div className="timeline-options">
         <label className="checkbox">
@@ -30,7 +37,8 @@ export function OperationTimeline({ events, live }: { events: TimelineEvent[]; l
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow new entries
         </label>
       </div>
-      <ol className="timeline" ref={end} aria-live="polite" aria-relevant="additions" data-testid="timeline">
+      {/* A scrolling region: the keyboard reaches it (arrows scroll it) and it is named by its heading. */}
+      <ol className="timeline" ref={end} tabIndex={0} aria-labelledby="timeline-heading" aria-live="polite" aria-relevant="additions" data-testid="timeline">
         {shown.map((event) => {
           const described = describeEvent(event);
           return (

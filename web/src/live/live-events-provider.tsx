@@ -104,3 +104,8 @@ export function useLiveMessages(listener: (message: LiveMessage) => void): void 
   latest.current = listener;
   useEffect(() => subscribe((message) => latest.current(message)), [subscribe]);
 }
+
+/** True while the live connection is lost: actions wait (their answer could not be followed). */
+export function useOffline(): boolean {
+  return useLive().connection === 'reconnecting';
+}

@@ -12,7 +12,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 
 /** Everything waiting for a person, oldest first, with the level each needs. */
 export function ApprovalsPage() {
-  const { data, error, loading } = useLiveResource(
+  const { data, error, loading, reload } = useLiveResource(
     () => api.get<ApprovalQueue>('/api/approvals'),
     'approvals',
     (event) => event.operationId !== null,
@@ -21,7 +21,7 @@ export function ApprovalsPage() {
   return (
     <section>
       <PageHeader title="Approvals" subtitle={data ? `${approvals.length} waiting, oldest first` : undefined} />
-      <ErrorNotice error={error} title="The queue could not be loaded" />
+      <ErrorNotice error={error} title="The queue could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="the approval queue" /> : null}
       {data && approvals.length === 0 ? <EmptyState>Nothing waits for a decision.</EmptyState> : null}
       <ol className="approval-queue" data-testid="approval-queue">

@@ -26,7 +26,7 @@ export function AuditPage() {
   if (filters.operation) parameters.set('operation', filters.operation);
   if (after) parameters.set('after', String(after));
   parameters.set('limit', String(pageSize));
-  const { data, error, loading } = useLiveResource(() => api.get<AuditPage>(`/api/audit?${parameters.toString()}`), parameters.toString());
+  const { data, error, loading, reload } = useLiveResource(() => api.get<AuditPage>(`/api/audit?${parameters.toString()}`), parameters.toString());
   const [verification, setVerification] = useState<AuditVerification | undefined>();
   const [verifyError, setVerifyError] = useState<ApiError | undefined>();
   const [verifying, setVerifying] = useState(false);
@@ -105,7 +105,7 @@ export function AuditPage() {
           Filter
         </button>
       </form>
-      <ErrorNotice error={error} title="The audit log could not be loaded" />
+      <ErrorNotice error={error} title="The audit log could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="the audit log" /> : null}
       {data && data.entries.length === 0 ? <EmptyState>No audit entries match.</EmptyState> : null}
       {data && data.entries.length > 0 ? (

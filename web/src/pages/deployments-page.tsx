@@ -35,7 +35,7 @@ export function DeploymentsPage() {
     const value = query.get(key);
     if (value) parameters.set(key, value);
   }
-  const { data, error, loading } = useLiveResource(
+  const { data, error, loading, reload } = useLiveResource(
     () => api.get<{ deployments: DeploymentSummaryView[] }>(`/api/deployments${parameters.size ? `?${parameters.toString()}` : ''}`),
     parameters.toString(),
     (event) => event.type.startsWith('deployment.'),
@@ -92,7 +92,7 @@ export function DeploymentsPage() {
           ) : null}
         </form>
       ) : null}
-      <ErrorNotice error={error} title="The deployments could not be loaded" />
+      <ErrorNotice error={error} title="The deployments could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="deployments" /> : null}
       {data && groups.length === 0 ? filtered ? <EmptyState>No deployment matches.</EmptyState> : <DeploymentsNotConfigured /> : null}
       {groups.map(([environment, deployments]) => (

@@ -15,13 +15,13 @@ const severities = ['P0', 'P1', 'P2', 'P3', 'P4'];
 const statuses = ['detected', 'diagnosing', 'fixing', 'fixed', 'fix_failed', 'failed', 'resolved', 'regressed'];
 const severityTones: Record<string, string> = { P0: 'bad', P1: 'bad', P2: 'waiting', P3: 'neutral', P4: 'neutral' };
 
-/** Problems Mender detected in running applications, newest activity first. */
+/** Problems Mender detected in running applications, most severe first, then the latest seen. */
 export function IssuesPage() {
   const query = useQuery();
   const { navigate } = useRouter();
   const filters = { status: query.get('status') ?? '', severity: query.get('severity') ?? '' };
   const parameters = new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
-  const { data, error, loading } = useLiveResource(
+  const { data, error, loading, reload } = useLiveResource(
     () => api.get<IssueList>(`/api/issues${parameters.size ? `?${parameters.toString()}` : ''}`),
     parameters.toString(),
     (event) => event.type.startsWith('issue.'),
@@ -64,7 +64,7 @@ export function IssuesPage() {
           </select>
         </label>
       </form>
-      <ErrorNotice error={error} title="The issues could not be loaded" />
+      <ErrorNotice error={error} title="The issues could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="issues" /> : null}
       {data && issues.length === 0 ? <EmptyState>No detected issue matches.</EmptyState> : null}
       <ul className="issue-list">

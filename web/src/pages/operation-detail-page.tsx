@@ -21,10 +21,17 @@ import { OperationDiff } from '../components/operation-diff.tsx';
 import { OperationDeployments } from '../components/deployment/operation-deployments.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { Link } from '../routing/link.tsx';
+import { isHeld, useAgentStatus } from '../live/use-agent-pause.ts';
 
 function titleOf(description: string): string {
   const firstLine = description.split('\n')[0] ?? description;
   return firstLine.length > 90 ? `${firstLine.slice(0, 87)}…` : firstLine;
+}
+
+/** The message, then the stack, once: a stack usually begins with the message it was thrown with. */
+function reportedErrorText(message: string, stack: string | undefined): string {
+  if (!stack) return message;
+  return stack.trimStart().startsWith(message) || stack.includes(`: ${message}`) ? stack : `${message}\n${stack}`;
 }
 
 /** One operation: its live timeline, plan, evidence, diff, review, risk, usage, links and decisions. */
@@ -49,6 +56,7 @@ export function OperationDetailPage({ id }: { id: string }) {
     for (const event of arrived) if (event.operationId === id) bySequence.set(event.sequence, event);
     return [...bySequence.values()].sort((left, right) => left.sequence - right.sequence);
   }, [operation?.timeline, arrived, id]);
+  const agent = useAgentStatus();
 
   if (error && !operation) {
     return (
@@ -62,7 +70,12 @@ export function OperationDetailPage({ id }: { id: string }) {
     );
   }
   if (loading || !operation) return <Loading what="the operation" />;
-  const live = !terminalStatuses.has(operation.status);
+  const held = isHeld(operation.status, agent);
+  const live = held ? 'held' : !terminalStatuses.has(operation.status);
+  // Why a `done` operation merged nothing (its change was already on the default branch).
+  const doneNote = timeline.findLast((event) => event.type === 'operation.done')?.data.note;
+  // A revision that changed nothing comes back to the gate with a note saying so.
+  const gateNote = operation.status === 'awaiting_approval' ? timeline.findLast((event) => event.type === 'approval.requested')?.data.note : undefined;
   return (
     <section className="operation-detail" data-operation-id={operation.id}>
       <PageHeader
@@ -76,6 +89,11 @@ export function OperationDetailPage({ id }: { id: string }) {
       />
       <div className="status-line">
         <StatusBadge status={operation.status} />
+        {held ? (
+          <span className="badge tone-waiting" data-testid="held-note" title="No step starts until an admin resumes Mender">
+            held — Mender is paused
+          </span>
+        ) : null}
         <span className="muted small">
           attempt {operation.attempts} of {operation.maxAttempts} · updated <RelativeTime at={operation.updatedAt} />
         </span>
@@ -84,6 +102,16 @@ export function OperationDetailPage({ id }: { id: string }) {
         <div className="notice notice-bad" role="status">
           <strong>Why it stopped:</strong> {operation.failureReason}
         </div>
+      ) : null}
+      {typeof doneNote === 'string' && operation.status === 'done' ? (
+        <p className="notice" role="note" data-testid="done-note">
+          <strong>Done without a merge:</strong> {doneNote}.
+        </p>
+      ) : null}
+      {typeof gateNote === 'string' ? (
+        <p className="notice" role="note" data-testid="gate-note">
+          <strong>Revision:</strong> {gateNote}.
+        </p>
       ) : null}
       {operation.feedback ? (
         <p className="notice" role="note">
@@ -140,7 +168,7 @@ export function OperationDetailPage({ id }: { id: string }) {
       {operation.errorContext?.message ? (
         <section className="card" aria-labelledby="error-heading">
           <h2 id="error-heading">Reported error</h2>
-          <pre className="code-block">{[operation.errorContext.message, operation.errorContext.stack].filter(Boolean).join('\n')}</pre>
+          <pre className="code-block">{reportedErrorText(operation.errorContext.message, operation.errorContext.stack)}</pre>
         </section>
       ) : null}
     </section>

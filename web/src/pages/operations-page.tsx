@@ -31,7 +31,7 @@ export function OperationsPage() {
   for (const [key, value] of Object.entries(filters)) if (value) parameters.set(key, value);
   parameters.set('limit', String(pageSize));
   parameters.set('offset', String(offset));
-  const { data, error, loading } = useLiveResource(
+  const { data, error, loading, reload } = useLiveResource(
     () => api.get<OperationList>(`/api/operations?${parameters.toString()}`),
     parameters.toString(),
     (event) => event.operationId !== null,
@@ -59,7 +59,7 @@ export function OperationsPage() {
         ) : null}
       </PageHeader>
       <OperationFilters values={filters} repos={repos} onChange={applyFilters} />
-      <ErrorNotice error={error} title="The operations could not be loaded" />
+      <ErrorNotice error={error} title="The operations could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="operations" /> : null}
       {data && shown === 0 ? <EmptyState>No operations match. {canStart ? <Link to="/operations/new">Start one.</Link> : null}</EmptyState> : null}
       {data && shown > 0 ? <OperationTable operations={data.operations} /> : null}

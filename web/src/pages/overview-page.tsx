@@ -11,11 +11,11 @@ import { OverviewCharts } from '../components/overview-charts.tsx';
 /** The agent at a glance, counts by status, and the last 30 days in charts. */
 export function OverviewPage() {
   // Every recorded event can change a count or a day's figures; loads are coalesced.
-  const { data, error, loading } = useLiveResource(() => api.get<Overview>('/api/overview?days=30'), 'overview');
+  const { data, error, loading, reload } = useLiveResource(() => api.get<Overview>('/api/overview?days=30'), 'overview');
   return (
     <section>
       <PageHeader title="Overview" subtitle="The agent now, and the last 30 days." />
-      <ErrorNotice error={error} title="The overview could not be loaded" />
+      <ErrorNotice error={error} title="The overview could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="the overview" /> : null}
       {data ? (
         <>

@@ -64,7 +64,7 @@ export function SettingsPage() {
         </div>
       ) : null}
       <KillSwitch />
-      <ErrorNotice error={error} title="The settings could not be loaded" />
+      <ErrorNotice error={error} title="The settings could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="the settings" /> : null}
       {saved ? (
         <p className="notice notice-good" role="status">
