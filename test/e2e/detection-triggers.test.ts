@@ -3,6 +3,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { roleScript, startScriptedModelServer } from '../fakes/scripted-model-server.ts';
+import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
+import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 
@@ -88,6 +91,52 @@ describe('what detected issues set off', () => {
     expect((await issue('checkout')).operations).toHaveLength(3);
     const resolved = await mender!.call('POST', `/api/issues/${held.id}/resolve`, {});
     expect(resolved.json).toMatchObject({ status: 'resolved' });
+  }, 180_000);
+
+  it('follows a retried operation that merged, though a later operation of the issue failed', async () => {
+    // The model fails the first two plans (two operations fail), then answers as usual.
+    let plans = 0;
+    const coder = coderReplies();
+    const model = await startScriptedModelServer(
+      roleScript({
+        planner: () => (++plans <= 2 ? { httpError: { status: 500 } } : plannerReplies[0]!),
+        coder: (request) => coder[countAssistantTurns(request.body)] ?? { text: 'done' },
+        reviewer: reviewerReplies,
+      }),
+    );
+    cleanups.push(() => void model.close());
+    const { send, issue } = await setUp({
+      MENDER_DETECT_RETRY_COOLDOWN_SECONDS: '0',
+      MENDER_MODEL: 'openai-compatible:scripted-model',
+      MENDER_MODEL_BASE_URL: model.url,
+      MENDER_TWO_PERSON_RULE: 'false',
+    });
+    await send(Array.from({ length: 12 }, () => errorEvent('pay')));
+    await eventually(
+      () => issue('pay'),
+      (item) => item?.operations.length === 1 && item.status === 'failed',
+      'the first operation fails',
+    );
+    await send([errorEvent('pay')]);
+    const twice = await eventually(
+      () => issue('pay'),
+      (item) => item?.operations.length === 2 && item.status === 'failed',
+      'the second operation fails',
+    );
+    // A person retries the first one; it is fixed, approved and merged.
+    const first = twice.operations[0].id as string;
+    expect((await mender!.call('POST', `/api/operations/${first}/retry`, {})).status).toBe(200);
+    const retried = await mender!.waitForStatus(first, ['awaiting_approval', 'failed']);
+    expect(retried.status, retried.failureReason).toBe('awaiting_approval');
+    expect((await mender!.call('POST', `/api/operations/${first}/approve`, { comment: 'ship it' })).status).toBe(200);
+    expect((await mender!.waitForStatus(first, ['done', 'failed'])).status).toBe('done');
+    const fixed = await eventually(
+      () => issue('pay'),
+      (item) => item?.status === 'fixed',
+      'the issue reads fixed',
+      15_000,
+    );
+    expect(fixed.statusReason).toContain(first);
   }, 180_000);
 
   it('keeps going when the operation budget is spent: the issue says so and a retry is scheduled', async () => {
