@@ -8,6 +8,7 @@ import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
 import { followEventStream, type EventStreamClient } from '../support/event-stream-client.ts';
 import { startMenderProcess, type MenderProcess } from '../support/mender-process.ts';
 import { postgresAvailable, startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
+import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 
@@ -23,7 +24,11 @@ interface Backend {
   env(): Record<string, string>;
 }
 
-const backends: Backend[] = [{ name: 'the embedded queue on PostgreSQL', env: () => ({}) }];
+let redis: RedisServer | undefined;
+const backends: Backend[] = [
+  { name: 'the embedded queue on PostgreSQL', env: () => ({}) },
+  ...(redisAvailable() ? [{ name: 'BullMQ on Redis', env: () => ({ MENDER_QUEUE_URL: redis!.url }) }] : []),
+];
 
 /** The operation ids whose jobs a worker started, by queue (its `job started` log lines). */
 function started(worker: MenderProcess, queue: string): { operationId: string; attempt: number }[] {
@@ -56,9 +61,11 @@ describe.skipIf(!postgresAvailable())('24 fix operations through one web and thr
   let server: PostgresServer | undefined;
   beforeAll(async () => {
     server = await startPostgresServer();
+    if (backends.length > 1) redis = await startRedisServer();
   });
   afterAll(async () => {
     await server?.stop();
+    await redis?.stop();
   });
 
   for (const backend of backends)
@@ -181,7 +188,8 @@ describe.skipIf(!postgresAvailable())('24 fix operations through one web and thr
         crashed = true;
         const survivors = workers.filter((worker) => worker !== holder);
         const resumedAt = await waitFor('another worker to take the victim’s execution over', async () =>
-          survivors.some((worker) => started(worker, 'execution').some((job) => job.operationId === victimId && job.attempt >= 2)) ? Date.now() : undefined,
+          // (BullMQ hands a stalled job back with the attempt it had; the embedded queue counts one more.)
+          survivors.some((worker) => started(worker, 'execution').some((job) => job.operationId === victimId)) ? Date.now() : undefined,
         );
         // The lease lapses at most one lease after the kill and recovery looks every half lease.
         expect(resumedAt - killedAt).toBeLessThan(3 * leaseSeconds * 1000);
