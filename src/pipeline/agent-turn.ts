@@ -54,6 +54,7 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
         metrics.modelCalls.inc({ role: options.role });
         metrics.modelTokens.inc({ role: options.role, kind: 'input' }, usage.inputTokens);
         metrics.modelTokens.inc({ role: options.role, kind: 'output' }, usage.outputTokens);
+        metrics.modelCost.inc({ role: options.role }, callCost(settings, modelName, usage.inputTokens, usage.outputTokens));
         const totals = await addUsage(context, options.operationId, options.role, modelName, usage.inputTokens, usage.outputTokens);
         overBudget = budgetExceeded(totals, settings, source);
         if (overBudget) budget.abort(new OperationFailure(overBudget));
@@ -82,6 +83,12 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
   }
 }
 
+/** What one model call cost in US dollars, from the price table (per million tokens); 0 for a model not in it. */
+function callCost(settings: Pick<PipelineContext['settings'], 'modelPrices'>, model: string, inputTokens: number, outputTokens: number): number {
+  const price = settings.modelPrices?.[model] ?? { input: 0, output: 0 };
+  return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+}
+
 async function addUsage(
   context: PipelineContext,
   operationId: string,
@@ -93,8 +100,7 @@ async function addUsage(
   const operation = await context.operations.get(operationId);
   const usage = { ...(operation.usage as UsageTotals) };
   const current = usage[role] ?? { inputTokens: 0, outputTokens: 0, calls: 0, model };
-  const price = context.settings.modelPrices?.[model] ?? { input: 0, output: 0 };
-  const cost = (current.cost ?? 0) + (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+  const cost = (current.cost ?? 0) + callCost(context.settings, model, inputTokens, outputTokens);
   usage[role] = { inputTokens: current.inputTokens + inputTokens, outputTokens: current.outputTokens + outputTokens, calls: current.calls + 1, model, cost };
   await context.operations.patch(operationId, { usage });
   return usage;

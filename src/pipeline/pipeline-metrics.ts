@@ -7,6 +7,7 @@ export class PipelineMetrics implements StepMetrics {
   readonly stepDuration: Histogram<'step' | 'outcome'>;
   readonly modelTokens: Counter<'role' | 'kind'>;
   readonly modelCalls: Counter<'role'>;
+  readonly modelCost: Counter<'role'>;
   readonly operationsByStatus: Gauge<'status'>;
 
   constructor(countByStatus: () => Promise<Record<string, number>>) {
@@ -25,6 +26,12 @@ export class PipelineMetrics implements StepMetrics {
       registers: [this.registry],
     });
     this.modelCalls = new Counter({ name: 'mender_model_calls_total', help: 'Model calls (steps) by role.', labelNames: ['role'], registers: [this.registry] });
+    this.modelCost = new Counter({
+      name: 'mender_model_cost_dollars_total',
+      help: 'Model cost in US dollars by role, from the price table (MENDER_MODEL_PRICES); models not in it count 0.',
+      labelNames: ['role'],
+      registers: [this.registry],
+    });
     this.operationsByStatus = new Gauge({
       name: 'mender_operations',
       help: 'Operations by status.',

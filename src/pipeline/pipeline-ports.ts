@@ -50,6 +50,8 @@ export interface StepMetrics {
   timeStep<Result>(step: string, run: () => Promise<Result>): Promise<Result>;
   readonly modelCalls: LabelledCounter<'role'>;
   readonly modelTokens: LabelledCounter<'role' | 'kind'>;
+  /** US dollars by model role, from the price table (`MENDER_MODEL_PRICES`). */
+  readonly modelCost: LabelledCounter<'role'>;
 }
 
 /** The kill switch as the pipeline sees it: steps wait while paused and stop when a pause begins. */

@@ -27,6 +27,7 @@ describe('mender fix, end to end on embedded defaults', () => {
       MENDER_MODEL: 'openai-compatible:scripted-model',
       MENDER_MODEL_BASE_URL: model.url,
       MENDER_MODEL_API_KEY: 'model-key-not-secret',
+      MENDER_MODEL_PRICES: JSON.stringify({ 'openai-compatible:scripted-model': { input: 3, output: 15 } }),
     });
     target = createTargetRepository();
     cliEnv = { PATH: process.env.PATH, HOME: process.env.HOME, MENDER_URL: mender.url, MENDER_ADMIN_TOKEN: adminToken, MENDER_DATA_DIR: mender.dataDir };
@@ -113,5 +114,11 @@ describe('mender fix, end to end on embedded defaults', () => {
     expect(metrics).toContain('mender_operations{status="done"} 1');
     expect(metrics).toMatch(/mender_model_tokens_total\{role="coder",kind="input"\} \d+/);
     expect(metrics).toContain('mender_step_duration_seconds_bucket');
+    // Dollars by model role, from the price table: what the operation's usage says it cost.
+    for (const role of ['planner', 'coder', 'reviewer']) {
+      const dollars = Number(new RegExp(`mender_model_cost_dollars_total\\{role="${role}"\\} ([0-9.e-]+)`).exec(metrics)?.[1]);
+      expect(dollars, role).toBeGreaterThan(0);
+      expect(dollars).toBeCloseTo(done.usage[role].cost, 9);
+    }
   });
 });

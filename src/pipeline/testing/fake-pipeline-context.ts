@@ -54,6 +54,7 @@ export class FakeMetrics implements StepMetrics {
   readonly steps: string[] = [];
   readonly modelCalls = new RecordingCounter<'role'>();
   readonly modelTokens = new RecordingCounter<'role' | 'kind'>();
+  readonly modelCost = new RecordingCounter<'role'>();
 
   async timeStep<Result>(step: string, run: () => Promise<Result>): Promise<Result> {
     this.steps.push(step);
