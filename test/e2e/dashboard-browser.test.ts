@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -434,6 +435,37 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await signIn(people.admin);
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
     await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('draws the charts once three days have operations, and a bar opens the operations list filtered by its outcome', async () => {
+    // A third operation, and the three moved one day apart through the database (waiting days is no test).
+    const third = await pipeline.mender.call('POST', '/api/operations', { type: 'fix', description: 'a third day for the charts', repo: 'cart' });
+    expect(third.status, third.text).toBe(201);
+    expect((await pipeline.mender.call('POST', `/api/operations/${third.json.id}/cancel`, {})).status).toBe(200);
+    const all = (await pipeline.mender.call('GET', '/api/operations')).json.operations as { id: string }[];
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const [index, operation] of all.entries())
+      await pipeline.mender.store.db.execute(
+        sql`UPDATE operations SET created_at = created_at - make_interval(days => ${Math.min(index, 2)}) WHERE id = ${operation.id}`,
+      );
+    await openFromNavigation('Operations');
+    await openFromNavigation('Overview');
+    const outcomes = page.getByTestId('overview-charts').locator('figure').filter({ hasText: 'Operations per day by outcome' });
+    await outcomes.locator('svg').waitFor();
+    expect(await page.getByTestId('overview-charts').getAttribute('data-days')).toBe('7');
+    expect(await outcomes.getByTestId('chart-headline').textContent()).toMatch(/^\d+operations in the last 7 days$/);
+    // The merged bar leads to the done operations, the legend's Cancelled to the cancelled ones (by keyboard).
+    await outcomes.locator('a.chart-bar-link[href="/operations?status=done"]').first().click();
+    await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?status=done');
+    await page.locator(`tr[data-operation-id="${operationId}"]`).waitFor();
+    await openFromNavigation('Overview');
+    const cancelled = outcomes.getByRole('link', { name: 'Cancelled', exact: true });
+    await cancelled.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
+    expect(await page.getByLabel('Status').inputValue()).toBe('cancelled');
+    await page.locator(`tr[data-operation-id="${third.json.id}"]`).waitFor();
   });
 
   it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {
