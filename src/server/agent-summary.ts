@@ -3,7 +3,7 @@ import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { Database } from '../store/database.ts';
 import type { RecordedEvent } from '../store/event-hub.ts';
 import type { EventType } from '../domain/operation-vocabulary.ts';
-import { latestAgentEvent } from '../store/dashboard-queries.ts';
+import { latestAgentEvent, latestEndedStatuses } from '../store/dashboard-queries.ts';
 
 export interface LastAction {
   type: string;
@@ -22,6 +22,48 @@ export interface AgentSummary {
   health: 'ok' | 'degraded';
   healthReasons: string[];
   lastAction: LastAction | null;
+  recentFailures: RecentFailures;
+}
+
+/** How many of the operations that finished last failed: health warns above `threshold`. */
+export interface RecentFailures {
+  /** How many finished operations are looked at, at most. */
+  window: number;
+  /** How many finished operations there were in the window (fewer on a young install). */
+  finished: number;
+  failed: number;
+  /** failed ÷ finished; null while fewer than `minimum` finished (too few to judge). */
+  rate: number | null;
+  threshold: number;
+  minimum: number;
+}
+
+// Finished: the outcome is known. Cancelled ones say nothing about how well Mender works.
+const finishedStatuses = ['done', 'failed', 'rejected', 'rolled_back'] as const;
+export const recentFailureWindow = 20;
+export const recentFailureMinimum = 5;
+/** More than this share of recent operations failing makes the agent degraded. */
+export const recentFailureThreshold = 0.3;
+
+/** The failure share of the last finished operations, from their statuses newest first. */
+export function recentFailures(statuses: string[]): RecentFailures {
+  const failed = statuses.filter((status) => status === 'failed').length;
+  return {
+    window: recentFailureWindow,
+    finished: statuses.length,
+    failed,
+    rate: statuses.length >= recentFailureMinimum ? failed / statuses.length : null,
+    threshold: recentFailureThreshold,
+    minimum: recentFailureMinimum,
+  };
+}
+
+/** The health reason for a high recent failure share, with the figure and the window; none below the threshold. */
+export function failureRateReason(figures: RecentFailures): string[] {
+  if (figures.rate === null || figures.rate <= figures.threshold) return [];
+  return [
+    `${figures.failed} of the last ${figures.finished} finished operations failed (${Math.round(figures.rate * 100)}%, above ${Math.round(figures.threshold * 100)}%): open the failed ones to see why`,
+  ];
 }
 
 const roleModelSetting = { planner: 'plannerModel', coder: 'coderModel', reviewer: 'reviewerModel' } as const;
@@ -67,11 +109,12 @@ export function healthReasons(settings: Settings, pause: { paused: boolean; by?:
   return reasons;
 }
 
-/** The agent as the dashboard shows it: running or paused, autonomy, health with reasons, last action. */
+/** The agent as the dashboard shows it: running or paused, autonomy, health with reasons (recent failure rate included), last action. */
 export async function agentSummary(services: { control: AgentControl; settings: Settings; db: Database }): Promise<AgentSummary> {
   const pause = services.control.status();
-  const reasons = healthReasons(services.settings, pause);
-  const last = await latestAgentEvent(services.db);
+  const [last, statuses] = await Promise.all([latestAgentEvent(services.db), latestEndedStatuses(services.db, finishedStatuses, recentFailureWindow)]);
+  const failures = recentFailures(statuses);
+  const reasons = [...healthReasons(services.settings, pause), ...failureRateReason(failures)];
   return {
     paused: pause.paused,
     pausedBy: pause.paused ? (pause.by ?? null) : null,
@@ -82,5 +125,6 @@ export async function agentSummary(services: { control: AgentControl; settings: 
     health: reasons.length > 0 ? 'degraded' : 'ok',
     healthReasons: reasons,
     lastAction: last ? { type: last.type, at: last.at, operationId: last.operationId, summary: describeEvent(last) } : null,
+    recentFailures: failures,
   };
 }

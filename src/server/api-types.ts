@@ -12,6 +12,7 @@ import type { QueuedApproval } from './dashboard-routes.ts';
 import type { DetectedIssueView } from '../detect/issue-views.ts';
 import type { OperationSummary } from './operation-view.ts';
 import type { DailyOutcome } from './overview.ts';
+import type { NeedsYouEntry, RunningOperation } from './needs-you.ts';
 import type { ProjectView } from './issue-routes.ts';
 import type { ToolCallView } from './tool-call-routes.ts';
 import type { DeliveryView } from './webhook-routes.ts';
@@ -34,7 +35,8 @@ export type { ToolCallView } from './tool-call-routes.ts';
 
 // The agent, the overview and the approval queue
 export type { PauseState } from '../pipeline/agent-control.ts';
-export type { AgentSummary, LastAction } from './agent-summary.ts';
+export type { AgentSummary, LastAction, RecentFailures } from './agent-summary.ts';
+export type { NeedsYouEntry, RunningOperation } from './needs-you.ts';
 export type { DailyOutcome } from './overview.ts';
 export type { QueuedApproval } from './dashboard-routes.ts';
 
@@ -90,11 +92,17 @@ export interface Overview {
   agent: AgentSummary;
   counts: Record<string, number>;
   daily: DailyOutcome[];
+  /** Every undecided gate, the ones the signed-in person may decide first. */
+  needsYou: NeedsYouEntry[];
+  /** Operations a step works on now, oldest first. */
+  running: RunningOperation[];
 }
 
 /** `GET /api/approvals`. */
 export interface ApprovalQueue {
   approvals: QueuedApproval[];
+  /** How many of them the signed-in person may decide (the navigation's badge). */
+  waitingForYou: number;
 }
 
 /** `PUT /api/policy` and `POST /api/policy/reload`: the hashes before and after, and the policy now in force. */

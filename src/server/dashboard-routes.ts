@@ -3,10 +3,13 @@ import { z } from 'zod';
 import type { Settings } from '../config/settings-schema.ts';
 import type { AgentControl } from '../pipeline/agent-control.ts';
 import type { OperationStore } from '../pipeline/operation-store.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { RepoStore } from '../store/repo-store.ts';
 import type { Database } from '../store/database.ts';
 import { latestApprovalRequest, latestGateDecision, operationOutcomesSince, pendingApprovals, type PendingApprovalRow } from '../store/dashboard-queries.ts';
 import { agentSummary } from './agent-summary.ts';
 import type { AppEnvironment } from './authenticate.ts';
+import { needsYou, runningOperations } from './needs-you.ts';
 import { dailyOutcomes, windowStart } from './overview.ts';
 import { parseQuery } from './parse-request.ts';
 
@@ -46,24 +49,34 @@ async function ruleFor(db: Database, row: PendingApprovalRow): Promise<Pick<Queu
   return { rule: typeof policy?.rule === 'string' ? policy.rule : null, reason: typeof policy?.reason === 'string' ? policy.reason : null };
 }
 
-/** `GET /api/overview` (agent, counts, daily outcomes) and `GET /api/approvals` (what waits for a human). */
+/** `GET /api/overview` (agent, counts, daily outcomes, what needs you, what runs) and `GET /api/approvals` (what waits for a human). */
 export function registerDashboardRoutes(
   app: Hono<AppEnvironment>,
-  services: { db: Database; control: AgentControl; settings: Settings; operations: OperationStore },
+  services: {
+    db: Database;
+    control: AgentControl;
+    settings: Settings;
+    operations: OperationStore;
+    pipeline: Pick<Pipeline, 'approvalFor'>;
+    repos: Pick<RepoStore, 'byId'>;
+  },
 ): void {
+  const repoName = async (id: string) => (await services.repos.byId(id))?.name ?? id;
   app.get('/api/overview', async (c) => {
     const { days } = parseQuery(c, overviewQuery);
     const now = new Date();
-    const [agent, counts, rows] = await Promise.all([
+    const [agent, counts, rows, waiting, running] = await Promise.all([
       agentSummary(services),
       services.operations.countByStatus(),
       operationOutcomesSince(services.db, windowStart(now, days)),
+      needsYou(services, c.get('actor')),
+      runningOperations({ ...services, repoName }),
     ]);
-    return c.json({ agent, counts, daily: dailyOutcomes(rows, now, days) });
+    return c.json({ agent, counts, daily: dailyOutcomes(rows, now, days), needsYou: waiting, running });
   });
 
   app.get('/api/approvals', async (c) => {
-    const rows = await pendingApprovals(services.db);
+    const [rows, waiting] = await Promise.all([pendingApprovals(services.db), needsYou(services, c.get('actor'))]);
     const approvals = await Promise.all(
       rows.map(async (row): Promise<QueuedApproval> => ({
         ...(await ruleFor(services.db, row)),
@@ -79,6 +92,7 @@ export function registerDashboardRoutes(
         waitingSince: row.requestedAt.toISOString(),
       })),
     );
-    return c.json({ approvals });
+    // The navigation's badge: how many of these the one asking may decide.
+    return c.json({ approvals, waitingForYou: waiting.filter((entry) => entry.forYou).length });
   });
 }

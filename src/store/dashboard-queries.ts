@@ -105,3 +105,20 @@ export async function latestGateDecision(db: Database, operationId: string, gate
     .limit(1);
   return row?.policy ?? undefined;
 }
+
+/** The newest event of one operation. */
+export async function latestEventOf(db: Database, operationId: string): Promise<RecordedEvent | undefined> {
+  const [row] = await db.select().from(events).where(eq(events.operationId, operationId)).orderBy(desc(events.sequence)).limit(1);
+  return row ? toRecordedEvent(row) : undefined;
+}
+
+/** The statuses of the `limit` operations that ended last (newest first), among `endedStatuses`. */
+export async function latestEndedStatuses(db: Database, endedStatuses: readonly string[], limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ status: operations.status })
+    .from(operations)
+    .where(inArray(operations.status, [...endedStatuses]))
+    .orderBy(desc(operations.updatedAt), desc(operations.id))
+    .limit(limit);
+  return rows.map((row) => row.status);
+}

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { fixedCart } from '../support/target-repository.ts';
 import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { resetScreenshots, screenshot } from '../support/browser-screenshots.ts';
 import { startCuttableProxy, type CuttableProxy } from '../support/browser-proxy.ts';
+import { contrastOf } from '../support/browser-contrast.ts';
 import { ensureWebBuild } from '../../scripts/web-build.ts';
 
 // One Mender (scripted model, the cart repository, two-person rule ON), one Chromium, and the
@@ -97,7 +99,11 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   }
 
   async function openFromNavigation(label: string, heading = label) {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+    // "Approvals, 2 waiting" while gates wait for the signed-in person.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: new RegExp(`^${label}(, \\d+ waiting)?$`) })
+      .click();
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   }
 
@@ -248,6 +254,61 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await signOut();
   });
 
+  it('leads the Overview with what needs you: the lead sees who can decide, the admin a Review button and a badge on Approvals', async () => {
+    const navigation = page.getByRole('navigation', { name: 'Main' });
+    await signIn(people.lead);
+    await openFromNavigation('Overview');
+    const needsYou = page.getByTestId('needs-you');
+    await needsYou.getByText('Nothing waits for you.').waitFor();
+    // Under the two-person rule the lead who asked cannot approve: the row says so, and who can.
+    const theirs = needsYou.locator(`[data-operation-id="${operationId}"]`);
+    expect(await theirs.getAttribute('data-for-you')).toBe('false');
+    expect(await theirs.textContent()).toMatch(/another team-lead must approve/);
+    expect(await navigation.getByRole('link', { name: 'Approvals', exact: true }).count()).toBe(1);
+    await signOut();
+
+    await signIn(people.admin);
+    await openFromNavigation('Overview');
+    const row = needsYou.locator(`[data-operation-id="${operationId}"][data-for-you="true"]`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('Multiply price by quantity in total()');
+    expect(text).toMatch(/change gate.*needs\s*team-lead.*risk\s*low.*\+\d+ −\d+ in \d+ files.*waiting/);
+    await navigation.getByRole('link', { name: 'Approvals, 1 waiting' }).waitFor();
+    // The running list and the charts follow, honest about a day-old install: one week, too few points.
+    await page.getByTestId('running-operations').getByText('Nothing runs right now.').waitFor();
+    const charts = page.getByTestId('overview-charts');
+    expect(await charts.getAttribute('data-days')).toBe('7');
+    expect(await charts.getByTestId('chart-not-enough').count()).toBe(4);
+    expect(await charts.getByTestId('chart-headline').first().textContent()).toBe('1operation in the last 7 days');
+    expect(await page.getByTestId('recent-failures').textContent()).toMatch(/judged from 5 \(health warns above 30%\)/);
+    const toggle = page.getByRole('button', { name: /^Theme:/ });
+    const theme = await toggle.textContent();
+    for (const wanted of ['Theme: light', 'Theme: dark']) {
+      while ((await toggle.textContent()) !== wanted) await toggle.click();
+      expect(await contrastOf(page.getByTestId('approvals-badge')), `badge, ${wanted}`).toBeGreaterThanOrEqual(4.5);
+      expect(await contrastOf(row.locator('.lines-added')), `added lines, ${wanted}`).toBeGreaterThanOrEqual(4.5);
+      expect(await contrastOf(row.locator('.lines-removed')), `removed lines, ${wanted}`).toBeGreaterThanOrEqual(4.5);
+    }
+    while ((await toggle.textContent()) !== theme) await toggle.click();
+    await screenshot(page, '10a-overview-needs-you');
+
+    // At a phone's width the rows wrap instead of scrolling sideways.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, '10b-overview-needs-you-375', { fullPage: false });
+    if (viewport) await page.setViewportSize(viewport);
+
+    // Review is reachable by keyboard and opens the operation at its gate.
+    const review = row.getByRole('link', { name: /^Review/ });
+    await review.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Approve and merge' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/operations/${operationId}`);
+    await signOut();
+  });
+
   it('lets an admin approve from the page and shows the change merged', async () => {
     await signIn(people.admin);
     await openFromNavigation('Approvals');
@@ -260,6 +321,8 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     expect(await page.getByTestId('links').textContent()).toMatch(/merged [0-9a-f]{10}/);
     expect(fs.readFileSync(path.join(pipeline.target.path, 'src/cart.ts'), 'utf8')).toBe(fixedCart);
     expect(await page.locator('[data-action="rollback"]').count()).toBe(1);
+    // The live stream took the decided gate off the Approvals badge.
+    await expect.poll(() => page.getByTestId('approvals-badge').count()).toBe(0);
     await screenshot(page, '11-merged');
   });
 
@@ -362,13 +425,47 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   it('sends an expired session back to sign-in with the reason, and signing in again resumes', async () => {
     clockOffsetMs = 13 * 60 * 60_000; // past the default 12-hour session
     // The next thing the page asks the API is answered session_expired.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Approvals/ })
+      .click();
     await page.getByRole('heading', { name: 'Sign in to Mender' }).waitFor();
     await page.getByText('Your session expired; sign in again.').waitFor();
     await screenshot(page, '17-session-expired');
     await signIn(people.admin);
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
     await page.locator('[data-connection="live"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('draws the charts once three days have operations, and a bar opens the operations list filtered by its outcome', async () => {
+    // A third operation, and the three moved one day apart through the database (waiting days is no test).
+    const third = await pipeline.mender.call('POST', '/api/operations', { type: 'fix', description: 'a third day for the charts', repo: 'cart' });
+    expect(third.status, third.text).toBe(201);
+    expect((await pipeline.mender.call('POST', `/api/operations/${third.json.id}/cancel`, {})).status).toBe(200);
+    const all = (await pipeline.mender.call('GET', '/api/operations')).json.operations as { id: string }[];
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const [index, operation] of all.entries())
+      await pipeline.mender.store.db.execute(
+        sql`UPDATE operations SET created_at = created_at - make_interval(days => ${Math.min(index, 2)}) WHERE id = ${operation.id}`,
+      );
+    await openFromNavigation('Operations');
+    await openFromNavigation('Overview');
+    const outcomes = page.getByTestId('overview-charts').locator('figure').filter({ hasText: 'Operations per day by outcome' });
+    await outcomes.locator('svg').waitFor();
+    expect(await page.getByTestId('overview-charts').getAttribute('data-days')).toBe('7');
+    expect(await outcomes.getByTestId('chart-headline').textContent()).toMatch(/^\d+operations in the last 7 days$/);
+    // The merged bar leads to the done operations, the legend's Cancelled to the cancelled ones (by keyboard).
+    await outcomes.locator('a.chart-bar-link[href="/operations?status=done"]').first().click();
+    await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?status=done');
+    await page.locator(`tr[data-operation-id="${operationId}"]`).waitFor();
+    await openFromNavigation('Overview');
+    const cancelled = outcomes.getByRole('link', { name: 'Cancelled', exact: true });
+    await cancelled.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
+    expect(await page.getByLabel('Status').inputValue()).toBe('cancelled');
+    await page.locator(`tr[data-operation-id="${third.json.id}"]`).waitFor();
   });
 
   it('works at a phone’s width, in the dark theme too, and the other pages have their places', async () => {

@@ -1,12 +1,16 @@
 import { useId, type ReactNode } from 'react';
 import { chartHeight, chartWidth } from './chart-geometry.ts';
 
-interface ChartFigureProps {
+export interface ChartFigureProps {
   title: string;
   summary: string;
   columns: string[];
   rows: (string | number)[][];
   legend?: ReactNode;
+  /** The one number to read first (operations this week, the success rate), above the chart. */
+  headline?: { value: string; label: string };
+  /** Too few points to draw an honest chart: this sentence stands in for it. */
+  notEnoughData?: string;
   children: ReactNode;
 }
 
@@ -14,18 +18,32 @@ interface ChartFigureProps {
  * A chart as an image with a title and a one-line summary for screen readers, and its numbers as
  * a table behind a disclosure for anyone who wants them exactly.
  */
-export function ChartFigure({ title, summary, columns, rows, legend, children }: ChartFigureProps) {
+export function ChartFigure({ title, summary, columns, rows, legend, headline, notEnoughData, children }: ChartFigureProps) {
   const titleId = useId();
   const descriptionId = useId();
   return (
     <figure className="chart card">
       <figcaption className="chart-title">{title}</figcaption>
-      {legend}
-      <svg viewBox={`0 0 ${chartWidth} ${chartHeight}`} role="img" aria-labelledby={`${titleId} ${descriptionId}`} className="chart-svg">
-        <title id={titleId}>{title}</title>
-        <desc id={descriptionId}>{summary}</desc>
-        {children}
-      </svg>
+      {headline ? (
+        <p className="chart-headline" data-testid="chart-headline">
+          {headline.value}
+          <span className="chart-headline-label">{headline.label}</span>
+        </p>
+      ) : null}
+      {notEnoughData ? (
+        <p className="empty-state chart-not-enough" data-testid="chart-not-enough">
+          {notEnoughData}
+        </p>
+      ) : (
+        <>
+          {legend}
+          <svg viewBox={`0 0 ${chartWidth} ${chartHeight}`} role="img" aria-labelledby={`${titleId} ${descriptionId}`} className="chart-svg">
+            <title id={titleId}>{title}</title>
+            <desc id={descriptionId}>{summary}</desc>
+            {children}
+          </svg>
+        </>
+      )}
       <details className="chart-data">
         <summary>Data</summary>
         <div className="table-scroll">

@@ -1,5 +1,5 @@
 import { ChartAxes } from './chart-axes.tsx';
-import { ChartFigure } from './chart-figure.tsx';
+import { ChartFigure, type ChartFigureProps } from './chart-figure.tsx';
 import { chartPadding, niceMaximum, plotHeight, plotWidth } from './chart-geometry.ts';
 
 interface LineChartProps {
@@ -10,10 +10,12 @@ interface LineChartProps {
   fixedMaximum?: number;
   summary: string;
   label: string;
+  headline?: ChartFigureProps['headline'];
+  notEnoughData?: string;
 }
 
 /** A line over the days that have a value; days without one leave a gap. */
-export function LineChart({ title, days, values, formatValue, fixedMaximum, summary, label }: LineChartProps) {
+export function LineChart({ title, days, values, formatValue, fixedMaximum, summary, label, headline, notEnoughData }: LineChartProps) {
   const present = values.filter((value): value is number => value !== null && Number.isFinite(value));
   const maximum = fixedMaximum ?? niceMaximum(Math.max(0, ...present));
   const slot = plotWidth / Math.max(days.length, 1);
@@ -34,6 +36,8 @@ export function LineChart({ title, days, values, formatValue, fixedMaximum, summ
     <ChartFigure
       title={title}
       summary={summary}
+      headline={headline}
+      notEnoughData={notEnoughData}
       columns={['Day', label]}
       rows={days.map((day, index) => [day, values[index] === null || values[index] === undefined ? '—' : formatValue(values[index]!)])}
     >

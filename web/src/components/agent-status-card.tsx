@@ -6,6 +6,14 @@ import { SelfVersionFacts } from './self/self-version-facts.tsx';
 
 const autonomyLabels: Record<number, string> = { 1: '1 · propose only', 2: '2 · low-risk changes merge by themselves', 3: '3 · full autonomy within policy' };
 
+/** The failure share health is judged on, with its window; too few finished operations say so. */
+function recentFailuresText(figures: AgentSummary['recentFailures'] | undefined): string {
+  if (!figures) return '—';
+  const threshold = `health warns above ${Math.round(figures.threshold * 100)}%`;
+  if (figures.rate === null) return `${figures.finished} finished so far; judged from ${figures.minimum} (${threshold})`;
+  return `${figures.failed} of the last ${figures.finished} finished failed (${Math.round(figures.rate * 100)}%; ${threshold})`;
+}
+
 export function AgentStatusCard({ agent }: { agent: AgentSummary }) {
   return (
     <div className="card" data-testid="agent-status">
@@ -41,6 +49,8 @@ export function AgentStatusCard({ agent }: { agent: AgentSummary }) {
             </ul>
           ) : null}
         </dd>
+        <dt>Recent failures</dt>
+        <dd data-testid="recent-failures">{recentFailuresText(agent.recentFailures)}</dd>
         <dt>Autonomy</dt>
         <dd>{autonomyLabels[agent.autonomyLevel] ?? String(agent.autonomyLevel)}</dd>
         <dt>Sandbox</dt>

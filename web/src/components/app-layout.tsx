@@ -6,6 +6,7 @@ import { ThemeToggle } from '../theme/theme-toggle.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { AgentPausedBanner } from './agent-paused-banner.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
+import { useApprovalsWaiting } from '../live/use-approvals-waiting.ts';
 
 interface NavigationEntry {
   to: string;
@@ -42,6 +43,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     shownPath.current = path;
   }, [path]);
   const visible = entries.filter((entry) => !entry.adminOnly || isAdmin);
+  const waiting = useApprovalsWaiting();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -70,8 +72,19 @@ export function AppLayout({ children }: { children: ReactNode }) {
             <ul>
               {visible.map((entry) => (
                 <li key={entry.to}>
-                  <Link to={entry.to} className={isCurrent(entry.to, path) ? 'nav-link active' : 'nav-link'} onClick={() => setMenuOpen(false)}>
+                  <Link
+                    to={entry.to}
+                    className={isCurrent(entry.to, path) ? 'nav-link active' : 'nav-link'}
+                    onClick={() => setMenuOpen(false)}
+                    // The badge's number alone would read "Approvals 3"; the label says what it counts.
+                    aria-label={entry.to === '/approvals' && waiting ? `${entry.label}, ${waiting} waiting` : undefined}
+                  >
                     {entry.label}
+                    {entry.to === '/approvals' && waiting ? (
+                      <span className="count-badge" aria-hidden="true" data-testid="approvals-badge">
+                        {waiting}
+                      </span>
+                    ) : null}
                   </Link>
                 </li>
               ))}

@@ -7,18 +7,23 @@ import { Loading } from '../components/loading.tsx';
 import { AgentStatusCard } from '../components/agent-status-card.tsx';
 import { StatusCounts } from '../components/status-counts.tsx';
 import { OverviewCharts } from '../components/overview-charts.tsx';
+import { NeedsYouList, RunningOperations } from '../components/needs-you.tsx';
 
-/** The agent at a glance, counts by status, and the last 30 days in charts. */
+/** What needs you and what runs first; then the agent, counts by status, and the last 30 days in charts. */
 export function OverviewPage() {
   // Every recorded event can change a count or a day's figures; loads are coalesced.
   const { data, error, loading, reload } = useLiveResource(() => api.get<Overview>('/api/overview?days=30'), 'overview');
   return (
     <section>
-      <PageHeader title="Overview" subtitle="The agent now, and the last 30 days." />
+      <PageHeader title="Overview" subtitle="What needs you, what runs, and how the last 30 days went." />
       <ErrorNotice error={error} title="The overview could not be loaded" onRetry={reload} />
       {loading && !data ? <Loading what="the overview" /> : null}
       {data ? (
         <>
+          <div className="overview-lead">
+            <NeedsYouList entries={data.needsYou} />
+            <RunningOperations operations={data.running} />
+          </div>
           <div className="grid two">
             <AgentStatusCard agent={data.agent} />
             <StatusCounts counts={data.counts} />
