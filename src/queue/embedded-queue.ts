@@ -2,18 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database, Executor } from '../store/database.ts';
 import type { Job, JobCounts, JobHandler, JobOptions, JobQueue, QueueName } from './job-queue.ts';
-import {
-  claimNextJob,
-  completeJob,
-  countJobs,
-  failAttempt,
-  insertJob,
-  insertJobs,
-  recoverExpiredJobs,
-  releaseJob,
-  renewLease,
-  type NewJob,
-} from './job-table.ts';
+import { claimJobs, completeJob, countJobs, failAttempt, insertJob, insertJobs, recoverExpiredJobs, releaseJob, renewLease, type NewJob } from './job-table.ts';
 import type { Claim } from './job-table.ts';
 import { isRetryable } from './permanent-job-error.ts';
 import { backoffDelay, checkInteger, checkJobOptions, describeError, jobDefaults } from './job-options.ts';
@@ -211,19 +200,21 @@ class EmbeddedQueue implements JobQueue {
         }
         while (active < concurrency && !this.closing) {
           const now = this.clock();
-          const claimed = await claimNextJob(this.database, queue, this.workerId, now, this.leaseEnd(now));
-          if (!claimed) break;
-          const { job, backoffMs } = claimed;
-          const claim = { jobId: job.id, workerId: this.workerId, attempt: job.attempt };
-          if (this.closing) {
-            await releaseJob(this.database, claim, this.clock());
-            break;
+          // Every free slot in one claim; a claim that fills them all goes round for more.
+          const claimed = await claimJobs(this.database, queue, this.workerId, now, this.leaseEnd(now), concurrency - active);
+          if (claimed.length === 0) break;
+          for (const { job, backoffMs } of claimed) {
+            const claim = { jobId: job.id, workerId: this.workerId, attempt: job.attempt };
+            if (this.closing) {
+              await releaseJob(this.database, claim, this.clock());
+              continue;
+            }
+            active += 1;
+            this.start(job, claim, backoffMs, handler, () => {
+              active -= 1;
+              wakeup.wake();
+            });
           }
-          active += 1;
-          this.start(job, claim, backoffMs, handler, () => {
-            active -= 1;
-            wakeup.wake();
-          });
         }
         failing = false;
       } catch (error) {

@@ -1,5 +1,5 @@
-import { and, asc, eq, lt, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../store/database.ts';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../store/database.ts';
 import { jobs } from '../store/schema.ts';
 import type { Job, JobCounts, QueueName } from './job-queue.ts';
 
@@ -73,28 +73,48 @@ export async function insertJob(executor: Executor, job: NewJob): Promise<string
   throw new Error(`Could not add job ${job.name}: dedupe key ${job.dedupeKey} kept changing hands; try again`);
 }
 
-/** Claims the next due waiting job of a queue (priority, then due time, then age) and counts the attempt. */
+/**
+ * Claims up to `limit` due waiting jobs of a queue in one statement (priority, then due time, then
+ * age) and counts their attempts; returned in that order. One round trip for a worker's free slots,
+ * not one per job: the claim is what bounds a queue's jobs per second.
+ */
+export async function claimJobs(executor: Executor, queue: QueueName, workerId: string, now: Date, lockedUntil: Date, limit: number): Promise<ClaimedJob[]> {
+  // SKIP LOCKED lets several workers claim at once without waiting on, or taking, each other's
+  // rows. The candidates are a MATERIALIZED CTE so they are chosen once: a subquery under `IN`
+  // may run again for each row scanned and, its own locks being skipped, claim more than `limit`.
+  const rows = rowsOf<{
+    id: number;
+    name: string;
+    payload: Record<string, unknown>;
+    attempts: number;
+    max_attempts: number;
+    backoff_ms: number;
+    priority: number;
+    run_at: string | Date;
+  }>(
+    await executor.execute(sql`
+      WITH next AS MATERIALIZED (
+        SELECT id FROM jobs
+        WHERE queue = ${queue} AND status = 'waiting' AND run_at <= ${now.toISOString()}::timestamptz
+        ORDER BY priority, run_at, id
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE jobs SET status = 'active', attempts = jobs.attempts + 1, locked_by = ${workerId}, locked_until = ${lockedUntil.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+      FROM next WHERE jobs.id = next.id AND jobs.status = 'waiting'
+      RETURNING jobs.id, jobs.name, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.backoff_ms, jobs.priority, jobs.run_at`),
+  );
+  rows.sort((a, b) => a.priority - b.priority || new Date(a.run_at).getTime() - new Date(b.run_at).getTime() || Number(a.id) - Number(b.id));
+  return rows.map((row) => ({
+    job: { id: String(row.id), queue, name: row.name, payload: row.payload, attempt: row.attempts, maxAttempts: row.max_attempts },
+    backoffMs: row.backoff_ms,
+  }));
+}
+
+/** Claims the next due waiting job of a queue, if there is one. */
 export async function claimNextJob(executor: Executor, queue: QueueName, workerId: string, now: Date, lockedUntil: Date): Promise<ClaimedJob | undefined> {
-  // SKIP LOCKED lets several workers claim at once without waiting on, or taking, each other's row.
-  // `id = (subquery)` and not `id IN (subquery)`: `=` runs the subquery once, while `IN` may run it
-  // again for each row scanned, and since this statement's own locks are skipped, claim several.
-  const next = executor
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(eq(jobs.queue, queue), eq(jobs.status, 'waiting'), lte(jobs.runAt, now)))
-    .orderBy(asc(jobs.priority), asc(jobs.runAt), asc(jobs.id))
-    .limit(1)
-    .for('update', { skipLocked: true });
-  const [claimed] = await executor
-    .update(jobs)
-    .set({ status: 'active', attempts: sql`${jobs.attempts} + 1`, lockedBy: workerId, lockedUntil, updatedAt: now })
-    .where(and(sql`${jobs.id} = (${next})`, eq(jobs.status, 'waiting')))
-    .returning({ id: jobs.id, name: jobs.name, payload: jobs.payload, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts, backoffMs: jobs.backoffMs });
-  if (!claimed) return undefined;
-  return {
-    job: { id: String(claimed.id), queue, name: claimed.name, payload: claimed.payload, attempt: claimed.attempts, maxAttempts: claimed.maxAttempts },
-    backoffMs: claimed.backoffMs,
-  };
+  const [claimed] = await claimJobs(executor, queue, workerId, now, lockedUntil, 1);
+  return claimed;
 }
 
 function heldBy(claim: Claim) {
