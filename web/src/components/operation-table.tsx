@@ -109,7 +109,7 @@ function SizeText({ size }: { size: OperationSummary['size'] }) {
   const files = `${size.files} ${size.files === 1 ? 'file' : 'files'}`;
   return (
     <span title={`${size.insertions} lines added and ${size.deletions} removed in ${files}`}>
-      <span className="added">+{size.insertions}</span> <span className="removed">−{size.deletions}</span> <span className="muted">in {files}</span>
+      <span className="added">+{size.insertions}</span> <span className="removed">−{size.deletions}</span> <span className="muted size-files">in {files}</span>
     </span>
   );
 }
