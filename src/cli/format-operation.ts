@@ -4,11 +4,12 @@ import type { EventType } from '../domain/operation-vocabulary.ts';
 
 /** The fields of an operation these lines read (its tests give only these). */
 type OperationLineFields = Pick<OperationSummary, 'id' | 'type' | 'status' | 'repo' | 'description' | 'attempts' | 'maxAttempts' | 'updatedAt'> &
-  Partial<Pick<OperationSummary, 'failureReason' | 'branch'>>;
+  Partial<Pick<OperationSummary, 'failureReason' | 'branch' | 'title'>>;
 
 /** One line per operation, for `mender list`. */
 export function formatOperationLine(operation: OperationLineFields): string {
-  const description = operation.description.split('\n')[0]!.slice(0, 60);
+  // The server's one-line title (plan summary, detected error, description); an older server sends none.
+  const description = (operation.title ?? operation.description.split('\n')[0]!).slice(0, 60);
   return `${operation.id}  ${operation.status.padEnd(22)} ${operation.type.padEnd(9)} ${operation.repo.padEnd(14)} ${description}`;
 }
 

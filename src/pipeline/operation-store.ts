@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, notInArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from '../store/database.ts';
 import { approvals, artifacts, events, operations } from '../store/schema.ts';
 import { appendAudit } from '../store/audit-log.ts';
@@ -10,6 +10,7 @@ import type { Redactor } from '../safety/redaction.ts';
 import { BudgetExceededError, InvalidTransitionError, NotFoundError } from './pipeline-errors.ts';
 import { assertAllowedTransition, terminalStatuses, type OperationStatus } from '../domain/operation-vocabulary.ts';
 import { advisoryLockIds } from '../store/advisory-lock-ids.ts';
+import { searchCondition, sortOrder, type OperationSortKey, type SortOrder } from './operation-list-order.ts';
 
 export type OperationRow = typeof operations.$inferSelect;
 export type OperationPatch = Partial<Omit<typeof operations.$inferInsert, 'id' | 'createdAt'>>;
@@ -90,10 +91,14 @@ export interface OperationFilter {
   repoId?: string;
   type?: string;
   source?: string;
+  /** Text matched in the title's sources, the id and the branch (`operation-list-order.ts`). */
+  search?: string;
 }
 
 function filterConditions(filter: OperationFilter): SQL[] {
   const conditions: SQL[] = [];
+  const search = filter.search ? searchCondition(filter.search) : undefined;
+  if (search) conditions.push(search);
   if (filter.status) conditions.push(eq(operations.status, filter.status));
   if (filter.repoId) conditions.push(eq(operations.repoId, filter.repoId));
   if (filter.type) conditions.push(eq(operations.type, filter.type));
@@ -159,13 +164,14 @@ export class OperationStore {
     return row;
   }
 
-  async list(filter: OperationFilter & { limit: number; offset: number }): Promise<OperationRow[]> {
+  /** A page of operations matching the filter, newest first unless `sort` says otherwise. */
+  async list(filter: OperationFilter & { limit: number; offset: number; sort?: OperationSortKey; order?: SortOrder }): Promise<OperationRow[]> {
     const conditions = filterConditions(filter);
     return this.db
       .select()
       .from(operations)
       .where(conditions.length ? and(...conditions) : undefined)
-      .orderBy(desc(operations.createdAt), desc(operations.id))
+      .orderBy(...sortOrder(filter.sort ?? 'age', filter.order ?? 'asc'))
       .limit(filter.limit)
       .offset(filter.offset);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { operationSources, requestableOperationTypes } from '../domain/operation-vocabulary.ts';
+import { maxSearchLength, operationSortKeys, sortOrders } from '../pipeline/operation-list-order.ts';
 
 const commandsSchema = z
   .object({ test: z.string().min(1), typecheck: z.string().min(1), lint: z.string().min(1), build: z.string().min(1), format: z.string().min(1) })
@@ -56,6 +57,12 @@ export const listOperationsQuery = z.object({
   type: z.enum(requestableOperationTypes).optional(),
   source: z.enum(operationSources).optional(),
   repo: z.string().optional(),
+  q: z
+    .string()
+    .max(maxSearchLength, `search text is at most ${maxSearchLength} characters: shorten it to a few words of the title, an id or a branch`)
+    .optional(),
+  sort: z.enum(operationSortKeys, { error: `sort by one of ${operationSortKeys.join(', ')} (default age)` }).optional(),
+  order: z.enum(sortOrders, { error: 'order is asc (smallest first) or desc (largest first)' }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

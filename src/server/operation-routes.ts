@@ -32,9 +32,10 @@ export function registerOperationRoutes(app: Hono<AppEnvironment>, services: Ope
     const query = parseQuery(c, listOperationsQuery);
     const repo = query.repo ? await services.repos.byName(query.repo) : undefined;
     if (query.repo && !repo) throw new HttpError(404, 'not_found', `repository "${query.repo}" is not registered`);
-    const filter = { status: query.status, type: query.type, source: query.source, repoId: repo?.id };
+    const filter = { status: query.status, type: query.type, source: query.source, repoId: repo?.id, search: query.q };
+    const sort = query.sort ?? 'age';
     const [rows, total] = await Promise.all([
-      services.operations.list({ ...filter, limit: query.limit, offset: query.offset }),
+      services.operations.list({ ...filter, sort, order: query.order ?? defaultOrder[sort], limit: query.limit, offset: query.offset }),
       services.operations.count(filter),
     ]);
     return c.json({ operations: await Promise.all(rows.map((row) => operationView(row, services, false))), total });
@@ -69,6 +70,9 @@ export function registerOperationRoutes(app: Hono<AppEnvironment>, services: Ope
   });
   app.post('/api/operations/:id/retry', async (c) => c.json(await statusOf(services.pipeline.retry(c.req.param('id'), c.get('actor')))));
 }
+
+/** Each sort's natural first direction: newest, longest, riskiest, and what waits for a person first. */
+const defaultOrder = { age: 'asc', duration: 'desc', risk: 'desc', status: 'asc' } as const;
 
 /** A decision answers only the operation's id and new status. */
 async function statusOf(promise: Promise<{ id: string; status: string }>): Promise<{ id: string; status: string }> {

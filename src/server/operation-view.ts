@@ -9,9 +9,10 @@ import type { DiffStats } from '../pipeline/change-files.ts';
 import type { OperationEvidence } from '../pipeline/operation-evidence.ts';
 import type { ApprovalVerdict } from '../pipeline/pipeline.ts';
 import { recordedGateDecisions, type RecordedGateDecision } from './gate-decisions.ts';
+import { operationListFields, type OperationListFields } from './operation-list-fields.ts';
 
-/** An operation in `GET /api/operations`: the row's own fields, dates as ISO text. */
-export interface OperationSummary {
+/** An operation in `GET /api/operations`: the row's own fields, dates as ISO text, and what a list row shows. */
+export interface OperationSummary extends OperationListFields {
   id: string;
   type: string;
   source: string;
@@ -98,6 +99,7 @@ export async function operationView(
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    ...operationListFields(row),
   };
   if (!detail) return summary;
   const changeRequest = await services.forge.changeRequestOf(row.id);

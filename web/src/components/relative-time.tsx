@@ -19,10 +19,16 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** "3 min ago", kept current, with the exact time on hover; `bare` drops the "ago". */
-export function RelativeTime({ at, bare }: { at: string | null | undefined; bare?: boolean }) {
+/** The time now, updated on the page's one 15-second timer (for durations that run while you look). */
+export function useNow(): number {
   const [now, setNow] = useState(Date.now);
   useEffect(() => subscribe(() => setNow(Date.now())), []);
+  return now;
+}
+
+/** "3 min ago", kept current, with the exact time on hover; `bare` drops the "ago". */
+export function RelativeTime({ at, bare }: { at: string | null | undefined; bare?: boolean }) {
+  const now = useNow();
   if (!at) return <span>—</span>;
   const text = relativeTime(at, now);
   return (
