@@ -6,29 +6,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePostgres } from '../support/postgres-server.ts';
 import { startMenderProcess, type MenderProcess } from '../support/mender-process.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { envelope, errorEvent } from '../support/sentry-events.ts';
+import { callMender } from '../support/mender-http.ts';
 
 const token = 'cross-process-admin-token-012345';
 const issueCount = 8;
 const burst = 12;
-
-function errorEvent(functionName: string): Record<string, unknown> {
-  return {
-    event_id: crypto.randomUUID().replace(/-/g, ''),
-    level: 'error',
-    exception: {
-      values: [
-        {
-          type: 'TypeError',
-          value: `broken in ${functionName}`,
-          stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: functionName, lineno: 3, in_app: true }] },
-        },
-      ],
-    },
-  };
-}
-
-const envelope = (events: Record<string, unknown>[]) =>
-  `{}\n${events.map((event) => `${JSON.stringify({ type: 'event' })}\n${JSON.stringify(event)}`).join('\n')}\n`;
 
 async function stop(process: MenderProcess): Promise<void> {
   const { child } = process;
@@ -45,15 +28,7 @@ describePostgres('detection decisions across two web processes', (databaseUrl) =
   const folders: string[] = [];
   let target: TargetRepository;
 
-  const api = async (url: string, method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: (text.startsWith('{') ? JSON.parse(text) : undefined) as any };
-  };
+  const api = (url: string, method: string, route: string, body?: unknown) => callMender(url, token, method, route, body);
 
   beforeAll(async () => {
     target = createTargetRepository();

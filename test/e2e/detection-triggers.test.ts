@@ -8,27 +8,7 @@ import { countAssistantTurns } from '../fakes/conversation-inspection.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-under-test.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
-
-function errorEvent(functionName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    event_id: crypto.randomUUID().replace(/-/g, ''),
-    level: 'error',
-    exception: {
-      values: [
-        {
-          type: 'TypeError',
-          value: `broken in ${functionName}`,
-          stacktrace: { frames: [{ filename: '/srv/app/cart.js', function: functionName, lineno: 3, in_app: true }] },
-        },
-      ],
-    },
-    ...extra,
-  };
-}
-
-function envelope(events: Record<string, unknown>[]): string {
-  return `{}\n${events.map((event) => `${JSON.stringify({ type: 'event' })}\n${JSON.stringify(event)}`).join('\n')}\n`;
-}
+import { envelope, errorEvent } from '../support/sentry-events.ts';
 
 async function eventually<Value>(probe: () => Promise<Value>, accept: (value: Value) => boolean, what: string, timeoutMs = 60_000): Promise<Value> {
   const deadline = Date.now() + timeoutMs;

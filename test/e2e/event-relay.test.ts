@@ -9,6 +9,7 @@ import { startMenderProcess, type MenderProcess } from '../support/mender-proces
 import { postgresAvailable, startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { callMender } from '../support/mender-http.ts';
 
 const token = 'event-relay-admin-token-0123456789';
 
@@ -84,15 +85,7 @@ describe.skipIf(!postgresAvailable())('events cross processes: a web and a worke
   let database: pg.Client;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-relay-'));
 
-  const api = async (method: string, route: string, body?: unknown, url = web.url) => {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: (text.startsWith('{') ? JSON.parse(text) : undefined) as any };
-  };
+  const api = (method: string, route: string, body?: unknown, url = web.url) => callMender(url, token, method, route, body);
   const metrics = async (url: string) => (await api('GET', '/metrics', undefined, url)).text;
   const tableSequences = async (from: number, through: number) =>
     (

@@ -11,6 +11,7 @@ import { postgresAvailable, startPostgresServer, type PostgresServer } from '../
 import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { callMender } from '../support/mender-http.ts';
 
 const token = 'scale-load-admin-token-0123456789';
 const leaseSeconds = 4;
@@ -80,15 +81,7 @@ describe.skipIf(!postgresAvailable())('24 fix operations through one web and thr
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-scale-load-'));
       let stream: EventStreamClient;
 
-      const api = async (method: string, route: string, body?: unknown) => {
-        const response = await fetch(`${web.url}${route}`, {
-          method,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.text();
-        return { status: response.status, text, json: (text.startsWith('{') ? JSON.parse(text) : undefined) as any };
-      };
+      const api = (method: string, route: string, body?: unknown) => callMender(web.url, token, method, route, body);
 
       async function waitFor<Value>(what: string, probe: () => Promise<Value | undefined>, timeoutMs = 240_000): Promise<Value> {
         const deadline = Date.now() + timeoutMs;

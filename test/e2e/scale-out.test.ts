@@ -9,6 +9,7 @@ import { startMenderProcess, type MenderProcess } from '../support/mender-proces
 import { postgresAvailable, startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
+import { callMender } from '../support/mender-http.ts';
 
 const token = 'scale-out-admin-token-0123456789';
 const leaseSeconds = 4;
@@ -69,15 +70,7 @@ describe.skipIf(!postgresAvailable())('one web and two worker processes on Postg
   const targets: TargetRepository[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mender-scale-'));
 
-  const api = async (method: string, route: string, body?: unknown, url = web.url) => {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: (text.startsWith('{') ? JSON.parse(text) : undefined) as any };
-  };
+  const api = (method: string, route: string, body?: unknown, url = web.url) => callMender(url, token, method, route, body);
 
   async function waitFor<Value>(what: string, probe: () => Promise<Value | undefined>, timeoutMs = 90_000): Promise<Value> {
     const deadline = Date.now() + timeoutMs;
