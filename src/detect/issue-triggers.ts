@@ -10,7 +10,7 @@ import { detectIssueSamples, detectIssues, detectProjects, repos } from '../stor
 import { stackTraceText, type EventException } from './detected-event.ts';
 import { isActiveOperation, issueStatusForOperation, operationsOfIssues } from './operation-link.ts';
 import { writeIssueEvent } from './issue-events.ts';
-import { terminalStatuses } from '../domain/operation-vocabulary.ts';
+import type { OperationStatus } from '../domain/operation-vocabulary.ts';
 import { issueReleaseEvents } from './release-fingerprints.ts';
 import type { Severity } from './severity-rules.ts';
 
@@ -38,6 +38,8 @@ export const defaultTriggerOptions: TriggerOptions = {
 };
 
 const closedStatuses = ['resolved', 'fixed'];
+// Operations that ended without a change that stands: a later one of these supersedes nothing.
+const givenUpStatuses: OperationStatus[] = ['failed', 'rejected', 'cancelled', 'rolled_back'];
 // A P0 in one of these is no longer being worked on, so it suppresses nothing.
 const inactiveStatuses = ['resolved', 'fixed', 'failed'];
 // An issue whose severity did not change is decided again at most this often while events keep coming (storm control).
@@ -218,17 +220,17 @@ export class IssueTriggers {
   private async follow(operationId: string, to: string): Promise<void> {
     const status = issueStatusForOperation(to);
     if (!status) return;
-    // `superseded`: a later detector operation is still at work on the same issue (after a fix
-    // that failed while still watched, the old operation lives on beside the new one). A later
-    // one that has ended says nothing against this one: an older operation a person retried, and
-    // that merged, fixes the issue though a later attempt failed.
-    const ended = sql.join(
-      [...terminalStatuses].map((status) => sql`${status}`),
+    // `superseded`: a later detector operation is at work on the same issue, or fixed it (after a
+    // fix that failed while still watched, the old operation lives on beside the new one). A later
+    // one that gave up (failed, rejected, cancelled, rolled back) says nothing against this one: an
+    // older operation a person retried, and that merged, fixes the issue though a later attempt failed.
+    const gaveUp = sql.join(
+      givenUpStatuses.map((status) => sql`${status}`),
       sql`, `,
     );
     const [link] = await this.db
       .execute(
-        sql`SELECT operation.error_context->>'issueId' AS issue_id, operation.failure_reason, EXISTS (SELECT 1 FROM operations AS later WHERE later.source = 'detector' AND later.error_context->>'issueId' = operation.error_context->>'issueId' AND (later.created_at, later.id) > (operation.created_at, operation.id) AND later.status NOT IN (${ended})) AS superseded FROM operations AS operation WHERE operation.id = ${operationId} AND operation.source = 'detector'`,
+        sql`SELECT operation.error_context->>'issueId' AS issue_id, operation.failure_reason, EXISTS (SELECT 1 FROM operations AS later WHERE later.source = 'detector' AND later.error_context->>'issueId' = operation.error_context->>'issueId' AND (later.created_at, later.id) > (operation.created_at, operation.id) AND later.status NOT IN (${gaveUp})) AS superseded FROM operations AS operation WHERE operation.id = ${operationId} AND operation.source = 'detector'`,
       )
       .then((result) => (result as unknown as { rows: { issue_id: string | null; failure_reason: string | null; superseded: boolean }[] }).rows);
     if (!link?.issue_id || link.superseded) return;
