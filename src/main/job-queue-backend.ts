@@ -1,5 +1,4 @@
 import type { Settings } from '../config/settings-schema.ts';
-import { createBullmqQueue } from '../queue/bullmq-queue.ts';
 import { createEmbeddedQueue } from '../queue/embedded-queue.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Store } from '../store/database.ts';
@@ -17,10 +16,12 @@ type QueueSettings = Pick<Settings, 'queueUrl' | 'jobLeaseSeconds' | 'drainSecon
  * BullMQ on Redis when MENDER_QUEUE_URL is set (its outbox lives in the store, PGlite or
  * PostgreSQL), else the embedded queue in the store's `jobs` table.
  */
-export function createJobQueueBackend(store: Store, settings: QueueSettings, workerId: string): JobQueueBackend {
+export async function createJobQueueBackend(store: Store, settings: QueueSettings, workerId: string): Promise<JobQueueBackend> {
   const leaseMs = settings.jobLeaseSeconds * 1000;
   const drainMs = settings.drainSeconds * 1000;
   if (settings.queueUrl) {
+    // Loaded only when chosen: BullMQ and ioredis are a large module graph every start would pay for.
+    const { createBullmqQueue } = await import('../queue/bullmq-queue.ts');
     // Stall checks every half lease: a dead process's job is back within about 1.5 leases, as embedded.
     const queue = createBullmqQueue(store.db, { url: settings.queueUrl, lockDurationMs: leaseMs, stalledIntervalMs: leaseMs / 2, drainMs });
     return { queue, kind: 'bullmq', ping: () => queue.ping() };

@@ -163,7 +163,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       : { directory: path.join(settings.dataDir, 'db') },
   );
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
-  const queueBackend = createJobQueueBackend(store, settings, workerId);
+  const queueBackend = await createJobQueueBackend(store, settings, workerId);
   // A web process enqueues only; a worker (or `all`) runs the queues it was given.
   const queue: JobQueue = takeQueues(queueBackend.queue, role === 'web' ? [] : settings.workerQueues, {
     onStart:
