@@ -20,6 +20,7 @@ export interface ChildExit {
 export class MenderChild {
   readonly process: ChildProcess;
   readonly exited: Promise<ChildExit>;
+  private readonly outputClosed: Promise<void>;
   private readonly tail: string[] = [];
   private readonly listeners = new Set<(message: ChildMessage) => void>();
   port: number | undefined;
@@ -31,7 +32,9 @@ export class MenderChild {
       execArgv: nodeOptions(folder),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    const closed: Promise<void>[] = [];
     for (const stream of [this.process.stdout, this.process.stderr]) {
+      if (stream) closed.push(new Promise((resolve) => stream.once('close', () => resolve())));
       let partial = '';
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => {
@@ -46,6 +49,7 @@ export class MenderChild {
       for (const listener of this.listeners) listener(message);
     });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+    this.outputClosed = Promise.all(closed).then(() => undefined);
   }
 
   get pid(): number | undefined {
@@ -54,6 +58,15 @@ export class MenderChild {
 
   get logTail(): string {
     return this.tail.join('\n');
+  }
+
+  /**
+   * The log tail once the output has ended: 'exit' may come before the last lines do (a crash's
+   * error), so a judge of an exit waits for them, at most `boundMs` (something may hold the pipes).
+   */
+  async finalLogTail(boundMs = 1000): Promise<string> {
+    await Promise.race([this.outputClosed, new Promise((resolve) => setTimeout(resolve, boundMs).unref())]);
+    return this.logTail;
   }
 
   get running(): boolean {

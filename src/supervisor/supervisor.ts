@@ -197,7 +197,7 @@ export class Supervisor {
       const trial = this.trial;
       if (!trial) return this.serveActive();
       trial.exited(at);
-      return this.judge(trial, true, child.logTail, at);
+      return this.judge(trial, true, await child.finalLogTail(), at);
     });
   }
 

@@ -28,7 +28,7 @@ export class VersionLauncher {
       await child.waitFor('standby', this.options.startTimeoutMs);
     } catch (error) {
       await child.kill();
-      if (error instanceof ChildFailure) error.logTail = child.logTail;
+      if (error instanceof ChildFailure) error.logTail = await child.finalLogTail();
       throw error;
     }
     return child;

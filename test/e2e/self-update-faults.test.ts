@@ -108,8 +108,8 @@ describe('a bad version of Mender is reverted by its supervisor, and nothing ack
       MENDER_LOG_LEVEL: 'warn',
       // Short trials so each bad version shows itself in seconds; the defaults are in docs/self-maintenance.md.
       MENDER_SELF_PROBATION_SECONDS: '30',
-      MENDER_SELF_START_TIMEOUT_SECONDS: '8',
-      MENDER_SELF_HEALTH_INTERVAL_SECONDS: '0.25',
+      MENDER_SELF_START_TIMEOUT_SECONDS: '20',
+      MENDER_SELF_HEALTH_INTERVAL_SECONDS: '1',
       MENDER_SELF_BUILD: 'false',
       MENDER_JIRA_WEBHOOK_SECRET: jiraSecret,
     };
