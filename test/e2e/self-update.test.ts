@@ -121,7 +121,7 @@ describe('Mender maintains itself: a change to its own code, merged, becomes the
         MENDER_MODEL_API_KEY: 'model-key-not-secret',
         MENDER_MODEL_RETRIES: '0',
         MENDER_SELF_PROBATION_SECONDS: '2',
-        MENDER_SELF_HEALTH_INTERVAL_SECONDS: '0.25',
+        MENDER_SELF_HEALTH_INTERVAL_SECONDS: '1',
       },
     });
   }, 120_000);
