@@ -152,7 +152,9 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       dataDir: settings.dataDir,
       entries: tightened,
     });
-  let ready = false;
+  // Started: set once, never reset. A stopping process is still started (its /health stays 200 while
+  // it drains); /ready says it is stopping.
+  let started = false;
 
   const store = await openStore(
     settings.databaseUrl
@@ -333,7 +335,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   await detection.start({ intake: role !== 'worker' });
   if (role !== 'worker') selfErrors.attach(detection, repos);
   registerDetectionMetrics(metrics.registry, store.db);
-  const isReady = () => ready;
+  const isReady = () => started;
   let stopping = false;
   const isStopping = () => stopping;
   const app =
@@ -411,7 +413,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       host: settings.host,
       port: publicPort,
     });
-  ready = true;
+  started = true;
   const url = `http://${settings.host}:${port}`;
   log.info('mender ready', {
     url,
@@ -433,7 +435,6 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       stopping = true;
       // A worker drains first, answering its probes and following the kill switch meanwhile.
       if (role === 'worker') await queue.close();
-      ready = false;
       // Event streams never end by themselves: they end now, and their clients resume elsewhere.
       hub.close();
       await relay?.stop();
