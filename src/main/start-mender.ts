@@ -357,6 +357,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
           isReady,
           isStopping,
           queuePing: queueBackend.ping,
+          queueCounts: (name) => queue.counts(name),
           inbox,
           sessions,
           setupTokens,

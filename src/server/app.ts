@@ -48,6 +48,9 @@ import type { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
 import type { GatePolicy } from '../policy/gate-policy.ts';
 import type { SupervisorPort } from '../pipeline/supervisor-port.ts';
 import { registerSelfRoutes } from './self-routes.ts';
+import { registerQueueRoutes } from './queue-routes.ts';
+import type { QueueName } from '../domain/process-roles.ts';
+import type { JobCounts } from '../queue/job-queue.ts';
 
 export interface AppServices {
   pipeline: Pipeline;
@@ -69,6 +72,8 @@ export interface AppServices {
   isStopping?: () => boolean;
   /** Whether the job queue's own server (Redis) answers, when it has one: /ready says 503 otherwise. */
   queuePing?: () => Promise<void>;
+  /** The jobs of a queue by state, from whichever backend holds them (GET /api/queue/depth). */
+  queueCounts: (queue: QueueName) => Promise<JobCounts>;
   sessions: SessionStore;
   setupTokens: SetupTokenStore;
   signInThrottle: SignInThrottle;
@@ -142,6 +147,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerDashboardRoutes(app, services);
   registerIssueRoutes(app, services);
   registerQuarantineRoutes(app, services.db);
+  registerQueueRoutes(app, services);
   registerMcpRoutes(app, services);
   registerWebhookRoutes(app, services);
   for (const provider of services.forgeProviders) provider.registerWebhookRoutes(app, services);

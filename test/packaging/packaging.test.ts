@@ -1,58 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.ts';
 import { copyMigratedDatabase } from '../support/pglite-copies.ts';
 import { queueNames } from '../../src/domain/process-roles.ts';
+import { find, render, renderWithKubectl } from './support/kubernetes-manifests.ts';
 
 // No container engine or cluster runs these files here: this test holds them to what Mender needs
 // (docs/scale-out.md). The manifests are rendered with `kubectl kustomize` when kubectl is on the
 // PATH (it renders offline), else read file by file without the overlays' transformations.
 
 const root = path.resolve(import.meta.dirname, '../..');
-const kubernetesFolder = path.join(root, 'deploy/kubernetes');
 const secretNamed = /(^DATABASE_URL$|TOKEN|SECRET|PASSWORD|_KEY$|PRIVATE)/;
-
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
-
-function kubectlAvailable(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const renderWithKubectl = kubectlAvailable();
-
-/** The overlay's manifests: rendered by kustomize, or its and its bases' resource files as written. */
-function render(overlay: string): Manifest[] {
-  const folder = path.join(kubernetesFolder, 'overlays', overlay);
-  if (renderWithKubectl) {
-    const text = execFileSync('kubectl', ['kustomize', folder], { encoding: 'utf8', timeout: 60_000 });
-    return parseAllDocuments(text).map((document) => document.toJS() as Manifest);
-  }
-  const read = (directory: string): Manifest[] => {
-    const kustomization = parse(fs.readFileSync(path.join(directory, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-    return kustomization.resources.flatMap((resource) => {
-      const target = path.join(directory, resource);
-      if (fs.statSync(target).isDirectory()) return read(target);
-      return parseAllDocuments(fs.readFileSync(target, 'utf8')).map((document) => document.toJS() as Manifest);
-    });
-  };
-  return read(folder);
-}
-
-function find(manifests: Manifest[], kind: string, name: string): Manifest {
-  const found = manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name} in ${manifests.map((manifest) => `${manifest.kind}/${manifest.metadata.name}`).join(', ')}`);
-  return found;
-}
 
 describe.each(['production', 'development'])('the Kubernetes manifests (%s overlay)', (overlay) => {
   const manifests = render(overlay);
