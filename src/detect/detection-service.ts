@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Database } from '../store/database.ts';
 import type { DecisionLock } from '../store/decision-lock.ts';
 import type { EventHub } from '../store/event-hub.ts';
@@ -16,7 +15,9 @@ import { ProjectQuota } from './project-quota.ts';
 import { ProjectStore } from './project-store.ts';
 import type { IngestServices } from './sentry-ingest.ts';
 import { createRouteMatcher, loadSeverityRules } from './severity-rules.ts';
-import { SpoolInbox } from './spool-inbox.ts';
+import { SpoolInboxes } from './spool-inboxes.ts';
+import { runWhileHolding } from './run-while-holding.ts';
+import { inProcessSessionLocks, type SessionLocks } from '../store/session-locks.ts';
 
 export interface DetectionDependencies {
   db: Database;
@@ -28,6 +29,8 @@ export interface DetectionDependencies {
   redact: (text: string) => string;
   /** Serialises trigger decisions; across processes on PostgreSQL (default: this process only). */
   decisionLock?: DecisionLock;
+  /** Who holds which ingest spool (and runs the health checks) among processes on one data folder (default: this process only). */
+  sessionLocks?: SessionLocks;
 }
 
 const idlePollMs = 1_000;
@@ -44,7 +47,8 @@ const gatherMs = 500;
 export class DetectionService implements IngestServices {
   readonly projects: ProjectStore;
   readonly quota = new ProjectQuota();
-  readonly inbox: SpoolInbox;
+  readonly inbox: SpoolInboxes;
+  private readonly locks: SessionLocks;
   readonly triggers: IssueTriggers;
   readonly maxEnvelopeBytes: number;
   readonly defaultRateLimitPerMinute: number;
@@ -60,8 +64,10 @@ export class DetectionService implements IngestServices {
   constructor(private readonly dependencies: DetectionDependencies) {
     const { db, settings } = dependencies;
     this.projects = new ProjectStore(db);
-    this.inbox = new SpoolInbox(db, path.join(settings.dataDir, 'ingest-spool'), () => (this.failing ? undefined : this.wake?.()), {
+    this.locks = dependencies.sessionLocks ?? inProcessSessionLocks();
+    this.inbox = new SpoolInboxes(db, settings.dataDir, this.locks, () => (this.failing ? undefined : this.wake?.()), {
       warn: (message) => dependencies.log.warn(message),
+      log: dependencies.log,
     });
     this.maxEnvelopeBytes = settings.detectMaxEnvelopeBytes;
     this.defaultRateLimitPerMinute = settings.detectRateLimitPerMinute;
@@ -119,10 +125,17 @@ export class DetectionService implements IngestServices {
     });
     if (settings.detectHealthChecks.length)
       this.stoppers.push(
-        startHealthChecks(
-          settings.detectHealthChecks,
-          (project, event) => this.acceptInternal(project, 'health', event),
-          (error) => log.warn('health check failed to report', { error: (error as Error).message }),
+        // One process probes: with several web replicas each probe would otherwise count once per replica.
+        runWhileHolding(
+          this.locks,
+          'detect:health-checks',
+          () =>
+            startHealthChecks(
+              settings.detectHealthChecks,
+              (project, event) => this.acceptInternal(project, 'health', event),
+              (error) => log.warn('health check failed to report', { error: (error as Error).message }),
+            ),
+          (error) => log.warn('detection: could not take the health-check lock; trying again', { error: error.message }),
         ),
       );
     if (settings.detectLogFiles.length) {
@@ -199,5 +212,6 @@ export class DetectionService implements IngestServices {
     await this.loop;
     await this.triggers.serialised(async () => undefined);
     await this.inbox.close();
+    await this.locks.close();
   }
 }

@@ -264,8 +264,16 @@ export function spoolIdOf(directory: string): string {
   fs.writeSync(descriptor, id);
   fs.fsyncSync(descriptor);
   fs.closeSync(descriptor);
-  fs.renameSync(temporary, file);
-  return id;
+  // A link fails if the file is there, where a rename would replace it: of two processes making
+  // the folder at once, both read the one id that was linked first.
+  try {
+    fs.linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 /** Scans a segment and truncates it after its last whole, checksummed record; returns the bytes cut. */

@@ -44,7 +44,8 @@ export interface Inbox {
   pending(): number;
 }
 
-const cursorKey = (spoolId: string) => `detect.spool-cursor.${spoolId}`;
+/** Where a spool's digest cursor is kept (agent_state). */
+export const cursorKey = (spoolId: string) => `detect.spool-cursor.${spoolId}`;
 
 // A batch's payloads are parsed on the main thread in one go; this bounds how long that takes.
 const maxBatchBytes = 4 * 1024 * 1024;

@@ -61,6 +61,7 @@ import { WebhookInbox } from '../integrations/webhook-inbox.ts';
 import { startIntegrations } from '../integrations/start-integrations.ts';
 import { DetectionService } from '../detect/detection-service.ts';
 import { advisoryLockIds } from '../store/advisory-lock-ids.ts';
+import { postgresSessionLocks } from '../store/session-locks.ts';
 import { databaseLock, inProcessLock } from '../store/decision-lock.ts';
 import { registerDetectionMetrics } from '../detect/detection-metrics.ts';
 import { DeploymentStore } from '../pipeline/ship/deployment-store.ts';
@@ -331,7 +332,11 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   for (const instance of remoteForges.instances) inbox.handle(instance.id, instance.webhookProcessor({ pipeline, operations, repos, settings, log }));
   inbox.start();
   const decisionLock = store.kind === 'postgres' ? databaseLock(store.db, advisoryLockIds.detectionDecisions) : inProcessLock();
-  const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact, decisionLock });
+  // On a shared data folder each web process appends to an ingest spool of its own, held by a lock that ends with the process.
+  const sessionLocks = settings.databaseUrl
+    ? postgresSessionLocks(settings.databaseUrl, (error) => log.warn('the connection holding the session locks ended', { error: error.message }))
+    : undefined;
+  const detection = new DetectionService({ db: store.db, queue, hub, starter: pipeline, settings, log, redact: redactor.redact, decisionLock, sessionLocks });
   await detection.start({ intake: role !== 'worker' });
   if (role !== 'worker') selfErrors.attach(detection, repos);
   registerDetectionMetrics(metrics.registry, store.db);
