@@ -15,7 +15,7 @@ import { registerIssueCommands } from './issue-commands.ts';
 import { registerPolicyCommands } from './policy-commands.ts';
 import { registerDeployCommands } from './deploy-commands.ts';
 import { registerSelfCommands } from './self-commands.ts';
-import type { AgentStatus, OperationList, OperationStatus, PauseState, RepoList, RepoView } from '../server/api-types.ts';
+import type { AgentStatus, OperationList, OperationStatus, PauseState, RegisteredRepoView, RepoList } from '../server/api-types.ts';
 import { awaitingStatuses, requestableOperationTypes, terminalStatuses } from '../domain/operation-vocabulary.ts';
 import { processRoles, type ProcessRole } from '../domain/process-roles.ts';
 
@@ -86,8 +86,11 @@ program
 const repo = program.command('repo').description('registered repositories');
 repo
   .command('add [path]')
-  .description('register a local git checkout, or a GitHub repository with --remote (Mender clones it)')
-  .option('--remote <url>', 'https URL of a GitHub repository, e.g. https://github.com/owner/name (instead of a path)')
+  .description('register a local git checkout, or a remote repository with --remote (Mender clones it; workers on their own disks clone it too)')
+  .option(
+    '--remote <url>',
+    'https URL of a GitHub repository, e.g. https://github.com/owner/name, or file:///path/to/bare.git where MENDER_ALLOW_FILE_REMOTES allows it (instead of a path)',
+  )
   .option('--name <name>', 'name to refer to it by (default: the folder or repository name)')
   .option('--default-branch <branch>', 'branch changes are merged into (default: the checked-out branch)')
   .option('--test <command>', 'override the detected test command')
@@ -99,7 +102,7 @@ repo
     const body = absolute
       ? { name: options.name ?? path.basename(absolute), path: absolute, defaultBranch: options.defaultBranch, commands }
       : { remoteUrl: options.remote, name: options.name, defaultBranch: options.defaultBranch, commands };
-    const result = await client().request<RepoView>('POST', '/api/repos', body);
+    const result = await client().request<RegisteredRepoView>('POST', '/api/repos', body);
     print(
       !!options.json,
       result,
@@ -108,6 +111,8 @@ repo
           .map(([kind, command]) => `  ${kind}: ${command}`)
           .join('\n')}`,
     );
+    // Registered all the same: a warning, on stderr so that --json output stays one document.
+    for (const warning of result.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   });
 repo
   .command('list')

@@ -6,6 +6,10 @@ import type { LocalForge } from './local-forge.ts';
 /** A forge that acts only on some repositories (those registered from it). */
 export interface RemoteForge extends Forge {
   handles(repoId: string): Promise<boolean>;
+  /** Clones the repository from its remote into `target` (a worker's own cache, `pipeline/repo-checkouts.ts`). */
+  cloneInto(repoId: string, target: string): Promise<void>;
+  /** Fetches the default branch and `branches` into the clone at `repo.path`. */
+  fetchBranches(repo: ForgeRepo, branches: readonly string[]): Promise<void>;
 }
 
 /**
@@ -20,8 +24,13 @@ export class ForgeRouter implements Forge {
   ) {}
 
   async forgeOf(repoId: string): Promise<Forge> {
+    return (await this.remoteForgeOf(repoId)) ?? this.local;
+  }
+
+  /** The remote forge the repository was registered from; undefined for a local checkout. */
+  async remoteForgeOf(repoId: string): Promise<RemoteForge | undefined> {
     for (const remote of this.remotes) if (await remote.handles(repoId)) return remote;
-    return this.local;
+    return undefined;
   }
 
   openChangeRequest(executor: Executor, input: ChangeRequestInput): Promise<void> {

@@ -40,6 +40,10 @@ import os from 'node:os';
 import { LocalForge } from '../forge/local-forge.ts';
 import { ChangeRequestRecords } from '../forge/change-request-records.ts';
 import { ForgeRouter } from '../forge/forge-router.ts';
+import { createGitRemote } from '../forge/git-remote/git-remote-services.ts';
+import { readOrCreateDataFolderId } from '../store/data-folder-id.ts';
+import { ProcessPresence } from '../store/process-presence.ts';
+import { ProcessCheckouts } from '../pipeline/repo-checkouts.ts';
 import { createRemoteForges, forgeProviders } from '../integrations/forge-providers.ts';
 import { createApp } from '../server/app.ts';
 import { isLoopbackAddress } from '../server/host-check.ts';
@@ -196,11 +200,14 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   const worktrees = new WorktreeManager(path.join(settings.dataDir, 'worktrees'));
   const changeRequests = new ChangeRequestRecords(store.db);
   const remoteForges = createRemoteForges(forgeProviders, { db: store.db, settings, changeRequests, hub, log, repos });
-  const forge = new ForgeRouter(
-    changeRequests,
-    new LocalForge(changeRequests),
-    remoteForges.instances.map((instance) => instance.forge),
+  // Where the processes run: a worker on another data folder works from a remote repository's own clone.
+  const dataFolderId = readOrCreateDataFolderId(settings.dataDir);
+  const presence = new ProcessPresence(store.db, { processId: workerId, role, dataFolderId, host: os.hostname() }, (error) =>
+    log.warn('could not record this process in mender_processes', { error: error.message }),
   );
+  await presence.start();
+  const gitRemote = createGitRemote({ settings, changeRequests, repos });
+  const forge = new ForgeRouter(changeRequests, new LocalForge(changeRequests), [...remoteForges.instances.map((instance) => instance.forge), gitRemote.forge]);
   const checks = createCheckRunner({
     timeoutMs: settings.commandTimeoutSeconds * 1000,
     outputLimitBytes: settings.commandOutputLimitBytes,
@@ -287,6 +294,12 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       settings,
       operations,
       repos,
+      checkouts: new ProcessCheckouts({
+        dataFolderId,
+        cacheFolder: path.join(settings.dataDir, 'repo-cache'),
+        remoteForgeOf: (repoId) => forge.remoteForgeOf(repoId),
+        log,
+      }),
       worktrees,
       checks,
       baselineComparisonChecks,
@@ -313,7 +326,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
   // Worktrees are disposable: whatever is on disk from a previous process is rebuilt on demand.
   // On a shared server other processes may be working in theirs (a shared data folder): keep those.
   const pruned = await worktrees.prune(
-    (await repos.list()).map((repo) => repo.path),
+    (await repos.list()).flatMap((repo) => [repo.path, path.join(settings.dataDir, 'repo-cache', repo.name)]),
     store.kind === 'pglite' ? new Set() : await liveOperationIds(operations),
   );
   if (pruned.length) log.info('removed stale worktrees', { count: pruned.length });
@@ -354,6 +367,8 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
           users,
           forge,
           remoteRepositories: remoteForges.remoteRepositories,
+          gitRemoteRepositories: gitRemote.repositories,
+          repoPlacement: { dataFolderId, liveWorkersElsewhere: () => presence.liveWorkersElsewhere() },
           forgeProviders,
           hub,
           metrics,
@@ -426,6 +441,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
     role,
     ...(role === 'web' ? {} : { worker: workerId, queues: settings.workerQueues }),
     dataDir: settings.dataDir,
+    dataFolderId,
     database: store.kind,
     model: settings.model ?? 'not configured',
   });
@@ -466,6 +482,7 @@ export async function startMender(config: LoadedConfig, options: StartOptions = 
       await deployTargets.close();
       await externalTools?.close();
       for (const instance of remoteForges.instances) await instance.stop();
+      await presence.stop().catch(() => undefined);
       await store.close();
     },
   } as RunningMender & { app: typeof app };

@@ -37,7 +37,8 @@ export async function executeOperation(context: PipelineContext, operationId: st
       event: { type: 'execution.resumed', data: { attemptsUsed: operation.attempts, was: operation.status } },
     });
   }
-  const repo = await loadOperationRepo(context, operation.repoId);
+  // A change sent back for another attempt starts from its branch, which another worker may have pushed.
+  const repo = await loadOperationRepo(context, operation.repoId, operation.branch ? [operation.branch] : []);
   const startPoint = operation.headCommit ?? operation.baseCommit;
   if (!startPoint || !operation.branch || !operation.plan) throw new OperationFailure('the operation has no plan or base commit; retry it to plan again');
   const root = await context.worktrees.create({ repoPath: repo.path, operationId, branch: operation.branch, startPoint, resetBranch: true });

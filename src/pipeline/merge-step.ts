@@ -16,7 +16,8 @@ export async function mergeOperation(context: PipelineContext, operationId: stri
   const { operations, forge } = context;
   const operation = await operations.get(operationId);
   if (operation.status !== 'merging') return;
-  const repo = await loadOperationRepo(context, operation.repoId);
+  // The verified commits may have been made by another worker: fetched from the remote's work branch.
+  const repo = await loadOperationRepo(context, operation.repoId, operation.branch ? [operation.branch] : []);
   let base = operation.baseCommit!;
   let head = operation.headCommit!;
   // A remote forge's default branch may have moved since the change was verified.

@@ -26,17 +26,21 @@ export function branchName(operationId: string, description: string): string {
   return `mender/${operationId}${slug ? `-${slug}` : ''}`;
 }
 
-/** The operation's repository with its commands (overrides over what package.json says). */
-export async function loadOperationRepo(context: PipelineContext, repoId: string): Promise<OperationRepo> {
+/**
+ * The operation's repository with its commands (overrides over what package.json says), at the
+ * path this process works in (`context.checkouts`), with `branches` fetched there when it is a clone.
+ */
+export async function loadOperationRepo(context: PipelineContext, repoId: string, branches: readonly string[] = []): Promise<OperationRepo> {
   const repo = await context.repos.byId(repoId);
   if (!repo) throw new NotFoundError(`repository ${repoId} is no longer registered`);
-  if (!fs.existsSync(repo.path)) throw new OperationFailure(`repository ${repo.name} is gone from ${repo.path}: register it again with its new path`);
+  const where = context.checkouts ? await context.checkouts.locate(repo, branches) : repo.path;
+  if (!fs.existsSync(where)) throw new OperationFailure(`repository ${repo.name} is gone from ${where}: register it again with its new path`);
   return {
     id: repo.id,
     name: repo.name,
-    path: repo.path,
+    path: where,
     defaultBranch: repo.defaultBranch,
-    commands: detectCommands(repo.path, repo.commands),
+    commands: detectCommands(where, repo.commands),
     self: repo.self === true,
   };
 }

@@ -5,7 +5,7 @@ import type { Redactor } from '../safety/redaction.ts';
 import type { CheckRunner } from '../workspace/check-runner.ts';
 import type { Forge } from '../forge/forge.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { DeliveryPort, OperationRecords, PauseSwitch, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
+import type { DeliveryPort, OperationRecords, PauseSwitch, RepoCheckouts, RepositoryLookup, StepMetrics, Worktrees } from './pipeline-ports.ts';
 import type { RateLimiter } from '../safety/operation-rate-limit.ts';
 import type { AgentExtensionsSource } from './agent-extensions-port.ts';
 import type { GatePolicy } from '../policy/gate-policy.ts';
@@ -19,6 +19,8 @@ export interface PipelineContext {
   settings: Settings;
   operations: OperationRecords;
   repos: RepositoryLookup;
+  /** Where this process finds a repository (a worker on its own disk: its cache of the remote); absent: the registered path. */
+  checkouts?: RepoCheckouts;
   worktrees: Worktrees;
   checks: CheckRunner;
   /** The same commands without the sandbox, for comparing a failing baseline; only when settings allow it. */

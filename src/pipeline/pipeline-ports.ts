@@ -31,6 +31,12 @@ export interface RepositoryLookup {
   byId(id: string): Promise<RepoRow | undefined>;
 }
 
+/** Where this process finds a repository's git data: its registered path, or its own clone of the remote (`repo-checkouts.ts`). */
+export interface RepoCheckouts {
+  /** The path to work in, with `branches` (the operation's work branch) fetched when it is a clone. */
+  locate(repo: RepoRow, branches?: readonly string[]): Promise<string>;
+}
+
 /** Disposable checkouts of an operation; each returns the checkout's path. */
 export interface Worktrees {
   create(options: CreateWorktreeOptions): Promise<string>;

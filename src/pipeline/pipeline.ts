@@ -349,8 +349,12 @@ export class Pipeline {
 
   /** Removes the worktree and an unmerged branch of an operation that ended. */
   private async cleanUp(operation: OperationRow): Promise<void> {
-    const repo = await this.context.repos.byId(operation.repoId);
-    if (!repo) return;
+    const row = await this.context.repos.byId(operation.repoId);
+    if (!row) return;
+    // This process's copy of the repository; one it cannot reach has nothing of the operation here.
+    const where = this.context.checkouts ? await this.context.checkouts.locate(row).catch(() => undefined) : row.path;
+    if (where === undefined) return;
+    const repo = { ...row, path: where };
     await this.context.worktrees.remove(repo.path, operation.id);
     if (operation.branch && !operation.mergeCommit) await this.context.forge.deleteBranch(repo, operation.branch);
   }

@@ -8,7 +8,19 @@ import { operationRow } from './testing/fake-operation-records.ts';
 // Wednesday 2 December 2026 in UTC: 20:00, and the window's opening the next morning.
 const evening = new Date('2026-12-02T20:00:00Z');
 const opening = '2026-12-03T09:00:00.000Z';
-const repo = { id: 'repo1', name: 'cart', path: '/nowhere', defaultBranch: 'main', commands: {}, source: 'api', deploy: null, self: false, createdAt: evening };
+const repo = {
+  id: 'repo1',
+  name: 'cart',
+  path: '/nowhere',
+  defaultBranch: 'main',
+  commands: {},
+  source: 'api',
+  deploy: null,
+  self: false,
+  dataFolderId: null,
+  remoteUrl: null,
+  createdAt: evening,
+};
 
 /** A low-risk, auto-eligible change at autonomy 2 that waits only for business hours. */
 function waiting(options: { merges?: number } = {}) {

@@ -27,6 +27,8 @@ export interface RegisterRepoInput {
   /** Deploy settings (the config file's `deploy` block): stored parsed, with defaults; absent: the stored ones are kept. */
   deploy?: unknown;
   source: string;
+  /** The data folder of the registering process (its path is on that disk); absent: every process sees the path. */
+  dataFolderId?: string;
 }
 
 export interface RegisterRepoOptions {
@@ -60,7 +62,15 @@ export async function registerRepo(repos: RepoStore, input: RegisterRepoInput, o
   const existing = await repos.byName(input.name);
   if (existing && !options.replace)
     throw new RepoRegistrationError(`a repository named "${input.name}" is already registered (at ${existing.path}); choose another name`, 'name', true);
-  const values = { name: input.name, path: root, defaultBranch, commands: input.commands ?? {}, source: input.source, ...(deploy ? { deploy } : {}) };
+  const values = {
+    name: input.name,
+    path: root,
+    defaultBranch,
+    commands: input.commands ?? {},
+    source: input.source,
+    dataFolderId: input.dataFolderId ?? null,
+    ...(deploy ? { deploy } : {}),
+  };
   return existing ? repos.update(existing.id, values) : repos.insert(values);
 }
 
@@ -70,6 +80,7 @@ export interface RegisterRemoteRepoInput {
   defaultBranch?: string;
   commands?: RepoCommands;
   source: string;
+  dataFolderId?: string;
 }
 
 /** The deploy settings parsed with their defaults, or a registration error naming each wrong field. */
@@ -130,12 +141,19 @@ export async function registerRemoteRepo(repos: RepoStore, remotes: RemoteReposi
   } catch (error) {
     fs.rmSync(target, { recursive: true, force: true });
     throw new RepoRegistrationError(
-      `cloning ${resolved.describe} failed: ${(error as Error).message}; check the URL and that the GitHub App or token can read the repository`,
+      `cloning ${resolved.describe} failed: ${(error as Error).message}; check the URL and that Mender can read the repository (for GitHub: the App or token)`,
       'remoteUrl',
     );
   }
   try {
-    const row = await registerRepo(repos, { name, path: target, defaultBranch: input.defaultBranch, commands: input.commands, source: input.source });
+    const row = await registerRepo(repos, {
+      name,
+      path: target,
+      defaultBranch: input.defaultBranch,
+      commands: input.commands,
+      source: input.source,
+      dataFolderId: input.dataFolderId,
+    });
     await remotes.record(row.id, input.remoteUrl);
     return row;
   } catch (error) {

@@ -14,7 +14,7 @@ export const createRepoBody = z
       .regex(/^[a-zA-Z0-9._-]{1,64}$/, 'use 1–64 letters, digits, dot, dash or underscore')
       .optional(),
     path: z.string().min(1, 'give the absolute path of a local git checkout').optional(),
-    remoteUrl: z.string().min(1, 'give the https URL of a GitHub repository').max(500).optional(),
+    remoteUrl: z.string().min(1, 'give the https URL of a GitHub repository, or a file:// URL of a bare git repository').max(500).optional(),
     defaultBranch: z.string().min(1).max(200).optional(),
     commands: commandsSchema.optional(),
   })

@@ -134,6 +134,8 @@ export interface ProjectList {
 
 /** A repository in `GET/POST /api/repos`: the row, dates as ISO text, the commands detected, the remote it was cloned from. */
 export type RepoView = Omit<RepoRow, 'createdAt'> & { createdAt: string; detectedCommands: RepoCommands; remote: string | null };
+/** The answer to registering one: its view, and what the caller should know (a local path no live worker on another disk can see). */
+export type RegisteredRepoView = RepoView & { warnings: string[] };
 
 /** `GET /api/repos`. */
 export interface RepoList {

@@ -39,7 +39,7 @@ import { registerIssueRoutes } from './issue-routes.ts';
 import { registerQuarantineRoutes } from './quarantine-routes.ts';
 import { createHostCheck } from './host-check.ts';
 import { readinessRoutes } from './readiness.ts';
-import { registerRepoRoutes } from './repo-routes.ts';
+import { registerRepoRoutes, type RepoPlacement } from './repo-routes.ts';
 import { registerOperationRoutes } from './operation-routes.ts';
 import { registerPolicyRoutes } from './policy-routes.ts';
 import { registerDeploymentRoutes } from './deployment-routes.ts';
@@ -63,6 +63,10 @@ export interface AppServices {
   forge: Forge;
   /** Repositories registered by remote URL (GitHub); absent when not wired. */
   remoteRepositories?: RemoteRepositories;
+  /** Repositories registered by a plain git URL (`forge/git-remote/`). */
+  gitRemoteRepositories?: RemoteRepositories;
+  /** This process's data folder id and the live workers on other ones: `repo add` warns by path (docs/scale-out.md). */
+  repoPlacement?: RepoPlacement;
   /** Remote forges (src/integrations/forge-providers.ts): each registers its webhook route. */
   forgeProviders: readonly ForgeProvider[];
   hub: EventHub;

@@ -13,7 +13,21 @@ export const repos = pgTable('repos', {
   deploy: jsonb('deploy').$type<Record<string, unknown> | null>(),
   /** Mender's own checkout (self-maintenance, `pipeline/self-repo.ts`); at most one row. */
   self: boolean('self').notNull().default(false),
+  /** The data folder (`store/data-folder-id.ts`) of the process that registered it; null: every process sees its path. */
+  dataFolderId: text('data_folder_id'),
+  /** A plain git remote it was registered from (`forge/git-remote/`); GitHub's are in github_repositories. */
+  remoteUrl: text('remote_url'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every running Mender process, refreshed every few seconds (`store/process-presence.ts`). */
+export const menderProcesses = pgTable('mender_processes', {
+  processId: text('process_id').primaryKey(),
+  role: text('role').notNull(),
+  dataFolderId: text('data_folder_id').notNull(),
+  host: text('host').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const operations = pgTable(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { processRoles, queueNames } from '../../domain/process-roles.ts';
-import { commaSeparated, define, positiveInteger } from '../setting-definition.ts';
+import { booleanText, commaSeparated, define, positiveInteger } from '../setting-definition.ts';
 
 const nonNegativeInteger = z.coerce.number().int().min(0);
 
@@ -69,5 +69,13 @@ export const scaleSettings = {
     default: 0,
     description:
       "On SIGTERM, how long running jobs may finish before they are stopped and handed back to the queue (0: at once). Keep it below the orchestrator's grace period (Kubernetes terminationGracePeriodSeconds).",
+  }),
+  allowFileRemotes: define({
+    key: 'allowFileRemotes',
+    env: ['MENDER_ALLOW_FILE_REMOTES'],
+    schema: booleanText,
+    default: false,
+    description:
+      'Allow `mender repo add --remote file:///path/to/repo.git`: a bare git repository on this machine, or on a volume every worker mounts at that path, as a plain git remote (branches pushed to it, merges move its default branch). Off by default: a file URL names any folder Mender can read.',
   }),
 } as const;

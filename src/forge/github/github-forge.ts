@@ -48,6 +48,16 @@ export class GitHubForge implements Forge {
     return (await this.records.repository(repoId)) !== undefined;
   }
 
+  async cloneInto(repoId: string, target: string): Promise<void> {
+    const repository = await this.records.repository(repoId);
+    if (!repository) throw new GitHubForgeError(`repository ${repoId} is not registered from GitHub`);
+    await this.remote.clone(this.accessFor(repository), target);
+  }
+
+  async fetchBranches(repo: ForgeRepo, branches: readonly string[]): Promise<void> {
+    await this.remote.fetchBranches(repo, this.accessFor(await this.repositoryOf(repo)), branches);
+  }
+
   /** How git reaches owner/name: the mapped URL when configured, else GitHub's. */
   accessFor(repository: { owner: string; name: string; remoteUrl: string }): RemoteAccess {
     const mapped = this.options.remoteMap?.[`${repository.owner}/${repository.name}`];

@@ -39,6 +39,27 @@ export class GitHubRemote {
     await this.serialized(repo.path, () => this.git(repo, access, ['push', '--quiet', '--force', 'origin', `${commit}:refs/heads/${branch}`]));
   }
 
+  /**
+   * Fetches the default branch and `branches` (the operation's work branch, pushed by the worker
+   * before) into remote-tracking refs: a step that starts from the branch's commit finds it in this
+   * clone whichever worker made it. A branch not on the remote yet is no error.
+   */
+  async fetchBranches(repo: ForgeRepo, access: RemoteAccess, branches: readonly string[]): Promise<void> {
+    await this.serialized(repo.path, async () => {
+      await this.git(repo, access, ['fetch', '--quiet', 'origin', `+refs/heads/${repo.defaultBranch}:refs/remotes/origin/${repo.defaultBranch}`]);
+      for (const branch of branches) await this.git(repo, access, ['fetch', '--quiet', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], true);
+    });
+  }
+
+  /**
+   * Moves the remote's default branch from `base` to `head` (a descendant of it), refused by the
+   * remote when the branch is no longer at `base`: the merge of a plain git remote, with no forge API.
+   */
+  async pushFastForward(repo: ForgeRepo, access: RemoteAccess, base: string, head: string): Promise<GitResult> {
+    const ref = `refs/heads/${repo.defaultBranch}`;
+    return this.serialized(repo.path, () => this.git(repo, access, ['push', '--quiet', `--force-with-lease=${ref}:${base}`, 'origin', `${head}:${ref}`], true));
+  }
+
   async deleteBranch(repo: ForgeRepo, access: RemoteAccess, branch: string): Promise<void> {
     await this.serialized(repo.path, () => this.git(repo, access, ['push', '--quiet', 'origin', '--delete', branch], true));
   }

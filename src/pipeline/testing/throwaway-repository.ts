@@ -56,6 +56,8 @@ export async function throwawayRepository(files: Record<string, string>): Promis
       source: 'api',
       deploy: null,
       self: false,
+      dataFolderId: null,
+      remoteUrl: null,
       createdAt: new Date('2026-01-01T00:00:00Z'),
     },
     write,
