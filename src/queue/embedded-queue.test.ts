@@ -7,7 +7,7 @@ import { jobs } from '../store/schema.ts';
 import { createEmbeddedQueue } from './embedded-queue.ts';
 import type { EmbeddedQueueOptions } from './embedded-queue.ts';
 import type { Job, JobQueue } from './job-queue.ts';
-import { claimNextJob } from './job-table.ts';
+import { claimNextJob, completeJobs } from './job-table.ts';
 import { migratedDatabaseFolders } from '../../test/support/pglite-copies.ts';
 
 /** One database a test can open several times, as restarting processes would. */
@@ -115,6 +115,25 @@ function defineQueueTests(newDatabase: () => Promise<TestDatabase>): void {
       ['marker', 1],
       ['edit', 2],
     ]);
+  });
+
+  it('completes a batch of claims in one write, each only while its own claim still holds', async () => {
+    const store = await open();
+    const queue = createQueue(store);
+    const kept = await queue.add('merging', 'merge', {});
+    const takenOver = await queue.add('merging', 'merge', {});
+    const first = await claimNextJob(store.db, 'merging', 'worker-a', at(0), at(1000));
+    const second = await claimNextJob(store.db, 'merging', 'worker-a', at(0), at(1000));
+    const claims = [first, second].map((claimed) => ({ jobId: claimed!.job.id, workerId: 'worker-a', attempt: claimed!.job.attempt }));
+    // The second job's lease lapsed and another worker holds it now.
+    await store.db
+      .update(jobs)
+      .set({ lockedBy: 'worker-b' })
+      .where(eq(jobs.id, Number(takenOver)));
+
+    expect(await completeJobs(store.db, claims, at(10))).toEqual([kept]);
+    expect(await readJob(store, kept)).toMatchObject({ status: 'completed', lockedBy: null });
+    expect(await readJob(store, takenOver)).toMatchObject({ status: 'active', lockedBy: 'worker-b' });
   });
 
   it('ends failed a job whose worker died during its last attempt', async () => {

@@ -2,9 +2,21 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Database, Executor } from '../store/database.ts';
 import type { Job, JobCounts, JobHandler, JobOptions, JobQueue, QueueName } from './job-queue.ts';
-import { claimJobs, completeJob, countJobs, failAttempt, insertJob, insertJobs, recoverExpiredJobs, releaseJob, renewLease, type NewJob } from './job-table.ts';
+import {
+  claimJobs,
+  completeJobs,
+  countJobs,
+  failAttempt,
+  insertJob,
+  insertJobs,
+  recoverExpiredJobs,
+  releaseJob,
+  renewLease,
+  type NewJob,
+} from './job-table.ts';
 import type { Claim } from './job-table.ts';
 import { isRetryable } from './permanent-job-error.ts';
+import { createCompletionBatcher, type CompletionBatcher } from './completion-batcher.ts';
 import { backoffDelay, checkInteger, checkJobOptions, describeError, jobDefaults } from './job-options.ts';
 
 export { backoffDelay };
@@ -92,6 +104,7 @@ class EmbeddedQueue implements JobQueue {
   private readonly wakeups = new Map<QueueName, Wakeup>();
   private readonly loops: Promise<void>[] = [];
   private readonly running = new Set<RunningJob>();
+  private readonly completions: CompletionBatcher;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -107,6 +120,7 @@ class EmbeddedQueue implements JobQueue {
     this.drainMs = options.drainMs ?? 0;
     this.clock = options.clock ?? (() => new Date());
     this.reportError = options.onError ?? ((error) => console.warn(`job queue: ${describeError(error)}`));
+    this.completions = createCompletionBatcher((claims) => completeJobs(this.database, claims, this.clock()));
   }
 
   async add(queue: QueueName, name: string, payload: Record<string, unknown>, options: JobOptions = {}, executor?: Executor): Promise<string> {
@@ -253,7 +267,7 @@ class EmbeddedQueue implements JobQueue {
     // Someone else holds the job now (recovered after our lease lapsed): its outcome is theirs to write.
     if (heartbeat.lost) return;
     const now = this.clock();
-    if (!failure) return completeJob(this.database, claim, now);
+    if (!failure) return this.completions.complete(claim);
     if (controller.signal.reason instanceof ShutdownError) return releaseJob(this.database, claim, now);
     const retry = isRetryable(failure.error) && job.attempt < job.maxAttempts;
     const retryAt = retry ? new Date(now.getTime() + backoffDelay(backoffMs, job.attempt)) : undefined;

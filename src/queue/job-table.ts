@@ -127,11 +127,21 @@ export async function renewLease(executor: Executor, claim: Claim, lockedUntil: 
   return renewed.length > 0;
 }
 
-export async function completeJob(executor: Executor, claim: Claim, now: Date): Promise<void> {
-  await executor
-    .update(jobs)
-    .set({ status: 'completed', lockedBy: null, lockedUntil: null, lastError: null, dedupeKey: null, updatedAt: now })
-    .where(heldBy(claim));
+/**
+ * Marks claimed jobs completed in one statement, each guarded by its own claim: a job whose claim
+ * was lost keeps the outcome its new holder writes. Returns the ids it completed.
+ */
+export async function completeJobs(executor: Executor, claims: Claim[], now: Date): Promise<string[]> {
+  if (claims.length === 0) return [];
+  const held = JSON.stringify(claims.map((claim) => ({ id: Number(claim.jobId), worker: claim.workerId, attempt: claim.attempt })));
+  const rows = rowsOf<{ id: number }>(
+    await executor.execute(sql`
+      UPDATE jobs SET status = 'completed', locked_by = NULL, locked_until = NULL, last_error = NULL, dedupe_key = NULL, updated_at = ${now.toISOString()}::timestamptz
+      FROM jsonb_to_recordset(${held}::jsonb) AS held(id bigint, worker text, attempt integer)
+      WHERE jobs.id = held.id AND jobs.status = 'active' AND jobs.locked_by = held.worker AND jobs.attempts = held.attempt
+      RETURNING jobs.id`),
+  );
+  return rows.map((row) => String(row.id));
 }
 
 /** Records a failed attempt: back to `waiting` until `retryAt`, or `failed` when `retryAt` is undefined. */
