@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { newestModification } from '../bin/compiled-build.mjs';
 import { defaultDashboardDirectory } from '../src/server/dashboard-assets.ts';
 
@@ -39,4 +40,32 @@ export async function ensureWebBuild(): Promise<{ built: boolean; reason?: strin
   if (!reason) return { built: false };
   await buildWeb();
   return { built: true, reason };
+}
+
+/** What a first visit downloads of the dashboard's scripts: every JS file of the build, raw and gzipped. */
+export interface PageWeight {
+  files: number;
+  jsBytes: number;
+  jsGzipBytes: number;
+}
+
+/** The budget for the dashboard's gzipped JS (issue 19): a phone on a slow line still opens it quickly. */
+export const pageWeightBudgetBytes = 150 * 1024;
+
+export function measurePageWeight(): PageWeight {
+  const assets = path.join(webDist, 'assets');
+  const scripts = fs.readdirSync(assets).filter((name) => name.endsWith('.js'));
+  let jsBytes = 0;
+  let jsGzipBytes = 0;
+  for (const name of scripts) {
+    const content = fs.readFileSync(path.join(assets, name));
+    jsBytes += content.length;
+    jsGzipBytes += zlib.gzipSync(content, { level: 9 }).length;
+  }
+  return { files: scripts.length, jsBytes, jsGzipBytes };
+}
+
+export function describePageWeight(weight: PageWeight): string {
+  const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+  return `page weight: ${weight.files} JS file(s), ${kilobytes(weight.jsBytes)} raw, ${kilobytes(weight.jsGzipBytes)} gzipped (budget ${kilobytes(pageWeightBudgetBytes)})`;
 }
