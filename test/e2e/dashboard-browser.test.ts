@@ -99,7 +99,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
   }
 
   async function openFromNavigation(label: string, heading = label) {
-    // "Approvals, 2 waiting" while gates wait for the signed-in person.
+    // "Approvals 2 waiting" while gates wait for the signed-in person.
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: new RegExp(`^${label}(, \\d+ waiting)?$`) })
@@ -274,7 +274,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('Multiply price by quantity in total()');
     expect(text).toMatch(/change gate.*needs\s*team-lead.*risk\s*low.*\+\d+ −\d+ in \d+ files.*waiting/);
-    await navigation.getByRole('link', { name: 'Approvals, 1 waiting' }).waitFor();
+    await navigation.getByRole('link', { name: 'Approvals 1 waiting' }).waitFor();
     // The running list and the charts follow, honest about a day-old install: one week, too few points.
     await page.getByTestId('running-operations').getByText('Nothing runs right now.').waitFor();
     const charts = page.getByTestId('overview-charts');

@@ -72,17 +72,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
             <ul>
               {visible.map((entry) => (
                 <li key={entry.to}>
-                  <Link
-                    to={entry.to}
-                    className={isCurrent(entry.to, path) ? 'nav-link active' : 'nav-link'}
-                    onClick={() => setMenuOpen(false)}
-                    // The badge's number alone would read "Approvals 3"; the label says what it counts.
-                    aria-label={entry.to === '/approvals' && waiting ? `${entry.label}, ${waiting} waiting` : undefined}
-                  >
+                  <Link to={entry.to} className={isCurrent(entry.to, path) ? 'nav-link active' : 'nav-link'} onClick={() => setMenuOpen(false)}>
                     {entry.label}
                     {entry.to === '/approvals' && waiting ? (
-                      <span className="count-badge" aria-hidden="true" data-testid="approvals-badge">
+                      // Read as "Approvals 3 waiting": the number says what it counts, and the name is
+                      // made of what is seen (no aria-label), so that speech input finds the link.
+                      <span className="count-badge" data-testid="approvals-badge">
+                        <span className="visually-hidden"> </span>
                         {waiting}
+                        <span className="visually-hidden"> waiting</span>
                       </span>
                     ) : null}
                   </Link>
