@@ -102,7 +102,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     // "Approvals 2 waiting" while gates wait for the signed-in person.
     await page
       .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: new RegExp(`^${label}(, \\d+ waiting)?$`) })
+      .getByRole('link', { name: new RegExp(`^${label}( \\d+ waiting)?$`) })
       .click();
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   }

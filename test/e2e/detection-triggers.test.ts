@@ -100,7 +100,8 @@ describe('what detected issues set off', () => {
     await send([errorEvent('pay')]);
     const twice = await eventually(
       () => issue('pay'),
-      (item) => item?.operations.length === 2 && item.status === 'failed',
+      // The issue still reads failed from the first operation while the second plans, so wait on the operations.
+      (item) => item?.operations.length === 2 && item.operations.every((operation: { status: string }) => operation.status === 'failed'),
       'the second operation fails',
     );
     // A person retries the first one; it is fixed, approved and merged.
