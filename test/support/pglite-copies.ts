@@ -16,9 +16,18 @@ declare module 'vitest' {
 // makes its own on first use and removes it when the process exits.
 let template: Promise<string> | undefined;
 
+/** The global setup's template; none outside a Vitest worker (a benchmark reuses the test support). */
+function providedTemplate(): string | undefined {
+  try {
+    return inject('migratedDatabaseTemplate');
+  } catch {
+    return undefined;
+  }
+}
+
 function migratedTemplate(): Promise<string> {
   template ??= (async () => {
-    const provided = inject('migratedDatabaseTemplate');
+    const provided = providedTemplate();
     if (provided && fs.existsSync(provided)) return provided;
     const folder = await createMigratedTemplate();
     process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
