@@ -112,6 +112,12 @@ export type PolicyChangeResult = PolicyChange & { policy: PolicyView };
 export interface AuditPage {
   entries: AuditEntryView[];
   nextAfter: number | null;
+  nextBefore: number | null;
+}
+
+/** `GET /api/audit/actions`. */
+export interface AuditActionList {
+  actions: { action: string; count: number }[];
 }
 
 /** `GET /api/issues`. */

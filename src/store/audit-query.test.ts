@@ -47,7 +47,7 @@ describe('audit log queries', () => {
   it('ends on a page that is exactly full, and answers an empty page past the end', async () => {
     expect(await pageAudit(store.db, { after: 4, limit: 3 })).toMatchObject({ nextAfter: null });
     expect(sequences((await pageAudit(store.db, { after: 4, limit: 3 })).entries)).toEqual([5, 6, 7]);
-    expect(await pageAudit(store.db, { after: 7, limit: 3 })).toEqual({ entries: [], nextAfter: null });
+    expect(await pageAudit(store.db, { after: 7, limit: 3 })).toEqual({ entries: [], nextAfter: null, nextBefore: null });
   });
 
   it('returns rows with their content and chain fields', async () => {

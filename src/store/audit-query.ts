@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lt, notInArray, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.ts';
 import { auditLog } from './schema.ts';
 
@@ -10,37 +10,59 @@ export interface AuditFilter {
   actor?: string;
   action?: string;
   subject?: string;
+  /** Actions left out (the dashboard hides tool and model calls unless asked). */
+  excludeActions?: readonly string[];
 }
 
 export interface AuditPageRequest extends AuditFilter {
-  /** Only rows with a sequence above this; absent means from the very first row. */
+  /** Oldest first (the default, as exports and verification read it) or newest first. */
+  order?: 'oldest' | 'newest';
+  /** Oldest first: only rows with a sequence above this; absent means from the very first row. */
   after?: number;
+  /** Newest first: only rows with a sequence below this; absent means from the newest row. */
+  before?: number;
   limit: number;
 }
 
 export interface AuditPage {
   entries: AuditRecord[];
-  /** Pass as `after` for the next page; null when this page is the last. */
+  /** Oldest first: pass as `after` for the next page; null when this page is the last. */
   nextAfter: number | null;
+  /** Newest first: pass as `before` for the next (older) page; null when this page is the last. */
+  nextBefore: number | null;
 }
 
-/** One page of the audit log in sequence order, keyset-paged on the sequence. */
-export async function pageAudit(executor: Executor, request: AuditPageRequest): Promise<AuditPage> {
+function filterConditions(filter: AuditFilter): SQL[] {
   const conditions: SQL[] = [];
-  if (request.after !== undefined) conditions.push(gt(auditLog.sequence, request.after));
-  if (request.actor !== undefined) conditions.push(eq(auditLog.actor, request.actor));
-  if (request.action !== undefined) conditions.push(eq(auditLog.action, request.action));
-  if (request.subject !== undefined) conditions.push(eq(auditLog.subject, request.subject));
+  if (filter.actor !== undefined) conditions.push(eq(auditLog.actor, filter.actor));
+  if (filter.action !== undefined) conditions.push(eq(auditLog.action, filter.action));
+  if (filter.subject !== undefined) conditions.push(eq(auditLog.subject, filter.subject));
+  if (filter.excludeActions?.length) conditions.push(notInArray(auditLog.action, [...filter.excludeActions]));
+  return conditions;
+}
+
+/** One page of the audit log in sequence order (either way), keyset-paged on the sequence. */
+export async function pageAudit(executor: Executor, request: AuditPageRequest): Promise<AuditPage> {
+  const newest = request.order === 'newest';
+  const conditions = filterConditions(request);
+  if (!newest && request.after !== undefined) conditions.push(gt(auditLog.sequence, request.after));
+  if (newest && request.before !== undefined) conditions.push(lt(auditLog.sequence, request.before));
   // One row more than asked tells whether another page exists without a second query.
   const rows = await executor
     .select()
     .from(auditLog)
     .where(and(...conditions))
-    .orderBy(asc(auditLog.sequence))
+    .orderBy(newest ? desc(auditLog.sequence) : asc(auditLog.sequence))
     .limit(request.limit + 1);
   const entries = rows.slice(0, request.limit);
-  const last = entries.at(-1);
-  return { entries, nextAfter: rows.length > request.limit && last ? last.sequence : null };
+  const cursor = rows.length > request.limit ? (entries.at(-1)?.sequence ?? null) : null;
+  return { entries, nextAfter: newest ? null : cursor, nextBefore: newest ? cursor : null };
+}
+
+/** Each action in the log with its row count, by name: what the dashboard's action picker offers. */
+export async function auditActionCounts(executor: Executor): Promise<{ action: string; count: number }[]> {
+  const rows = await executor.select({ action: auditLog.action, count: count() }).from(auditLog).groupBy(auditLog.action).orderBy(asc(auditLog.action));
+  return rows.map((row) => ({ action: row.action, count: Number(row.count) }));
 }
 
 /** Every matching row in sequence order, read a page at a time so memory stays flat on a long log. */

@@ -173,6 +173,52 @@ describe('audit log: hash chain, verification and export', () => {
     expect(createdLines).toHaveLength(3);
   });
 
+  it('pages newest first, leaves out excluded actions, counts each action and streams the export the dashboard downloads', async () => {
+    const oldestFirst: { sequence: number; action: string }[] = (await mender.call('GET', '/api/audit?limit=1000')).json.entries;
+    const newestFirst: { sequence: number }[] = [];
+    let before: number | null = null;
+    do {
+      const page: { status: number; json: { entries: { sequence: number }[]; nextBefore: number | null; nextAfter: null } } = await mender.call(
+        'GET',
+        `/api/audit?order=newest&limit=2${before === null ? '' : `&before=${before}`}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.json.nextAfter).toBeNull();
+      newestFirst.push(...page.json.entries);
+      before = page.json.nextBefore;
+    } while (before !== null);
+    expect(newestFirst).toEqual([...oldestFirst].reverse());
+
+    const failedAction = 'operation.failed';
+    const withoutFailed = (await mender.call('GET', `/api/audit?limit=1000&exclude=${failedAction},model.called`)).json.entries as { action: string }[];
+    expect(withoutFailed).toEqual(oldestFirst.filter((entry) => entry.action !== failedAction && entry.action !== 'model.called'));
+    expect(withoutFailed.length).toBeLessThan(oldestFirst.length);
+
+    const actions = (await mender.call('GET', '/api/audit/actions')).json.actions as { action: string; count: number }[];
+    expect(actions.map((entry) => entry.action)).toEqual([...new Set(oldestFirst.map((entry) => entry.action))].sort());
+    expect(actions.find((entry) => entry.action === 'operation.created')?.count).toBe(3);
+
+    const exported = await mender.call('GET', `/api/audit/export?exclude=${failedAction}`);
+    expect(exported.status).toBe(200);
+    expect(exported.text.endsWith('\n')).toBe(true);
+    const exportedRows = exported.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { action: string });
+    expect(exportedRows).toEqual(withoutFailed.filter((entry) => entry.action !== 'model.called'));
+    const headers = await mender.app.request('/api/audit/export', { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(headers.headers.get('content-type')).toContain('application/x-ndjson');
+    expect(headers.headers.get('content-disposition')).toMatch(/^attachment; filename="mender-audit-\d{4}-\d{2}-\d{2}\.jsonl"$/);
+    await headers.body?.cancel();
+
+    const wrongCursor = await mender.call('GET', '/api/audit?order=newest&after=3');
+    expect(wrongCursor.status).toBe(400);
+    expect(wrongCursor.json.error.fields.after.join(' ')).toMatch(/before=<sequence>/);
+    expect((await mender.call('GET', '/api/audit?before=3')).json.error.fields.before.join(' ')).toMatch(/order=newest/);
+    expect(Object.keys((await mender.call('GET', '/api/audit?exclude=DROP TABLE')).json.error.fields)).toEqual(['exclude.0']);
+    expect((await mender.call('GET', '/api/audit/export?order=newest')).status).toBe(400);
+  });
+
   it('answers 400 naming each bad query field, and lets only admins read the entries', async () => {
     const bad = await mender.call('GET', '/api/audit?limit=0&after=first');
     expect(bad.status).toBe(400);
