@@ -19,7 +19,15 @@ const changeUserBody = z.object({ role: z.enum(roles) }).strict();
 /** Admins manage users; each new user gets an API token, shown once. */
 export function registerUserRoutes(app: Hono<AppEnvironment>, users: UserStore): void {
   app.get('/api/users', requireRole('admin', 'manage users'), async (c) => {
-    return c.json({ users: (await users.list()).map((user) => ({ name: user.name, role: user.role, createdAt: user.createdAt.toISOString() })) });
+    // signsIn: whether the user has a password (the dashboard), rather than only API tokens (MENDER_ADMIN_TOKEN's admin).
+    return c.json({
+      users: (await users.list()).map((user) => ({
+        name: user.name,
+        role: user.role,
+        signsIn: user.passwordHash !== null,
+        createdAt: user.createdAt.toISOString(),
+      })),
+    });
   });
   app.post('/api/users', requireRole('admin', 'manage users'), async (c) => {
     const body = await parseBody(c, createUserBody);

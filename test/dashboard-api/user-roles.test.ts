@@ -24,8 +24,10 @@ describe('changing a user’s role', () => {
     expect(changed.json).toMatchObject({ name: 'lee', role: 'team-lead' });
     expect((await lee.call('GET', '/api/session')).json.user.role).toBe('team-lead');
     expect((await lee.call('POST', '/api/operations/no-such-id/cancel', {})).status).toBe(404);
-    const listed = (await ada.call('GET', '/api/users')).json.users as { name: string; role: string }[];
-    expect(listed.find((user) => user.name === 'lee')?.role).toBe('team-lead');
+    const listed = (await ada.call('GET', '/api/users')).json.users as { name: string; role: string; signsIn: boolean }[];
+    expect(listed.find((user) => user.name === 'lee')).toMatchObject({ role: 'team-lead', signsIn: true });
+    // The admin behind MENDER_ADMIN_TOKEN has no password: it cannot sign in to the dashboard.
+    expect(listed.find((user) => user.name === 'admin')).toMatchObject({ role: 'admin', signsIn: false });
   });
 
   it('names what is wrong: an unknown user, an unknown role', async () => {
