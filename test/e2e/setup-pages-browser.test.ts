@@ -4,6 +4,7 @@ import { startMenderUnderTest, type MenderUnderTest } from '../support/mender-un
 import { createTargetRepository, type TargetRepository } from '../support/target-repository.ts';
 import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { screenshot } from '../support/browser-screenshots.ts';
+import { seriousAxeViolations } from '../support/browser-axe.ts';
 import { ensureWebBuild } from '../../scripts/web-build.ts';
 
 // Setting Mender up from the dashboard (issue 19): a fresh Mender with no model, no repository and
@@ -72,6 +73,9 @@ describe.skipIf(!availability.available)('setting Mender up from the dashboard',
     expect(await checklistTicks()).toEqual({ repository: 'false', model: 'false', project: 'false' });
     expect(await page.getByTestId('setup-checklist').textContent()).toContain('3 of 3 steps left');
     await screenshot(page, 'setup-overview-checklist-1440');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Set up' }).click();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
   });
 
   it('registers a repository from the page, saying in words what the API refused', async () => {
@@ -84,6 +88,7 @@ describe.skipIf(!availability.available)('setting Mender up from the dashboard',
     await field('Name').fill('my cart');
     await page.getByRole('button', { name: 'Add repository' }).click();
     await page.getByText('use 1–64 letters, digits, dot, dash or underscore').first().waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await field('Name').fill('cart');
     await field('Path').fill(`${target.path}/missing`);
@@ -116,6 +121,7 @@ describe.skipIf(!availability.available)('setting Mender up from the dashboard',
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
     await page.getByText('No project exists yet.').waitFor();
     await screenshot(page, 'setup-projects-empty-1440');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await field('Project name').fill('cart app');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByText('use 1–64 letters, digits, dot, dash or underscore').first().waitFor();
@@ -147,6 +153,7 @@ describe.skipIf(!availability.available)('setting Mender up from the dashboard',
     await openSetUp('Users');
     // The admin behind MENDER_ADMIN_TOKEN has no password: it does not count as someone who signs in.
     await page.getByText('Nobody else can sign in yet.').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await field('Name').fill(viewer.name);
     await page.locator('main form select[name="role"]').selectOption('team-lead');
     await page.getByLabel(/^Password/).fill('too short');
