@@ -14,11 +14,20 @@ const createUserBody = z
     password: z.string().min(12, 'use at least 12 characters').max(200).optional(),
   })
   .strict();
+const changeUserBody = z.object({ role: z.enum(roles) }).strict();
 
 /** Admins manage users; each new user gets an API token, shown once. */
 export function registerUserRoutes(app: Hono<AppEnvironment>, users: UserStore): void {
   app.get('/api/users', requireRole('admin', 'manage users'), async (c) => {
-    return c.json({ users: (await users.list()).map((user) => ({ name: user.name, role: user.role, createdAt: user.createdAt.toISOString() })) });
+    // signsIn: whether the user has a password (the dashboard), rather than only API tokens (MENDER_ADMIN_TOKEN's admin).
+    return c.json({
+      users: (await users.list()).map((user) => ({
+        name: user.name,
+        role: user.role,
+        signsIn: user.passwordHash !== null,
+        createdAt: user.createdAt.toISOString(),
+      })),
+    });
   });
   app.post('/api/users', requireRole('admin', 'manage users'), async (c) => {
     const body = await parseBody(c, createUserBody);
@@ -26,5 +35,19 @@ export function registerUserRoutes(app: Hono<AppEnvironment>, users: UserStore):
     const user = await users.save(body.name, body.role, body.password);
     const token = await users.issueToken(user.id, 'created with the user');
     return c.json({ name: user.name, role: user.role, token }, 201);
+  });
+  // A new role applies to the user's next request: sessions read the role from the user row.
+  app.patch('/api/users/:name', requireRole('admin', 'manage users'), async (c) => {
+    const name = c.req.param('name');
+    const { role } = await parseBody(c, changeUserBody);
+    const user = await users.byName(name);
+    if (!user) throw new HttpError(404, 'not_found', `user ${name} does not exist: list them with \`mender user list\``);
+    const admins = (await users.list()).filter((candidate) => candidate.role === 'admin');
+    if (user.role === 'admin' && role !== 'admin' && admins.length === 1)
+      throw new HttpError(409, 'conflict', `${name} is the only admin: make another user an admin first, or nobody can manage Mender`, {
+        role: [`${name} is the only admin; make another user an admin first`],
+      });
+    const changed = await users.save(name, role, undefined, true);
+    return c.json({ name: changed.name, role: changed.role, createdAt: changed.createdAt.toISOString() });
   });
 }

@@ -22,6 +22,7 @@ const mutatingRoutes: Record<string, MinimumRole> = {
   'POST /api/operations/:id/rollback': 'team-lead',
   'POST /api/operations/:id/retry': 'team-lead',
   'POST /api/users': 'admin',
+  'PATCH /api/users/:name': 'admin',
   'POST /api/agent/pause': 'team-lead',
   'POST /api/agent/resume': 'admin',
   'PATCH /api/settings': 'admin',
@@ -167,6 +168,7 @@ describe('CSRF, session expiry and roles on every mutating route', () => {
     };
     await call('POST /api/repos', '/api/repos', { name: 'cart', path: target.path }, 201);
     await call('POST /api/users', '/api/users', { name: 'new-person', role: 'viewer', password: 'a-long-password-1' }, 201);
+    expect((await call('PATCH /api/users/:name', '/api/users/new-person', { role: 'team-lead' }, 200)).json.role).toBe('team-lead');
     await call('PATCH /api/settings', '/api/settings', { maxSteps: 25 }, 200);
     const start = async (type: string, description: string) =>
       (await call('POST /api/operations', '/api/operations', { type, description, repo: 'cart' }, 201)).json.id as string;

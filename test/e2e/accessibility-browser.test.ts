@@ -33,6 +33,9 @@ const pages: { name: string; path: (ids: Ids) => string; ready: (ids: Ids) => st
   { name: 'issue', path: (ids) => `/issues/${ids.issue}`, ready: () => 'main h1' },
   { name: 'deployments', path: () => '/deployments', ready: () => 'main h1' },
   { name: 'self-updates', path: () => '/self-updates', ready: () => 'main h1' },
+  { name: 'repositories', path: () => '/repositories', ready: () => '[data-repo="cart"]' },
+  { name: 'projects', path: () => '/projects', ready: () => '[data-project="cart-app"]' },
+  { name: 'users', path: () => '/users', ready: () => '[data-testid="user-table"] tbody tr' },
   { name: 'settings', path: () => '/settings', ready: () => 'main h1' },
   { name: 'audit', path: () => '/audit', ready: () => '[data-testid="audit-table"] tbody tr' },
 ];

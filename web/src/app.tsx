@@ -18,6 +18,9 @@ import { IssueDetailPage } from './pages/issue-detail-page.tsx';
 import { DeploymentsPage } from './pages/deployments-page.tsx';
 import { DeploymentDetailPage } from './pages/deployment-detail-page.tsx';
 import { SelfUpdatesPage } from './pages/self-updates-page.tsx';
+import { RepositoriesPage } from './pages/repositories-page.tsx';
+import { ProjectsPage } from './pages/projects-page.tsx';
+import { UsersPage } from './pages/users-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ForbiddenPage } from './pages/forbidden-page.tsx';
 
@@ -47,6 +50,9 @@ function SignedInRoutes() {
   const deployment = matchRoute('/deployments/:id', path);
   if (deployment) return <DeploymentDetailPage id={deployment.id!} />;
   if (path === '/self-updates') return <SelfUpdatesPage />;
+  if (path === '/repositories') return <RepositoriesPage />;
+  if (path === '/projects') return <ProjectsPage />;
+  if (path === '/users') return <UsersPage />;
   if (path === '/settings')
     return (
       <AdminOnly what="Settings">

@@ -7,6 +7,7 @@ import { ConnectionIndicator } from './connection-indicator.tsx';
 import { AgentPausedBanner } from './agent-paused-banner.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { useApprovalsWaiting } from '../live/use-approvals-waiting.ts';
+import { SetupNavigation } from './setup/setup-navigation.tsx';
 
 interface NavigationEntry {
   to: string;
@@ -86,6 +87,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                   </Link>
                 </li>
               ))}
+              <SetupNavigation path={path} isAdmin={isAdmin} onNavigate={() => setMenuOpen(false)} />
             </ul>
           </nav>
           <div className="user-box">

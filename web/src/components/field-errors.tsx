@@ -5,10 +5,13 @@ export function FieldErrors({ error, field }: { error: ApiError | undefined; fie
   const messages = error?.fields?.[field];
   if (!messages?.length) return null;
   return (
-    <ul className="field-errors" role="alert">
-      {messages.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
+    // The alert wraps the list: role="alert" on the <ul> itself would take its list role away (axe: listitem).
+    <div role="alert">
+      <ul className="field-errors">
+        {messages.map((message) => (
+          <li key={message}>{message}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
