@@ -127,6 +127,12 @@ export interface ResolvedIssue {
   resolvedRelease: string | null;
 }
 
+/** `POST /api/issues/:id/fix`: the fix operation a person started for the issue. */
+export interface StartedIssueFix {
+  issueId: string;
+  operationId: string;
+}
+
 /** `GET /api/projects`. */
 export interface ProjectList {
   projects: ProjectView[];

@@ -10,6 +10,7 @@ import { DetectionDisabled } from '../components/detection-disabled.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { IssueOperations } from '../components/issue-operations.tsx';
 import { ResolveIssueButton } from '../components/resolve-issue-button.tsx';
+import { StartFixButton } from '../components/start-fix-button.tsx';
 import { exceptionFrames, formatFrames, sampleExceptions, sampleMessage, sampleTime } from '../format/issue-sample.ts';
 
 /** One detected issue: counts, where it happens, sample stack traces, and its operations. */
@@ -36,6 +37,7 @@ export function IssueDetailPage({ id }: { id: string }) {
   return (
     <section>
       <PageHeader title={issue.title} subtitle={issue.culprit ?? undefined}>
+        <StartFixButton issueId={issue.id} action={issue.fixAction ?? null} />
         <ResolveIssueButton issueId={issue.id} status={issue.status} />
       </PageHeader>
       <div className="grid two">
