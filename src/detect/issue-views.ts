@@ -5,6 +5,7 @@ import { hourOf, windowStart } from './count-windows.ts';
 import { isActiveOperation, operationsOfIssues } from './operation-link.ts';
 import type { IssueSample } from './digest.ts';
 import type { Grouping } from './grouping.ts';
+import { issueBreakdowns, type IssueBreakdown } from './issue-breakdowns.ts';
 
 export interface IssueListFilter {
   status?: string;
@@ -54,6 +55,8 @@ export type DetectedIssueDetailView = DetectedIssueView & {
   grouping: Grouping;
   /** What a team lead may do by hand: start a fix, retry one after the last operation gave up, or nothing (one is at work, or the issue is resolved). */
   fixAction: FixAction;
+  /** Events by release (all events), route and user (the kept samples). */
+  breakdowns: IssueBreakdown[];
 };
 
 export type FixAction = 'start' | 'retry' | null;
@@ -95,9 +98,11 @@ export async function getIssue(db: Database, id: string, now = new Date()): Prom
   const [view] = (await views(db, [row], now)) as [DetectedIssueView];
   const samples = await db.select().from(detectIssueSamples).where(eq(detectIssueSamples.issueId, id)).orderBy(asc(detectIssueSamples.id));
   // The JSON columns hold what digest wrote: an IssueSample per sample, a Grouping per issue.
+  const kept = samples.map((sample) => ({ kind: sample.kind, ...(sample.event as unknown as IssueSample) }));
   return {
     ...view,
-    samples: samples.map((sample) => ({ kind: sample.kind, ...(sample.event as unknown as IssueSample) })),
+    samples: kept,
+    breakdowns: await issueBreakdowns(db, view, kept),
     grouping: row.issue.grouping as unknown as Grouping,
     fixAction: fixActionOf(row.issue, view.operations),
   };

@@ -113,13 +113,56 @@ describe.skipIf(!availability.available)('reviewing a detected issue in a real b
     await page.getByRole('heading', { level: 1, name: /Cannot read properties of undefined/ }).waitFor();
   };
 
-  it('starts a fix from the issue, links to the operation, and the operation links back', async () => {
+  /** Each row of a breakdown as "value count · percent%". */
+  const breakdownRows = (key: string) =>
+    page
+      .getByTestId(`breakdown-${key}`)
+      .locator('li')
+      .evaluateAll((items) =>
+        items.map((item) => `${item.querySelector('.breakdown-value')?.textContent} ${item.querySelector('.breakdown-count')?.textContent}`),
+      );
+
+  it('shows the events per hour with axes, and breakdowns by release, route and user with counts and shares', async () => {
     await openIssue();
+    const histogram = page.locator('figure', { hasText: 'Events per hour, last 24 hours' });
+    await histogram.locator('svg[role="img"]').waitFor();
+    expect(await histogram.getByTestId('chart-headline').textContent()).toMatch(/^9\s*events in 24 h$/);
+    // The y axis runs 0 to a round 10 (nine events at most in an hour); the x axis names local hours.
+    const labels = await histogram.locator('.chart-axes text').allTextContents();
+    expect(labels.slice(0, 3)).toEqual(['0', '5', '10']);
+    const hours = labels.slice(3);
+    expect(hours).toHaveLength(4);
+    for (const hour of hours) expect(hour).toMatch(/^\d\d:00$/);
+    const rows = await histogram.locator('table tbody tr').evaluateAll((items) => items.map((item) => Number(item.lastElementChild?.textContent)));
+    expect(rows).toHaveLength(24);
+    expect(rows.reduce((sum, value) => sum + value, 0)).toBe(sent.length);
+
+    expect(await page.getByTestId('breakdown-release').locator('p').first().textContent()).toBe('of all 9 events');
+    expect(await breakdownRows('release')).toEqual(['shop@1.4.0 5 · 56%', 'shop@1.3.0 4 · 44%']);
+    expect(await page.getByTestId('breakdown-route').locator('p').first().textContent()).toBe('of the 6 kept samples');
+    expect(await breakdownRows('route')).toEqual(['/cart 3 · 50%', '/checkout 3 · 50%']);
+    expect(await breakdownRows('user')).toEqual(['ann 4 · 67%', 'bob 2 · 33%']);
+    // Why these nine events are one issue: the type and the in-app frames, not the vendor frame.
+    const grouping = page.getByTestId('grouping');
+    expect(await grouping.locator('strong').textContent()).toBe('exception type + in-app frames');
+    await grouping.getByText(/What went into the hash/).click();
+    const parts = (await grouping.locator('li').allTextContents()).join('\n');
+    expect(parts).toContain('TypeError');
+    expect(parts).toMatch(/submitOrder/);
+    expect(parts).not.toMatch(/dispatch/);
+
     await page.getByText('No operation yet.').waitFor();
     await screenshot(page, 'issue-review-1440x900');
     await page.setViewportSize({ width: 390, height: 844 });
+    await histogram.locator('svg[role="img"]').waitFor();
     await screenshot(page, 'issue-review-390x844');
     await page.setViewportSize({ width: 1440, height: 900 });
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('starts a fix from the issue, links to the operation, and the operation links back', async () => {
+    await openIssue();
+    await page.getByText('No operation yet.').waitFor();
 
     await page.getByRole('button', { name: 'Start fix' }).click();
     const started = page.getByRole('status').filter({ hasText: 'Fix started' });
