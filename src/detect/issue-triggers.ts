@@ -8,9 +8,10 @@ import type { CreateOperationInput } from '../pipeline/pipeline.ts';
 import { BudgetExceededError } from '../pipeline/pipeline-errors.ts';
 import { detectIssueSamples, detectIssues, detectProjects, repos } from '../store/schema.ts';
 import { stackTraceText, type EventException } from './detected-event.ts';
-import { isActiveOperation, issueStatusForOperation, operationsOfIssues } from './operation-link.ts';
+import { isActiveOperation, issueStatusForOperation, operationsOfIssues, type LinkedOperation } from './operation-link.ts';
 import { writeIssueEvent } from './issue-events.ts';
 import type { OperationStatus } from '../domain/operation-vocabulary.ts';
+import type { Actor } from '../domain/roles.ts';
 import { issueReleaseEvents } from './release-fingerprints.ts';
 import type { Severity } from './severity-rules.ts';
 
@@ -44,7 +45,11 @@ const givenUpStatuses: OperationStatus[] = ['failed', 'rejected', 'cancelled', '
 const inactiveStatuses = ['resolved', 'fixed', 'failed'];
 // An issue whose severity did not change is decided again at most this often while events keep coming (storm control).
 const reconsiderMs = 30_000;
-const detectorActor = { id: 'detector', name: 'detector', role: 'team-lead' as const };
+const detectorActor: Actor = { id: 'detector', name: 'detector', role: 'team-lead' };
+
+/** What a person's "Start fix" came to: an operation, or why none started. */
+export type StartByHandResult =
+  { outcome: 'started'; operationId: string } | { outcome: 'not_found' } | { outcome: 'refused'; message: string; operationId?: string };
 
 /**
  * What severity and autonomy say to do for an issue: P0/P1 start a fix operation now, P2 in an
@@ -97,18 +102,12 @@ export class IssueTriggers {
   }
 
   private async decide(issueId: string, due: boolean): Promise<void> {
-    const [issue] = await this.db
-      .select({ issue: detectIssues, repoName: repos.name })
-      .from(detectIssues)
-      .innerJoin(detectProjects, eq(detectProjects.id, detectIssues.projectId))
-      .innerJoin(repos, eq(repos.id, detectProjects.repoId))
-      .where(eq(detectIssues.id, issueId));
+    const issue = await this.issueWithRepo(issueId);
     if (!issue) return;
     const row = issue.issue;
     if (closedStatuses.includes(row.status) || row.holdReason) return;
     const operations = await operationsOfIssues(this.db, [row.id]);
-    // The operation whose deployed fix failed may still be watched (monitoring): it no longer holds the issue.
-    if (operations.some((operation) => operation.id !== row.failedFixOperationId && isActiveOperation(operation))) return;
+    if (activeOperation(row, operations)) return;
     if (row.failedAttempts >= this.options.maxFailedAttempts) {
       await this.setReason(row.id, `waiting for a human: ${row.failedAttempts} fix operations failed`, true);
       return;
@@ -163,7 +162,70 @@ export class IssueTriggers {
     await this.start(row, issue.repoName);
   }
 
+  /**
+   * A person starts (or retries) the fix of an issue by hand, on the detector's own path and under
+   * its lock: one active operation per issue still holds, and the hold a failed or rejected
+   * operation put on the issue is lifted (this is the human it waited for). Errors (the operation
+   * budget) reach the caller.
+   */
+  startByHand(issueId: string, actor: Actor): Promise<StartByHandResult> {
+    return this.lock.run(async (): Promise<StartByHandResult> => {
+      const issue = await this.issueWithRepo(issueId);
+      if (!issue) return { outcome: 'not_found' };
+      const row = issue.issue;
+      if (row.status === 'resolved')
+        return { outcome: 'refused', message: `issue ${row.id} is resolved: a fix starts again if a newer release sends the error again` };
+      const active = activeOperation(row, await operationsOfIssues(this.db, [row.id]));
+      if (active)
+        return {
+          outcome: 'refused',
+          operationId: active.id,
+          message: `operation ${active.id} is already working on issue ${row.id} (${active.status}): wait for it to end, or cancel it first`,
+        };
+      if (row.holdReason || row.suppressedBy)
+        await this.db.update(detectIssues).set({ holdReason: null, suppressedBy: null }).where(eq(detectIssues.id, row.id));
+      const operationId = await this.launch(row, issue.repoName, actor);
+      this.lastDecided.delete(row.id);
+      return { outcome: 'started', operationId };
+    });
+  }
+
+  private async issueWithRepo(issueId: string): Promise<{ issue: typeof detectIssues.$inferSelect; repoName: string } | undefined> {
+    const [issue] = await this.db
+      .select({ issue: detectIssues, repoName: repos.name })
+      .from(detectIssues)
+      .innerJoin(detectProjects, eq(detectProjects.id, detectIssues.projectId))
+      .innerJoin(repos, eq(repos.id, detectProjects.repoId))
+      .where(eq(detectIssues.id, issueId));
+    return issue;
+  }
+
   private async start(row: typeof detectIssues.$inferSelect, repoName: string): Promise<void> {
+    try {
+      await this.launch(row, repoName, detectorActor);
+    } catch (error) {
+      if (error instanceof BudgetExceededError) {
+        const retryAt = new Date(Date.now() + this.options.budgetRetryMs);
+        await this.queue.add(
+          'detection',
+          'start-fix',
+          { issueId: row.id },
+          { delayMs: this.options.budgetRetryMs, dedupeKey: `detect-retry:${row.id}`, maxAttempts: 5 },
+        );
+        // Once per spell on the timeline (the dedupe key keeps it to one retry job per issue, never a storm).
+        if (!row.statusReason?.startsWith('operation limit reached'))
+          await this.publish(row.id, 'issue.start_deferred', { reason: error.message, retryAt: retryAt.toISOString() });
+        await this.setReason(row.id, `operation limit reached (${error.message}); no operation started; trying again at ${retryAt.toISOString()}`);
+        this.log.warn('detector could not start a fix: operation budget spent', { issueId: row.id, retryAt: retryAt.toISOString() });
+        return;
+      }
+      await this.setReason(row.id, `could not start a fix: ${(error as Error).message}`);
+      this.log.warn('detector could not start a fix', { issueId: row.id, error: (error as Error).message });
+    }
+  }
+
+  /** Starts the fix operation of an issue (the detector's, or a person's by hand), linked by `errorContext.issueId`. */
+  private async launch(row: typeof detectIssues.$inferSelect, repoName: string, actor: Actor): Promise<string> {
     const [sample] = await this.db
       .select()
       .from(detectIssueSamples)
@@ -185,36 +247,18 @@ export class IssueTriggers {
     ]
       .filter(Boolean)
       .join('\n');
-    try {
-      const operation = await this.starter.create({
-        type: 'fix',
-        description,
-        repo: repoName,
-        source: 'detector',
-        actor: detectorActor,
-        errorContext: { message: row.title, stack, severity: row.severity, issueId: row.id },
-      });
-      await this.setReason(row.id, `operation ${operation.id} started (${row.severity}, rule ${row.severityRule})`);
-      await this.publish(row.id, 'issue.operation_started', { operationId: operation.id, severity: row.severity });
-    } catch (error) {
-      if (error instanceof BudgetExceededError) {
-        const retryAt = new Date(Date.now() + this.options.budgetRetryMs);
-        await this.queue.add(
-          'detection',
-          'start-fix',
-          { issueId: row.id },
-          { delayMs: this.options.budgetRetryMs, dedupeKey: `detect-retry:${row.id}`, maxAttempts: 5 },
-        );
-        // Once per spell on the timeline (the dedupe key keeps it to one retry job per issue, never a storm).
-        if (!row.statusReason?.startsWith('operation limit reached'))
-          await this.publish(row.id, 'issue.start_deferred', { reason: error.message, retryAt: retryAt.toISOString() });
-        await this.setReason(row.id, `operation limit reached (${error.message}); no operation started; trying again at ${retryAt.toISOString()}`);
-        this.log.warn('detector could not start a fix: operation budget spent', { issueId: row.id, retryAt: retryAt.toISOString() });
-        return;
-      }
-      await this.setReason(row.id, `could not start a fix: ${(error as Error).message}`);
-      this.log.warn('detector could not start a fix', { issueId: row.id, error: (error as Error).message });
-    }
+    const operation = await this.starter.create({
+      type: 'fix',
+      description,
+      repo: repoName,
+      source: 'detector',
+      actor,
+      errorContext: { message: row.title, stack, severity: row.severity, issueId: row.id },
+    });
+    const by = actor.id === detectorActor.id ? '' : ` by ${actor.name}`;
+    await this.setReason(row.id, `operation ${operation.id} started${by} (${row.severity}, rule ${row.severityRule})`);
+    await this.publish(row.id, 'issue.operation_started', { operationId: operation.id, severity: row.severity, ...(by ? { by: actor.name } : {}) });
+    return operation.id;
   }
 
   private async follow(operationId: string, to: string): Promise<void> {
@@ -301,4 +345,12 @@ export class IssueTriggers {
     const recorded = await this.db.transaction((transaction) => writeIssueEvent(transaction, issueId, 'detector', type, data));
     this.hub.publish([recorded]);
   }
+}
+
+/** The operation at work on an issue, if any. The one whose deployed fix failed may still be watched (monitoring): it no longer holds the issue. */
+export function activeOperation(
+  row: Pick<typeof detectIssues.$inferSelect, 'failedFixOperationId'>,
+  operations: readonly LinkedOperation[],
+): LinkedOperation | undefined {
+  return operations.find((operation) => operation.id !== row.failedFixOperationId && isActiveOperation(operation));
 }

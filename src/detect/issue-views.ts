@@ -2,9 +2,10 @@ import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from '../store/database.ts';
 import { detectIssueSamples, detectIssues, detectProjects, repos } from '../store/schema.ts';
 import { hourOf, windowStart } from './count-windows.ts';
-import { operationsOfIssues } from './operation-link.ts';
+import { isActiveOperation, operationsOfIssues } from './operation-link.ts';
 import type { IssueSample } from './digest.ts';
 import type { Grouping } from './grouping.ts';
+import { issueBreakdowns, type IssueBreakdown } from './issue-breakdowns.ts';
 
 export interface IssueListFilter {
   status?: string;
@@ -52,7 +53,22 @@ export type DetectedIssueView = Pick<
 export type DetectedIssueDetailView = DetectedIssueView & {
   samples: (IssueSample & { kind: string })[];
   grouping: Grouping;
+  /** What a team lead may do by hand: start a fix, retry one after the last operation gave up, or nothing (one is at work, or the issue is resolved). */
+  fixAction: FixAction;
+  /** Events by release (all events), route and user (the kept samples). */
+  breakdowns: IssueBreakdown[];
 };
+
+export type FixAction = 'start' | 'retry' | null;
+const gaveUpStatuses = new Set(['failed', 'rejected', 'cancelled', 'rolled_back']);
+
+/** See `DetectedIssueDetailView.fixAction`; the same rule the start route enforces. */
+export function fixActionOf(issue: { status: string; failedFixOperationId: string | null }, operations: readonly { id: string; status: string }[]): FixAction {
+  if (issue.status === 'resolved') return null;
+  if (operations.some((operation) => operation.id !== issue.failedFixOperationId && isActiveOperation(operation))) return null;
+  const last = operations[operations.length - 1];
+  return last && (gaveUpStatuses.has(last.status) || issue.status === 'fix_failed') ? 'retry' : 'start';
+}
 
 /** Issues as the API shows them: counts per window, a 24-hour histogram and linked operations. */
 export async function listIssues(db: Database, filter: IssueListFilter, now = new Date()): Promise<{ issues: DetectedIssueView[]; total: number }> {
@@ -82,10 +98,13 @@ export async function getIssue(db: Database, id: string, now = new Date()): Prom
   const [view] = (await views(db, [row], now)) as [DetectedIssueView];
   const samples = await db.select().from(detectIssueSamples).where(eq(detectIssueSamples.issueId, id)).orderBy(asc(detectIssueSamples.id));
   // The JSON columns hold what digest wrote: an IssueSample per sample, a Grouping per issue.
+  const kept = samples.map((sample) => ({ kind: sample.kind, ...(sample.event as unknown as IssueSample) }));
   return {
     ...view,
-    samples: samples.map((sample) => ({ kind: sample.kind, ...(sample.event as unknown as IssueSample) })),
+    samples: kept,
+    breakdowns: await issueBreakdowns(db, view, kept),
     grouping: row.issue.grouping as unknown as Grouping,
+    fixAction: fixActionOf(row.issue, view.operations),
   };
 }
 

@@ -56,6 +56,7 @@ export type { AuditVerification } from '../store/audit-log.ts';
 // Detection
 export type { DetectedIssueDetailView, DetectedIssueView } from '../detect/issue-views.ts';
 export type { IssueSample } from '../detect/digest.ts';
+export type { BreakdownEntry, IssueBreakdown } from '../detect/issue-breakdowns.ts';
 export type { EventException, EventFrame } from '../detect/detected-event.ts';
 export type { Grouping } from '../detect/grouping.ts';
 export type { ProjectView } from './issue-routes.ts';
@@ -131,6 +132,12 @@ export interface ResolvedIssue {
   id: string;
   status: string;
   resolvedRelease: string | null;
+}
+
+/** `POST /api/issues/:id/fix`: the fix operation a person started for the issue. */
+export interface StartedIssueFix {
+  issueId: string;
+  operationId: string;
 }
 
 /** `GET /api/projects`. */

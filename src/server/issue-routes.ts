@@ -100,4 +100,11 @@ export function registerIssueRoutes(app: Hono<AppEnvironment>, services: IssueRo
     if (resolved.severity === 'P0') await detection.triggers.releaseSuppressed(resolved.id);
     return c.json({ id: resolved.id, status: resolved.status, resolvedRelease: resolved.resolvedRelease });
   });
+  // A person's "Start fix" / "Retry fix": the detector's own start (its lock, budget and link to the issue).
+  app.post('/api/issues/:id/fix', requireRole('team-lead', 'may start fixes'), async (c) => {
+    const started = await detection.triggers.startByHand(c.req.param('id'), c.get('actor'));
+    if (started.outcome === 'not_found') throw new HttpError(404, 'not_found', `issue ${c.req.param('id')} does not exist: list issues with \`mender issues\``);
+    if (started.outcome === 'refused') throw new HttpError(409, 'conflict', started.message);
+    return c.json({ issueId: c.req.param('id'), operationId: started.operationId }, 201);
+  });
 }

@@ -28,6 +28,7 @@ const mutatingRoutes: Record<string, MinimumRole> = {
   'PATCH /api/settings': 'admin',
   'POST /api/projects': 'admin',
   'POST /api/issues/:id/resolve': 'team-lead',
+  'POST /api/issues/:id/fix': 'team-lead',
   'POST /api/integrations/slack/users': 'admin',
   'DELETE /api/integrations/slack/users/:slackUserId': 'admin',
   'POST /api/operations/:id/tool-calls/:callId/approve': 'team-lead',
@@ -60,9 +61,11 @@ const dsnKeyRoutes = [
  * Routes whose cookie happy path needs a whole scenario of its own: a waiting MCP tool call
  * (test/e2e/mcp-external-tools.test.ts); a policy file to write and reload, and a waiting plan to explain (test/dashboard-api/policy.test.ts);
  * a repository with deploy settings and deployments in each status (test/dashboard-api/deployments.test.ts);
- * a supervisor to register the checkout of and to roll back (test/dashboard-api/self.test.ts).
+ * a supervisor to register the checkout of and to roll back (test/dashboard-api/self.test.ts);
+ * an issue without an operation at work, then with one (test/e2e/issue-fix-route.test.ts).
  */
 const happyPathElsewhere = [
+  'POST /api/issues/:id/fix',
   'POST /api/operations/:id/tool-calls/:callId/approve',
   'POST /api/operations/:id/tool-calls/:callId/deny',
   'PUT /api/policy',

@@ -3,9 +3,11 @@ import { Link } from '../routing/link.tsx';
 
 const short = (commit: string | null | undefined) => (commit ? commit.slice(0, 10) : '—');
 
-/** Branch, change request or pull request, commits, and the operation this one rolls back. */
+/** Branch, change request or pull request, commits, the issue it fixes and the operation this one rolls back. */
 export function OperationLinks({ operation }: { operation: OperationDetail }) {
   const changeRequest = operation.changeRequest;
+  // The detector's operations (its own and those a person started from the issue page) name their issue.
+  const issueId = operation.source === 'detector' && typeof operation.errorContext?.issueId === 'string' ? operation.errorContext.issueId : undefined;
   return (
     <dl className="facts small" data-testid="links">
       <dt>Branch</dt>
@@ -33,6 +35,14 @@ export function OperationLinks({ operation }: { operation: OperationDetail }) {
         base {short(operation.baseCommit)} · head {short(operation.headCommit)}
         {operation.mergeCommit ? ` · merged ${short(operation.mergeCommit)}` : ''}
       </dd>
+      {issueId ? (
+        <>
+          <dt>Issue</dt>
+          <dd>
+            <Link to={`/issues/${issueId}`}>issue {issueId}</Link>
+          </dd>
+        </>
+      ) : null}
       {operation.rollbackOf ? (
         <>
           <dt>Rolls back</dt>

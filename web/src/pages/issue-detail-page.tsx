@@ -7,9 +7,12 @@ import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
 import { DetectionDisabled } from '../components/detection-disabled.tsx';
-import { Sparkline } from '../components/sparkline.tsx';
+import { IssueHistogram } from '../components/issue-histogram.tsx';
+import { IssueBreakdowns } from '../components/issue-breakdowns.tsx';
+import { IssueGrouping } from '../components/issue-grouping.tsx';
 import { IssueOperations } from '../components/issue-operations.tsx';
 import { ResolveIssueButton } from '../components/resolve-issue-button.tsx';
+import { StartFixButton } from '../components/start-fix-button.tsx';
 import { exceptionFrames, formatFrames, sampleExceptions, sampleMessage, sampleTime } from '../format/issue-sample.ts';
 
 /** One detected issue: counts, where it happens, sample stack traces, and its operations. */
@@ -36,6 +39,7 @@ export function IssueDetailPage({ id }: { id: string }) {
   return (
     <section>
       <PageHeader title={issue.title} subtitle={issue.culprit ?? undefined}>
+        <StartFixButton issueId={issue.id} action={issue.fixAction ?? null} />
         <ResolveIssueButton issueId={issue.id} status={issue.status} />
       </PageHeader>
       <div className="grid two">
@@ -62,8 +66,8 @@ export function IssueDetailPage({ id }: { id: string }) {
             <dd>{issue.releases?.join(', ') || '—'}</dd>
             <dt>Environments</dt>
             <dd>{issue.environments?.join(', ') || '—'}</dd>
+            <IssueGrouping grouping={issue.grouping} />
           </dl>
-          <Sparkline points={issue.histogram ?? []} label="Events over time" />
         </div>
         <div className="card">
           <h2>Operations</h2>
@@ -71,6 +75,10 @@ export function IssueDetailPage({ id }: { id: string }) {
           {issue.statusReason ? <p className="muted small">{issue.statusReason}</p> : null}
           {issue.holdReason ? <p className="notice small">Held: {issue.holdReason}</p> : null}
         </div>
+      </div>
+      <div className="grid two">
+        <IssueHistogram points={issue.histogram ?? []} />
+        {issue.breakdowns ? <IssueBreakdowns breakdowns={issue.breakdowns} /> : null}
       </div>
       {issue.samples?.length ? (
         <section className="card">
