@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
 import type { OperationDetail, OperationStatus } from '../../../src/server/api-types.ts';
@@ -27,8 +27,11 @@ const confirmations: Partial<Record<Decision, { title: string; text: string; lab
   reject: { title: 'Reject this change?', text: 'The operation ends rejected; nothing is merged.', label: 'Reject' },
 };
 
-/** The decisions the signed-in user may take on this operation in its present status; the API checks again. */
-export function DecisionPanel({ operation }: { operation: OperationDetail }) {
+/**
+ * The decisions the signed-in user may take on this operation in its present status (the API
+ * checks again), with the verdict (what they weigh) beside the buttons.
+ */
+export function DecisionPanel({ operation, summary }: { operation: OperationDetail; summary?: ReactNode }) {
   const { user } = useSession();
   const { navigate } = useRouter();
   const isTeamLead = useRoleAtLeast('team-lead');
@@ -52,9 +55,12 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   }, [operation.status]);
   if (!isTeamLead) {
     return (
-      <p className="muted small" data-testid="viewer-note">
-        You can follow this operation; deciding on it needs a team lead or an admin.
-      </p>
+      <section className="card decision-summary" aria-label="Verdict">
+        {summary}
+        <p className="muted small" data-testid="viewer-note">
+          You can follow this operation; deciding on it needs a team lead or an admin.
+        </p>
+      </section>
     );
   }
   const waiting = awaitingStatuses.has(operation.status);
@@ -93,7 +99,13 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   };
   const request = (decision: Decision) => (confirmations[decision] ? setConfirming(decision) : void decide(decision));
 
-  if (!waiting && !mayCancel && !mayRetry && !mayRollBack) return null;
+  if (!waiting && !mayCancel && !mayRetry && !mayRollBack) {
+    return summary ? (
+      <section className="card decision-summary" aria-label="Verdict">
+        {summary}
+      </section>
+    ) : null;
+  }
   const shownError = error && error.status === operation.status && !(error.error.code === 'network_error' && !offline) ? error.error : undefined;
   const disabled = !!busy || offline;
   const confirmation = confirming ? confirmations[confirming] : undefined;
@@ -144,37 +156,40 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
           <textarea name="comment" rows={3} value={comment} onChange={(event) => setComment(event.target.value)} />
         </label>
       ) : null}
-      <div className="button-row">
-        {waiting && roleMeetsLevel ? (
-          <button type="button" className="button primary" disabled={disabled} onClick={() => request('approve')} data-action="approve">
-            {busy === 'approve' ? 'Approving…' : operation.status === 'awaiting_plan_approval' ? 'Approve plan' : 'Approve and merge'}
-          </button>
-        ) : null}
-        {waiting ? (
-          <button type="button" className="button" disabled={disabled} onClick={() => request('request-changes')} data-action="request-changes">
-            Request changes
-          </button>
-        ) : null}
-        {waiting ? (
-          <button type="button" className="button danger" disabled={disabled} onClick={() => request('reject')} data-action="reject">
-            Reject
-          </button>
-        ) : null}
-        {mayRetry ? (
-          <button type="button" className="button primary" disabled={disabled} onClick={() => request('retry')} data-action="retry">
-            Retry
-          </button>
-        ) : null}
-        {mayRollBack ? (
-          <button type="button" className="button danger" disabled={disabled} onClick={() => request('rollback')} data-action="rollback">
-            Roll back
-          </button>
-        ) : null}
-        {mayCancel ? (
-          <button type="button" className="button danger subtle-danger" disabled={disabled} onClick={() => request('cancel')} data-action="cancel">
-            Cancel operation
-          </button>
-        ) : null}
+      <div className="decision-row">
+        {summary}
+        <div className="button-row">
+          {waiting && roleMeetsLevel ? (
+            <button type="button" className="button primary" disabled={disabled} onClick={() => request('approve')} data-action="approve">
+              {busy === 'approve' ? 'Approving…' : operation.status === 'awaiting_plan_approval' ? 'Approve plan' : 'Approve and merge'}
+            </button>
+          ) : null}
+          {waiting ? (
+            <button type="button" className="button" disabled={disabled} onClick={() => request('request-changes')} data-action="request-changes">
+              Request changes
+            </button>
+          ) : null}
+          {waiting ? (
+            <button type="button" className="button danger" disabled={disabled} onClick={() => request('reject')} data-action="reject">
+              Reject
+            </button>
+          ) : null}
+          {mayRetry ? (
+            <button type="button" className="button primary" disabled={disabled} onClick={() => request('retry')} data-action="retry">
+              Retry
+            </button>
+          ) : null}
+          {mayRollBack ? (
+            <button type="button" className="button danger" disabled={disabled} onClick={() => request('rollback')} data-action="rollback">
+              Roll back
+            </button>
+          ) : null}
+          {mayCancel ? (
+            <button type="button" className="button danger subtle-danger" disabled={disabled} onClick={() => request('cancel')} data-action="cancel">
+              Cancel operation
+            </button>
+          ) : null}
+        </div>
       </div>
       <ConfirmDialog
         open={!!confirmation}

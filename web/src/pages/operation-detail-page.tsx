@@ -22,6 +22,8 @@ import { OperationDeployments } from '../components/deployment/operation-deploym
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { Link } from '../routing/link.tsx';
 import { isHeld, useAgentStatus } from '../live/use-agent-pause.ts';
+import { OperationStepper } from '../review/operation-stepper.tsx';
+import { VerdictStrip } from '../review/verdict-strip.tsx';
 
 function titleOf(description: string): string {
   const firstLine = description.split('\n')[0] ?? description;
@@ -98,6 +100,7 @@ export function OperationDetailPage({ id }: { id: string }) {
           attempt {operation.attempts} of {operation.maxAttempts} · updated <RelativeTime at={operation.updatedAt} />
         </span>
       </div>
+      <OperationStepper status={operation.status} timeline={timeline} />
       {operation.failureReason ? (
         <div className="notice notice-bad" role="status">
           <strong>Why it stopped:</strong> {operation.failureReason}
@@ -118,7 +121,7 @@ export function OperationDetailPage({ id }: { id: string }) {
           <strong>Feedback given:</strong> {operation.feedback}
         </p>
       ) : null}
-      <DecisionPanel operation={operation} />
+      <DecisionPanel operation={operation} summary={<VerdictStrip operation={{ ...operation, timeline }} />} />
       <div className="detail-grid">
         <OperationTimeline events={timeline} live={live} />
         <div className="side-column">
