@@ -58,6 +58,7 @@ describe.skipIf(!availability.available)('the operation page as a review page, i
   };
   const currentStep = () => page.locator('[data-testid="stepper"] [aria-current="step"]');
   const panel = () => page.locator('.decision-panel');
+  const shownStatus = () => page.locator('.status-line [data-status]').getAttribute('data-status');
   const fact = (key: string) => page.locator(`[data-testid="verdict-strip"] [data-fact="${key}"]`).innerText();
   const stepStates = () =>
     page
@@ -93,6 +94,28 @@ describe.skipIf(!availability.available)('the operation page as a review page, i
     expect(await fact('diff')).toMatch(/no change yet/);
     expect(await fact('cost')).toMatch(/1 model call/);
     expect(await page.getByTestId('verdict-strip').innerText()).not.toMatch(/(^|\s)[—-](\s|$)/);
+    // The plan is in the decision panel, beside Approve plan; the Plan section points there.
+    const planInPanel = panel().getByTestId('decision-plan');
+    expect(await planInPanel.innerText()).toContain('Multiply price by quantity in total()');
+    expect(await panel().getByRole('button', { name: 'Approve plan' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('plan-in-panel').innerText()).toMatch(/beside Approve plan/);
+    // The section links lead to sections that carry those ids and keep their headings.
+    const links = page.getByTestId('section-nav').getByRole('link');
+    expect(await links.allInnerTexts()).toEqual(['Summary', 'Changes', 'Evidence', 'Timeline', 'Plan']);
+    for (const [name, id, heading] of [
+      ['Summary', 'summary', 'Summary'],
+      ['Changes', 'changes', 'Changes'],
+      ['Evidence', 'evidence', 'Test evidence'],
+      ['Timeline', 'timeline', 'Timeline'],
+      ['Plan', 'plan', 'Plan'],
+    ] as const) {
+      expect(await links.filter({ hasText: name }).getAttribute('href')).toBe(`#${id}`);
+      expect(await page.locator(`#${id}`).getByRole('heading', { name: heading, exact: true }).count()).toBeGreaterThanOrEqual(1);
+    }
+    await links.filter({ hasText: 'Plan' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#plan');
+    await expect.poll(() => page.locator('#plan').evaluate((section) => section.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'review-plan-gate-1440');
     await page.setViewportSize(phone);
     await screenshot(page, 'review-plan-gate-390');
@@ -101,7 +124,9 @@ describe.skipIf(!availability.available)('the operation page as a review page, i
 
   it('at the change gate shows the verdict from the evidence, the review, the risk, the diff and the cost', async () => {
     await open(operationId);
+    // Approving a plan asks nothing: work starts and waits at the change gate again.
     await panel().getByRole('button', { name: 'Approve plan' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
     expect((await pipeline.mender.waitForStatus(operationId, ['awaiting_approval', 'failed'])).status).toBe('awaiting_approval');
     await expect.poll(() => currentStep().getAttribute('data-step'), { timeout: 60_000 }).toBe('awaiting_approval');
     expect(await stepStates()).toEqual([
@@ -131,6 +156,41 @@ describe.skipIf(!availability.available)('the operation page as a review page, i
     await page.setViewportSize(phone);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await screenshot(page, 'review-change-gate-390');
+    await page.setViewportSize(wide);
+  });
+
+  it('asks before approving and merging, and merges only once confirmed', async () => {
+    await open(operationId);
+    await panel().getByRole('button', { name: 'Approve and merge' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Approve and merge this change?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/merges the branch into the default branch/);
+    await screenshot(page, 'review-confirm-merge-1440', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await pipeline.mender.call('GET', `/api/operations/${operationId}`)).json.status).toBe('awaiting_approval');
+    await panel().getByRole('button', { name: 'Approve and merge' }).click();
+    await dialog.getByRole('button', { name: 'Approve and merge' }).click();
+    await expect.poll(shownStatus, { timeout: 120_000 }).toBe('done');
+    await expect.poll(() => currentStep().getAttribute('data-step')).toBe('done');
+    expect(await page.locator('[data-testid="stepper"] [data-state="upcoming"]').count()).toBe(0);
+  });
+
+  it('shows a plan rejected at the gate stopped at that step, and why its tests never ran', async () => {
+    const id = await start('total() ignores quantities, rejected at the plan');
+    expect((await pipeline.mender.waitForStatus(id, ['awaiting_plan_approval', 'failed'])).status).toBe('awaiting_plan_approval');
+    await open(id);
+    await panel().getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('dialog', { name: 'Reject this change?' }).getByRole('button', { name: 'Reject' }).click();
+    await expect.poll(shownStatus).toBe('rejected');
+    await expect.poll(() => currentStep().getAttribute('data-state')).toBe('stopped');
+    expect(await currentStep().getAttribute('data-step')).toBe('awaiting_plan_approval');
+    expect(await currentStep().innerText()).toMatch(/plan gate — rejected/);
+    expect(await fact('baseline')).toMatch(/stopped before the tests/);
+    expect(await fact('green')).toMatch(/stopped before the tests/);
+    expect(await fact('review')).toMatch(/stopped before the review/);
+    await page.setViewportSize(phone);
+    await screenshot(page, 'review-rejected-at-plan-390');
     await page.setViewportSize(wide);
   });
 });

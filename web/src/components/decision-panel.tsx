@@ -10,6 +10,7 @@ import { ErrorNotice } from './error-notice.tsx';
 import { LevelBadge } from './level-badge.tsx';
 import { Link } from '../routing/link.tsx';
 import { useOffline } from '../live/live-events-provider.tsx';
+import { MarkdownView } from '../markdown/markdown-view.tsx';
 
 type Decision = 'approve' | 'reject' | 'request-changes' | 'cancel' | 'retry' | 'rollback';
 
@@ -25,7 +26,19 @@ const confirmations: Partial<Record<Decision, { title: string; text: string; lab
     label: 'Roll back',
   },
   reject: { title: 'Reject this change?', text: 'The operation ends rejected; nothing is merged.', label: 'Reject' },
+  // Only the change gate's approval: approving a plan starts work that waits at the change gate again.
+  approve: {
+    title: 'Approve and merge this change?',
+    text: 'Mender merges the branch into the default branch (after rebasing and running the suite again when the branch is behind).',
+    label: 'Approve and merge',
+  },
 };
+
+/** The confirmation a decision asks for here, if any. */
+function confirmationOf(decision: Decision, status: string) {
+  if (decision === 'approve' && status !== 'awaiting_approval') return undefined;
+  return confirmations[decision];
+}
 
 /**
  * The decisions the signed-in user may take on this operation in its present status (the API
@@ -97,7 +110,7 @@ export function DecisionPanel({ operation, summary }: { operation: OperationDeta
       setBusy(undefined);
     }
   };
-  const request = (decision: Decision) => (confirmations[decision] ? setConfirming(decision) : void decide(decision));
+  const request = (decision: Decision) => (confirmationOf(decision, operation.status) ? setConfirming(decision) : void decide(decision));
 
   if (!waiting && !mayCancel && !mayRetry && !mayRollBack) {
     return summary ? (
@@ -108,7 +121,7 @@ export function DecisionPanel({ operation, summary }: { operation: OperationDeta
   }
   const shownError = error && error.status === operation.status && !(error.error.code === 'network_error' && !offline) ? error.error : undefined;
   const disabled = !!busy || offline;
-  const confirmation = confirming ? confirmations[confirming] : undefined;
+  const confirmation = confirming ? confirmationOf(confirming, operation.status) : undefined;
   return (
     <section className="card decision-panel" aria-labelledby="decision-heading">
       <h2 id="decision-heading">
@@ -138,6 +151,11 @@ export function DecisionPanel({ operation, summary }: { operation: OperationDeta
           Sent to a person by policy rule <code>{operation.gateDecision.rule}</code> ({operation.gateDecision.gate} gate, {operation.gateDecision.outcome}):{' '}
           {operation.gateDecision.reason}
         </p>
+      ) : null}
+      {operation.status === 'awaiting_plan_approval' && operation.planMarkdown ? (
+        <div className="decision-plan" data-testid="decision-plan" role="group" aria-label="The plan to approve" tabIndex={0}>
+          <MarkdownView source={operation.planMarkdown} />
+        </div>
       ) : null}
       <ErrorNotice error={shownError} title="Not done" />
       {done ? (
@@ -195,7 +213,7 @@ export function DecisionPanel({ operation, summary }: { operation: OperationDeta
         open={!!confirmation}
         title={confirmation?.title ?? ''}
         confirmLabel={confirmation?.label ?? ''}
-        tone="danger"
+        tone={confirming === 'approve' ? 'primary' : 'danger'}
         busy={!!busy}
         onCancel={() => setConfirming(undefined)}
         onConfirm={() => confirming && void decide(confirming)}
