@@ -159,6 +159,53 @@ describe.skipIf(!availability.available)('the operation page as a review page, i
     await page.setViewportSize(wide);
   });
 
+  it('lists the changed files to jump to, folds them, and keeps Viewed marks for this head commit in the tab', async () => {
+    await open(operationId);
+    const list = page.getByTestId('diff-file-list');
+    await list.waitFor();
+    expect(await list.getByRole('link').allInnerTexts()).toEqual(['src/cart.ts', 'test/quantity.test.ts']);
+    const testFile = page.getByRole('region', { name: 'Changes in test/quantity.test.ts' });
+    await list.getByRole('link', { name: 'test/quantity.test.ts' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#${await testFile.getAttribute('id')}`);
+    await expect.poll(() => testFile.evaluate((section) => section.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+
+    // A file folds and unfolds from its header.
+    const cart = page.getByRole('region', { name: 'Changes in src/cart.ts' });
+    const toggle = cart.getByRole('button', { name: 'src/cart.ts' });
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await cart.locator('table').isVisible()).toBe(false);
+    await toggle.click();
+    expect(await cart.locator('table').isVisible()).toBe(true);
+
+    // Viewed folds the file and counts it; it lasts across a reload, under the operation and its head commit.
+    await cart.getByLabel('Viewed').check();
+    expect(await page.getByTestId('viewed-count').innerText()).toBe('1 of 2 viewed');
+    expect(await cart.locator('table').isVisible()).toBe(false);
+    await page.reload();
+    await page.getByTestId('diff-file-list').waitFor();
+    expect(await cart.getByLabel('Viewed').isChecked()).toBe(true);
+    expect(await cart.locator('table').isVisible()).toBe(false);
+    expect(await testFile.getByLabel('Viewed').isChecked()).toBe(false);
+    const head = ((await pipeline.mender.call('GET', `/api/operations/${operationId}`)).json as { changeRequest: { headCommit: string } }).changeRequest
+      .headCommit;
+    expect(await page.evaluate(() => Object.keys(window.sessionStorage))).toContain(`mender-viewed:${operationId}:${head}`);
+
+    // Side by side where there is room; unified only below 700 px.
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    expect(await testFile.locator('table').getAttribute('data-layout')).toBe('split');
+    await page.setViewportSize(phone);
+    await expect.poll(() => testFile.locator('table').getAttribute('data-layout')).toBe('unified');
+    expect(await page.getByRole('button', { name: 'Side by side' }).count()).toBe(0);
+    await page.locator('#changes').scrollIntoViewIfNeeded();
+    await screenshot(page, 'review-diff-390', { fullPage: false });
+    await page.setViewportSize(wide);
+    await expect.poll(() => testFile.locator('table').getAttribute('data-layout')).toBe('split');
+    await page.getByRole('button', { name: 'Unified' }).click();
+    await cart.getByLabel('Viewed').uncheck();
+    await screenshot(page, 'review-diff-1440');
+  });
+
   it('asks before approving and merging, and merges only once confirmed', async () => {
     await open(operationId);
     await panel().getByRole('button', { name: 'Approve and merge' }).click();
