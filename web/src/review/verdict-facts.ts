@@ -16,7 +16,7 @@ type Stage = 'executing' | 'verifying' | 'reviewing';
 function missing(operation: OperationDetail, stage: Stage, notYet: string, stoppedWords: string): string {
   const reached = stepReached(operation.status, operation.timeline);
   if (reached.index < stepIndex(stage)) return reached.stopped ? stoppedWords : notYet;
-  if (reached.index === stepIndex(stage) && !reached.stopped) return 'running now';
+  if (reached.index === stepIndex(stage)) return reached.stopped ? `stopped while ${stage}` : 'running now';
   return 'not recorded';
 }
 
