@@ -183,7 +183,7 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     );
     expect(await page.getByTestId('risk').textContent()).toMatch(/needs/);
     expect(await page.getByRole('heading', { name: 'Root cause' }).count()).toBe(1);
-    const plan = page.locator('.markdown').first();
+    const plan = page.locator('#plan .markdown');
     expect(await plan.textContent()).toContain(hostileMarkup);
     expect(await plan.locator('img, script').count()).toBe(0);
     expect(await plan.locator('a').count()).toBe(0);
@@ -316,6 +316,8 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     expect(await page.getByTestId('gate-rule').textContent()).toMatch(/policy rule autonomy-1-asks \(change gate, ask\)/);
     await page.getByLabel(/Comment/).fill('Looks right; the test covers quantities.');
     await page.getByRole('button', { name: 'Approve and merge' }).click();
+    // Merging asks first, as rejecting does.
+    await page.getByRole('dialog', { name: 'Approve and merge this change?' }).getByRole('button', { name: 'Approve and merge' }).click();
     await expect.poll(shownStatus, { timeout: 120_000 }).toBe('done');
     await expect.poll(() => page.getByTestId('approvals').textContent()).toMatch(/approved by ada/);
     expect(await page.getByTestId('links').textContent()).toMatch(/merged [0-9a-f]{10}/);

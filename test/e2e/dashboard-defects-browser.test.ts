@@ -214,6 +214,8 @@ describe.skipIf(!availability.available)('dashboard defects in a real browser', 
     const mainBefore = target.head();
     await openOperation(firstId);
     await panel().getByRole('button', { name: 'Approve and merge' }).click();
+    // Merging asks first, as rejecting does.
+    await page.getByRole('dialog', { name: 'Approve and merge this change?' }).getByRole('button', { name: 'Approve and merge' }).click();
     await expect.poll(shownStatus, { timeout: 120_000 }).toBe('done');
     await page.getByText(/main already has this change: nothing was merged/).waitFor();
     expect(await page.getByTestId('links').textContent()).not.toMatch(/merged [0-9a-f]{7,}/);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
 import type { OperationDetail, OperationStatus } from '../../../src/server/api-types.ts';
@@ -10,6 +10,7 @@ import { ErrorNotice } from './error-notice.tsx';
 import { LevelBadge } from './level-badge.tsx';
 import { Link } from '../routing/link.tsx';
 import { useOffline } from '../live/live-events-provider.tsx';
+import { MarkdownView } from '../markdown/markdown-view.tsx';
 
 type Decision = 'approve' | 'reject' | 'request-changes' | 'cancel' | 'retry' | 'rollback';
 
@@ -25,10 +26,25 @@ const confirmations: Partial<Record<Decision, { title: string; text: string; lab
     label: 'Roll back',
   },
   reject: { title: 'Reject this change?', text: 'The operation ends rejected; nothing is merged.', label: 'Reject' },
+  // Only the change gate's approval: approving a plan starts work that waits at the change gate again.
+  approve: {
+    title: 'Approve and merge this change?',
+    text: 'Mender merges the branch into the default branch (after rebasing and running the suite again when the branch is behind).',
+    label: 'Approve and merge',
+  },
 };
 
-/** The decisions the signed-in user may take on this operation in its present status; the API checks again. */
-export function DecisionPanel({ operation }: { operation: OperationDetail }) {
+/** The confirmation a decision asks for here, if any. */
+function confirmationOf(decision: Decision, status: string) {
+  if (decision === 'approve' && status !== 'awaiting_approval') return undefined;
+  return confirmations[decision];
+}
+
+/**
+ * The decisions the signed-in user may take on this operation in its present status (the API
+ * checks again), with the verdict (what they weigh) beside the buttons.
+ */
+export function DecisionPanel({ operation, summary }: { operation: OperationDetail; summary?: ReactNode }) {
   const { user } = useSession();
   const { navigate } = useRouter();
   const isTeamLead = useRoleAtLeast('team-lead');
@@ -52,9 +68,12 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
   }, [operation.status]);
   if (!isTeamLead) {
     return (
-      <p className="muted small" data-testid="viewer-note">
-        You can follow this operation; deciding on it needs a team lead or an admin.
-      </p>
+      <section className="card decision-summary" aria-label="Verdict">
+        {summary}
+        <p className="muted small" data-testid="viewer-note">
+          You can follow this operation; deciding on it needs a team lead or an admin.
+        </p>
+      </section>
     );
   }
   const waiting = awaitingStatuses.has(operation.status);
@@ -91,12 +110,18 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
       setBusy(undefined);
     }
   };
-  const request = (decision: Decision) => (confirmations[decision] ? setConfirming(decision) : void decide(decision));
+  const request = (decision: Decision) => (confirmationOf(decision, operation.status) ? setConfirming(decision) : void decide(decision));
 
-  if (!waiting && !mayCancel && !mayRetry && !mayRollBack) return null;
+  if (!waiting && !mayCancel && !mayRetry && !mayRollBack) {
+    return summary ? (
+      <section className="card decision-summary" aria-label="Verdict">
+        {summary}
+      </section>
+    ) : null;
+  }
   const shownError = error && error.status === operation.status && !(error.error.code === 'network_error' && !offline) ? error.error : undefined;
   const disabled = !!busy || offline;
-  const confirmation = confirming ? confirmations[confirming] : undefined;
+  const confirmation = confirming ? confirmationOf(confirming, operation.status) : undefined;
   return (
     <section className="card decision-panel" aria-labelledby="decision-heading">
       <h2 id="decision-heading">
@@ -127,6 +152,11 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
           {operation.gateDecision.reason}
         </p>
       ) : null}
+      {operation.status === 'awaiting_plan_approval' && operation.planMarkdown ? (
+        <div className="decision-plan" data-testid="decision-plan" role="group" aria-label="The plan to approve" tabIndex={0}>
+          <MarkdownView source={operation.planMarkdown} />
+        </div>
+      ) : null}
       <ErrorNotice error={shownError} title="Not done" />
       {done ? (
         <p className="notice notice-good" role="status">
@@ -144,43 +174,46 @@ export function DecisionPanel({ operation }: { operation: OperationDetail }) {
           <textarea name="comment" rows={3} value={comment} onChange={(event) => setComment(event.target.value)} />
         </label>
       ) : null}
-      <div className="button-row">
-        {waiting && roleMeetsLevel ? (
-          <button type="button" className="button primary" disabled={disabled} onClick={() => request('approve')} data-action="approve">
-            {busy === 'approve' ? 'Approving…' : operation.status === 'awaiting_plan_approval' ? 'Approve plan' : 'Approve and merge'}
-          </button>
-        ) : null}
-        {waiting ? (
-          <button type="button" className="button" disabled={disabled} onClick={() => request('request-changes')} data-action="request-changes">
-            Request changes
-          </button>
-        ) : null}
-        {waiting ? (
-          <button type="button" className="button danger" disabled={disabled} onClick={() => request('reject')} data-action="reject">
-            Reject
-          </button>
-        ) : null}
-        {mayRetry ? (
-          <button type="button" className="button primary" disabled={disabled} onClick={() => request('retry')} data-action="retry">
-            Retry
-          </button>
-        ) : null}
-        {mayRollBack ? (
-          <button type="button" className="button danger" disabled={disabled} onClick={() => request('rollback')} data-action="rollback">
-            Roll back
-          </button>
-        ) : null}
-        {mayCancel ? (
-          <button type="button" className="button danger subtle-danger" disabled={disabled} onClick={() => request('cancel')} data-action="cancel">
-            Cancel operation
-          </button>
-        ) : null}
+      <div className="decision-row">
+        {summary}
+        <div className="button-row">
+          {waiting && roleMeetsLevel ? (
+            <button type="button" className="button primary" disabled={disabled} onClick={() => request('approve')} data-action="approve">
+              {busy === 'approve' ? 'Approving…' : operation.status === 'awaiting_plan_approval' ? 'Approve plan' : 'Approve and merge'}
+            </button>
+          ) : null}
+          {waiting ? (
+            <button type="button" className="button" disabled={disabled} onClick={() => request('request-changes')} data-action="request-changes">
+              Request changes
+            </button>
+          ) : null}
+          {waiting ? (
+            <button type="button" className="button danger" disabled={disabled} onClick={() => request('reject')} data-action="reject">
+              Reject
+            </button>
+          ) : null}
+          {mayRetry ? (
+            <button type="button" className="button primary" disabled={disabled} onClick={() => request('retry')} data-action="retry">
+              Retry
+            </button>
+          ) : null}
+          {mayRollBack ? (
+            <button type="button" className="button danger" disabled={disabled} onClick={() => request('rollback')} data-action="rollback">
+              Roll back
+            </button>
+          ) : null}
+          {mayCancel ? (
+            <button type="button" className="button danger subtle-danger" disabled={disabled} onClick={() => request('cancel')} data-action="cancel">
+              Cancel operation
+            </button>
+          ) : null}
+        </div>
       </div>
       <ConfirmDialog
         open={!!confirmation}
         title={confirmation?.title ?? ''}
         confirmLabel={confirmation?.label ?? ''}
-        tone="danger"
+        tone={confirming === 'approve' ? 'primary' : 'danger'}
         busy={!!busy}
         onCancel={() => setConfirming(undefined)}
         onConfirm={() => confirming && void decide(confirming)}

@@ -19,5 +19,5 @@ export function OperationDiff({ operationId, headCommit }: { operationId: string
   }, [operationId, headCommit]);
   if (error) return <ErrorNotice error={error} title="The diff could not be loaded" />;
   if (diff === undefined) return <p className="muted">Loading the diff…</p>;
-  return <DiffViewer diff={diff} />;
+  return <DiffViewer diff={diff} viewedKey={`mender-viewed:${operationId}:${headCommit}`} />;
 }

@@ -18,7 +18,7 @@ export function OperationTimeline({ events, live }: { events: TimelineEvent[]; l
     if (follow && list) list.scrollTop = list.scrollHeight;
   }, [shown.length, follow]);
   return (
-    <section className="card" aria-labelledby="timeline-heading">
+    <section className="card" aria-labelledby="timeline-heading" id="timeline">
       <div className="card-heading">
         <h2 id="timeline-heading">Timeline</h2>
         {live === 'held' ? (

@@ -50,35 +50,56 @@ function SplitRows({ lines, language }: { lines: DiffLine[]; language: string })
   );
 }
 
-/** One file of a diff, in the unified or the side-by-side layout. */
-export function DiffFileView({ file, layout }: { file: DiffFile; layout: DiffLayout }) {
+interface DiffFileViewProps {
+  file: DiffFile;
+  layout: DiffLayout;
+  /** The section's id, which the file list links to. */
+  id: string;
+  open: boolean;
+  onToggle(): void;
+  viewed: boolean;
+  onViewed(viewed: boolean): void;
+}
+
+/** One file of a diff, in the unified or the side-by-side layout; it folds, and the reviewer can mark it viewed. */
+export function DiffFileView({ file, layout, id, open, onToggle, viewed, onViewed }: DiffFileViewProps) {
   const path = file.status === 'deleted' ? file.oldPath : file.newPath;
   const language = languageOf(path);
   const columns = layout === 'unified' ? 3 : 4;
   return (
-    <section className="diff-file" aria-label={`Changes in ${path}`}>
+    <section className={`diff-file${viewed ? ' diff-file-viewed' : ''}`} aria-label={`Changes in ${path}`} id={id} data-path={path}>
       <header className="diff-file-header">
-        <span className="mono">{file.status === 'renamed' ? `${file.oldPath} → ${file.newPath}` : path}</span>
-        <span className="small">
+        <button type="button" className="diff-toggle" aria-expanded={open} aria-controls={`${id}-body`} onClick={onToggle}>
+          <span className="diff-toggle-mark" aria-hidden="true">
+            {open ? '▾' : '▸'}
+          </span>
+          <span className="mono">{file.status === 'renamed' ? `${file.oldPath} → ${file.newPath}` : path}</span>
+        </button>
+        <span className="small diff-file-meta">
           {file.status !== 'modified' ? <span className="badge tone-neutral">{file.status}</span> : null}{' '}
           <span className="diff-insertions">+{file.insertions}</span> <span className="diff-deletions">−{file.deletions}</span>
+          <label className="diff-viewed">
+            <input type="checkbox" checked={viewed} onChange={(event) => onViewed(event.target.checked)} /> Viewed
+          </label>
         </span>
       </header>
-      {file.binary ? (
-        <p className="muted small">Binary file; not shown.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className={`diff-table diff-${layout}`} data-layout={layout}>
-            <tbody>
-              {file.hunks.map((hunk, index) => (
-                <HunkRows key={index} header={hunk.header} columns={columns}>
-                  {layout === 'unified' ? <UnifiedRows lines={hunk.lines} language={language} /> : <SplitRows lines={hunk.lines} language={language} />}
-                </HunkRows>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <div id={`${id}-body`} hidden={!open}>
+        {file.binary ? (
+          <p className="muted small">Binary file; not shown.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className={`diff-table diff-${layout}`} data-layout={layout}>
+              <tbody>
+                {file.hunks.map((hunk, index) => (
+                  <HunkRows key={index} header={hunk.header} columns={columns}>
+                    {layout === 'unified' ? <UnifiedRows lines={hunk.lines} language={language} /> : <SplitRows lines={hunk.lines} language={language} />}
+                  </HunkRows>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
     </section>
   );
 }

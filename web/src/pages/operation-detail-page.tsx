@@ -22,6 +22,10 @@ import { OperationDeployments } from '../components/deployment/operation-deploym
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { Link } from '../routing/link.tsx';
 import { isHeld, useAgentStatus } from '../live/use-agent-pause.ts';
+import { OperationStepper } from '../review/operation-stepper.tsx';
+import { VerdictStrip } from '../review/verdict-strip.tsx';
+import { SectionNav } from '../review/section-nav.tsx';
+import { useRoleAtLeast } from '../session/session-provider.tsx';
 
 function titleOf(description: string): string {
   const firstLine = description.split('\n')[0] ?? description;
@@ -57,6 +61,7 @@ export function OperationDetailPage({ id }: { id: string }) {
     return [...bySequence.values()].sort((left, right) => left.sequence - right.sequence);
   }, [operation?.timeline, arrived, id]);
   const agent = useAgentStatus();
+  const isTeamLead = useRoleAtLeast('team-lead');
 
   if (error && !operation) {
     return (
@@ -71,6 +76,8 @@ export function OperationDetailPage({ id }: { id: string }) {
   }
   if (loading || !operation) return <Loading what="the operation" />;
   const held = isHeld(operation.status, agent);
+  // At the plan gate the decision panel shows the plan beside Approve plan (to those who decide): once is enough.
+  const planInPanel = operation.status === 'awaiting_plan_approval' && isTeamLead && !!operation.planMarkdown;
   const live = held ? 'held' : !terminalStatuses.has(operation.status);
   // Why a `done` operation merged nothing (its change was already on the default branch).
   const doneNote = timeline.findLast((event) => event.type === 'operation.done')?.data.note;
@@ -87,38 +94,61 @@ export function OperationDetailPage({ id }: { id: string }) {
           </>
         }
       />
-      <div className="status-line">
-        <StatusBadge status={operation.status} />
-        {held ? (
-          <span className="badge tone-waiting" data-testid="held-note" title="No step starts until an admin resumes Mender">
-            held — Mender is paused
+      <SectionNav />
+      <section id="summary" aria-labelledby="summary-heading">
+        <h2 id="summary-heading" className="visually-hidden">
+          Summary
+        </h2>
+        <div className="status-line">
+          <StatusBadge status={operation.status} />
+          {held ? (
+            <span className="badge tone-waiting" data-testid="held-note" title="No step starts until an admin resumes Mender">
+              held — Mender is paused
+            </span>
+          ) : null}
+          <span className="muted small">
+            attempt {operation.attempts} of {operation.maxAttempts} · updated <RelativeTime at={operation.updatedAt} />
           </span>
-        ) : null}
-        <span className="muted small">
-          attempt {operation.attempts} of {operation.maxAttempts} · updated <RelativeTime at={operation.updatedAt} />
-        </span>
-      </div>
-      {operation.failureReason ? (
-        <div className="notice notice-bad" role="status">
-          <strong>Why it stopped:</strong> {operation.failureReason}
         </div>
-      ) : null}
-      {typeof doneNote === 'string' && operation.status === 'done' ? (
-        <p className="notice" role="note" data-testid="done-note">
-          <strong>Done without a merge:</strong> {doneNote}.
-        </p>
-      ) : null}
-      {typeof gateNote === 'string' ? (
-        <p className="notice" role="note" data-testid="gate-note">
-          <strong>Revision:</strong> {gateNote}.
-        </p>
-      ) : null}
-      {operation.feedback ? (
-        <p className="notice" role="note">
-          <strong>Feedback given:</strong> {operation.feedback}
-        </p>
-      ) : null}
-      <DecisionPanel operation={operation} />
+        <OperationStepper status={operation.status} timeline={timeline} />
+        {operation.failureReason ? (
+          <div className="notice notice-bad" role="status">
+            <strong>Why it stopped:</strong> {operation.failureReason}
+          </div>
+        ) : null}
+        {typeof doneNote === 'string' && operation.status === 'done' ? (
+          <p className="notice" role="note" data-testid="done-note">
+            <strong>Done without a merge:</strong> {doneNote}.
+          </p>
+        ) : null}
+        {typeof gateNote === 'string' ? (
+          <p className="notice" role="note" data-testid="gate-note">
+            <strong>Revision:</strong> {gateNote}.
+          </p>
+        ) : null}
+        {operation.feedback ? (
+          <p className="notice" role="note">
+            <strong>Feedback given:</strong> {operation.feedback}
+          </p>
+        ) : null}
+        <DecisionPanel operation={operation} summary={<VerdictStrip operation={{ ...operation, timeline }} />} />
+      </section>
+      <section className="card" aria-labelledby="changes-heading" id="changes">
+        <h2 id="changes-heading">Changes</h2>
+        {operation.changeRequest ? (
+          <OperationDiff operationId={operation.id} headCommit={operation.changeRequest.headCommit} />
+        ) : (
+          <p className="muted">No change yet.</p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="evidence-heading" id="evidence">
+        <h2 id="evidence-heading">Test evidence</h2>
+        <EvidenceView evidence={operation.evidence} />
+      </section>
+      <section className="card" aria-labelledby="review-heading">
+        <h2 id="review-heading">Review</h2>
+        <ReviewView review={operation.review} />
+      </section>
       <div className="detail-grid">
         <OperationTimeline events={timeline} live={live} />
         <div className="side-column">
@@ -141,28 +171,16 @@ export function OperationDetailPage({ id }: { id: string }) {
           <OperationDeployments operationId={operation.id} timeline={timeline} />
         </div>
       </div>
-      <section className="card" aria-labelledby="plan-heading">
+      <section className="card" aria-labelledby="plan-heading" id="plan">
         <h2 id="plan-heading">Plan</h2>
-        {operation.planMarkdown ? (
+        {planInPanel ? (
+          <p className="muted" data-testid="plan-in-panel">
+            The plan waits for your decision: it is shown <a href="#summary">beside Approve plan</a>.
+          </p>
+        ) : operation.planMarkdown ? (
           <MarkdownView source={operation.planMarkdown} />
         ) : (
           <p className="muted">{operation.status === 'queued' || operation.status === 'planning' ? 'The planner is at work…' : 'No plan.'}</p>
-        )}
-      </section>
-      <section className="card" aria-labelledby="evidence-heading">
-        <h2 id="evidence-heading">Test evidence</h2>
-        <EvidenceView evidence={operation.evidence} />
-      </section>
-      <section className="card" aria-labelledby="review-heading">
-        <h2 id="review-heading">Review</h2>
-        <ReviewView review={operation.review} />
-      </section>
-      <section className="card" aria-labelledby="changes-heading" id="changes">
-        <h2 id="changes-heading">Changes</h2>
-        {operation.changeRequest ? (
-          <OperationDiff operationId={operation.id} headCommit={operation.changeRequest.headCommit} />
-        ) : (
-          <p className="muted">No change yet.</p>
         )}
       </section>
       {operation.errorContext?.message ? (
