@@ -115,6 +115,32 @@ describe.skipIf(!availability.available)('reviewing a failed operation in a real
     }
   });
 
+  it('opens a tool call on the timeline to its arguments and its result, the long one in full on request', async () => {
+    await openOperation();
+    const read = page.locator('[data-event-type="tool.called"]').filter({ hasText: 'filesystem__readFile(src/cart.ts)' }).first();
+    const toggle = read.getByRole('button', { name: /Arguments and result/ });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(JSON.parse((await read.getByTestId('tool-call-arguments').textContent()) ?? '')).toEqual({ path: 'src/cart.ts' });
+    expect(await read.getByTestId('tool-call-result').textContent()).toMatch(/export function total/);
+
+    // The search's result is long: its start first, the whole on request.
+    const run = page.locator('[data-event-type="tool.called"]').filter({ hasText: 'filesystem__searchFiles' }).first();
+    await run.getByRole('button', { name: /Arguments and result/ }).click();
+    const result = run.getByTestId('tool-call-result');
+    const start = (await result.textContent()) ?? '';
+    const showAll = run.getByRole('button', { name: /Show all/ });
+    expect(await showAll.getAttribute('aria-expanded')).toBe('false');
+    await showAll.click();
+    expect(await run.getByRole('button', { name: 'Show less' }).getAttribute('aria-expanded')).toBe('true');
+    const whole = (await result.textContent()) ?? '';
+    expect(whole.length).toBeGreaterThan(start.length);
+    expect(whole.startsWith(start.replace(/…$/, ''))).toBe(true);
+    await read.scrollIntoViewIfNeeded();
+    await screenshot(page, 'failure-review-tool-call-1440x900', { fullPage: false });
+  });
+
   it('retries with feedback: a new attempt starts and its coder is given the feedback', async () => {
     await openOperation();
     const coderRequestsBefore = pipeline.model.requests.filter((request) => request.role === 'coder').length;
