@@ -9,6 +9,8 @@ export interface ToolCallRecord {
   ok: boolean;
   errorCode?: string;
   durationMs: number;
+  /** What the model was given back: the output (redacted, long output cut) or the error's message. */
+  result: string;
 }
 
 export interface StepUsage {
@@ -58,14 +60,17 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
           // A tool that throws is a defect, but the model still gets a result it can read.
           result = { ok: false, error: { code: 'io_error', message: (error as Error).message } };
         }
+        const durationMs = Date.now() - started;
+        const presented = await presentResult(tool.name, result, options);
         await options.onToolCall?.({
           name: tool.name,
           input,
           ok: result.ok,
           errorCode: result.ok ? undefined : result.error.code,
-          durationMs: Date.now() - started,
+          durationMs,
+          result: result.ok ? String(presented) : options.redactor.redact(result.error.message),
         });
-        return presentResult(tool.name, result, options);
+        return presented;
       },
     });
   }

@@ -1,5 +1,6 @@
 import { APICallError, RetryError } from 'ai';
 import { runToolLoop, type ToolLoopResult } from '../agent/tool-loop.ts';
+import { cutToHeadAndTail } from '../agent/cut-output.ts';
 import type { ModelRole } from '../domain/model-role.ts';
 import type { Tool, ToolContext } from '../tools/tool.ts';
 import { OperationFailure } from './pipeline-errors.ts';
@@ -48,7 +49,14 @@ export async function runAgentTurn(context: PipelineContext, options: AgentTurnO
       onToolCall: (record) =>
         operations.event(options.operationId, options.role, {
           type: 'tool.called',
-          data: { tool: record.name, input: summarizeInput(record.input), ok: record.ok, errorCode: record.errorCode, durationMs: record.durationMs },
+          data: {
+            tool: record.name,
+            input: summarizeInput(record.input),
+            ok: record.ok,
+            errorCode: record.errorCode,
+            durationMs: record.durationMs,
+            result: cutToHeadAndTail(record.result, timelineResultCharacters, 'the timeline keeps the head and the tail'),
+          },
         }),
       onStep: async (usage) => {
         metrics.modelCalls.inc({ role: options.role });
@@ -125,6 +133,9 @@ function budgetExceeded(usage: UsageTotals, settings: PipelineContext['settings'
 }
 
 /** Tool inputs on the timeline: file contents are summarised, not copied whole. */
+/** How much of a tool's result the timeline keeps, so a person can see what the model saw. */
+const timelineResultCharacters = 4_000;
+
 function summarizeInput(input: unknown): unknown {
   if (!input || typeof input !== 'object') return input;
   return Object.fromEntries(

@@ -172,6 +172,7 @@ async function runAttempts(
         baseline: evidence.baseline!,
         testEditsAfterSource: tracker.testEditsAfterSource,
         signal,
+        redact: (text) => context.redactor.redact(text),
       }),
     );
     evidence.attempts = [...(evidence.attempts ?? []), result];

@@ -267,7 +267,8 @@ export class Pipeline {
     return row;
   }
 
-  async retry(id: string, actor: Actor): Promise<OperationRow> {
+  /** Starts a failed, cancelled or rejected operation again; `feedback` goes to its next planner and coder. */
+  async retry(id: string, actor: Actor, feedback?: string): Promise<OperationRow> {
     const operation = await this.context.operations.get(id);
     return this.context.operations.transition(id, {
       from: ['failed', 'cancelled', 'rejected'],
@@ -282,10 +283,10 @@ export class Pipeline {
         evidence: {},
         review: null,
         failureReason: null,
-        feedback: null,
+        feedback: feedback ?? null,
         diffStats: null,
       },
-      event: { type: 'operation.retried' },
+      event: { type: 'operation.retried', data: feedback ? { feedback } : undefined },
       job: operation.rollbackOf ? { queue: 'execution', name: 'rollback' } : { queue: 'planning', name: 'plan' },
     });
   }

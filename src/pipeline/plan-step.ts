@@ -25,6 +25,11 @@ export async function planOperation(context: PipelineContext, operationId: strin
   let operation = await operations.get(operationId);
   if (operation.status !== 'queued' && operation.status !== 'planning') return;
   const repo = await loadOperationRepo(context, operation.repoId);
+  // Feedback a retry brought is for the coder too; a plan-gate request's is answered by this plan.
+  const feedbackFrom = (await operations.timeline(operationId))
+    .filter((event) => event.type === 'operation.retried' || event.type === 'plan.changes_requested')
+    .at(-1);
+  const feedbackIsForThePlan = feedbackFrom?.type !== 'operation.retried';
   if (operation.status === 'queued') {
     // A remote repository is fetched first: the plan starts from the default branch the team sees now.
     await context.forge.syncDefaultBranch(repo);
@@ -97,7 +102,7 @@ export async function planOperation(context: PipelineContext, operationId: strin
       from: ['planning'],
       to: gated ? 'awaiting_plan_approval' : 'executing',
       actor: 'planner',
-      patch: { plan, planMarkdown, feedback: null },
+      patch: { plan, planMarkdown, ...(feedbackIsForThePlan ? { feedback: null } : {}) },
       event: {
         type: 'plan.created',
         data: {

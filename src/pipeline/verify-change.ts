@@ -46,6 +46,8 @@ export interface RunSummary {
   artifact?: string;
   /** Each runner invocation of the command's chain and what was read from it. */
   steps?: TestStepResult[];
+  /** The end of the run's output (where the runner prints its failures), for a person to read why. */
+  outputTail?: string;
 }
 
 export interface AttemptEvidence {
@@ -93,11 +95,17 @@ export interface VerifyOptions {
   /** Test files the coder wrote after its first source change (edits after red). */
   testEditsAfterSource: string[];
   signal: AbortSignal;
+  /** Hides secrets in the output excerpts the evidence keeps; without it, no excerpt is kept. */
+  redact?: (text: string) => string;
 }
+
+/** How much of a run's output evidence keeps: enough for the failures a runner prints last. */
+const outputExcerptCharacters = 3_000;
 
 const failingIds = (report: TestReport) => report.failures.map((failure) => failure.id);
 
-export function summarizeRun(run: TestRun): RunSummary {
+/** A run as evidence keeps it; with `redact`, the end of its output too (redacted: evidence is stored as it is). */
+export function summarizeRun(run: TestRun, redact?: (text: string) => string): RunSummary {
   return {
     command: run.command,
     exitCode: run.exitCode,
@@ -114,6 +122,7 @@ export function summarizeRun(run: TestRun): RunSummary {
     durationMs: run.durationMs,
     artifact: run.artifact,
     steps: run.report.steps,
+    outputTail: redact && run.outputTail ? redact(run.outputTail.slice(-outputExcerptCharacters)) : undefined,
   };
 }
 
@@ -200,7 +209,7 @@ export async function verifyChange(options: VerifyOptions): Promise<AttemptEvide
   // In a workspace, the packages the change affects (and their dependents); elsewhere the whole suite.
   const greenRun = await checks.runTests(root, commands, signal, { changedPaths: files.map((file) => file.path) });
   if (greenRun) {
-    evidence.green.run = summarizeRun(greenRun);
+    evidence.green.run = summarizeRun(greenRun, options.redact);
     const nowFailing = new Set(failingIds(greenRun.report));
     evidence.green.newFailures = [...nowFailing].filter((id) => !baselineFailing.has(id));
     evidence.green.stillFailing = evidence.red.newlyFailing.filter((id) => nowFailing.has(id));
@@ -259,7 +268,7 @@ async function runRed(
       // Only tests of the changed files count: a coverage threshold or a runner's complaint about
       // the narrowed file list is not the bug being reproduced.
       return {
-        run: summarizeRun(focused.run),
+        run: summarizeRun(focused.run, options.redact),
         newlyFailing: [...new Set(failing)].filter((id) => !baselineFailing.has(id)),
         status: failing.length > 0 ? 'confirmed' : 'not_failing',
         scope: 'changed-tests',
@@ -277,7 +286,7 @@ async function runRed(
   const newlyFailing = failingIds(redRun.report).filter((id) => !baselineFailing.has(id));
   const failedWithoutStructure = !redRun.report.structured && redRun.exitCode !== 0 && baseline.exitCode === 0;
   return {
-    run: summarizeRun(redRun),
+    run: summarizeRun(redRun, options.redact),
     newlyFailing,
     status: newlyFailing.length > 0 || failedWithoutStructure ? 'confirmed' : 'not_failing',
     scope: 'full-suite',

@@ -50,6 +50,8 @@ export const createOperationBody = z
   .strict();
 
 export const decisionBody = z.object({ comment: z.string().max(10_000).optional() }).strict();
+/** A retry may carry what went wrong last time: the planner and the coder of the next attempt read it. */
+export const retryBody = z.object({ feedback: z.string().trim().max(10_000).optional() }).strict();
 export const requestChangesBody = z.object({ comment: z.string().trim().min(1, 'say what should change').max(10_000) }).strict();
 
 export const listOperationsQuery = z.object({

@@ -4,7 +4,7 @@ import type { OperationStore } from '../pipeline/operation-store.ts';
 import type { OperationSource } from '../domain/operation-vocabulary.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { RepoStore } from '../store/repo-store.ts';
-import { createOperationBody, decisionBody, listOperationsQuery, requestChangesBody } from './api-schemas.ts';
+import { createOperationBody, decisionBody, listOperationsQuery, requestChangesBody, retryBody } from './api-schemas.ts';
 import type { AppEnvironment } from './authenticate.ts';
 import { HttpError } from '../http/http-error.ts';
 import { operationView } from './operation-view.ts';
@@ -68,7 +68,9 @@ export function registerOperationRoutes(app: Hono<AppEnvironment>, services: Ope
     const created = await services.pipeline.rollback(c.req.param('id'), c.get('actor'), (await parseBody(c, decisionBody, true)).comment);
     return c.json({ id: created.id, status: created.status, rollbackOf: created.rollbackOf }, 201);
   });
-  app.post('/api/operations/:id/retry', async (c) => c.json(await statusOf(services.pipeline.retry(c.req.param('id'), c.get('actor')))));
+  app.post('/api/operations/:id/retry', async (c) =>
+    c.json(await statusOf(services.pipeline.retry(c.req.param('id'), c.get('actor'), (await parseBody(c, retryBody, true)).feedback || undefined))),
+  );
 }
 
 /** Each sort's natural first direction: newest, longest, riskiest, and what waits for a person first. */

@@ -2,12 +2,15 @@ import type { OperationEvidence } from '../../../src/server/api-types.ts';
 import { BaselineEvidenceView } from './evidence/baseline-evidence.tsx';
 import { GreenEvidenceView } from './evidence/green-evidence.tsx';
 import { RedEvidenceView } from './evidence/red-evidence.tsx';
+import { missingProof } from './attempts/missing-proof.ts';
 
-/** Red before, green after, the whole suite and the checks: what the pipeline proved. */
-export function EvidenceView({ evidence }: { evidence: OperationEvidence }) {
+/** Red before, green after, the whole suite and the checks: what the pipeline proved. With `status`, a stopped operation says why red and green are missing. */
+export function EvidenceView({ evidence, status }: { evidence: OperationEvidence; status?: string }) {
   const { baseline, red, green, checks } = evidence;
   const attempts = evidence.attempts ?? [];
-  if (!baseline && !red && !green && attempts.length === 0) return <p className="muted">No test evidence yet; it appears as the change is verified.</p>;
+  const missing = missingProof(evidence, status);
+  if (!baseline && !red && !green && attempts.length === 0)
+    return <p className="muted">{missing === 'not yet' ? 'No test evidence yet; it appears as the change is verified.' : `No test evidence: ${missing}.`}</p>;
   return (
     <div className="evidence" data-testid="evidence">
       <dl className="facts">
@@ -16,11 +19,11 @@ export function EvidenceView({ evidence }: { evidence: OperationEvidence }) {
         <dt>
           <span className="badge tone-bad">Red</span> before the fix
         </dt>
-        <dd>{red ? <RedEvidenceView red={red} baselineMs={baseline?.durationMs} /> : <span className="muted">not yet</span>}</dd>
+        <dd>{red ? <RedEvidenceView red={red} baselineMs={baseline?.durationMs} /> : <span className="muted">{missing}</span>}</dd>
         <dt>
           <span className="badge tone-good">Green</span> after, full suite
         </dt>
-        <dd>{green ? <GreenEvidenceView green={green} /> : <span className="muted">not yet</span>}</dd>
+        <dd>{green ? <GreenEvidenceView green={green} /> : <span className="muted">{missing}</span>}</dd>
         {checks && Object.keys(checks).length ? (
           <>
             <dt>Checks</dt>

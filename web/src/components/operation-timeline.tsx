@@ -3,6 +3,7 @@ import type { TimelineEvent } from '../../../src/server/api-types.ts';
 import type { EventType } from '../../../src/domain/operation-vocabulary.ts';
 import { describeEvent } from '../format/describe-event.ts';
 import { absoluteTime, clockTime } from '../format/time.ts';
+import { ToolCallDetails } from './timeline/tool-call-details.tsx';
 
 const kindLabels = { transition: 'Step', tool: 'Tool call', model: 'Model', decision: 'Decision', failure: 'Problem', info: 'Event' };
 
@@ -53,6 +54,7 @@ export function OperationTimeline({ events, live }: { events: TimelineEvent[]; l
                   </time>
                 </div>
                 {described.detail ? <div className="muted small timeline-detail">{described.detail}</div> : null}
+                {event.type === ('tool.called' satisfies EventType) ? <ToolCallDetails event={event} /> : null}
               </div>
             </li>
           );

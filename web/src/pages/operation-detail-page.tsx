@@ -19,6 +19,7 @@ import { OperationLinks } from '../components/operation-links.tsx';
 import { ApprovalHistory } from '../components/approval-history.tsx';
 import { OperationDiff } from '../components/operation-diff.tsx';
 import { OperationDeployments } from '../components/deployment/operation-deployments.tsx';
+import { OperationAttempts } from '../components/attempts/operation-attempts.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { Link } from '../routing/link.tsx';
 import { isHeld, useAgentStatus } from '../live/use-agent-pause.ts';
@@ -132,6 +133,7 @@ export function OperationDetailPage({ id }: { id: string }) {
           </p>
         ) : null}
         <DecisionPanel operation={operation} summary={<VerdictStrip operation={{ ...operation, timeline }} />} />
+        <OperationAttempts operation={operation} />
       </section>
       <section className="card" aria-labelledby="changes-heading" id="changes">
         <h2 id="changes-heading">Changes</h2>
@@ -143,7 +145,7 @@ export function OperationDetailPage({ id }: { id: string }) {
       </section>
       <section className="card" aria-labelledby="evidence-heading" id="evidence">
         <h2 id="evidence-heading">Test evidence</h2>
-        <EvidenceView evidence={operation.evidence} />
+        <EvidenceView evidence={operation.evidence} status={operation.status} />
       </section>
       <section className="card" aria-labelledby="review-heading">
         <h2 id="review-heading">Review</h2>
