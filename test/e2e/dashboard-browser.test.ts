@@ -393,11 +393,45 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     await pipeline.mender.call('POST', `/api/operations/${started.json.id}/cancel`, { comment: 'only here to show the pause' });
   });
 
-  it('verifies the audit chain from the audit page and filters it', async () => {
+  it('verifies the audit chain from the audit page, copies its anchor, filters it and exports what it shows', async () => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: proxy.url });
     await openFromNavigation('Audit log');
     await page.getByTestId('audit-table').waitFor();
+    const sequences = async () => (await page.locator('[data-testid="audit-table"] td[data-label="#"]').allTextContents()).map(Number);
+    const actions = () => page.locator('[data-testid="audit-table"] td[data-label="Action"]').allTextContents();
+    // Newest first, without the many tool and model calls until asked for.
+    const newestFirst = await sequences();
+    expect(newestFirst).toEqual([...newestFirst].sort((left, right) => right - left));
+    expect(await actions()).not.toContain('tool.called');
+    await page.getByLabel('Tool and model calls').check();
+    await expect.poll(actions).toContain('tool.called');
+    await page.getByLabel('Order').selectOption('oldest');
+    await expect.poll(async () => (await sequences())[0]).toBe(1);
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/The chain is intact: \d+ entries/);
+    const anchor = await page.getByTestId('verify-result').locator('code').textContent();
+    await page.getByRole('button', { name: 'Copy anchor' }).click();
+    await page.getByTestId('verify-result').getByText('Copied', { exact: true }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(anchor);
+    // The action picker offers the actions the log holds, with their counts.
+    await page.getByLabel('Action').selectOption({
+      label: (await page
+        .getByLabel('Action')
+        .locator('option', { hasText: /^operation\.created \(\d+\)$/ })
+        .textContent())!,
+    });
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(async () => [...new Set(await actions())]).toEqual(['operation.created']);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('audit-export').click();
+    const exported = fs
+      .readFileSync((await (await download).path())!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { action: string; sequence: number });
+    expect(exported.map((entry) => entry.sequence)).toEqual(await sequences());
+    expect(new Set(exported.map((entry) => entry.action))).toEqual(new Set(['operation.created']));
+    await page.getByLabel('Action').selectOption('');
     await page.getByLabel('Actor').fill('ada');
     await page.getByRole('button', { name: 'Filter' }).click();
     await expect.poll(async () => [...new Set(await page.locator('[data-testid="audit-table"] td[data-label="Actor"]').allTextContents())]).toEqual(['ada']);

@@ -6,7 +6,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { Loading } from '../components/loading.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
-import { CopyButton } from '../components/setup/copy-button.tsx';
+import { CopyButton } from '../components/copy-button.tsx';
 import { UserForm, type CreatedUser } from '../components/setup/user-form.tsx';
 import { UserRow, type UserView } from '../components/setup/user-row.tsx';
 

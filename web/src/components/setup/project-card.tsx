@@ -1,5 +1,5 @@
 import type { ProjectView } from '../../../../src/server/api-types.ts';
-import { CopyButton } from './copy-button.tsx';
+import { CopyButton } from '../copy-button.tsx';
 
 /** The line an application adds to report its errors to this project (any Sentry SDK takes the DSN). */
 export function sdkSnippet(dsn: string): string {
