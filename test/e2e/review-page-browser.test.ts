@@ -206,6 +206,46 @@ describe.skipIf(!availability.available)('the operation page as a review page, i
     await screenshot(page, 'review-diff-1440');
   });
 
+  it('moves between files, to the comment and to approval from the keyboard, and lists the keys under ?', async () => {
+    await open(operationId);
+    await page.getByTestId('diff-file-list').waitFor();
+    const focusedFile = () => page.evaluate(() => document.activeElement?.closest<HTMLElement>('.diff-file')?.dataset.path ?? null);
+    await page.keyboard.press('j');
+    await expect.poll(focusedFile).toBe('src/cart.ts');
+    await page.keyboard.press('j');
+    await expect.poll(focusedFile).toBe('test/quantity.test.ts');
+    await page.keyboard.press('j');
+    await expect.poll(focusedFile).toBe('test/quantity.test.ts');
+    await page.keyboard.press('k');
+    await expect.poll(focusedFile).toBe('src/cart.ts');
+
+    await page.keyboard.press('Shift+?');
+    const list = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await list.waitFor();
+    expect(await list.locator('dt').allInnerTexts()).toEqual(['j', 'k', 'a', 'r', '?']);
+    await screenshot(page, 'review-shortcuts-1440', { fullPage: false });
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+
+    // r goes to the comment box; keys typed there are the box's, not shortcuts.
+    await page.keyboard.press('r');
+    const comment = panel().getByRole('textbox', { name: /Comment/ });
+    await expect.poll(() => comment.evaluate((box) => box === document.activeElement)).toBe(true);
+    await page.keyboard.type('ja');
+    expect(await comment.inputValue()).toBe('ja');
+    expect(await page.getByRole('dialog', { name: 'Approve and merge this change?' }).isVisible()).toBe(false);
+    await comment.fill('');
+    await comment.evaluate((box) => box.blur());
+
+    // a is the Approve button: a change still asks to confirm.
+    await page.keyboard.press('a');
+    const confirm = page.getByRole('dialog', { name: 'Approve and merge this change?' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect((await pipeline.mender.call('GET', `/api/operations/${operationId}`)).json.status).toBe('awaiting_approval');
+  });
+
   it('asks before approving and merging, and merges only once confirmed', async () => {
     await open(operationId);
     await panel().getByRole('button', { name: 'Approve and merge' }).click();

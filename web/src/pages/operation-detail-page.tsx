@@ -26,6 +26,7 @@ import { isHeld, useAgentStatus } from '../live/use-agent-pause.ts';
 import { OperationStepper } from '../review/operation-stepper.tsx';
 import { VerdictStrip } from '../review/verdict-strip.tsx';
 import { SectionNav } from '../review/section-nav.tsx';
+import { ReviewShortcuts } from '../review/review-shortcuts.tsx';
 import { useRoleAtLeast } from '../session/session-provider.tsx';
 
 function titleOf(description: string): string {
@@ -95,7 +96,10 @@ export function OperationDetailPage({ id }: { id: string }) {
           </>
         }
       />
-      <SectionNav />
+      <div className="section-bar">
+        <SectionNav />
+        <ReviewShortcuts />
+      </div>
       <section id="summary" aria-labelledby="summary-heading">
         <h2 id="summary-heading" className="visually-hidden">
           Summary
