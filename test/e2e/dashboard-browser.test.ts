@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/store/database.ts';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -335,18 +336,41 @@ describe.skipIf(!availability.available)('dashboard in a real browser', () => {
     // The policy's rules, read-only, in file order.
     await page.getByTestId('policy-rules').locator('[data-rule-id="plan-gate-listed"]').waitFor();
     expect(await page.getByTestId('policy-source').textContent()).toBe('built-in');
-    // A setting changes from the page at once, and says where its value now comes from.
+    // Settings change together: a bar counts what is not saved, a wrong number is said in words
+    // before anything is sent, and the confirmation lists each change; one request saves them.
     const attempts = page.locator('[data-setting="maxAttempts"]');
+    const saveBar = page.getByTestId('save-bar');
+    await page.getByLabel('Max Attempts').fill('0');
+    await page.getByLabel('Max Steps').fill('30');
+    expect(await saveBar.innerText()).toMatch(/2 changes not saved/);
+    await saveBar.getByRole('button', { name: 'Save 2 changes' }).click();
+    expect(await attempts.getByRole('alert').innerText()).toMatch(/Max Attempts is at least 1\./);
+    expect(await page.getByRole('dialog').count()).toBe(0);
     await page.getByLabel('Max Attempts').fill('4');
-    await attempts.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Max Attempts saved').waitFor();
+    expect(await attempts.getByRole('alert').count()).toBe(0);
+    await saveBar.getByRole('button', { name: 'Save 2 changes' }).click();
+    const confirmSave = page.getByRole('dialog', { name: 'Save 2 changes?' });
+    expect(await confirmSave.getByTestId('change-list').locator('li').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Max Attempts: \d+ → 4$/),
+      expect.stringMatching(/^Max Steps: \d+ → 30$/),
+    ]);
+    await screenshot(page, '12-settings-confirm', { fullPage: false });
+    await confirmSave.getByRole('button', { name: 'Save 2 changes' }).click();
+    await page.getByText('2 settings saved (Max Attempts, Max Steps)').waitFor();
+    expect(await saveBar.count()).toBe(0);
     await expect.poll(() => attempts.textContent()).toContain('from runtime');
-    const saved = (await pipeline.mender.call('GET', '/api/settings')).json.editable.find((setting: { key: string }) => setting.key === 'maxAttempts');
-    expect(saved).toMatchObject({ value: 4, source: 'runtime' });
+    const editable = (await pipeline.mender.call('GET', '/api/settings')).json.editable as { key: string }[];
+    expect(editable.find((setting) => setting.key === 'maxAttempts')).toMatchObject({ value: 4, source: 'runtime' });
+    expect(editable.find((setting) => setting.key === 'maxSteps')).toMatchObject({ value: 30, source: 'runtime' });
+    const [lastChange] = rowsOf<{ data: { changes: { key: string }[] } }>(
+      await pipeline.mender.store.db.execute(sql`SELECT data FROM events WHERE type = 'settings.changed' ORDER BY sequence DESC LIMIT 1`),
+    );
+    expect(lastChange!.data.changes.map((change) => change.key).sort()).toEqual(['maxAttempts', 'maxSteps']);
     // Autonomy 3 straight from level 1: the policy refuses, naming its rule; an admin overrides with a reason.
     const autonomy = page.locator('[data-setting="autonomyLevel"]');
     await autonomy.getByRole('combobox').selectOption('3');
-    await autonomy.getByRole('button', { name: 'Save' }).click();
+    await saveBar.getByRole('button', { name: 'Save 1 change' }).click();
+    await page.getByRole('dialog', { name: 'Save 1 change?' }).getByRole('button', { name: 'Save 1 change' }).click();
     const override = page.getByTestId('autonomy-override');
     await expect.poll(() => override.textContent()).toContain('autonomy-3-from-level-2-only');
     await override.getByLabel(/why/).fill('browser test: the team ran level 2 elsewhere');

@@ -111,7 +111,8 @@ describe.skipIf(!availability.available)('setting Mender up from the dashboard',
     await step('model').getByRole('link', { name: 'Set a model' }).click();
     const model = page.locator('[data-setting="model"]');
     await model.locator('input').fill('anthropic:claude-sonnet-4-5');
-    await model.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('save-bar').getByRole('button', { name: 'Save 1 change' }).click();
+    await page.getByRole('dialog', { name: 'Save 1 change?' }).getByRole('button', { name: 'Save 1 change' }).click();
     await page.getByText('Model saved').waitFor();
     expect(await checklistTicks()).toEqual({ repository: 'true', model: 'true', project: 'false' });
   });

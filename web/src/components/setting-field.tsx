@@ -1,8 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import type { EditableSettingView } from '../../../src/server/api-types.ts';
 
 /** What the input holds, as text; lists are one entry per line. */
-function toText(value: unknown): string {
+export function settingText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.join('\n');
   if (typeof value === 'object') return JSON.stringify(value, null, 2);
@@ -13,7 +13,8 @@ function isList(setting: EditableSettingView): boolean {
   return /list|array|\[\]/.test(setting.type) || Array.isArray(setting.value);
 }
 
-function fromText(setting: EditableSettingView, text: string): unknown {
+/** The value a setting's text stands for, as the API takes it. */
+export function settingValue(setting: EditableSettingView, text: string): unknown {
   if (setting.type === 'boolean') return text === 'true';
   if (setting.type === 'number' || setting.type === 'integer') return text.trim() === '' ? null : Number(text);
   if (isList(setting))
@@ -36,25 +37,38 @@ export function humanKey(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase());
 }
 
-/** One editable setting: its input by type, where its value comes from, and Save. */
-export function SettingField({ setting, onSave }: { setting: EditableSettingView; onSave(key: string, value: unknown): Promise<void> }) {
+/** What is wrong with a draft, in words, before it is sent; undefined when the API should judge it. */
+export function draftProblem(setting: EditableSettingView, text: string): string | undefined {
+  if (setting.type !== 'number' && setting.type !== 'integer') return undefined;
+  if (text.trim() === '') return `${humanKey(setting.key)} needs a number.`;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return `${humanKey(setting.key)} needs a number, not “${text}”.`;
+  if (setting.type === 'integer' && !Number.isInteger(value)) return `${humanKey(setting.key)} is a whole number.`;
+  if (setting.min !== undefined && value < setting.min) return `${humanKey(setting.key)} is at least ${setting.min}.`;
+  if (setting.max !== undefined && value > setting.max) return `${humanKey(setting.key)} is at most ${setting.max}.`;
+  return undefined;
+}
+
+/** A setting's value as the confirmation lists it. */
+export function shownValue(setting: EditableSettingView, text: string): string {
+  if (text.trim() === '') return 'empty';
+  if (setting.type === 'boolean') return text === 'true' ? 'on' : 'off';
+  return scaleLabels[setting.key]?.[text] ?? text.split('\n').filter(Boolean).join(', ');
+}
+
+interface SettingFieldProps {
+  setting: EditableSettingView;
+  /** The text being edited (the saved value's text when nothing changed). */
+  text: string;
+  onText(text: string): void;
+  /** What was wrong with the draft, from the page's check or the API. */
+  problem?: string;
+}
+
+/** One editable setting: its input by type and where its value comes from; the page saves the changed ones together. */
+export function SettingField({ setting, text, onText: setText, problem }: SettingFieldProps) {
   const id = useId();
-  const [text, setText] = useState(toText(setting.value));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>();
-  useEffect(() => setText(toText(setting.value)), [setting.value]);
-  const changed = text !== toText(setting.value);
-  const save = async () => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await onSave(setting.key, fromText(setting, text));
-    } catch (caught) {
-      setProblem(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const changed = text !== settingText(setting.value);
   let input;
   if (setting.options?.length && isList(setting)) {
     // Several of a fixed set (e.g. which operation types wait for plan approval): one checkbox each.
@@ -127,7 +141,7 @@ export function SettingField({ setting, onSave }: { setting: EditableSettingView
     input = <input id={id} value={text} onChange={(event) => setText(event.target.value)} />;
   }
   return (
-    <div className="setting" data-setting={setting.key}>
+    <div className={`setting${changed ? ' setting-changed' : ''}`} data-setting={setting.key}>
       <label htmlFor={id} className="setting-label">
         {humanKey(setting.key)}
       </label>
@@ -137,14 +151,16 @@ export function SettingField({ setting, onSave }: { setting: EditableSettingView
       </p>
       <div className="setting-input">
         {input}
-        <button type="button" className="button primary" disabled={!changed || busy} onClick={() => void save()}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
+        {changed ? (
+          <span className="badge tone-waiting" data-testid="setting-changed">
+            not saved
+          </span>
+        ) : null}
       </div>
       {problem ? (
-        <p className="field-errors" role="alert">
-          {problem}
-        </p>
+        <div role="alert">
+          <p className="field-errors">{problem}</p>
+        </div>
       ) : null}
     </div>
   );
