@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { roleScript, type ScriptHandler } from '../fakes/scripted-model-server.ts';
@@ -9,6 +7,7 @@ import { startCartPipeline, type CartPipeline } from '../support/cart-pipeline.t
 import { coderReplies, plannerReplies, reviewerReplies } from '../support/scripted-roles.ts';
 import { browserAvailability, launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { screenshot } from '../support/browser-screenshots.ts';
+import { seriousAxeViolations } from '../support/browser-axe.ts';
 
 // axe-core on every page of the dashboard, light and dark (issue 19): no serious or critical
 // violation. One Mender with an operation awaiting approval, a failed one and an issue, so that
@@ -17,7 +16,6 @@ import { screenshot } from '../support/browser-screenshots.ts';
 const availability = browserAvailability();
 if (!availability.available) console.warn(availability.notice);
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const admin = { name: 'ada', role: 'admin', password: 'correct horse battery staple' };
 
 type Ids = { waiting: string; failed: string; issue: string };
@@ -39,13 +37,6 @@ const pages: { name: string; path: (ids: Ids) => string; ready: (ids: Ids) => st
   { name: 'settings', path: () => '/settings', ready: () => 'main h1' },
   { name: 'audit', path: () => '/audit', ready: () => '[data-testid="audit-table"] tbody tr' },
 ];
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 describe.skipIf(!availability.available)('accessibility of every dashboard page', () => {
   let pipeline: CartPipeline;
@@ -80,18 +71,7 @@ describe.skipIf(!availability.available)('accessibility of every dashboard page'
     pipeline?.target.cleanup();
   });
 
-  /** axe's serious and critical findings on the page as it is now (the lesser ones are advice). */
-  async function seriousViolations(): Promise<string[]> {
-    // Evaluated through the DevTools protocol, so the dashboard's script CSP does not apply to it.
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: Violation[] }> } }).axe;
-      return (await axe.run(document)).violations;
-    });
-    return violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  }
+  const seriousViolations = () => seriousAxeViolations(page);
 
   async function setTheme(theme: 'light' | 'dark') {
     await page.evaluate((choice) => window.localStorage.setItem('mender-theme', choice), theme);

@@ -1,34 +1,23 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../../api/api-client.ts';
-import { ApiError } from '../../api/api-error.ts';
 import type { ProjectView, RepoView } from '../../../../src/server/api-types.ts';
 import { Link } from '../../routing/link.tsx';
 import { ErrorNotice } from '../error-notice.tsx';
 import { FieldErrors } from '../field-errors.tsx';
+import { useFormSubmit } from '../use-form-submit.ts';
 
 /** Creates a project (a DSN) for one registered repository: the errors sent to it become issues on that repository. */
 export function ProjectForm({ repos, onCreated }: { repos: RepoView[]; onCreated(project: ProjectView): void }) {
   const id = useId();
   const [name, setName] = useState('');
   const [repo, setRepo] = useState('');
-  const [error, setError] = useState<ApiError | undefined>();
-  const [busy, setBusy] = useState(false);
   const chosenRepo = repo || repos[0]?.name || '';
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const project = await api.post<ProjectView>('/api/projects', { name: name.trim(), repo: chosenRepo });
-      setName('');
-      onCreated(project);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, 'error', String(caught)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    const project = await api.post<ProjectView>('/api/projects', { name: name.trim(), repo: chosenRepo });
+    setName('');
+    onCreated(project);
+  });
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
@@ -40,7 +29,7 @@ export function ProjectForm({ repos, onCreated }: { repos: RepoView[]; onCreated
       ) : (
         <>
           <ErrorNotice error={error} title="Not created" />
-          <form className="form" onSubmit={(event) => void submit(event)}>
+          <form className="form" onSubmit={submit}>
             <label>
               Project name
               <input name="name" required value={name} onChange={(event) => setName(event.target.value)} placeholder="shop-web" />

@@ -1,9 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../../api/api-client.ts';
-import { ApiError } from '../../api/api-error.ts';
 import type { RegisteredRepoView } from '../../../../src/server/api-types.ts';
 import { ErrorNotice } from '../error-notice.tsx';
 import { FieldErrors } from '../field-errors.tsx';
+import { useFormSubmit } from '../use-form-submit.ts';
 
 type Source = 'path' | 'remoteUrl';
 
@@ -13,31 +13,20 @@ export function RepositoryForm({ onRegistered }: { onRegistered(repo: Registered
   const [name, setName] = useState('');
   const [source, setSource] = useState<Source>('path');
   const [location, setLocation] = useState('');
-  const [error, setError] = useState<ApiError | undefined>();
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body = { ...(name.trim() ? { name: name.trim() } : {}), [source]: location.trim() };
-      const repo = await api.post<RegisteredRepoView>('/api/repos', body);
-      setName('');
-      setLocation('');
-      onRegistered(repo);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, 'error', String(caught)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    const body = { ...(name.trim() ? { name: name.trim() } : {}), [source]: location.trim() };
+    const repo = await api.post<RegisteredRepoView>('/api/repos', body);
+    setName('');
+    setLocation('');
+    onRegistered(repo);
+  });
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Add a repository</h2>
       <ErrorNotice error={error} title="Not added" />
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={submit}>
         <fieldset>
           <legend>Where Mender finds it</legend>
           <label className="radio">

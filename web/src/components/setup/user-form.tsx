@@ -1,10 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../../api/api-client.ts';
-import { ApiError } from '../../api/api-error.ts';
 import { roles, type Role } from '../../../../src/domain/roles.ts';
 import { ErrorNotice } from '../error-notice.tsx';
 import { FieldErrors } from '../field-errors.tsx';
 import { roleHelp } from './role-words.ts';
+import { useFormSubmit } from '../use-form-submit.ts';
 
 export interface CreatedUser {
   name: string;
@@ -18,30 +18,19 @@ export function UserForm({ onCreated }: { onCreated(user: CreatedUser): void }) 
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('team-lead');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | undefined>();
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const user = await api.post<CreatedUser>('/api/users', { name: name.trim(), role, password });
-      setName('');
-      setPassword('');
-      onCreated(user);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, 'error', String(caught)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    const user = await api.post<CreatedUser>('/api/users', { name: name.trim(), role, password });
+    setName('');
+    setPassword('');
+    onCreated(user);
+  });
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Add a user</h2>
       <ErrorNotice error={error} title="Not added" />
-      <form className="form" onSubmit={(event) => void submit(event)}>
+      <form className="form" onSubmit={submit}>
         <label>
           Name
           <input name="name" autoComplete="off" required value={name} onChange={(event) => setName(event.target.value)} placeholder="lee" />
