@@ -142,7 +142,7 @@ export function createApp(services: AppServices): Hono<AppEnvironment> {
   registerDeploymentRoutes(app, services);
   registerSelfRoutes(app, services);
   app.get('/api/events', (c) => eventStream(c, services));
-  registerUserRoutes(app, services.users);
+  registerUserRoutes(app, services.users, services.db);
   registerAuditRoutes(app, { db: services.db });
   registerAgentRoutes(app, services);
   registerSettingsRoutes(app, services);

@@ -28,6 +28,12 @@ describe('changing a user’s role', () => {
     expect(listed.find((user) => user.name === 'lee')).toMatchObject({ role: 'team-lead', signsIn: true });
     // The admin behind MENDER_ADMIN_TOKEN has no password: it cannot sign in to the dashboard.
     expect(listed.find((user) => user.name === 'admin')).toMatchObject({ role: 'admin', signsIn: false });
+    // Who added lee, and who changed the role from what to what, are in the audit log.
+    const rows = (await mender.call('GET', '/api/audit?subject=user:lee')).json.entries as { actor: string; action: string; details: unknown }[];
+    expect(rows.filter((row) => row.action.startsWith('user.')).map(({ actor, action, details }) => ({ actor, action, details }))).toEqual([
+      { actor: 'admin', action: 'user.created', details: { role: 'viewer', signsIn: true } },
+      { actor: 'ada', action: 'user.role_changed', details: { from: 'viewer', to: 'team-lead' } },
+    ]);
   });
 
   it('names what is wrong: an unknown user, an unknown role', async () => {
